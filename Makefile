@@ -1,0 +1,39 @@
+# naba: `make run` and `make test` are the two commands a fresh machine needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint eval bench index clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: venv
+	$(BIN)/python -m bot index
+	$(BIN)/python -m bot
+
+test: venv
+	$(BIN)/python -m ruff check bot index tests
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/python -m ruff check bot index tests
+
+eval: venv
+	$(BIN)/python -m bot eval
+
+bench: venv
+	$(BIN)/python -m bot bench --passages 100000
+	$(BIN)/python -m bot bench --passages 1000000
+
+index: venv
+	$(BIN)/python -m bot index
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

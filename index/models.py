@@ -1,0 +1,80 @@
+"""Plain data types shared by ingest, store, index and every renderer (CLI, console, Telegram)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIn:
+    """An article as a source hands it over, before it is stored.
+
+    `guid` identifies the article at its origin (a feed entry id, a file path) so that an
+    edited version replaces the old one instead of being stored twice.
+    """
+
+    title: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+    language: str = "ar"
+    guid: str | None = None
+    feed_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    title: str
+    text: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    language: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PassageSpan:
+    """A passage as character offsets into its article's original text."""
+
+    ordinal: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One retrieved passage, ready for any renderer.
+
+    `excerpt` quotes the original text; `marks` are (start, end) offsets into `excerpt` of the
+    words that matched the query, so a renderer can bold them without re-analysing.
+    """
+
+    rank: int
+    score: float
+    article_id: int
+    passage_id: int
+    title: str
+    source: str | None
+    published: datetime | None
+    url: str | None
+    passage: str
+    excerpt: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What `answer()` returns: the query, its analysed tokens and the hits (empty when nothing
+    is relevant). `problem` is set (in Arabic) when the query itself could not be used."""
+
+    query: str
+    tokens: tuple[str, ...]
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+    problem: str | None = None
+    total: int = 0
