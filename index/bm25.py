@@ -342,6 +342,11 @@ class BM25Index:
             self._stats = (norm, eps, min_norm)
         return self._stats
 
+    def df(self, term: str) -> int:
+        """How many live documents contain `term`."""
+        tid = self.vocab.get(term)
+        return 0 if tid is None else int(self._df[tid])
+
     def idf(self, term: str) -> float:
         """rank-bm25's idf for `term` (0 for a term no live document has)."""
         tid = self.vocab.get(term)

@@ -1,0 +1,1 @@
+"""naba's Telegram side: the Application, handlers, digests, formatting, and the CLI."""

@@ -1,0 +1,212 @@
+"""Command-line commands. Each parses its arguments, calls one library function, prints."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from tqdm import tqdm
+
+from bot.format import render_text, to_json
+from index.feeds import looks_like_feed_url
+from index.search import DEFAULT_TOP, Library
+from index.sources import FeedOptions, ingest_sources, poll_due_feeds
+from index.store import Store
+
+log = logging.getLogger("naba")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="naba: answers Arabic questions about the news with quoted, attributed "
+        "excerpts. Without a command: the Telegram bot if TELEGRAM_BOT_TOKEN is set, "
+        "otherwise an Arabic console chat.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer one question (or '-' for one per line on stdin)")
+    ask.add_argument("question", help="the question, or - to read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object a line)")
+    ask.add_argument("--top", type=int, default=DEFAULT_TOP, help="how many passages (default 3)")
+
+    ingest = sub.add_parser("ingest", help="ingest article files, folders or feed URLs")
+    ingest.add_argument("paths", nargs="+", help=".txt/.md/.json files, folders, or feed URLs")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    sub.add_parser("index", help="ingest NABA_SEEDS and rebuild the index")
+    sub.add_parser("console", help="the Arabic console chat")
+    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+
+    feeds = sub.add_parser("feeds", help="manage feeds: add URL | remove URL | list")
+    feeds.add_argument("action", choices=["add", "remove", "list", "poll"])
+    feeds.add_argument("url", nargs="?")
+
+    ev = sub.add_parser("eval", help="retrieval quality on SQuAD-format Arabic QA files")
+    ev.add_argument("--dataset", action="append", type=Path, help="SQuAD JSON file (repeatable)")
+    ev.add_argument("--analyzer", action="append", help="analyzer name (repeatable) or 'all'")
+    ev.add_argument("--json", action="store_true", help="one JSON object a line")
+
+    bench = sub.add_parser("bench", help="speed against plain rank-bm25 on the same corpus")
+    bench.add_argument("--passages", type=int, default=100_000)
+    bench.add_argument("--queries", type=int, default=300)
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as err:
+        print(f"configuration error: {err}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    command = args.command
+    if command is None:
+        command = "run" if settings.token else "console"
+    try:
+        if command == "ask":
+            return asyncio.run(cmd_ask(settings, args))
+        if command == "ingest":
+            return asyncio.run(cmd_ingest(settings, args.paths, progress=not args.no_progress))
+        if command == "index":
+            return asyncio.run(cmd_index(settings))
+        if command == "feeds":
+            return asyncio.run(cmd_feeds(settings, args.action, args.url))
+        if command == "console":
+            from bot.console import run_console
+
+            return asyncio.run(run_console(settings))
+        if command == "run":
+            if not settings.token:
+                print("TELEGRAM_BOT_TOKEN is not set; `python -m bot console` chats here.",
+                      file=sys.stderr)
+                return 2
+            from bot.app import run_bot
+
+            run_bot(settings)
+            return 0
+        if command == "eval":
+            from bot.measure import cmd_eval
+
+            return cmd_eval(args)
+        if command == "bench":
+            from bot.measure import cmd_bench
+
+            return cmd_bench(args)
+    except KeyboardInterrupt:
+        return 130
+    raise AssertionError(command)
+
+
+async def open_library(settings: Settings) -> Library:
+    store = await Store.open(settings.db_path)
+    library = Library(store)
+    await library.build()
+    return library
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.top <= 0:
+        print("--top must be a positive number", file=sys.stderr)
+        return 2
+    library = await open_library(settings)
+    try:
+        if args.question == "-":
+            # one question a line in, one JSON object a line out (for scripts and evaluation)
+            questions = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+            as_json = True
+        else:
+            questions, as_json = [args.question], args.json
+        for question in questions:
+            answer = await library.answer(question, top=args.top)
+            if as_json:
+                print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
+            else:
+                print(render_text(answer), flush=True)
+    finally:
+        await library.store.close()
+    return 0
+
+
+def feed_options(settings: Settings) -> FeedOptions:
+    return FeedOptions(
+        poll_seconds=settings.feed_poll_seconds,
+        timeout=settings.feed_timeout_seconds,
+        max_bytes=settings.feed_max_bytes,
+    )
+
+
+async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool = True) -> int:
+    async with await Store.open(settings.db_path) as store:
+        with tqdm(desc="ingest", unit=" files", disable=not progress or None) as bar:
+            report = await ingest_sources(
+                store, paths, options=feed_options(settings), on_progress=bar.update
+            )
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"ingest: {report.summary()}")
+    return 1 if report.counts.get("failed") and not report.article_ids else 0
+
+
+async def cmd_index(settings: Settings) -> int:
+    async with await Store.open(settings.db_path) as store:
+        if settings.seeds_dir.exists():
+            report = await ingest_sources(store, [str(settings.seeds_dir)])
+            print(f"seeds ({settings.seeds_dir}): {report.summary()}")
+            for problem in report.problems:
+                print(f"problem: {problem}", file=sys.stderr)
+        else:
+            print(f"seeds folder {settings.seeds_dir} does not exist (NABA_SEEDS)", file=sys.stderr)
+        library = Library(store)
+        passages = await library.build()
+        summary = await store.article_summary()
+    print(f"index: {summary['articles']} articles, {passages} passages ({settings.db_path})")
+    return 0
+
+
+async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
+
+    async with await Store.open(settings.db_path) as store:
+        if action in ("add", "remove") and not url:
+            print(f"usage: python -m bot feeds {action} URL", file=sys.stderr)
+            return 2
+        if action == "add":
+            if not looks_like_feed_url(url):
+                print(f"not an http(s) URL: {url}", file=sys.stderr)
+                return 2
+            feed, created = await store.add_feed(url, added_by="cli")
+            print(("added" if created else "already there") + f": #{feed.id} {feed.url}")
+        elif action == "remove":
+            print("removed" if await store.remove_feed(url) else f"no such feed: {url}")
+        elif action == "poll":
+            report = await poll_due_feeds(
+                store, feed_options(settings), extra_urls=settings.feeds, force=True
+            )
+            print(f"feeds: {report.summary()}")
+        else:
+            feeds = await store.feeds()
+            if not feeds:
+                print("no feeds (python -m bot feeds add URL, or NABA_FEEDS)")
+            for f in feeds:
+                ok = f.last_success_at.isoformat() if f.last_success_at else "never"
+                err = f"{f.last_error} at {f.last_error_at.isoformat()}" if f.last_error else "-"
+                print(f"#{f.id} {f.url}\n    title: {f.title or '-'}\n    last success: {ok}"
+                      f"\n    last error: {err}\n    failures in a row: {f.failures}, errors: "
+                      f"{f.errors_total}, entries new/updated/skipped: {f.entries_new}/"
+                      f"{f.entries_updated}/{f.entries_skipped}")
+    return 0

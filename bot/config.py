@@ -1,0 +1,127 @@
+"""Settings: environment variables, read once into a frozen dataclass. Every error names the
+variable. `.env.example` lists them all; README explains each."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
+    raw = env.get(name, "")
+    ids = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(f"{name} must be comma-separated user ids, got {part!r}") from None
+    return frozenset(ids)
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in env.get(name, "").split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)  # never printed, never logged
+    api_base_url: str = DEFAULT_API_BASE_URL
+    db_path: Path = Path("data/naba.db")
+    seeds_dir: Path = Path("seeds")
+    admin_ids: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    digest_check_seconds: int = 60
+    digest_pace_seconds: float = 0.05
+    feeds: tuple[str, ...] = ()
+    feed_poll_seconds: int = 900
+    feed_timeout_seconds: float = 20.0
+    feed_max_bytes: int = 5_000_000
+    seeds_rescan_seconds: int = 300
+    refresh_seconds: float = 1.0
+    questions_per_minute: int = 20
+    log_level: str = "INFO"
+
+    @property
+    def api_file_base_url(self) -> str:
+        """PTB's base_file_url for the same server (…/bot → …/file/bot)."""
+        base = self.api_base_url
+        return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+        base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+        if not base.startswith(("http://", "https://")):
+            raise ConfigError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, "
+                              f"got {base!r}")
+        webhook = env.get("NABA_WEBHOOK_URL", "").strip() or None
+        secret = env.get("NABA_WEBHOOK_SECRET", "").strip() or None
+        if webhook and not webhook.startswith("https://"):
+            raise ConfigError("NABA_WEBHOOK_URL must be an https:// URL (Telegram requires it)")
+        if secret and not all(c.isalnum() or c in "_-" for c in secret):
+            raise ConfigError("NABA_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
+        level = env.get("NABA_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"NABA_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        return cls(
+            token=token,
+            api_base_url=base,
+            db_path=Path(env.get("NABA_DB", "").strip() or "data/naba.db"),
+            seeds_dir=Path(env.get("NABA_SEEDS", "").strip() or "seeds"),
+            admin_ids=_ids(env, "NABA_ADMIN_IDS"),
+            webhook_url=webhook,
+            webhook_secret=secret,
+            webhook_listen=env.get("NABA_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+            webhook_port=_int(env, "NABA_WEBHOOK_PORT", 8443, 1),
+            digest_check_seconds=_int(env, "NABA_DIGEST_CHECK_SECONDS", 60, 1),
+            digest_pace_seconds=_float(env, "NABA_DIGEST_PACE_SECONDS", 0.05),
+            feeds=_list(env, "NABA_FEEDS"),
+            feed_poll_seconds=_int(env, "NABA_FEED_POLL_SECONDS", 900, 1),
+            feed_timeout_seconds=_float(env, "NABA_FEED_TIMEOUT_SECONDS", 20.0, 0.1),
+            feed_max_bytes=_int(env, "NABA_FEED_MAX_BYTES", 5_000_000, 1024),
+            seeds_rescan_seconds=_int(env, "NABA_SEEDS_RESCAN_SECONDS", 300, 1),
+            refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", 1.0, 0.05),
+            questions_per_minute=_int(env, "NABA_QUESTIONS_PER_MINUTE", 20, 1),
+            log_level=level,
+        )

@@ -1,0 +1,209 @@
+"""Render an Answer for people: console text, JSON lines, and Telegram HTML split at 4096.
+
+Plain functions of plain data (index.models), tested without Telegram.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from index.models import Answer, Article, Hit
+
+TELEGRAM_LIMIT = 4096
+# Arabic month names as Arabic-language news sites print them (Egypt, Gulf; the Levantine names
+# are folded to the same month by the analyzer anyway).
+MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+             "أكتوبر", "نوفمبر", "ديسمبر")
+UNKNOWN_SOURCE = "المصدر غير معروف"
+NO_DATE = "تاريخ النشر غير معروف"
+RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
+LRI, PDI = "\u2066", "\u2069"  # isolate an LTR run like [1] so it cannot reorder the Arabic
+
+NOT_FOUND = "لم أجد في الأخبار المفهرسة ما يجيب عن سؤالك."
+NOT_FOUND_HINT = ("جرّب كلمات أخرى أو اسم مكان أو شخص أو تاريخ، مثل: «متى تحررت درعا؟». "
+                  "اكتب /sources لترى الأخبار المتاحة.")
+LATIN_HINT = "أفهم الأسئلة بالعربية فقط. اكتب سؤالك بالعربية، مثل: متى تحررت درعا؟"
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def format_date(value: datetime | None) -> str:
+    """«7 ديسمبر 2024» (Western digits, as the articles write them)."""
+    if value is None:
+        return NO_DATE
+    return f"{value.day} {MONTHS_AR[value.month - 1]} {value.year}"
+
+
+def not_found_text(answer: Answer) -> str:
+    """The Arabic reply when nothing relevant was found (or the question was unusable)."""
+    if answer.problem:
+        return answer.problem
+    if _LATIN.search(answer.query) and not _ARABIC.search(answer.query):
+        return f"{NOT_FOUND}\n{LATIN_HINT}"
+    return f"{NOT_FOUND}\n{NOT_FOUND_HINT}"
+
+
+def _marked(text: str, marks: Sequence[tuple[int, int]], open_: str, close: str,
+            escape=lambda s: s) -> str:
+    out, pos = [], 0
+    for start, end in sorted(marks):
+        if start < pos:
+            continue
+        out += [escape(text[pos:start]), open_, escape(text[start:end]), close]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def attribution_parts(hit: Hit | Article) -> list[str]:
+    return [
+        hit.title,
+        hit.source or UNKNOWN_SOURCE,
+        format_date(hit.published),
+    ]
+
+
+# ---- console / CLI -----------------------------------------------------------------------
+
+
+def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
+    """Plain text for the console: numbered quotes, matched words wrapped in `bold`."""
+    if not answer.hits:
+        return not_found_text(answer)
+    blocks = []
+    for hit in answer.hits:
+        quote = _marked(hit.excerpt, hit.marks, *bold)
+        parts = attribution_parts(hit) + ([hit.url] if hit.url else ["الرابط غير معروف"])
+        blocks.append(f"{hit.rank}. ❝{quote}❞\n   — " + " · ".join(parts))
+    return "\n\n".join(blocks)
+
+
+def to_json(answer: Answer) -> dict[str, Any]:
+    """The `ask --json` object: query, normalized_tokens, answers (empty when none)."""
+    data: dict[str, Any] = {
+        "query": answer.query,
+        "normalized_tokens": list(answer.tokens),
+        "answers": [
+            {
+                "rank": h.rank,
+                "score": round(h.score, 6),
+                "article_id": h.article_id,
+                "title": h.title,
+                "source": h.source,
+                "published": h.published.date().isoformat() if h.published else None,
+                "url": h.url,
+                "passage": h.passage,
+                "excerpt": h.excerpt,
+            }
+            for h in answer.hits
+        ],
+    }
+    if answer.problem:
+        data["error"] = answer.problem
+    return data
+
+
+# ---- Telegram HTML -----------------------------------------------------------------------
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units of the text after entity parsing."""
+    plain = html.unescape(re.sub(r"<[^>]*>", "", html_text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def html_attribution(item: Hit | Article) -> str:
+    title = f"<b>{esc(item.title)}</b>"
+    if item.url:
+        title = f'<a href="{esc(item.url)}">{esc(item.title)}</a>'
+    rest = [esc(item.source or UNKNOWN_SOURCE), esc(format_date(item.published))]
+    return f"{RLM}📰 " + " · ".join([title, *rest])
+
+
+def html_hit(hit: Hit) -> str:
+    quote = _marked(hit.excerpt, hit.marks, "<b>", "</b>", esc)
+    return f"{RLM}{LRI}[{hit.rank}]{PDI}\n<blockquote>{quote}</blockquote>\n{html_attribution(hit)}"
+
+
+def html_answer(answer: Answer) -> list[str]:
+    """Telegram messages (HTML) for an answer, split at result boundaries."""
+    if not answer.hits:
+        return [esc(not_found_text(answer))]
+    header = f"{RLM}🔎 نتائج عن: <i>{esc(_short(answer.query, 120))}</i>"
+    return split_blocks([header, *(html_hit(h) for h in answer.hits)])
+
+
+def split_blocks(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n") -> list[str]:
+    """Join whole blocks into messages of at most `limit` visible characters each; a block
+    that alone is too long is cut at a word, outside any tag, and its tags closed."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if visible_length(block) > limit:
+            block = _truncate_html(block, limit)
+        candidate = f"{current}{sep}{block}" if current else block
+        if visible_length(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+_TOKEN = re.compile(r"(<[^>]+>)|(&[^;\s]+;)|([^<&]+)")
+
+
+def _truncate_html(block: str, limit: int) -> str:
+    """Keep tags balanced while cutting visible text to fit `limit` (with an ellipsis)."""
+    budget = limit - 1
+    out: list[str] = []
+    stack: list[str] = []
+    for tag, entity, text in _TOKEN.findall(block):
+        if budget <= 0:
+            break
+        if tag:
+            name = tag.strip("</>").split()[0]
+            if tag.startswith("</"):
+                if stack and stack[-1] == name:
+                    stack.pop()
+            elif not tag.endswith("/>"):
+                stack.append(name)
+            out.append(tag)
+        elif entity:
+            out.append(entity)
+            budget -= 1
+        else:
+            units = len(text.encode("utf-16-le")) // 2
+            if units > budget:
+                cut = text[:budget]
+                while len(cut.encode("utf-16-le")) // 2 > budget:
+                    cut = cut[:-1]
+                space = cut.rfind(" ")
+                text = cut[:space] if space > len(cut) // 2 else cut
+                units = budget
+            out.append(text)
+            budget -= units
+    out.append("…")
+    out.extend(f"</{name}>" for name in reversed(stack))
+    return "".join(out)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def html_entry_line(article: Article, excerpt: str) -> str:
+    """One digest entry: title (linked), source, date, and a one-line excerpt."""
+    return f"{html_attribution(article)}\n{RLM}<i>{esc(_short(excerpt, 200))}</i>"

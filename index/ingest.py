@@ -1,0 +1,163 @@
+"""Ingest: an article from any source → validated → passages → tokens → one store transaction.
+
+The CPU work (splitting, analysing) runs in a worker thread and nothing is locked while it
+does, so queries keep being answered during a long ingest; only the final write is a short
+transaction. Duplicates are decided by the store (guid, canonical URL, content hash).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.articles import article_files, read_articles
+from index.cleaning import content_hash, is_arabic
+from index.models import ArticleIn, PassageSpan
+from index.normalize import ANALYZER_VERSION, analyze
+from index.passages import split_passages
+from index.store import IngestOutcome, Store
+from index.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+# Longest article text accepted (characters): several times the longest news feature, and a
+# bound on what one bad file or feed entry can make the indexer chew on.
+MAX_ARTICLE_CHARS = 2_000_000
+MAX_TITLE_CHARS = 500
+
+
+class InvalidArticle(ValueError):
+    """The article cannot be stored; the message says why, in plain words."""
+
+
+@dataclass
+class IngestReport:
+    """Counts by outcome: new, updated, duplicate, skipped, failed; problems as text."""
+
+    counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    def add(self, status: str, article_id: int | None = None) -> None:
+        self.counts[status] += 1
+        if article_id is not None and status in ("new", "updated"):
+            self.article_ids.append(article_id)
+
+    def merge(self, other: IngestReport) -> None:
+        self.counts.update(other.counts)
+        self.problems.extend(other.problems)
+        self.article_ids.extend(other.article_ids)
+
+    def summary(self) -> str:
+        parts = [f"{k}={self.counts.get(k, 0)}" for k in ("new", "updated", "duplicate")]
+        parts += [f"{k}={v}" for k, v in sorted(self.counts.items()) if k not in
+                  ("new", "updated", "duplicate")]
+        return " ".join(parts)
+
+
+def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]], str, str | None]:
+    """Validate and analyse: (clean article, [(passage, tokens)], content hash, canonical URL)."""
+    title = " ".join((article.title or "").split())
+    text = (article.text or "").strip()
+    if not text and not title:
+        raise InvalidArticle("the article has neither title nor text")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InvalidArticle(f"the text is {len(text):,} characters; the limit is "
+                             f"{MAX_ARTICLE_CHARS:,}")
+    if not text:
+        text = title
+    if not title:
+        title = text.split("\n", 1)[0][:MAX_TITLE_CHARS]
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    spans = split_passages(text)
+    passages = [(span, " ".join(analyze(text[span.start : span.end]))) for span in spans]
+    passages = [(span, toks) for span, toks in passages if toks]
+    if not passages:
+        raise InvalidArticle("the text has no searchable words")
+    url = article.url.strip() if article.url else None
+    canonical = None
+    if url:
+        try:
+            canonical = canonical_url(url)
+        except ValueError as err:
+            raise InvalidArticle(f"bad URL {url!r}: {err}") from err
+    clean = replace(article, title=title, text=text, url=url or None)
+    return clean, passages, content_hash(text), canonical
+
+
+async def ingest_article(store: Store, article: ArticleIn, origin: str) -> IngestOutcome:
+    """Store one article (one transaction); raises InvalidArticle, logged as 'failed'."""
+    try:
+        clean, passages, digest, canonical = await asyncio.to_thread(prepare, article)
+    except InvalidArticle as err:
+        await store.log_ingest(origin, "failed", str(err))
+        raise
+    return await store.save_article(
+        clean,
+        url_canonical=canonical,
+        content_hash=digest,
+        passages=passages,
+        analyzer=ANALYZER_VERSION,
+        origin=origin,
+    )
+
+
+async def ingest_articles(
+    store: Store,
+    articles: Iterable[ArticleIn],
+    origin: str,
+    *,
+    require_arabic: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest many articles, each in its own transaction; a bad one is reported, not fatal."""
+    report = IngestReport()
+    for article in articles:
+        where = article.guid or article.url or origin
+        if require_arabic and not is_arabic(f"{article.title}\n{article.text}"):
+            report.add("skipped")
+            report.problems.append(f"{where}: not Arabic, skipped")
+            await store.log_ingest(where, "skipped", "not Arabic")
+        else:
+            try:
+                outcome = await ingest_article(store, article, where)
+            except InvalidArticle as err:
+                report.add("failed")
+                report.problems.append(f"{where}: {err}")
+            else:
+                report.add(outcome.status, outcome.article_id)
+        if on_progress:
+            on_progress(1)
+    return report
+
+
+async def ingest_path(
+    store: Store,
+    path: Path,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest a file or, recursively, a folder of .txt / .md / .json articles."""
+    report = IngestReport()
+    for file in article_files(path):
+        root = path if path.is_dir() else file.parent
+        try:
+            articles = await asyncio.to_thread(read_articles, file, root=root)
+        except ValueError as err:
+            report.add("failed")
+            report.problems.append(str(err))
+            await store.log_ingest(str(file), "failed", str(err))
+            if on_progress:
+                on_progress(1)
+            continue
+        report.merge(await ingest_articles(store, articles, str(file)))
+        if on_progress:
+            on_progress(1)
+    for problem in report.problems:
+        log.warning("ingest %s: %s", path, problem)
+    return report

@@ -1,0 +1,478 @@
+"""Text analysis shared by passages and queries: Arabic normalization, stopwords, light stemming.
+
+Rules of the default analyzer, in order (each is table-tested in tests/test_normalize.py):
+
+1. Words are runs of letters (any script) or runs of digits; everything else separates words:
+   spaces, Arabic and ASCII punctuation (، ؛ ؟ « » “ ” . , ! …), symbols and emoji.
+   Digits and letters split apart: «و2002» → و 2002, «2024م» → 2024 م.
+2. Inside a word: NFKC (presentation forms such as ﻻ → لا), then pyarabic's diacritics are
+   deleted (harakat, shadda, sukun, tanween, superscript alef, combining hamza/madda, Quranic
+   marks) along with tatweel and invisible format characters (ZWJ, ZWNJ, LRM, RLM, ALM, BOM).
+3. Digits: Arabic-Indic ٠-٩ and Persian ۰-۹ → 0-9.
+4. Letters: أ إ آ ٱ → ا ; ؤ → و ; ئ → ي ; ى → ي ; ة → ه ; Persian ی ک ە ۀ → ي ك ه ه.
+   Latin is lowercased. pyarabic's normalize_hamza/normalize_alef are not used: the first turns
+   أ into ء and the second turns ى into ا (على → علا), neither of which retrieval wants.
+5. Months: the Syriac (كانون الثاني … كانون الأول), Latin-derived (يناير/جانفي … ديسمبر) and
+   English (January … December) names become one token, month01 … month12, so «7 ديسمبر 2024»,
+   «7 كانون الأول 2024» and "7 December 2024" analyze alike. Two-word names make one token.
+6. Stopwords: Arabic function words and question words, matched in normalized form.
+7. Light stemming (Larkey's light10, as in Lucene's ArabicStemmer, tuned on arcd-train): one
+   article/conjunction prefix, then suffixes, with length guards. Digits and Latin are not stemmed.
+
+`analyze` is the fast path used for every passage; `analyze_spans` gives the same terms with
+offsets into the original text, for highlighting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+
+import pyarabic.araby as araby
+
+# --- code points -------------------------------------------------------------------------------
+
+ALEF = "\u0627"  # ا
+ALEF_MADDA = "\u0622"  # آ
+ALEF_HAMZA_ABOVE = "\u0623"  # أ
+ALEF_HAMZA_BELOW = "\u0625"  # إ
+ALEF_WASLA = "\u0671"  # ٱ
+WAW = "\u0648"  # و
+WAW_HAMZA = "\u0624"  # ؤ
+YEH = "\u064a"  # ي
+YEH_HAMZA = "\u0626"  # ئ
+ALEF_MAKSURA = "\u0649"  # ى
+TEH_MARBUTA = "\u0629"  # ة
+HEH = "\u0647"  # ه
+TEH = "\u062a"  # ت
+LAM = "\u0644"  # ل
+KAF = "\u0643"  # ك
+FARSI_YEH = "\u06cc"  # ی
+KEHEH = "\u06a9"  # ک
+AE = "\u06d5"  # ە
+HEH_YEH_ABOVE = "\u06c0"  # ۀ
+ZERO_WIDTH_SPACE = "\u200b"
+
+# Invisible format characters that sit inside words in copied text (bidi marks, joiners, BOM,
+# soft hyphen); deleting them keeps the word whole.
+INVISIBLE = "\u00ad\u061c\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+
+# pyarabic.araby.DIACRITICS = harakat, shadda, sukun, tanween, superscript alef, combining
+# hamza above/below, madda, Quranic marks; a superset of araby.TASHKEEL, which misses the
+# superscript alef (الرحمٰن) and the combining hamza (ا + U+0654 = أ).
+_DELETED = "".join(araby.DIACRITICS) + araby.TATWEEL + INVISIBLE
+
+_CHARS = str.maketrans(
+    {
+        **dict.fromkeys(_DELETED),
+        **{d: str(i) for i, d in enumerate(araby.NUMBERS_EAST)},
+        **{d: str(i) for i, d in enumerate(araby.NUMBERS_PERS)},
+        ZERO_WIDTH_SPACE: " ",  # a word break that happens to be invisible
+    }
+)
+
+_LETTERS = str.maketrans(
+    {
+        ALEF_HAMZA_ABOVE: ALEF,
+        ALEF_HAMZA_BELOW: ALEF,
+        ALEF_MADDA: ALEF,
+        ALEF_WASLA: ALEF,
+        WAW_HAMZA: WAW,
+        YEH_HAMZA: YEH,
+        ALEF_MAKSURA: YEH,
+        TEH_MARBUTA: HEH,
+        FARSI_YEH: YEH,
+        KEHEH: KAF,
+        AE: HEH,
+        HEH_YEH_ABOVE: HEH,
+    }
+)
+
+# A raw word: digits, or letters possibly carrying marks/tatweel/invisible characters. Latin
+# combining accents (U+0300-036F) stay inside the word so NFKC can compose them.
+_MARKS_CLASS = "".join(re.escape(c) for c in _DELETED) + "\u0300-\u036f"
+_RAW_WORD = re.compile(rf"\d+|(?:[^\W\d_]|[{_MARKS_CLASS}])+")
+# Re-splits a word whose NFKC form holds spaces or digits (ﷺ, ①).
+_SUBWORD = re.compile(r"\d+|[^\W\d_]+")
+_WHITESPACE_WORD = re.compile(r"\S+")
+
+
+def normalize(text: str) -> str:
+    """Character-level normalization only: «أَعْلَنَتْ» → «اعلنت», «٢٠٢٤» → «2024», «ABC» → «abc»."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_CHARS).translate(_LETTERS).lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(raw: str) -> tuple[tuple[str, str], ...]:
+    """(surface, normalized) pairs for one raw word; surface keeps the letters as written."""
+    text = raw
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    surface = text.translate(_CHARS).lower()
+    if text is raw and surface.isalnum():
+        parts = [surface] if surface else []
+    else:
+        parts = _SUBWORD.findall(surface)
+    return tuple((p, p.translate(_LETTERS)) for p in parts)
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalized words, no stopwords removed, no stemming, no month folding."""
+    return [norm for raw in _RAW_WORD.findall(text) for _, norm in _words(raw)]
+
+
+# --- months ------------------------------------------------------------------------------------
+
+# Normalized spellings. آب (August) is matched only as written with madda (see _month_of),
+# because its normalized form اب is also أب, "father".
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("يناير", "جانفي", "january"),
+    2: ("شباط", "فبراير", "فيفري", "february"),
+    3: ("اذار", "مارس", "march"),
+    4: ("نيسان", "ابريل", "افريل", "april"),
+    5: ("ايار", "مايو", "ماي", "may"),
+    6: ("حزيران", "يونيو", "يونيه", "جوان", "june"),
+    7: ("تموز", "يوليو", "يوليه", "يوليوز", "جويليه", "july"),
+    8: ("اغسطس", "اغشت", "اوت", "august"),
+    9: ("ايلول", "سبتمبر", "شتنبر", "september"),
+    10: ("اكتوبر", "october"),
+    11: ("نوفمبر", "نونبر", "november"),
+    12: ("ديسمبر", "دجنبر", "december"),
+}
+_AUGUST_SURFACE = "آب"
+# Syriac names in two words: كانون الثاني, تشرين الأول … (also written without ال).
+_MONTH_PAIRS: dict[tuple[str, str], int] = {
+    ("كانون", "الثاني"): 1,
+    ("كانون", "ثاني"): 1,
+    ("تشرين", "الاول"): 10,
+    ("تشرين", "اول"): 10,
+    ("تشرين", "الثاني"): 11,
+    ("تشرين", "ثاني"): 11,
+    ("كانون", "الاول"): 12,
+    ("كانون", "اول"): 12,
+}
+_MONTH_HEADS = frozenset(head for head, _ in _MONTH_PAIRS)
+# A conjunction or preposition glued to a month name: «وديسمبر», «بنيسان».
+_MONTH_PROCLITICS = "وفبل"
+
+
+def month_token(n: int) -> str:
+    """The single term every name of month n analyzes to: 12 → «month12»."""
+    return f"month{n:02d}"
+
+
+_MONTHS: dict[str, str] = {
+    name: month_token(n) for n, names in _MONTH_NAMES.items() for name in names
+}
+
+
+def _month_of(surface: str, norm: str) -> str | None:
+    """month token for a one-word month name, with or without a glued proclitic."""
+    if norm in _MONTHS:
+        return _MONTHS[norm]
+    if surface == _AUGUST_SURFACE:
+        return month_token(8)
+    if len(norm) > 3 and norm[0] in _MONTH_PROCLITICS:
+        if norm[1:] in _MONTHS:
+            return _MONTHS[norm[1:]]
+        if surface[1:] == _AUGUST_SURFACE:
+            return month_token(8)
+    return None
+
+
+def _month_head(norm: str) -> str | None:
+    """كانون/تشرين (possibly with a glued proclitic) when norm can start a two-word month."""
+    if norm in _MONTH_HEADS:
+        return norm
+    if len(norm) > 5 and norm[0] in _MONTH_PROCLITICS and norm[1:] in _MONTH_HEADS:
+        return norm[1:]
+    return None
+
+
+# --- stopwords ---------------------------------------------------------------------------------
+
+# Normalized forms (أ→ا, ى→ي, ة→ه), so «إلى», «الى» and «إلي» are all «الي».
+_FUNCTION_WORDS = """
+في فيما من مما ممن الي علي عن عما مع معا حتي منذ مذ عند لدي نحو ضد دون بين خلال حول عبر
+تحت فوق امام وراء قبل بعد ضمن سوي غير مثل
+و ف ثم او ام بل لكن اذ اذا اذن ان لان كي لكي حيث حين عندما بينما كما كلما لما لو لولا اما الا
+لا لم لن ليس ليست قد لقد سوف ايضا فقط جدا كل بعض جميع
+هو هي هم هما هن انا نحن انت انتم انتما انتن
+هذا هذه هذان هاتان هذين هاتين هولاء ذلك تلك ذاك اوليك هنا هناك هنالك
+الذي التي الذين اللذان اللتان اللذين اللتين اللاتي اللواتي اللايي
+كان كانت كانوا يكون تكون يكونوا اصبح اصبحت صار ظل مازال
+منه منها منهم عنه عنها عنهم فيه فيها فيهم له لها لهم لهما به بها بهم عليه عليها عليهم
+اليه اليها اليهم معه معها معهم لديه لديها لديهم عنده عندها عندهم انه انها انهم لانه لكنه
+وفي ومن والي وعلي وعن ومع وهو وهي وهم وكان وكانت وقد ولم ولا ولكن وهذا وهذه وذلك وتلك واذا
+وان وانه وما وكل وبعد وقبل وبين وحتي وايضا ولن وليس وكما والذي والتي والذين
+فقد فان فانه فهو فهي فلا فما فكان
+"""
+
+# Queries are questions: «متى ولد …؟», «ما هي …؟», «ماهو …» (often written as one word).
+_QUESTION_WORDS = """
+ما ماذا من متي اين كيف لماذا كم هل اي ايه ماهو ماهي ماهم بماذا لمن بمن بكم فيم كيفيه
+"""
+
+# A lone letter is an abbreviation (م for a year or metre, ه for hijri, د for doctor) or a
+# detached clitic (و); a lone ال is a broken word («ال» after ARCD questions).
+_FRAGMENTS = {c.translate(_LETTERS) for c in araby.LETTERS} | {"ال"}
+
+STOPWORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _QUESTION_WORDS).split()) | _FRAGMENTS
+
+# Surface spellings that normalize onto a stopword but are content words: the name «علي» (Ali)
+# versus «على» (on), and «آلي» (automatic) versus «إلى» (to).
+_NOT_STOPWORDS = frozenset({"علي", "وعلي", "آلي"})
+
+
+# --- light stemming ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LightStemmer:
+    """Affix stripping after Larkey et al.'s light10 (Lucene's ArabicStemmer).
+
+    At most one prefix is removed (the first in `prefixes` that fits), then each suffix in
+    `suffixes` that fits, in order: «والمدرسات» → «مدرس», «بالكتاب» → «كتاب».
+    """
+
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    # A one-letter stem carries no meaning, so an affix must leave at least two letters.
+    min_stem: int = 2
+    # و starts many roots (وصل, وجد, ورد), so removing it must leave three letters.
+    min_stem_after_one_letter_prefix: int = 3
+    # Suffixes after which a final ت is a tied ة: «عاصمتها» → «عاصمت» → «عاصم», as «عاصمة».
+    tied_teh_after: tuple[str, ...] = ()
+    # Strip the preposition ل from a stem that keeps min_stem letters: «لمصر» → «مصر».
+    li_prefix: bool = False
+    # Spell the imperfect's ت as ي, so «تقع» and «يقع», «تحد» and «يحد» meet.
+    imperfect_yeh: bool = False
+
+    def __call__(self, word: str) -> str:
+        for prefix in self.prefixes:
+            keep = self.min_stem if len(prefix) > 1 else self.min_stem_after_one_letter_prefix
+            if word.startswith(prefix) and len(word) - len(prefix) >= keep:
+                word = word[len(prefix) :]
+                break
+        for suffix in self.suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= self.min_stem:
+                word = word[: -len(suffix)]
+                if (
+                    suffix in self.tied_teh_after
+                    and word.endswith(TEH)
+                    # ات is the plural ending, not a tied ة: «سياراتها» keeps it for the ات rule.
+                    and not word.endswith(ALEF + TEH)
+                    and len(word) - 1 >= self.min_stem
+                ):
+                    word = word[:-1]
+        if self.li_prefix and word.startswith(LAM) and len(word) - 1 >= self.min_stem:
+            word = word[1:]
+        # Three letters, so that a two-letter stem such as «تل» (hill) stays as it is.
+        if self.imperfect_yeh and word.startswith(TEH) and len(word) >= 3:
+            word = YEH + word[1:]
+        return word
+
+
+# Lucene's light10 lists, with ة and ية folded into ه and يه by the normalizer.
+LIGHT10 = LightStemmer(
+    prefixes=("ال", "وال", "بال", "كال", "فال", "لل", "و"),
+    suffixes=("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"),
+)
+
+# The default: light10 plus the tied-ة rule, and stems of at least three letters because most
+# Arabic roots have three and two-letter stems merge unrelated words (سكان → سك, سكك → سك).
+NABA_STEMMER = LightStemmer(
+    prefixes=LIGHT10.prefixes,
+    suffixes=LIGHT10.suffixes,
+    min_stem=3,
+    tied_teh_after=("ها", "ه"),
+    li_prefix=True,
+    imperfect_yeh=True,
+)
+
+
+# --- analyzers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An analyzed term and the span of the original text it came from."""
+
+    term: str
+    start: int
+    end: int
+
+
+_CACHE_SIZE = 1 << 16
+
+
+class Analyzer:
+    """One analysis chain: normalization, optional months, stopwords and stemmer."""
+
+    __slots__ = ("_info", "description", "months", "name", "stem", "stopwords", "words")
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        *,
+        words: bool = True,
+        months: bool = False,
+        stopwords: frozenset[str] = frozenset(),
+        stem: Callable[[str], str] | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.words = words
+        self.months = months
+        self.stopwords = stopwords
+        self.stem = stem
+        self._info = lru_cache(maxsize=_CACHE_SIZE)(self._word_info)
+
+    def __repr__(self) -> str:
+        return f"Analyzer({self.name!r})"
+
+    def _term(self, surface: str, norm: str) -> str | None:
+        """The indexed term for one normalized word, or None for a stopword."""
+        if self.months and (month := _month_of(surface, norm)):
+            return month
+        if norm in self.stopwords and surface not in _NOT_STOPWORDS:
+            return None
+        # Digits and Latin words have no Arabic affixes to strip.
+        if self.stem is None or norm.isascii():
+            return norm
+        return self.stem(norm)
+
+    def _word_info(self, raw: str) -> tuple[tuple[str, str | None, str | None], ...]:
+        """(normalized, term or None, month head or None) for each word in one raw word."""
+        return tuple(
+            (norm, self._term(surface, norm), _month_head(norm) if self.months else None)
+            for surface, norm in _words(raw)
+        )
+
+    def terms(self, text: str) -> list[str]:
+        """Analyzed terms of text."""
+        if not self.words:
+            return text.lower().split()
+        info = self._info
+        out: list[str] = []
+        head: str | None = None  # a كانون/تشرين waiting to see the next word
+        head_term: str | None = None
+        for raw in _RAW_WORD.findall(text):
+            for norm, term, next_head in info(raw):
+                if head is not None:
+                    month = _MONTH_PAIRS.get((head, norm))
+                    head = None
+                    if month:
+                        out.append(month_token(month))
+                        continue
+                    if head_term is not None:
+                        out.append(head_term)
+                if next_head is not None:
+                    head, head_term = next_head, term
+                elif term is not None:
+                    out.append(term)
+        if head is not None and head_term is not None:
+            out.append(head_term)
+        return out
+
+    def spans(self, text: str) -> list[Token]:
+        """Analyzed terms of text with their offsets into text."""
+        if not self.words:
+            return [
+                Token(m.group().lower(), m.start(), m.end())
+                for m in _WHITESPACE_WORD.finditer(text)
+            ]
+        return list(self._spans(text))
+
+    def _spans(self, text: str) -> Iterator[Token]:
+        info = self._info
+        head: str | None = None
+        head_token: Token | None = None
+        for m in _RAW_WORD.finditer(text):
+            start, end = m.span()
+            for norm, term, next_head in info(m.group()):
+                if head is not None:
+                    month = _MONTH_PAIRS.get((head, norm))
+                    head = None
+                    if month and head_token is not None:
+                        yield Token(month_token(month), head_token.start, end)
+                        continue
+                    if head_token.term:
+                        yield head_token
+                if next_head is not None:
+                    head, head_token = next_head, Token(term or "", start, end)
+                elif term is not None:
+                    yield Token(term, start, end)
+        if head is not None and head_token is not None and head_token.term:
+            yield head_token
+
+
+ANALYZERS: dict[str, Analyzer] = {
+    a.name: a
+    for a in (
+        Analyzer("none", "whitespace split and lowercase, nothing else", words=False),
+        Analyzer("normalize", "pyarabic-based character normalization and word splitting"),
+        Analyzer("stopwords", "normalize + stopwords", stopwords=STOPWORDS),
+        Analyzer("light", "stopwords + Lucene light10 stemming", stopwords=STOPWORDS, stem=LIGHT10),
+        Analyzer(
+            "naba",
+            "light + tied-ة rule, 3-letter stems, month folding (the default)",
+            months=True,
+            stopwords=STOPWORDS,
+            stem=NABA_STEMMER,
+        ),
+    )
+}
+DEFAULT_ANALYZER = "naba"
+
+# Bump when analysis code changes in a way the hashed tables below do not show.
+_CODE_REVISION = 1
+
+
+def _fingerprint(analyzer: Analyzer) -> str:
+    """A short hash of everything the analyzer's output depends on."""
+    parts = [
+        _CODE_REVISION,
+        version("pyarabic"),
+        unicodedata.unidata_version,
+        sorted(_CHARS.items()),
+        sorted(_LETTERS.items()),
+        _RAW_WORD.pattern,
+        analyzer.words,
+        analyzer.months and (sorted(_MONTHS.items()), sorted(_MONTH_PAIRS.items())),
+        sorted(analyzer.stopwords),
+        sorted(_NOT_STOPWORDS),
+        repr(analyzer.stem),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+ANALYZER_VERSION = f"{DEFAULT_ANALYZER}-{_fingerprint(ANALYZERS[DEFAULT_ANALYZER])}"
+
+
+def get_analyzer(name: str) -> Analyzer:
+    """The analyzer called name; ValueError names the valid choices."""
+    try:
+        return ANALYZERS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown analyzer {name!r}; choose one of: {', '.join(ANALYZERS)}"
+        ) from None
+
+
+def analyze_spans(text: str, analyzer: str = DEFAULT_ANALYZER) -> list[Token]:
+    """Terms that survive stopwords, with offsets into text (for highlighting)."""
+    return get_analyzer(analyzer).spans(text)
+
+
+def analyze(text: str, analyzer: str = DEFAULT_ANALYZER) -> list[str]:
+    """Terms of text as indexed and searched: «متى سقطت دمشق؟» → ['سقط', 'دمشق']."""
+    return get_analyzer(analyzer).terms(text)
