@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings
 from tqdm import tqdm
 
+from bot.config import ConfigError, Settings
 from bot.format import render_text, to_json
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library

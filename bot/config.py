@@ -93,8 +93,9 @@ class Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
         base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
         if not base.startswith(("http://", "https://")):
-            raise ConfigError(f"TELEGRAM_API_BASE_URL must start with http:// or https://, "
-                              f"got {base!r}")
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {base!r}"
+            )
         webhook = env.get("NABA_WEBHOOK_URL", "").strip() or None
         secret = env.get("NABA_WEBHOOK_SECRET", "").strip() or None
         if webhook and not webhook.startswith("https://"):
@@ -103,7 +104,9 @@ class Settings:
             raise ConfigError("NABA_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
         level = env.get("NABA_LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ConfigError(f"NABA_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+            raise ConfigError(
+                f"NABA_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}"
+            )
         return cls(
             token=token,
             api_base_url=base,

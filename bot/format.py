@@ -141,24 +141,36 @@ def html_answer(answer: Answer) -> list[str]:
     return split_blocks([header, *(html_hit(h) for h in answer.hits)])
 
 
-def split_blocks(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n") -> list[str]:
+def split_blocks(
+    blocks: Iterable[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n"
+) -> list[str]:
     """Join whole blocks into messages of at most `limit` visible characters each; a block
     that alone is too long is cut at a word, outside any tag, and its tags closed."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        if visible_length(block) > limit:
-            block = _truncate_html(block, limit)
-        candidate = f"{current}{sep}{block}" if current else block
-        if visible_length(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            messages.append(current)
-        current = block
-    if current:
-        messages.append(current)
-    return messages
+    blocks = list(blocks)
+    return [sep.join(blocks[i] for i in group) if len(group) > 1 else _fit(blocks[group[0]], limit)
+            for group in pack_blocks(blocks, limit, sep)]
+
+
+def pack_blocks(
+    blocks: Sequence[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n"
+) -> list[list[int]]:
+    """Indices of the blocks in each message, in order, packing greedily under `limit`."""
+    groups: list[list[int]] = []
+    used = 0
+    sep_len = visible_length(sep)
+    for i, block in enumerate(blocks):
+        size = min(visible_length(block), limit)
+        if groups and used + sep_len + size <= limit:
+            groups[-1].append(i)
+            used += sep_len + size
+        else:
+            groups.append([i])
+            used = size
+    return groups
+
+
+def _fit(block: str, limit: int) -> str:
+    return block if visible_length(block) <= limit else _truncate_html(block, limit)
 
 
 _TOKEN = re.compile(r"(<[^>]+>)|(&[^;\s]+;)|([^<&]+)")

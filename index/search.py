@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from index.bm25 import MERGE_THRESHOLD, BM25Index
 from index.models import Answer, Hit
 from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze, analyze_spans
-from index.params import B, EPSILON, K1
+from index.params import EPSILON, K1, B
 from index.passages import sentence_spans
 from index.store import PassageContext, Store
 
@@ -37,7 +37,9 @@ SHORT_SENTENCE = 90
 
 MSG_EMPTY = "اكتب سؤالك بالعربية، مثل: متى تحررت درعا؟"
 MSG_TOO_LONG = "السؤال طويل جدًا ({n} حرفًا). اكتب سؤالًا أقصر من {max} حرف."
-MSG_NO_WORDS = "لم أجد في رسالتك كلمات يمكن البحث عنها. اكتب سؤالك بكلمات عربية، مثل: متى تحررت درعا؟"
+MSG_NO_WORDS = (
+    "لم أجد في رسالتك كلمات يمكن البحث عنها. اكتب سؤالك بكلمات عربية، مثل: متى تحررت درعا؟"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,17 @@ class Library:
             for rank, (cand, ctx, _) in enumerate(page, start=offset + 1)
         )
         return Answer(query=query, tokens=tuple(tokens), hits=hits, total=len(accepted))
+
+    async def matches_topic(self, topic: str, article_id: int) -> bool:
+        """Whether an article is about `topic` (digest filters): one of its passages holds at
+        least MIN_COVERAGE of the topic's terms, the rule answers use."""
+        terms = set(analyze(topic))
+        if not terms:
+            return True
+        for row in await self.store.passages_of(article_id):
+            if len(terms & set(row.tokens.split())) / len(terms) >= MIN_COVERAGE:
+                return True
+        return False
 
     def _known(self, term: str) -> bool:
         return self.index.df(term) > 0

@@ -1,0 +1,203 @@
+"""Digests: new entries × subscriptions → one message per subscriber, every entry exactly once.
+
+Delivery protocol, per message (one or more entries):
+1. commit (subscription, entry) = 'sending' for its entries,
+2. call sendMessage,
+3. commit 'sent' with the message id — or, on failure, forget the 'sending' marks so the next
+   run retries (network error), pause the subscription (blocked, kicked), or wait out a 429.
+A process killed between 1 and 3 leaves 'sending' rows; they count as not yet delivered, so the
+next run sends them. The only way to get an entry twice is a crash in the instant after Telegram
+accepted a message and before step 3 committed (the Bot API has no idempotency key to close
+that gap); an entry is never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.format import (
+    RLM,
+    TELEGRAM_LIMIT,
+    esc,
+    html_entry_line,
+    pack_blocks,
+    split_blocks,
+    visible_length,
+)
+from index.models import Article
+from index.passages import sentence_spans
+from index.search import Library
+from index.store import Store, Subscription, now_utc
+
+log = logging.getLogger(__name__)
+
+FREQUENCIES = {"instant": timedelta(0), "hourly": timedelta(hours=1), "daily": timedelta(days=1)}
+# 429 answers honoured per message before the run gives up on that subscriber until next time.
+MAX_RETRY_AFTER = 3
+# A digest lists at most this many entries per run; the rest follow in the next run, so a
+# subscriber coming back after a flood of entries gets readable messages, not dozens at once.
+MAX_ENTRIES_PER_RUN = 60
+
+HEADER = "📬 <b>موجز الأخبار الجديدة</b> ({n})"
+HEADER_TOPIC = "📬 <b>موجز الأخبار الجديدة عن «{topic}»</b> ({n})"
+CONTINUED = "📬 <b>تابع الموجز</b>"
+
+
+@dataclass
+class DigestRun:
+    """What one run did, for logs and tests."""
+
+    sent_messages: int = 0
+    sent_entries: int = 0
+    filtered: int = 0
+    paused: list[int] = field(default_factory=list)
+    retry_later: list[int] = field(default_factory=list)
+
+
+def is_due(sub: Subscription, now: datetime) -> bool:
+    if sub.paused:
+        return False
+    if sub.force_due:
+        return True
+    period = FREQUENCIES.get(sub.frequency, FREQUENCIES["daily"])
+    last = sub.last_digest_at or sub.created_at
+    return now - last >= period
+
+
+def one_line_excerpt(article: Article) -> str:
+    """The article's first sentence: the lede, which in news says what happened."""
+    for start, end in sentence_spans(article.text):
+        line = " ".join(article.text[start:end].split())
+        if line and line != article.title:
+            return line
+    return ""
+
+
+def digest_messages(entries: list[Article], topic: str | None) -> list[tuple[str, list[int]]]:
+    """(HTML text, entry ids) per message, split at entry boundaries within 4096 characters."""
+    header = (
+        HEADER_TOPIC.format(topic=esc(topic), n=len(entries))
+        if topic
+        else HEADER.format(n=len(entries))
+    )
+    blocks = [html_entry_line(e, one_line_excerpt(e)) for e in entries]
+    # Room for the longest header, so every message can carry one.
+    room = TELEGRAM_LIMIT - visible_length(f"{RLM}{header}\n\n") - 8
+    out = []
+    for n, group in enumerate(pack_blocks(blocks, room)):
+        body = split_blocks([blocks[i] for i in group], room)[0]
+        title = header if n == 0 else CONTINUED
+        out.append((f"{RLM}{title}\n\n{body}", [entries[i].id for i in group]))
+    return out
+
+
+async def run_digests(
+    bot: Bot,
+    store: Store,
+    library: Library,
+    *,
+    pace: float = 0.05,
+    now: datetime | None = None,
+    only_chat: int | None = None,
+) -> DigestRun:
+    """Send every due subscriber its pending entries. Subscribers are served one after the
+    other with `pace` seconds between messages: a fan-out is paced, not burst."""
+    now = now or now_utc()
+    run = DigestRun()
+    for sub in await store.subscriptions(active_only=True):
+        if only_chat is not None and sub.chat_id != only_chat:
+            continue
+        if not is_due(sub, now):
+            continue
+        try:
+            await deliver(bot, store, library, sub, run, pace=pace)
+        except Exception:  # one subscriber's surprise must not stop the others
+            log.exception("digest for subscription %s failed; will retry next run", sub.id)
+            run.retry_later.append(sub.id)
+    return run
+
+
+async def deliver(
+    bot: Bot,
+    store: Store,
+    library: Library,
+    sub: Subscription,
+    run: DigestRun,
+    *,
+    pace: float = 0.05,
+) -> None:
+    entries = await store.pending_entries(sub, limit=MAX_ENTRIES_PER_RUN)
+    if sub.topic and entries:
+        matching = []
+        for entry in entries:
+            if await library.matches_topic(sub.topic, entry.id):
+                matching.append(entry)
+        skipped = [e.id for e in entries if e not in matching]
+        if skipped:
+            await store.mark_deliveries(sub.id, skipped, "filtered")
+            run.filtered += len(skipped)
+        entries = matching
+    if not entries:
+        if sub.force_due:
+            await store.finish_digest(sub.id)
+        return
+    for text, ids in digest_messages(entries, sub.topic):
+        await store.mark_deliveries(sub.id, ids, "sending")
+        message_id = await _send(bot, store, sub, text, ids, run)
+        if message_id is None:
+            return
+        await store.mark_deliveries(sub.id, ids, "sent", message_id)
+        run.sent_messages += 1
+        run.sent_entries += len(ids)
+        if pace:
+            await asyncio.sleep(pace)
+    await store.finish_digest(sub.id)
+
+
+async def _send(
+    bot: Bot, store: Store, sub: Subscription, text: str, ids: list[int], run: DigestRun
+) -> int | None:
+    """Send one digest message; the message id, or None when this subscriber must wait."""
+    for _ in range(MAX_RETRY_AFTER + 1):
+        try:
+            message = await bot.send_message(
+                sub.chat_id,
+                text,
+                message_thread_id=sub.thread_id,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+            return message.message_id
+        except RetryAfter as err:
+            wait = err.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.warning("429 for chat %s: waiting %.1f s", sub.chat_id, seconds)
+            await asyncio.sleep(seconds)
+        except Forbidden as err:
+            await store.clear_sending(sub.id, ids)
+            await store.pause_subscription(sub.id, f"forbidden: {err.message}")
+            log.warning("subscription %s paused: %s", sub.id, err.message)
+            run.paused.append(sub.id)
+            return None
+        except BadRequest as err:
+            await store.clear_sending(sub.id, ids)
+            if "chat not found" in err.message.lower():
+                await store.pause_subscription(sub.id, f"bad request: {err.message}")
+                run.paused.append(sub.id)
+            else:
+                log.error("digest for chat %s rejected: %s", sub.chat_id, err.message)
+                run.retry_later.append(sub.id)
+            return None
+        except (TimedOut, NetworkError) as err:
+            await store.clear_sending(sub.id, ids)
+            log.warning("network error for chat %s (%s): retry next run", sub.chat_id, err)
+            run.retry_later.append(sub.id)
+            return None
+    await store.clear_sending(sub.id, ids)
+    run.retry_later.append(sub.id)
+    return None
