@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.format import render_text, to_json
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
-from index.sources import FeedOptions, ingest_sources, poll_due_feeds
+from index.sources import FeedOptions, ingest_sources, poll_due_feeds, source_units
 from index.store import Store
 
 log = logging.getLogger("naba")
@@ -153,7 +153,10 @@ def feed_options(settings: Settings) -> FeedOptions:
 
 async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool = True) -> int:
     async with await Store.open(settings.db_path) as store:
-        with tqdm(desc="ingest", unit=" files", disable=not progress or None) as bar:
+        # disable=None: a bar only on a terminal, so logs and pipes stay clean.
+        total = source_units(paths) if progress else None
+        with tqdm(desc="ingest", unit=" files", total=total or None,
+                  disable=not progress or None) as bar:
             report = await ingest_sources(
                 store, paths, options=feed_options(settings), on_progress=bar.update
             )
@@ -180,11 +183,13 @@ async def cmd_index(settings: Settings) -> int:
 
 
 async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
-
+    if action in ("add", "remove") and not url:
+        print(f"usage: python -m bot feeds {action} URL", file=sys.stderr)
+        return 2
     async with await Store.open(settings.db_path) as store:
-        if action in ("add", "remove") and not url:
-            print(f"usage: python -m bot feeds {action} URL", file=sys.stderr)
-            return 2
+        for env_url in settings.feeds:  # NABA_FEEDS are feeds like the others
+            if looks_like_feed_url(env_url):
+                await store.add_feed(env_url, added_by="env")
         if action == "add":
             if not looks_like_feed_url(url):
                 print(f"not an http(s) URL: {url}", file=sys.stderr)
@@ -192,12 +197,19 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
             feed, created = await store.add_feed(url, added_by="cli")
             print(("added" if created else "already there") + f": #{feed.id} {feed.url}")
         elif action == "remove":
-            print("removed" if await store.remove_feed(url) else f"no such feed: {url}")
+            if not await store.remove_feed(url):
+                print(f"no such feed: {url}", file=sys.stderr)
+                return 1
+            print(f"removed: {url}")
+            if url in settings.feeds:
+                print("note: it is listed in NABA_FEEDS and comes back unless removed there")
         elif action == "poll":
             report = await poll_due_feeds(
                 store, feed_options(settings), extra_urls=settings.feeds, force=True
             )
             print(f"feeds: {report.summary()}")
+            for problem in report.problems:
+                print(f"problem: {problem}", file=sys.stderr)
         else:
             feeds = await store.feeds()
             if not feeds:
@@ -205,8 +217,10 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
             for f in feeds:
                 ok = f.last_success_at.isoformat() if f.last_success_at else "never"
                 err = f"{f.last_error} at {f.last_error_at.isoformat()}" if f.last_error else "-"
+                due = f.next_poll_at.isoformat() if f.next_poll_at else "now"
                 print(f"#{f.id} {f.url}\n    title: {f.title or '-'}\n    last success: {ok}"
-                      f"\n    last error: {err}\n    failures in a row: {f.failures}, errors: "
+                      f"\n    last error: {err}\n    next poll: {due}"
+                      f"\n    failures in a row: {f.failures}, errors: "
                       f"{f.errors_total}, entries new/updated/skipped: {f.entries_new}/"
                       f"{f.entries_updated}/{f.entries_skipped}")
     return 0

@@ -476,3 +476,14 @@ class BM25Index:
 
     def _top_k(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         return self._top_from(np.arange(len(scores), dtype=np.int64), scores, k)
+
+    def docs_containing(self, term: str) -> np.ndarray:
+        """Live doc ids whose text has `term`, ascending (for fallbacks where BM25 scores 0,
+        e.g. a term in exactly half the documents has idf 0 under rank-bm25's rule)."""
+        with self._lock:
+            tid = self.vocab.get(term)
+            if tid is None:
+                return np.zeros(0, dtype=np.int64)
+            parts = [docs for docs, _ in self._postings(tid)]
+            docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            return docs[self._live[docs]].astype(np.int64)

@@ -130,7 +130,10 @@ class Library:
         search_terms = list(tokens) + [alt for alts in expansions.values() for alt in alts]
         # Rank generously, then keep only passages that clear the coverage bar; deep pages
         # of answers are rare, so a fixed over-fetch is enough.
-        ranked = self.index.search(search_terms, k=max(50, 4 * (offset + top)))
+        want = max(50, 4 * (offset + top))
+        ranked = self.index.search(search_terms, k=want)
+        if len(ranked) < want:
+            ranked += self._zero_score_matches(search_terms, {d for d, _ in ranked}, want)
         wanted = {t: {t, *expansions.get(t, ())} for t in terms}
         accepted: list[tuple[_Candidate, PassageContext, tuple[int, int]]] = []
         contexts = await self.store.passage_contexts(
@@ -167,6 +170,19 @@ class Library:
             if len(terms & set(row.tokens.split())) / len(terms) >= MIN_COVERAGE:
                 return True
         return False
+
+    def _zero_score_matches(
+        self, terms: Sequence[str], seen: set[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """Passages holding query terms that BM25 scores 0 (idf 0: the term is in exactly half
+        of a small corpus), most distinct terms first: still answers, ranked last."""
+        counts: dict[int, int] = {}
+        for term in set(terms):
+            for doc in self.index.docs_containing(term).tolist():
+                if doc not in seen:
+                    counts[doc] = counts.get(doc, 0) + 1
+        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(doc, 0.0) for doc, _ in best]
 
     def _known(self, term: str) -> bool:
         return self.index.df(term) > 0

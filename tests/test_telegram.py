@@ -1,0 +1,415 @@
+"""End to end: the real python-telegram-bot Application against a fake Bot API server on
+127.0.0.1, with a real SQLite file. Nothing of the bot is mocked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fakes.bot_api import FakeBotApi
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from index.ingest import ingest_article, ingest_path
+from index.models import ArticleIn
+from index.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456789:TEST-token_for_the_fake_bot_api"
+ADMIN = 777
+USER = 4242
+QUESTION = "متى أعلنت غرفة عمليات الجنوب تحرير درعا؟"
+# Clearly fictional entries for digests.
+FICTION = ArticleIn(
+    title="خبر تجريبي: افتتاح مكتبة عامة في مدينة الواحة الخيالية",
+    text="افتتحت بلدية مدينة الواحة الخيالية مكتبة عامة جديدة تضم عشرة آلاف كتاب. "
+    "وقال رئيس البلدية إن المكتبة ستفتح أبوابها يوميا للطلاب والباحثين.",
+    source="وكالة الاختبار",
+    url="https://example.test/library",
+    guid="test:library",
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, seeds: Path) -> Settings:
+    return Settings(
+        token=TOKEN,
+        db_path=tmp_path / "naba.db",
+        seeds_dir=seeds,
+        admin_ids=frozenset({ADMIN}),
+        digest_check_seconds=1,
+        digest_pace_seconds=0.01,
+        refresh_seconds=0.2,
+        feed_poll_seconds=3600,
+        seeds_rescan_seconds=3600,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator:
+    """The Application as run_polling runs it, on the test's event loop."""
+    app = build_application(settings)
+    await app.initialize()
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, settings: Settings):
+    async with running_bot(replace(settings, api_base_url=api.base_url)) as app:
+        await api.wait_for_polling(timeout=10)
+        yield app
+
+
+async def test_start_sets_commands_and_describes_the_corpus(api: FakeBotApi, bot) -> None:
+    assert {lang for _, lang in api.commands} >= {"", "ar"}
+    arabic = api.commands[("default", "ar")]
+    assert {c["command"] for c in arabic} >= {"start", "ask", "subscribe", "digest", "status"}
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in c["description"]) for c in arabic)
+    api.send_text(USER, "/start")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "أعرف الآن" in reply.plain_text and "1" in reply.plain_text
+    assert "متى تحررت درعا" in reply.plain_text
+    assert reply.parse_mode == "HTML"
+
+
+async def test_question_gets_quoted_attributed_excerpts(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, QUESTION)
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "<blockquote>" in reply.text
+    assert "7 كانون الأول 2024" in reply.plain_text
+    assert "<b>درعا</b>" in reply.text  # matched words are bold
+    assert "المصدر غير معروف" in reply.plain_text and "7 ديسمبر 2024" in reply.plain_text
+    assert "\u2066[1]\u2069" in reply.plain_text  # the LTR marker is isolated
+    assert reply.reply_to is not None
+    assert any(a.chat_id == USER and a.action == "typing" for a in api.chat_actions)
+
+
+async def test_more_button_pages_and_callback_is_answered(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, "درعا")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert reply.callback_data == ["more:3"]
+    first_page = reply.plain_text
+    api.press_button(USER, reply.message_id, "more:3")
+    await api.wait_for(lambda a: a.edits and a.callback_answers, timeout=10)
+    edited = api.message(USER, reply.message_id)
+    assert edited.plain_text != first_page and "[4]" in edited.plain_text
+    assert "more:0" in edited.callback_data  # and a way back
+    assert len(api.callback_answers) == 1
+
+
+async def test_html_in_the_question_is_escaped(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, "<i>درعا</i> <تحرير> & دمشق")
+    api.send_text(USER, "<script>alert('x')</script>")
+    found, not_found = await api.wait_for_messages(USER, 2)
+    assert "&lt;تحرير&gt; &amp; دمشق" in found.text  # the question, echoed, is escaped
+    assert "<تحرير> & دمشق" in found.plain_text and "<blockquote>" in found.text
+    assert "لم أجد" in not_found.plain_text
+
+
+async def test_stickers_and_emoji_get_a_polite_reply_and_the_bot_keeps_working(
+    api: FakeBotApi, bot
+) -> None:
+    api.send_sticker(USER)
+    api.send_text(USER, "😀🔥👍")
+    api.send_text(USER, "ًٌٍَُِّْ")
+    replies = await api.wait_for_messages(USER, 3)
+    assert "النصية" in replies[0].plain_text
+    assert all("كلمات" in r.plain_text for r in replies[1:])
+    api.send_text(USER, QUESTION)
+    replies = await api.wait_for_messages(USER, 4)
+    assert "7 كانون الأول 2024" in replies[3].plain_text
+
+
+async def test_a_6000_character_question_is_refused_clearly(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, "درعا " * 1200)
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "طويل" in reply.plain_text
+    assert not api.internal_errors
+
+
+async def test_latin_question_gets_arabic_hint(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, "what is the price of gold today?")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "بالعربية" in reply.plain_text and "لم أجد" in reply.plain_text
+
+
+async def test_groups_answer_only_when_mentioned_or_replied_to(api: FakeBotApi, bot) -> None:
+    group, topic = -1001, 55
+    api.send_text(group, QUESTION, chat_type="supergroup")
+    api.send_text(
+        group, f"@naba_test_bot {QUESTION}", chat_type="supergroup", message_thread_id=topic
+    )
+    [reply] = await api.wait_for_messages(group, 1)
+    assert "7 كانون الأول 2024" in reply.plain_text
+    assert reply.message_thread_id == topic
+    api.send_text(group, "/ask متى تحررت درعا؟", chat_type="supergroup")
+    await api.wait_for_messages(group, 2)
+    await asyncio.sleep(0.5)
+    assert len(api.sent_to(group)) == 2  # the unaddressed message got no answer
+
+
+async def test_inline_query_returns_articles(api: FakeBotApi, bot) -> None:
+    api.inline_query(USER, "درعا")
+    api.inline_query(USER, "د")  # below the minimum length: answered, empty
+    await api.wait_for(lambda a: len(a.inline_answers) == 2, timeout=10)
+    by_query = {a.query: a for a in api.inline_answers}
+    results = by_query["درعا"].results
+    assert results and all(r["type"] == "article" for r in results)
+    assert "درعا" in results[0]["input_message_content"]["message_text"]
+    assert by_query["د"].results == []
+    assert by_query["درعا"].params.get("cache_time") is not None
+
+
+async def test_admin_commands_refuse_non_admins(api: FakeBotApi, bot) -> None:
+    for command in ("/stats", "/reindex", "/ingest https://example.test/feed", "/feeds list"):
+        api.send_text(USER, command)
+    replies = await api.wait_for_messages(USER, 4)
+    assert all("للمشرفين" in r.plain_text for r in replies)
+    api.send_text(ADMIN, "/stats")
+    [stats] = await api.wait_for_messages(ADMIN, 1)
+    assert "الأخبار: 1" in stats.plain_text and "المشتركون" in stats.plain_text
+
+
+async def test_admin_uploads_an_article_file(api: FakeBotApi, bot) -> None:
+    body = f"{FICTION.title}\n{FICTION.text}\n".encode()
+    api.send_document(ADMIN, "library.txt", body, caption="/ingest")
+    [reply] = await api.wait_for_messages(ADMIN, 1)
+    assert "new" in reply.plain_text
+    api.send_text(ADMIN, "متى افتتحت المكتبة العامة في مدينة الواحة؟")
+    replies = await api.wait_for_messages(ADMIN, 2)
+    assert "مكتبة عامة جديدة" in replies[1].plain_text
+    api.send_document(USER, "x.txt", body)
+    [refused] = await api.wait_for_messages(USER, 1)
+    assert "النصية" in refused.plain_text
+
+
+async def test_rate_limit_is_friendly(api: FakeBotApi, settings: Settings) -> None:
+    limited = replace(settings, api_base_url=api.base_url, questions_per_minute=2)
+    async with running_bot(limited):
+        for _ in range(3):
+            api.send_text(USER, "درعا")
+        replies = await api.wait_for_messages(USER, 3)
+        assert sum("حد الأسئلة" in r.plain_text for r in replies) == 1
+
+
+async def test_answers_over_4096_characters_are_split(api: FakeBotApi, bot, settings) -> None:
+    async with await Store.open(settings.db_path) as store:
+        for i in range(40):
+            await ingest_article(
+                store,
+                replace(
+                    FICTION,
+                    title=f"خبر تجريبي رقم {i}: " + "عنوان طويل " * 12,
+                    text=f"{FICTION.text} رقم {i}.",
+                    guid=f"t:{i}",
+                    url=f"https://example.test/{i}",
+                ),
+                "test",
+            )
+    api.send_text(USER, "/sources")
+    replies = await api.wait_for_messages(USER, 2)
+    assert all(len(r.plain_text.encode("utf-16-le")) // 2 <= 4096 for r in replies)
+    listed = "\n".join(r.plain_text for r in replies)
+    assert listed.count("خبر تجريبي رقم") == 30  # /sources lists the newest 30, once each
+
+
+async def test_subscribe_then_ingest_from_another_process_sends_a_digest(
+    api: FakeBotApi, bot, settings: Settings, tmp_path: Path
+) -> None:
+    api.send_text(USER, "/subscribe")
+    api.send_text(USER, "/digest instant")
+    await api.wait_for_messages(USER, 2)
+    article = tmp_path / "new.md"
+    article.write_text(
+        f"---\ntitle: {FICTION.title}\nsource: وكالة الاختبار\nurl: https://example.test/a\n"
+        f"published: 2024-12-08\n---\n{FICTION.text}\n",
+        encoding="utf-8",
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "ingest",
+        "--no-progress",
+        str(article),
+        cwd=ROOT,
+        env={**_clean_env(), "NABA_DB": str(settings.db_path)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    messages = await api.wait_for_messages(USER, 3, timeout=15)
+    digest = messages[2]
+    assert "موجز" in digest.plain_text and FICTION.title in digest.plain_text
+    assert "وكالة الاختبار" in digest.plain_text and "8 ديسمبر 2024" in digest.plain_text
+    assert 'href="https://example.test/a"' in digest.text
+    await asyncio.sleep(2.5)  # two more digest runs: nothing is sent twice
+    assert len(api.sent_to(USER)) == 3
+    api.send_text(USER, "/digest now")
+    [*_, nothing_new] = await api.wait_for_messages(USER, 4)
+    assert "لا جديد" in nothing_new.plain_text
+
+
+async def test_topic_subscription_gets_only_matching_entries(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    api.send_text(USER, "/subscribe مكتبة")
+    await api.wait_for_messages(USER, 1)
+    async with await Store.open(settings.db_path) as store:
+        await ingest_article(store, FICTION, "test")
+        await ingest_article(
+            store,
+            replace(
+                FICTION,
+                title="خبر تجريبي: مباراة كرة قدم في مدينة خيالية",
+                text="فاز فريق المدينة الخيالية في مباراة كرة القدم بهدفين.",
+                guid="t:football",
+                url="https://example.test/football",
+            ),
+            "test",
+        )
+    api.send_text(USER, "/digest now")
+    messages = await api.wait_for_messages(USER, 2)
+    assert FICTION.title in messages[1].plain_text
+    assert "كرة قدم" not in messages[1].plain_text
+
+
+async def test_forbidden_and_retry_after_do_not_stop_other_subscribers(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    blocked, throttled, fine = 901, 902, 903
+    await subscribe_then_ingest(settings, [blocked, throttled, fine])
+    api.fail_chat(blocked, 403)
+    api.fail_chat(throttled, 429, retry_after=1, times=1)
+    async with running_bot(replace(settings, api_base_url=api.base_url)):
+        await api.wait_for_messages(fine, 1, timeout=15)
+        [digest] = await api.wait_for_messages(throttled, 1, timeout=15)
+        assert FICTION.title in digest.plain_text
+        await asyncio.sleep(1.5)
+    assert api.sent_to(blocked) == []
+    assert len(api.sent_to(throttled)) == 1 and len(api.sent_to(fine)) == 1
+    async with await Store.open(settings.db_path) as store:
+        sub = await store.subscription(blocked)
+        assert sub.paused and "blocked" in sub.paused_reason
+        assert (await store.delivery_counts()).get("sent") == 2
+
+
+async def subscribe_then_ingest(settings: Settings, chats: list[int]) -> None:
+    """Seeds stored, `chats` subscribed (instant), then one new entry for them all."""
+    async with await Store.open(settings.db_path) as store:
+        await ingest_path(store, settings.seeds_dir)
+        for chat in chats:
+            await store.subscribe(
+                chat, chat_type="private", thread_id=None, topic=None, frequency="instant"
+            )
+        await ingest_article(store, FICTION, "test")
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NABA_", "TELEGRAM_"))}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+async def _start_bot_process(api: FakeBotApi, settings: Settings, log_file: Path):
+    env = {
+        **_clean_env(),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "NABA_DB": str(settings.db_path),
+        "NABA_SEEDS": str(settings.seeds_dir),
+        "NABA_DIGEST_CHECK_SECONDS": "1",
+        "NABA_DIGEST_PACE_SECONDS": "0.05",
+        "NABA_FEED_POLL_SECONDS": "3600",
+        "NABA_LOG_LEVEL": "DEBUG",
+    }
+    handle = log_file.open("ab")
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=handle,
+    )
+
+
+async def test_sigkill_mid_fan_out_loses_nothing_and_repeats_nothing(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    chats = [301, 302, 303, 304, 305]
+    await subscribe_then_ingest(settings, chats)
+    # The third subscriber's send reaches the server but is never processed: the bot dies
+    # while waiting for Telegram's answer.
+    api.hold_chat(303)
+    log_file = tmp_path / "bot.log"
+    proc = await _start_bot_process(api, settings, log_file)
+    try:
+        await api.wait_for_held(303, 1, timeout=30)
+        assert [len(api.sent_to(c)) for c in chats] == [1, 1, 0, 0, 0]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(proc.wait(), 10)
+    api.release(303)
+    await api.wait_for(lambda a: a.dropped, timeout=10)
+    proc = await _start_bot_process(api, settings, log_file)
+    try:
+        for chat in chats:
+            await api.wait_for_messages(chat, 1, timeout=30)
+        await asyncio.sleep(2.5)  # more digest runs: nothing is sent twice
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 15)
+    for chat in chats:
+        [digest] = api.sent_to(chat)
+        assert FICTION.title in digest.plain_text
+    logs = log_file.read_text(encoding="utf-8", errors="replace")
+    assert "interrupted" in logs
+    assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
+
+
+async def test_token_never_logged(api: FakeBotApi, settings: Settings, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running_bot(replace(settings, api_base_url=api.base_url)):
+        await api.wait_for_polling(timeout=10)
+        api.send_text(USER, QUESTION)
+        await api.wait_for_messages(USER, 1)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "getUpdates" in text or "polling" in text.lower()  # DEBUG logs were captured
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
