@@ -71,11 +71,15 @@ def is_due(sub: Subscription, now: datetime) -> bool:
 
 
 def one_line_excerpt(article: Article) -> str:
-    """The article's first sentence: the lede, which in news says what happened."""
-    for start, end in sentence_spans(article.text):
-        line = " ".join(article.text[start:end].split())
-        if line and line != article.title:
-            return line
+    """The article's first sentence that is not its title: the lede, which in news says what
+    happened."""
+    offset = 0
+    for line in article.text.splitlines(keepends=True):
+        for start, end in sentence_spans(article.text, offset, offset + len(line)):
+            sentence = " ".join(article.text[start:end].split())
+            if sentence and sentence != article.title:
+                return sentence
+        offset += len(line)
     return ""
 
 
