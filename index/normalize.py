@@ -15,9 +15,13 @@ Rules of the default analyzer, in order (each is table-tested in tests/test_norm
 5. Months: the Syriac (كانون الثاني … كانون الأول), Latin-derived (يناير/جانفي … ديسمبر) and
    English (January … December) names become one token, month01 … month12, so «7 ديسمبر 2024»,
    «7 كانون الأول 2024» and "7 December 2024" analyze alike. Two-word names make one token.
-6. Stopwords: Arabic function words and question words, matched in normalized form.
-7. Light stemming (Larkey's light10, as in Lucene's ArabicStemmer, tuned on arcd-train): one
-   article/conjunction prefix, then suffixes, with length guards. Digits and Latin are not stemmed.
+6. Stopwords (matched on the normalized word, before stemming): Arabic function words, question
+   words (متى ما من هل كيف اين لماذا كم ماذا …) and lone letters; see STOPWORDS.
+7. Light stemming, Larkey's light10 as in Lucene's ArabicStemmer: at most one prefix of
+   ال وال بال كال فال لل و, then the suffixes ها ان ات ون ين يه ه ي. The default adds, each
+   measured on arcd-train (docs/analyzers.md): stems keep three letters, a ت left by a pronoun
+   suffix is a tied ة (عاصمتها = عاصمة), a bare ل comes off (لمصر = مصر) and an imperfect ت is
+   spelled ي (تقع = يقع). Digits, Latin words and month tokens are not stemmed.
 
 `analyze` is the fast path used for every passage; `analyze_spans` gives the same terms with
 offsets into the original text, for highlighting.
@@ -28,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
@@ -60,7 +64,10 @@ ZERO_WIDTH_SPACE = "\u200b"
 
 # Invisible format characters that sit inside words in copied text (bidi marks, joiners, BOM,
 # soft hyphen); deleting them keeps the word whole.
-INVISIBLE = "\u00ad\u061c\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+INVISIBLE = (
+    "\u00ad\u061c\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
 
 # pyarabic.araby.DIACRITICS = harakat, shadda, sukun, tanween, superscript alef, combining
 # hamza above/below, madda, Quranic marks; a superset of araby.TASHKEEL, which misses the
@@ -116,10 +123,8 @@ def _words(raw: str) -> tuple[tuple[str, str], ...]:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     surface = text.translate(_CHARS).lower()
-    if text is raw and surface.isalnum():
-        parts = [surface] if surface else []
-    else:
-        parts = _SUBWORD.findall(surface)
+    # NFKC can expand a word into several (ﷺ) and lower() can add a combining dot (İ → i̇).
+    parts = [surface] if text is raw and surface.isalnum() else _SUBWORD.findall(surface)
     return tuple((p, p.translate(_LETTERS)) for p in parts)
 
 
@@ -174,12 +179,12 @@ _MONTHS: dict[str, str] = {
 
 
 def _month_of(surface: str, norm: str) -> str | None:
-    """month token for a one-word month name, with or without a glued proclitic."""
+    """The month token for a one-word month name, with or without a glued proclitic."""
     if norm in _MONTHS:
         return _MONTHS[norm]
     if surface == _AUGUST_SURFACE:
         return month_token(8)
-    if len(norm) > 3 and norm[0] in _MONTH_PROCLITICS:
+    if norm[0] in _MONTH_PROCLITICS:
         if norm[1:] in _MONTHS:
             return _MONTHS[norm[1:]]
         if surface[1:] == _AUGUST_SURFACE:
@@ -191,7 +196,7 @@ def _month_head(norm: str) -> str | None:
     """كانون/تشرين (possibly with a glued proclitic) when norm can start a two-word month."""
     if norm in _MONTH_HEADS:
         return norm
-    if len(norm) > 5 and norm[0] in _MONTH_PROCLITICS and norm[1:] in _MONTH_HEADS:
+    if norm[0] in _MONTH_PROCLITICS and norm[1:] in _MONTH_HEADS:
         return norm[1:]
     return None
 
@@ -257,10 +262,11 @@ class LightStemmer:
 
     def __call__(self, word: str) -> str:
         for prefix in self.prefixes:
-            keep = self.min_stem if len(prefix) > 1 else self.min_stem_after_one_letter_prefix
-            if word.startswith(prefix) and len(word) - len(prefix) >= keep:
-                word = word[len(prefix) :]
-                break
+            if word.startswith(prefix):
+                keep = self.min_stem if len(prefix) > 1 else self.min_stem_after_one_letter_prefix
+                if len(word) - len(prefix) >= keep:
+                    word = word[len(prefix) :]
+                    break
         for suffix in self.suffixes:
             if word.endswith(suffix) and len(word) - len(suffix) >= self.min_stem:
                 word = word[: -len(suffix)]
@@ -312,11 +318,15 @@ class Token:
 
 _CACHE_SIZE = 1 << 16
 
+# Per raw word: its terms (stopwords dropped), and (normalized, term or None, month head or
+# None) for each word in it, and whether any of them starts a two-word month.
+_WordInfo = tuple[tuple[str, ...], tuple[tuple[str, str | None, str | None], ...], bool]
+
 
 class Analyzer:
     """One analysis chain: normalization, optional months, stopwords and stemmer."""
 
-    __slots__ = ("_info", "description", "months", "name", "stem", "stopwords", "words")
+    __slots__ = ("_info", "_stem", "description", "months", "name", "stemmer", "stopwords", "words")
 
     def __init__(
         self,
@@ -333,7 +343,9 @@ class Analyzer:
         self.words = words
         self.months = months
         self.stopwords = stopwords
-        self.stem = stem
+        self.stemmer = stem
+        # Many raw spellings share a stem (أعلن, اعلن, أعلنَ), so stems get their own cache.
+        self._stem = lru_cache(maxsize=_CACHE_SIZE)(stem) if stem is not None else None
         self._info = lru_cache(maxsize=_CACHE_SIZE)(self._word_info)
 
     def __repr__(self) -> str:
@@ -346,27 +358,33 @@ class Analyzer:
         if norm in self.stopwords and surface not in _NOT_STOPWORDS:
             return None
         # Digits and Latin words have no Arabic affixes to strip.
-        if self.stem is None or norm.isascii():
+        if self._stem is None or norm.isascii():
             return norm
-        return self.stem(norm)
+        return self._stem(norm)
 
-    def _word_info(self, raw: str) -> tuple[tuple[str, str | None, str | None], ...]:
-        """(normalized, term or None, month head or None) for each word in one raw word."""
-        return tuple(
+    def _word_info(self, raw: str) -> _WordInfo:
+        """What one raw word contributes: its terms, and per-word detail for month pairs."""
+        words = tuple(
             (norm, self._term(surface, norm), _month_head(norm) if self.months else None)
             for surface, norm in _words(raw)
         )
+        terms = tuple(term for _, term, _ in words if term is not None)
+        return terms, words, any(head is not None for _, _, head in words)
 
     def terms(self, text: str) -> list[str]:
-        """Analyzed terms of text."""
+        """Analyzed terms of text; the terms of `spans`, without building Tokens."""
         if not self.words:
             return text.lower().split()
         info = self._info
         out: list[str] = []
-        head: str | None = None  # a كانون/تشرين waiting to see the next word
+        head: str | None = None  # a كانون/تشرين waiting for the word after it
         head_term: str | None = None
         for raw in _RAW_WORD.findall(text):
-            for norm, term, next_head in info(raw):
+            terms, words, has_head = info(raw)
+            if head is None and not has_head:
+                out += terms
+                continue
+            for norm, term, next_head in words:
                 if head is not None:
                     month = _MONTH_PAIRS.get((head, norm))
                     head = None
@@ -390,29 +408,29 @@ class Analyzer:
                 Token(m.group().lower(), m.start(), m.end())
                 for m in _WHITESPACE_WORD.finditer(text)
             ]
-        return list(self._spans(text))
-
-    def _spans(self, text: str) -> Iterator[Token]:
         info = self._info
+        out: list[Token] = []
         head: str | None = None
-        head_token: Token | None = None
+        head_term: str | None = None
+        head_start = head_end = 0
         for m in _RAW_WORD.finditer(text):
             start, end = m.span()
-            for norm, term, next_head in info(m.group()):
+            for norm, term, next_head in info(m.group())[1]:
                 if head is not None:
                     month = _MONTH_PAIRS.get((head, norm))
                     head = None
-                    if month and head_token is not None:
-                        yield Token(month_token(month), head_token.start, end)
+                    if month:
+                        out.append(Token(month_token(month), head_start, end))
                         continue
-                    if head_token.term:
-                        yield head_token
+                    if head_term is not None:
+                        out.append(Token(head_term, head_start, head_end))
                 if next_head is not None:
-                    head, head_token = next_head, Token(term or "", start, end)
+                    head, head_term, head_start, head_end = next_head, term, start, end
                 elif term is not None:
-                    yield Token(term, start, end)
-        if head is not None and head_token is not None and head_token.term:
-            yield head_token
+                    out.append(Token(term, start, end))
+        if head is not None and head_term is not None:
+            out.append(Token(head_term, head_start, head_end))
+        return out
 
 
 ANALYZERS: dict[str, Analyzer] = {
@@ -450,7 +468,7 @@ def _fingerprint(analyzer: Analyzer) -> str:
         analyzer.months and (sorted(_MONTHS.items()), sorted(_MONTH_PAIRS.items())),
         sorted(analyzer.stopwords),
         sorted(_NOT_STOPWORDS),
-        repr(analyzer.stem),
+        repr(analyzer.stemmer),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
 
@@ -474,5 +492,5 @@ def analyze_spans(text: str, analyzer: str = DEFAULT_ANALYZER) -> list[Token]:
 
 
 def analyze(text: str, analyzer: str = DEFAULT_ANALYZER) -> list[str]:
-    """Terms of text as indexed and searched: «متى سقطت دمشق؟» → ['سقط', 'دمشق']."""
+    """Terms of text as indexed and searched: «متى سقطت دمشقُ؟» → ['سقطت', 'دمشق']."""
     return get_analyzer(analyzer).terms(text)

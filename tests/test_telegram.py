@@ -9,11 +9,13 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 import pytest
 from fakes.bot_api import FakeBotApi
 from telegram import Update
@@ -413,3 +415,56 @@ async def test_token_never_logged(api: FakeBotApi, settings: Settings, caplog) -
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "getUpdates" in text or "polling" in text.lower()  # DEBUG logs were captured
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(
+    api: FakeBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = {
+        **_clean_env(),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "NABA_DB": str(settings.db_path),
+        "NABA_SEEDS": str(settings.seeds_dir),
+        "NABA_WEBHOOK_URL": "https://naba.example.test/hook",
+        "NABA_WEBHOOK_SECRET": "s3cret-Token_1",
+        "NABA_WEBHOOK_LISTEN": "127.0.0.1",
+        "NABA_WEBHOOK_PORT": str(port),
+    }
+    log_file = tmp_path / "webhook.log"
+    with log_file.open("wb") as handle:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=handle, stderr=handle
+        )
+    try:
+        [call] = await api.wait_for_calls("setWebhook", 1, timeout=30)
+        assert call.params["url"] == "https://naba.example.test/hook"
+        assert call.params["secret_token"] == "s3cret-Token_1"
+        # The update Telegram would post: taken from the fake so the reply target exists.
+        update = api.update(api.send_text(USER, QUESTION)).payload
+        url = f"http://127.0.0.1:{port}/hook"
+        async with aiohttp.ClientSession() as session:
+            for _ in range(50):  # the HTTP server starts right after setWebhook
+                try:
+                    async with session.post(url, json=update) as denied:
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.2)
+            assert denied.status == 403  # no secret header
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            async with session.post(url, json=update, headers=headers) as accepted:
+                assert accepted.status == 200
+        [reply] = await api.wait_for_messages(USER, 1, timeout=15)
+        assert "7 كانون الأول 2024" in reply.plain_text
+        assert not api.calls_to("getUpdates")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 15)
+    assert TOKEN.split(":")[1] not in log_file.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,194 @@
+"""Retrieval quality on SQuAD-format Arabic QA files (ARCD, TyDi QA GoldP).
+
+Every distinct context paragraph (deduplicated by exact text) is a passage; a question is
+answered when its own paragraph comes back. Passages and questions go through the production
+analyzer and BM25 index, so the numbers describe what the bot retrieves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from index.bm25 import BM25Index
+from index.normalize import DEFAULT_ANALYZER, get_analyzer
+from index.params import EPSILON, K1, B
+
+# Deep enough for Recall@20; MRR@10 only looks at the first ten.
+_DEPTH = 20
+
+# ARCD questions often start with a stray " - " (" - من هو جمال خاشقجي؟ ").
+_LEADING_DASH = re.compile(r"^\s*-\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class EvalResult:
+    """Retrieval quality of one analyzer on one dataset."""
+
+    dataset: str
+    analyzer: str
+    passages: int
+    questions: int
+    recall_at_1: float
+    recall_at_5: float
+    recall_at_20: float
+    mrr_at_10: float
+    build_s: float  # analysing the passages and building the index
+    k1: float = K1
+    b: float = B
+
+
+def rank_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
+    """Recall@1/5/20 and MRR@10 from 1-based ranks of the right passage (None: not retrieved).
+
+    >>> rank_metrics([1, 3, None])["mrr@10"] == (1 + 1 / 3) / 3
+    True
+    """
+    if not ranks:
+        raise ValueError("no ranks to score")
+    if any(r is not None and r < 1 for r in ranks):
+        raise ValueError("ranks are 1-based")
+    n = len(ranks)
+    found = [r for r in ranks if r is not None]
+    return {
+        "recall@1": sum(r <= 1 for r in found) / n,
+        "recall@5": sum(r <= 5 for r in found) / n,
+        "recall@20": sum(r <= 20 for r in found) / n,
+        "mrr@10": sum(1 / r for r in found if r <= 10) / n,
+    }
+
+
+def _expect(value: Any, kind: type, where: str) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"{where}: expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def load_squad(path: str | PathLike[str]) -> tuple[list[str], list[tuple[str, int]]]:
+    """Distinct contexts, and (question, index of its context) pairs, from a SQuAD v1.1 file.
+
+    Raises ValueError naming the file and the first malformed field.
+    """
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path}: not a UTF-8 JSON file ({err})") from None
+    contexts: list[str] = []
+    position: dict[str, int] = {}
+    questions: list[tuple[str, int]] = []
+    try:
+        data = _expect(_expect(doc, dict, "top level").get("data"), list, "data")
+        for i, article in enumerate(data):
+            where = f"data[{i}]"
+            paragraphs = _expect(_expect(article, dict, where).get("paragraphs"), list, where)
+            for j, paragraph in enumerate(paragraphs):
+                where = f"data[{i}].paragraphs[{j}]"
+                _expect(paragraph, dict, where)
+                context = _expect(paragraph.get("context"), str, f"{where}.context")
+                qas = _expect(paragraph.get("qas"), list, f"{where}.qas")
+                if context not in position:
+                    position[context] = len(contexts)
+                    contexts.append(context)
+                for k, qa in enumerate(qas):
+                    question = _expect(qa, dict, f"{where}.qas[{k}]").get("question")
+                    question = _expect(question, str, f"{where}.qas[{k}].question")
+                    questions.append((_LEADING_DASH.sub("", question).strip(), position[context]))
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from None
+    if not questions:
+        raise ValueError(f"{path}: no questions")
+    return contexts, questions
+
+
+def _ranked(index: BM25Index, tokens: list[str], k: int) -> list[int]:
+    """Doc ids of the top k, best first (ties by doc id); docs that match nothing are left out."""
+    return [doc for doc, _ in index.search(tokens, k)]
+
+
+def evaluate(
+    path: str | PathLike[str],
+    analyzer: str = DEFAULT_ANALYZER,
+    k1: float = K1,
+    b: float = B,
+) -> EvalResult:
+    """Index the file's distinct contexts and score how well each question finds its own."""
+    analyze = get_analyzer(analyzer).terms  # an unknown name fails before any work
+    contexts, questions = load_squad(path)
+    started = time.perf_counter()
+    index = BM25Index.from_corpus((analyze(c) for c in contexts), k1=k1, b=b, epsilon=EPSILON)
+    build_s = time.perf_counter() - started
+    ranks: list[int | None] = []
+    for question, gold in questions:
+        tokens = analyze(question)
+        top = _ranked(index, tokens, _DEPTH) if tokens else []
+        ranks.append(top.index(gold) + 1 if gold in top else None)
+    m = rank_metrics(ranks)
+    return EvalResult(
+        dataset=Path(path).stem,
+        analyzer=analyzer,
+        passages=len(contexts),
+        questions=len(questions),
+        recall_at_1=m["recall@1"],
+        recall_at_5=m["recall@5"],
+        recall_at_20=m["recall@20"],
+        mrr_at_10=m["mrr@10"],
+        build_s=build_s,
+        k1=k1,
+        b=b,
+    )
+
+
+def to_json(result: EvalResult) -> dict[str, Any]:
+    """A flat JSON-ready dict with the metric names people quote ("recall@5", "mrr@10")."""
+    return {
+        "dataset": result.dataset,
+        "analyzer": result.analyzer,
+        "passages": result.passages,
+        "questions": result.questions,
+        "recall@1": round(result.recall_at_1, 4),
+        "recall@5": round(result.recall_at_5, 4),
+        "recall@20": round(result.recall_at_20, 4),
+        "mrr@10": round(result.mrr_at_10, 4),
+        "build_s": round(result.build_s, 3),
+        "k1": result.k1,
+        "b": result.b,
+    }
+
+
+_COLUMNS = (
+    "dataset", "analyzer", "passages", "questions", "R@1", "R@5", "R@20", "MRR@10", "build s"
+)
+
+
+def format_table(results: Sequence[EvalResult]) -> str:
+    """One aligned plain-text table, a row per result: text columns left, numbers right."""
+    rows = [
+        (
+            r.dataset,
+            r.analyzer,
+            str(r.passages),
+            str(r.questions),
+            f"{r.recall_at_1:.3f}",
+            f"{r.recall_at_5:.3f}",
+            f"{r.recall_at_20:.3f}",
+            f"{r.mrr_at_10:.3f}",
+            f"{r.build_s:.2f}",
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [_COLUMNS, *rows]) for i in range(len(_COLUMNS))]
+
+    def line(cells: Sequence[str]) -> str:
+        # dataset and analyzer read left to right; numbers line up on the right
+        cols = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in cols)
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(_COLUMNS), rule, *(line(row) for row in rows)])
