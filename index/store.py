@@ -118,6 +118,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """,
     ),
+    (
+        "0002_source_files",
+        """
+        -- Size and modification time of each seeds-folder file when it was last read, so a
+        -- rescan reads only new and changed files (index.sources.rescan_seeds).
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 ARTICLE_COLUMNS = "id, title, text, source, url, published, language, added_at"
@@ -443,7 +456,8 @@ class Store:
         detail: str | None,
     ) -> None:
         await db.execute(
-            "INSERT INTO ingest_log (at, origin, status, article_id, detail) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_log (at, origin, status, article_id, detail)"
+            " VALUES (?, ?, ?, ?, ?)",
             (to_iso(now_utc()), origin, status, article_id, detail),
         )
 
@@ -694,7 +708,8 @@ class Store:
                 " attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT"
                 " (subscription_id, article_id) DO UPDATE SET state = excluded.state,"
                 " message_id = COALESCE(excluded.message_id, message_id),"
-                " attempts = attempts + (excluded.state = 'sending'), updated_at = excluded.updated_at",
+                " attempts = attempts + (excluded.state = 'sending'),"
+                " updated_at = excluded.updated_at",
                 [(subscription_id, a, state, message_id, now) for a in article_ids],
             )
 
@@ -733,3 +748,63 @@ class Store:
             "SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM subscriptions"
         )
         return {"subscriptions": row[0], "paused": row[1]}
+
+    # ---- feed and seeds ingest (index.sources) ----------------------------------------------
+
+    async def article_match(
+        self, guid: str | None, url_canonical: str | None
+    ) -> tuple[int, int | None, str | None] | None:
+        """(id, feed id, guid) of the article save_article would take as this one's earlier
+        version: by guid first, then by canonical URL."""
+        for column, value in (("guid", guid), ("url_canonical", url_canonical)):
+            if value:
+                row = await self._fetchone(
+                    f"SELECT id, feed_id, guid FROM articles WHERE {column} = ?", (value,)
+                )
+                if row:
+                    return row[0], row[1], row[2]
+        return None
+
+    async def log_ingest_many(self, rows: Sequence[tuple[str, str, str | None]]) -> None:
+        """Several (origin, status, detail) ingest-log rows in one transaction."""
+        if not rows:
+            return
+        now = to_iso(now_utc())
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT INTO ingest_log (at, origin, status, article_id, detail)"
+                " VALUES (?, ?, ?, NULL, ?)",
+                [(now, origin, status, detail) for origin, status, detail in rows],
+            )
+
+    async def record_feed_problems(self, feed_id: int, problems: Sequence[str]) -> None:
+        """Count problems of a poll that still worked (an entry not stored, an entry without
+        link or date, a malformed feed read leniently): errors_total and last_error, but not
+        the failures-in-a-row counter that drives back-off."""
+        if not problems:
+            return
+        now = to_iso(now_utc())
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE feeds SET last_error = ?, last_error_at = ?,"
+                " errors_total = errors_total + ? WHERE id = ?",
+                (problems[-1], now, len(problems), feed_id),
+            )
+
+    async def source_file_states(self) -> dict[str, tuple[int, int]]:
+        """path → (mtime_ns, size) of every file rescan_seeds has read."""
+        rows = await self._fetchall("SELECT path, mtime_ns, size FROM source_files")
+        return {path: (mtime, size) for path, mtime, size in rows}
+
+    async def remember_source_file(self, path: str, mtime_ns: int, size: int) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO source_files (path, mtime_ns, size, seen_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns,"
+                " size = excluded.size, seen_at = excluded.seen_at",
+                (path, mtime_ns, size, to_iso(now_utc())),
+            )
+
+    async def forget_source_files(self, paths: Sequence[str]) -> None:
+        async with self.transaction() as db:
+            await db.executemany("DELETE FROM source_files WHERE path = ?", [(p,) for p in paths])
