@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from index.bm25 import BM25Index
-from index.normalize import DEFAULT_ANALYZER, get_analyzer
+from index.normalize import DEFAULT_ANALYZER, analyze, get_analyzer
 from index.params import EPSILON, K1, B
+from index.search import coverage_weight
 
 # Deep enough for Recall@20; MRR@10 only looks at the first ten.
 _DEPTH = 20
@@ -192,3 +193,56 @@ def format_table(results: Sequence[EvalResult]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(_COLUMNS), rule, *(line(row) for row in rows)])
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """How one relevance threshold trades answers for silence."""
+
+    threshold: float
+    right_first: float  # answerable questions whose first accepted passage is the right one
+    answered: float  # answerable questions that got any passage
+    noise: float  # unanswerable questions that got a passage anyway
+
+
+def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
+                    thresholds: Sequence[float]) -> list[tuple[int, list[int | None]]]:
+    """(gold, first accepted passage per threshold) for each question of path_q, retrieving
+    among path_c's passages (the gold index only means something when the paths are equal)."""
+    _, questions = load_squad(path_q)
+    contexts, _ = load_squad(path_c)
+    tokens = [analyze(c) for c in contexts]
+    present = [set(t) for t in tokens]
+    index = BM25Index.from_corpus(tokens, k1=K1, b=B)
+    out = []
+    for question, gold in questions:
+        query = analyze(question)
+        weights = {t: coverage_weight(len(index), index.df(t)) for t in set(query)}
+        total = sum(weights.values())
+        ranked = _ranked(index, query, 10)
+        cover = [sum(w for t, w in weights.items() if t in present[d]) / total if total else 0
+                 for d in ranked]
+        firsts = [next((d for d, c in zip(ranked, cover, strict=True) if c >= th), None)
+                  for th in thresholds]
+        out.append((gold, firsts))
+    return out
+
+
+def threshold_table(
+    answerable: str | PathLike[str],
+    unanswerable_contexts: str | PathLike[str],
+    thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6),
+) -> list[ThresholdRow]:
+    """Answerable: `answerable`'s questions among its own passages. Unanswerable: the same
+    questions among another file's passages (different articles), where nothing is right."""
+    own = _first_accepted(answerable, answerable, thresholds)
+    other = _first_accepted(answerable, unanswerable_contexts, thresholds)
+    rows = []
+    for i, th in enumerate(thresholds):
+        rows.append(ThresholdRow(
+            threshold=th,
+            right_first=sum(f[i] == g for g, f in own) / len(own),
+            answered=sum(f[i] is not None for _, f in own) / len(own),
+            noise=sum(f[i] is not None for _, f in other) / len(other),
+        ))
+    return rows

@@ -49,6 +49,13 @@ MSG_NO_WORDS = (
 )
 
 
+def coverage_weight(n_docs: int, df: int) -> float:
+    """A term's weight in the relevance threshold: idf that is never zero or negative, with
+    df counted as at least 1 (see Library.term_weight)."""
+    df = max(df, 1)
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     passage_id: int
@@ -190,10 +197,8 @@ class Library:
         """idf that is never negative or zero, for coverage (not ranking). A word the corpus
         lacks weighs like its rarest word: in a small corpus most everyday words are missing,
         and weighing them higher still would make «ماذا حدث في السويداء؟» unanswerable."""
-        n = len(self.index)
         df = self.index.df(term) or max((self.index.df(a) for a in alternatives), default=0)
-        df = max(df, 1)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return coverage_weight(len(self.index), df)
 
     def _zero_score_matches(
         self, terms: Sequence[str], seen: set[int], limit: int

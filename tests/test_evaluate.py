@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from index.evaluate import EvalResult, evaluate, format_table, load_squad, rank_metrics, to_json
+from index.evaluate import (
+    EvalResult,
+    evaluate,
+    format_table,
+    load_squad,
+    rank_metrics,
+    threshold_table,
+    to_json,
+)
 
 # --- metrics -----------------------------------------------------------------------------------
 
@@ -156,10 +164,27 @@ def test_format_table_aligns_one_row_per_result() -> None:
     assert len(lines) == 4  # header, rule, two rows
     assert len({len(line) for line in lines}) == 1
     assert lines[0].split() == [
-        "dataset", "analyzer", "passages", "questions", "R@1", "R@5", "R@20", "MRR@10", "build", "s"
+        "dataset",
+        "analyzer",
+        "passages",
+        "questions",
+        "R@1",
+        "R@5",
+        "R@20",
+        "MRR@10",
+        "build",
+        "s",
     ]
     assert lines[2].split() == [
-        "arcd", "naba", "460", "1395", "0.500", "0.750", "0.875", "0.781", "0.12"
+        "arcd",
+        "naba",
+        "460",
+        "1395",
+        "0.500",
+        "0.750",
+        "0.875",
+        "0.781",
+        "0.12",
     ]
     # numbers end in the same column as their header
     assert lines[2].index("0.781") + len("0.781") == lines[0].index("MRR@10") + len("MRR@10")
@@ -184,3 +209,24 @@ def test_default_analyzer_meets_its_targets_on_arcd() -> None:
     assert (result.passages, result.questions) == (460, 1395)
     assert result.mrr_at_10 >= 0.78
     assert result.recall_at_5 >= 0.92
+
+
+def test_threshold_table_trades_answers_for_silence(tmp_path: Path, tiny: Path) -> None:
+    # Questions of `tiny` against paragraphs about other things: nothing right exists there.
+    others = [
+        "يمر نهر دجلة في بغداد عاصمة العراق.",
+        "تشتهر مدينة حلب بقلعتها القديمة.",
+        "يزرع القمح في سهول حوران.",  # unrelated ones give «نهر» a positive idf
+        "تقع تدمر في بادية الشام.",
+    ]
+    paragraphs = [{"context": c, "qas": [_qa(f"سؤال {i}؟")]} for i, c in enumerate(others)]
+    doc = {"version": "1.1", "data": [{"paragraphs": paragraphs}]}
+    elsewhere = _squad(tmp_path, doc, name="elsewhere.json")
+    low, high = threshold_table(tiny, elsewhere, thresholds=(0.0, 0.99))
+    # With no threshold every question with a shared word is answered; Q1 and Q2 correctly.
+    assert low.right_first == pytest.approx(2 / 4) and low.answered == pytest.approx(3 / 4)
+    # Q1 shares «نهر» and «يمر» with Baghdad's paragraph, so it is "answered" there.
+    assert low.noise > 0
+    # Demanding (almost) every term silences the partial matches on both sides.
+    assert high.answered <= low.answered and high.noise == 0
+    assert high.right_first == pytest.approx(1 / 4)
