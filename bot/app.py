@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.digest import run_digests
 from bot.runtime import KEY, Naba, naba
 from index.search import Library
-from index.sources import FeedOptions, ingest_sources, poll_due_feeds
+from index.sources import FeedOptions, poll_due_feeds, rescan_seeds
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def _post_init(settings: Settings):
         store = await Store.open(settings.db_path)
         library = Library(store)
         if settings.seeds_dir.exists():
-            report = await ingest_sources(store, [str(settings.seeds_dir)])
+            report = await rescan_seeds(store, settings.seeds_dir)
             log.info("seeds %s: %s", settings.seeds_dir, report.summary())
         passages = await library.build()
         log.info("index built: %d passages", passages)
@@ -232,7 +232,7 @@ async def _feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _seeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
     if app.settings.seeds_dir.exists():
-        report = await ingest_sources(app.store, [str(app.settings.seeds_dir)])
+        report = await rescan_seeds(app.store, app.settings.seeds_dir)
         if report.article_ids:
             log.info("seeds rescan: %s", report.summary())
             await app.library.refresh()

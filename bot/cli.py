@@ -16,7 +16,13 @@ from bot.config import ConfigError, Settings
 from bot.format import render_text, to_json
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
-from index.sources import FeedOptions, ingest_sources, poll_due_feeds, source_units
+from index.sources import (
+    FeedOptions,
+    ingest_sources,
+    poll_due_feeds,
+    rescan_seeds,
+    source_units,
+)
 from index.store import Store
 
 log = logging.getLogger("naba")
@@ -169,7 +175,7 @@ async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool
 async def cmd_index(settings: Settings) -> int:
     async with await Store.open(settings.db_path) as store:
         if settings.seeds_dir.exists():
-            report = await ingest_sources(store, [str(settings.seeds_dir)])
+            report = await rescan_seeds(store, settings.seeds_dir)
             print(f"seeds ({settings.seeds_dir}): {report.summary()}")
             for problem in report.problems:
                 print(f"problem: {problem}", file=sys.stderr)

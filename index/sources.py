@@ -1,19 +1,45 @@
-"""Where entries come from: article files and folders, and RSS/Atom feeds polled with
-conditional requests and per-feed back-off. Everything lands through ingest → store."""
+"""Where entries come from: article files and folders, the seeds folder rescanned on a schedule,
+and RSS/Atom feeds polled with conditional requests and per-feed back-off. Everything lands
+through ingest → store, one transaction per entry, so a crash loses at most the entry in hand.
+
+Feeds: `poll_due_feeds` polls every feed whose `next_poll_at` has come (a few at a time), and
+never lets one bad feed stop the others. A poll sends the stored ETag / Last-Modified, so an
+unchanged feed answers 304 and nothing is parsed. Failures are stored on the feed row (last
+error, failures in a row, errors in total), logged in the ingest log, and push the next poll
+back exponentially; every wait gets a little random jitter so feeds added together drift apart.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
+from index.articles import article_files, read_articles
 from index.feeds import FeedError, backoff_seconds, fetch_feed, looks_like_feed_url, parse_feed
-from index.ingest import IngestReport, ingest_articles, ingest_path
+from index.ingest import IngestReport, InvalidArticle, ingest_article, ingest_articles, ingest_path
+from index.models import ArticleIn
 from index.store import Feed, Store, now_utc
+from index.urls import canonical_url
+
+__all__ = [
+    "FeedOptions",
+    "feed_client",
+    "ingest_sources",
+    "next_poll_time",
+    "poll_due_feeds",
+    "poll_feed",
+    "rescan_seeds",
+    "source_units",
+]
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +49,41 @@ class FeedOptions:
     poll_seconds: float = 900
     timeout: float = 20.0
     max_bytes: int = 5_000_000
+    # Up to this share of a wait is added at random, so that feeds added together (or all
+    # failing together when the network drops) do not stay in lock-step for ever.
+    jitter: float = 0.1
+    # Feeds fetched at once by poll_due_feeds: one slow feed must not hold up the rest.
+    concurrency: int = 4
+
+
+def next_poll_time(
+    options: FeedOptions, failures: int = 0, now: datetime | None = None
+) -> datetime:
+    """When to poll again: after `poll_seconds`, or after the back-off for `failures`
+    consecutive failures (poll_seconds, 2x, 4x... capped at 6 h), plus jitter."""
+    wait = max(options.poll_seconds, backoff_seconds(failures, options.poll_seconds))
+    wait *= 1.0 + random.uniform(0.0, max(options.jitter, 0.0))
+    return (now or now_utc()) + timedelta(seconds=wait)
+
+
+def feed_client() -> httpx.AsyncClient:
+    # Redirects are followed (and capped) by fetch_feed itself.
+    return httpx.AsyncClient(follow_redirects=False)
+
+
+# --- files, folders, URLs ------------------------------------------------------------------
+
+
+def source_units(sources: Sequence[str]) -> int:
+    """How many progress ticks ingest_sources will make: one per file, one per feed URL."""
+    total = 0
+    for source in sources:
+        if looks_like_feed_url(source):
+            total += 1
+        elif Path(source).exists():
+            with contextlib.suppress(OSError, ValueError):
+                total += len(article_files(Path(source)))
+    return total
 
 
 async def ingest_sources(
@@ -32,27 +93,140 @@ async def ingest_sources(
     options: FeedOptions | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest files, folders and feed URLs (a URL is also remembered as a feed)."""
+    """Ingest files, folders and feed URLs. A feed URL is polled at once (conditionally, so an
+    unchanged feed costs a 304) and remembered as a feed if the poll worked."""
     options = options or FeedOptions()
     report = IngestReport()
     for source in sources:
         if looks_like_feed_url(source):
-            feed, _ = await store.add_feed(source, added_by="ingest")
+            feed, created = await store.add_feed(source, added_by="ingest")
             async with feed_client() as client:
                 report.merge(await poll_feed(store, feed, client, options))
-        else:
-            path = Path(source)
-            if not path.exists():
-                report.add("failed")
-                report.problems.append(f"{source}: no such file or folder")
-                continue
-            report.merge(await ingest_path(store, path, on_progress=on_progress))
+            after = await store.feed_by_url(source)
+            if created and after is not None and after.last_success_at is None:
+                # A typo or a page that is not a feed must not be polled for ever.
+                await store.remove_feed(source)
+                report.problems.append(f"{source}: not remembered as a feed (the poll failed)")
+            if on_progress:
+                on_progress(1)
+            continue
+        path = Path(source)
+        if not path.exists():
+            report.add("failed")
+            report.problems.append(f"{source}: no such file or folder")
+            await store.log_ingest(source, "failed", "no such file or folder")
+            continue
+        report.merge(await ingest_path(store, path, on_progress=on_progress))
     return report
 
 
-def feed_client() -> httpx.AsyncClient:
-    # Redirects are followed (and capped) by fetch_feed itself.
-    return httpx.AsyncClient(follow_redirects=False)
+async def rescan_seeds(
+    store: Store, seeds_dir: Path | str, *, on_progress: Callable[[int], None] | None = None
+) -> IngestReport:
+    """Ingest the files of the seeds folder that are new or changed since the last scan.
+
+    A file is read again only when its size or modification time changed (remembered in the
+    store), so rescanning a large folder every few minutes costs one stat per file. Guids are
+    relative to the folder, as with `python -m bot ingest FOLDER`, so an edited file updates
+    its article and a file ingested both ways is stored once. Unchanged files are counted as
+    'unchanged'; files deleted from the folder are forgotten (their articles stay)."""
+    root = Path(seeds_dir)
+    report = IngestReport()
+    if not root.is_dir():
+        report.problems.append(f"{root}: seeds folder does not exist")
+        return report
+    files = await asyncio.to_thread(_stat_files, root)
+    prefix = str(root.resolve()) + os.sep
+    known = {
+        path: state for path, state in (await store.source_file_states()).items()
+        if path.startswith(prefix)
+    }
+    for file, key, state in files:
+        if known.get(key) == state:
+            report.counts["unchanged"] += 1
+        else:
+            try:
+                articles = await asyncio.to_thread(read_articles, file, root=root)
+            except ValueError as err:
+                report.add("failed")
+                report.problems.append(str(err))
+                await store.log_ingest(str(file), "failed", str(err))
+            else:
+                report.merge(await ingest_articles(store, articles, str(file)))
+            # Remembered even when unreadable: a broken file is reported once, not every scan;
+            # fixing it changes its size or time and it is read again.
+            await store.remember_source_file(key, *state)
+        if on_progress:
+            on_progress(1)
+    gone = set(known) - {key for _, key, _ in files}
+    if gone:
+        await store.forget_source_files(sorted(gone))
+    changed = {k: v for k, v in report.counts.items() if k != "unchanged" and v}
+    if changed:
+        log.info("seeds %s: %s", root, report.summary())
+    for problem in report.problems:
+        log.warning("seeds %s: %s", root, problem)
+    return report
+
+
+def _stat_files(root: Path) -> list[tuple[Path, str, tuple[int, int]]]:
+    """(file, key, (mtime_ns, size)) for every article file under root; vanished ones left out."""
+    out = []
+    for file in article_files(root):
+        try:
+            st = file.stat()
+        except OSError:
+            continue
+        out.append((file, str(file.resolve()), (st.st_mtime_ns, st.st_size)))
+    return out
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+
+async def poll_due_feeds(
+    store: Store,
+    options: FeedOptions,
+    *,
+    extra_urls: Sequence[str] = (),
+    force: bool = False,
+    client: httpx.AsyncClient | None = None,
+) -> IngestReport:
+    """Poll every feed whose next poll time has come (all of them with `force`), a few at a
+    time. `extra_urls` (NABA_FEEDS) are added to the feeds table first. A failing feed is
+    recorded on its row and never stops the others."""
+    for url in extra_urls:
+        if looks_like_feed_url(url):
+            await store.add_feed(url, added_by="env")
+        else:
+            log.warning("NABA_FEEDS: not an http(s) URL, ignored: %s", url)
+    report = IngestReport()
+    now = now_utc()
+    due = [f for f in await store.feeds()
+           if force or f.next_poll_at is None or f.next_poll_at <= now]
+    if not due:
+        return report
+    gate = asyncio.Semaphore(max(1, options.concurrency))
+
+    async def one(http: httpx.AsyncClient, feed: Feed) -> IngestReport:
+        async with gate:
+            return await poll_feed(store, feed, http, options)
+
+    if client is not None:
+        results = await asyncio.gather(*(one(client, f) for f in due), return_exceptions=True)
+    else:
+        async with feed_client() as http:
+            results = await asyncio.gather(*(one(http, f) for f in due), return_exceptions=True)
+    for feed, result in zip(due, results, strict=True):
+        if isinstance(result, BaseException):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            log.error("feed %s: poll crashed: %r", feed.url, result)
+            report.add("failed")
+            report.problems.append(f"{feed.url}: {result!r}")
+        else:
+            report.merge(result)
+    return report
 
 
 async def poll_feed(
@@ -60,6 +234,31 @@ async def poll_feed(
 ) -> IngestReport:
     """Fetch one feed conditionally, ingest its entries (one transaction each), record the
     outcome on the feed row. Never raises for a bad feed: the error is stored and counted."""
+    try:
+        return await _poll_feed(store, feed, client, options)
+    except Exception as exc:  # a bug or a store problem: record it and let the others go on
+        log.exception("feed %s: unexpected error", feed.url)
+        report = IngestReport()
+        report.add("failed")
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        report.problems.append(f"{feed.url}: {error}")
+        try:
+            await _record_failure(store, feed, error, options)
+        except Exception:
+            log.exception("feed %s: could not record the failure", feed.url)
+        return report
+
+
+async def _record_failure(store: Store, feed: Feed, error: str, options: FeedOptions) -> float:
+    next_at = next_poll_time(options, feed.failures + 1)
+    await store.record_feed_poll(feed.id, ok=False, error=error, next_poll_at=next_at)
+    await store.log_ingest(feed.url, "failed", error)
+    return (next_at - now_utc()).total_seconds()
+
+
+async def _poll_feed(
+    store: Store, feed: Feed, client: httpx.AsyncClient, options: FeedOptions
+) -> IngestReport:
     report = IngestReport()
     result = await fetch_feed(
         client,
@@ -73,58 +272,100 @@ async def poll_feed(
     parsed = None
     if error is None and not result.not_modified and result.body is not None:
         try:
-            parsed = parse_feed(result.body, result.final_url, feed_id=feed.id)
+            # Parsing a large feed takes a while: off the event loop, so answers keep flowing.
+            parsed = await asyncio.to_thread(
+                parse_feed, result.body, result.final_url, feed_id=feed.id
+            )
         except FeedError as err:
-            error = str(err)
+            error = str(err).removeprefix(f"{result.final_url}: ")
     if error is not None:
-        wait = max(options.poll_seconds, backoff_seconds(feed.failures + 1, options.poll_seconds))
-        await store.record_feed_poll(
-            feed.id, ok=False, error=error, next_poll_at=now_utc() + timedelta(seconds=wait)
-        )
-        await store.log_ingest(feed.url, "failed", error)
-        log.warning("feed %s failed: %s (next try in %.0f s)", feed.url, error, wait)
+        wait = await _record_failure(store, feed, error, options)
+        log.warning("feed %s: failed (%d in a row): %s; next try in %.0f s",
+                    feed.url, feed.failures + 1, error, wait)
         report.add("failed")
         report.problems.append(f"{feed.url}: {error}")
         return report
-    next_poll = now_utc() + timedelta(seconds=options.poll_seconds)
+
+    notes: list[str] = []
     if parsed is not None:
-        report.merge(await ingest_articles(store, parsed.entries, feed.url))
-        for problem in parsed.problems:
-            log.warning("feed %s: %s", feed.url, problem)
-            report.problems.append(f"{feed.url}: {problem}")
+        notes.extend(parsed.problems)
+        for entry in parsed.entries:
+            notes.extend(await _ingest_entry(store, feed, entry, report))
         if parsed.skipped_non_arabic:
             report.counts["skipped"] += parsed.skipped_non_arabic
-            await store.log_ingest(
-                feed.url, "skipped", f"{parsed.skipped_non_arabic} entries not Arabic"
+            await store.log_ingest_many(
+                [(feed.url, "skipped", "entry not in Arabic")] * parsed.skipped_non_arabic
             )
+    # Validators are stored only now, after every entry is in: a crash before this point
+    # means the next poll fetches the whole feed again instead of getting a 304.
     await store.record_feed_poll(
         feed.id,
         ok=True,
         title=parsed.title if parsed else None,
         etag=result.etag,
         last_modified=result.last_modified,
-        next_poll_at=next_poll,
+        next_poll_at=next_poll_time(options),
         new=report.counts.get("new", 0),
         updated=report.counts.get("updated", 0),
         skipped=report.counts.get("skipped", 0),
     )
-    log.info("feed %s: %s%s", feed.url, report.summary(),
-             " (not modified)" if result.not_modified else "")
+    if notes:
+        await store.record_feed_problems(feed.id, notes)
+        await store.log_ingest_many([(feed.url, "warning", note) for note in notes])
+        for note in notes:
+            log.warning("feed %s: %s", feed.url, note)
+            report.problems.append(f"{feed.url}: {note}")
+    c = report.counts
+    if result.not_modified:
+        log.info("feed %s: not modified", feed.url)
+    else:
+        log.info("feed %s: %d new, %d updated, %d unchanged, %d skipped (not Arabic), %d failed",
+                 feed.url, c["new"], c["updated"], c["duplicate"], c["skipped"], c["failed"])
     return report
 
 
-async def poll_due_feeds(
-    store: Store, options: FeedOptions, *, extra_urls: Sequence[str] = (), force: bool = False
-) -> IngestReport:
-    """Poll every feed whose next poll time has come (all of them with `force`)."""
-    for url in extra_urls:
-        await store.add_feed(url, added_by="env")
-    report = IngestReport()
-    now = now_utc()
-    due = [f for f in await store.feeds() if force or f.next_poll_at is None or f.next_poll_at <= now]
-    if not due:
-        return report
-    async with feed_client() as client:
-        for feed in due:
-            report.merge(await poll_feed(store, feed, client, options))
-    return report
+async def _ingest_entry(
+    store: Store, feed: Feed, entry: ArticleIn, report: IngestReport
+) -> list[str]:
+    """Ingest one feed entry; returns notes about it (failure, missing link or date)."""
+    label = _label(entry)
+    # Feed guids are only unique within their feed ("123" in two feeds are two stories), so
+    # they are stored qualified by the feed; the same story in two feeds meets by its link.
+    entry = replace(entry, guid=f"{feed.url}#{entry.guid}" if entry.guid else None)
+    canonical = _canonical(entry.url)
+    match = await store.article_match(entry.guid, canonical)
+    if match is not None and match[2] != entry.guid and match[1] != feed.id:
+        # Not ours but the same link: another feed (or a file) carries this story. The first
+        # source keeps it, or two feeds with different teasers would overwrite each other at
+        # every poll.
+        await store.log_ingest(feed.url, "duplicate", f"{label}: same link as article "
+                               f"{match[0]} from another source", article_id=match[0])
+        report.add("duplicate", match[0])
+        return []
+    try:
+        outcome = await ingest_article(store, entry, feed.url)
+    except InvalidArticle as err:  # logged as 'failed' by ingest_article
+        report.add("failed")
+        return [f"{label}: not stored: {err}"]
+    report.add(outcome.status, outcome.article_id)
+    notes = []
+    if outcome.status in ("new", "updated"):
+        if entry.url is None:
+            notes.append(f"{label}: no link; stored without one")
+        if entry.published is None:
+            notes.append(f"{label}: no date; stored without one")
+    return notes
+
+
+def _label(entry: ArticleIn) -> str:
+    title = entry.title if len(entry.title) <= 60 else entry.title[:59] + "…"
+    return f"entry «{title}»"
+
+
+def _canonical(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None

@@ -420,6 +420,15 @@ class Store:
                     # The edit made it identical to another stored article: keep that one.
                     await self._log(db, origin, "duplicate", clash[0], "edit equals another")
                     return IngestOutcome("duplicate", clash[0])
+                if url_canonical:
+                    async with db.execute(
+                        "SELECT 1 FROM articles WHERE url_canonical = ? AND id != ?",
+                        (url_canonical, article_id),
+                    ) as cur:
+                        if await cur.fetchone():
+                            # The edit links to a page another article owns: keep this one's
+                            # own canonical URL, since a UNIQUE clash would abort the ingest.
+                            url_canonical = None
                 await db.execute(
                     "UPDATE articles SET url = COALESCE(?, url), url_canonical ="
                     " COALESCE(?, url_canonical), title = ?, source = COALESCE(?, source),"
