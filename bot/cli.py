@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Questions piped in another encoding (a Windows-1256 file) must get the Arabic "no words"
+    # reply, not a UnicodeDecodeError: undecodable bytes become U+FFFD, which no word holds.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     try:
         settings = Settings.from_env()
     except ConfigError as err:
@@ -122,7 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def open_library(settings: Settings) -> Library:
     store = await Store.open(settings.db_path)
     library = Library(store)
-    await library.build()
+    try:
+        await library.build()
+    except BaseException:
+        # An open connection's worker thread would keep the process alive after the error.
+        await store.close()
+        raise
     return library
 
 
@@ -137,7 +148,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             questions = [line.rstrip("\n") for line in sys.stdin if line.strip()]
             as_json = True
         else:
-            questions, as_json = [args.question], args.json
+            # Python keeps argv bytes that are not UTF-8 as lone surrogates, which cannot be
+            # printed back; make them U+FFFD, as on stdin.
+            question = os.fsencode(args.question).decode("utf-8", "replace")
+            questions, as_json = [question], args.json
         for question in questions:
             answer = await library.answer(question, top=args.top)
             if as_json:

@@ -122,7 +122,8 @@ def visible_length(html_text: str) -> int:
 
 def html_attribution(item: Hit | Article) -> str:
     title = f"<b>{esc(item.title)}</b>"
-    if item.url:
+    # Only web links become links: a javascript: or data: URL from a feed must not.
+    if item.url and item.url.lower().startswith(("http://", "https://")):
         title = f'<a href="{esc(item.url)}">{esc(item.title)}</a>'
     rest = [esc(item.source or UNKNOWN_SOURCE), esc(format_date(item.published))]
     return f"{RLM}📰 " + " · ".join([title, *rest])

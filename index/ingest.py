@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.articles import article_files, read_articles
 from index.cleaning import content_hash, is_arabic
+from index.feeds import looks_like_feed_url
 from index.models import ArticleIn, PassageSpan
 from index.normalize import ANALYZER_VERSION, analyze
 from index.passages import split_passages
@@ -63,13 +64,13 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
     """Validate and analyse: (clean article, [(passage, tokens)], content hash, canonical URL)."""
     title = " ".join((article.title or "").split())
     text = (article.text or "").strip()
-    if not text and not title:
-        raise InvalidArticle("the article has neither title nor text")
+    # Sources that treat a title as the whole report (feed tickers) pass it as the text
+    # themselves; here an empty text is a broken article, not one to index by its title.
+    if not text:
+        raise InvalidArticle("the article has no text")
     if len(text) > MAX_ARTICLE_CHARS:
         raise InvalidArticle(f"the text is {len(text):,} characters; the limit is "
                              f"{MAX_ARTICLE_CHARS:,}")
-    if not text:
-        text = title
     if not title:
         title = text.split("\n", 1)[0][:MAX_TITLE_CHARS]
     if len(title) > MAX_TITLE_CHARS:
@@ -78,10 +79,14 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
     passages = [(span, " ".join(analyze(text[span.start : span.end]))) for span in spans]
     passages = [(span, toks) for span, toks in passages if toks]
     if not passages:
-        raise InvalidArticle("the text has no searchable words")
+        raise InvalidArticle(
+            "the text has no searchable words (only spaces, symbols, emoji or diacritics)"
+        )
     url = article.url.strip() if article.url else None
     canonical = None
-    if url:
+    # Only a real web address identifies an article: a placeholder in a file («-», «TBD»)
+    # would otherwise make unrelated articles updates of one another.
+    if url and looks_like_feed_url(url):
         try:
             canonical = canonical_url(url)
         except ValueError as err:

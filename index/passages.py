@@ -90,7 +90,11 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int
         cut = text.rfind(" ", start + 1, start + max_chars)
         if cut <= start:
             cut = start + max_chars
-        pieces.append((start, cut))
+        # rfind finds the last of several spaces in a row: keep the others out of the piece too
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
         start = cut
         while start < end and text[start].isspace():
             start += 1

@@ -1,0 +1,171 @@
+"""`python -m bot` as a real process: index the seed, ask the issue's two questions, read
+questions from stdin, survive hostile input, ingest idempotently, and chat in the console.
+
+Each test gets its own NABA_DB and a copy of seeds/ (NABA_SEEDS) under tmp_path; no token, so
+nothing can reach Telegram."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+ISSUE_QUESTION = "متى أعلنت غرفة عمليات الجنوب تحرير درعا؟"
+GOLD_QUESTION = "ما هو سعر الذهب اليوم؟"
+SEED_TITLE = "غرفة عمليات الجنوب تعلن تحرير درعا بالكامل وتواصل التقدم نحو دمشق"
+ANSWER_KEYS = {
+    "rank", "score", "article_id", "title", "source", "published", "url", "passage", "excerpt",
+}  # fmt: skip
+
+
+@pytest.fixture
+def env(tmp_path: Path, seed_dir: Path) -> dict[str, str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if "proxy" not in k.lower() and not k.startswith("NABA_") and k != "TELEGRAM_BOT_TOKEN"
+    }
+    clean.update(
+        NABA_DB=str(tmp_path / "data" / "naba.db"),
+        NABA_SEEDS=str(seed_dir),
+        PYTHONPATH=str(ROOT),
+        PYTHONIOENCODING="utf-8",
+    )
+    return clean
+
+
+def bot(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture
+def indexed(env: dict[str, str]) -> dict[str, str]:
+    result = ok(bot(env, "index"))
+    assert "new=1" in result.stdout
+    assert "index: 1 articles" in result.stdout
+    return env
+
+
+def test_index_then_the_issue_question(indexed: dict[str, str]) -> None:
+    result = ok(bot(indexed, "ask", "--json", ISSUE_QUESTION))
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert data["query"] == ISSUE_QUESTION
+    assert "درعا" in data["normalized_tokens"]
+    first = data["answers"][0]
+    assert set(first) == ANSWER_KEYS
+    assert first["rank"] == 1
+    assert "7 كانون الأول 2024" in first["passage"]
+    assert first["excerpt"].removesuffix("…") in first["passage"]
+    assert first["title"] == SEED_TITLE
+    assert first["published"] == "2024-12-07"
+    assert first["source"] is None and first["url"] is None
+    assert [a["rank"] for a in data["answers"]] == list(range(1, len(data["answers"]) + 1))
+
+
+def test_gold_question_has_no_answers(indexed: dict[str, str]) -> None:
+    data = json.loads(ok(bot(indexed, "ask", "--json", GOLD_QUESTION)).stdout)
+    assert data["answers"] == []
+    assert data["query"] == GOLD_QUESTION
+    # and as text: the Arabic not-found reply
+    text = ok(bot(indexed, "ask", GOLD_QUESTION)).stdout
+    assert "لم أجد" in text
+
+
+def test_questions_from_stdin_one_json_object_a_line(indexed: dict[str, str]) -> None:
+    stdin = f"{ISSUE_QUESTION}\n\n   \n{GOLD_QUESTION}\nماذا حدث في السويداء؟\n"
+    result = ok(bot(indexed, "ask", "-", stdin=stdin))
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["query"] for o in objects] == [
+        ISSUE_QUESTION, GOLD_QUESTION, "ماذا حدث في السويداء؟",
+    ]  # fmt: skip
+    for o in objects:
+        assert {"query", "normalized_tokens", "answers"} <= set(o)
+        assert isinstance(o["normalized_tokens"], list)
+        for answer in o["answers"]:
+            assert set(answer) == ANSWER_KEYS
+    assert "7 كانون الأول 2024" in objects[0]["answers"][0]["passage"]
+    assert objects[1]["answers"] == []
+    assert "السويداء" in objects[2]["answers"][0]["passage"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("", "اكتب سؤالك"),
+        ("د" * 10_000, "طويل"),
+        ("😀🔥🎉", "لم أجد"),
+    ],
+    ids=["empty", "10000-chars", "emoji"],
+)
+def test_hostile_questions_get_a_clear_message(
+    indexed: dict[str, str], question: str, expected: str
+) -> None:
+    result = ok(bot(indexed, "ask", question))
+    assert expected in result.stdout
+    data = json.loads(ok(bot(indexed, "ask", "--json", question)).stdout)
+    assert data["answers"] == [] and expected in data["error"]
+
+
+def test_ingest_twice_reports_a_duplicate(env: dict[str, str], seed_file: Path) -> None:
+    first = ok(bot(env, "ingest", "--no-progress", str(seed_file)))
+    assert "new=1" in first.stdout
+    second = ok(bot(env, "ingest", "--no-progress", str(seed_file)))
+    assert "new=0" in second.stdout and "duplicate=1" in second.stdout
+    data = json.loads(ok(bot(env, "ask", "--json", ISSUE_QUESTION)).stdout)
+    assert len({a["article_id"] for a in data["answers"]}) == 1
+
+
+def test_console_chat(indexed: dict[str, str]) -> None:
+    result = ok(bot(indexed, stdin="متى تحررت درعا؟\n"))
+    out = result.stdout
+    assert "مرحبًا" in out and "نبأ" in out
+    welcome, _, rest = out.partition("؟ ")
+    assert "1 مقالًا" in welcome and "7 ديسمبر 2024" in welcome
+    assert "درعا" in rest and "1. ❝" in rest
+    assert out.rstrip().endswith("مع السلامة!")
+
+
+def test_undecodable_bytes_get_a_clear_message(indexed: dict[str, str]) -> None:
+    # a question file in Windows-1256 piped in, and a stray byte on the command line; strict
+    # UTF-8 streams, as on a desktop with an en_US.UTF-8 locale
+    strict = {**indexed, "PYTHONIOENCODING": "utf-8"}
+    piped = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "-"],
+        cwd=ROOT, env=strict, input="متى تحررت درعا؟\n".encode("cp1256") + b"\xd8\xaf\xff\n",
+        capture_output=True, timeout=TIMEOUT,
+    )
+    assert piped.returncode == 0 and b"Traceback" not in piped.stderr, piped.stderr
+    objects = [json.loads(line) for line in piped.stdout.decode("utf-8").splitlines()]
+    assert len(objects) == 2
+    assert objects[0]["answers"] == [] and objects[1]["answers"] == []
+    assert objects[1]["query"] == "د\ufffd"
+    argv = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "درعا".encode() + b"\xff"],
+        cwd=ROOT, env=strict, capture_output=True, timeout=TIMEOUT,
+    )
+    assert argv.returncode == 0 and b"Traceback" not in argv.stderr, argv.stderr
+    data = json.loads(argv.stdout.decode("utf-8"))
+    assert data["query"] == "درعا\ufffd" and data["answers"]

@@ -1,0 +1,226 @@
+"""Ingest from files and folders into a real temporary store: formats, idempotence, bad files,
+unusable texts. Every article here is an invented test fixture."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from index.ingest import (
+    MAX_ARTICLE_CHARS,
+    MAX_TITLE_CHARS,
+    InvalidArticle,
+    ingest_article,
+    ingest_articles,
+    ingest_path,
+    prepare,
+)
+from index.models import ArticleIn
+from index.store import Store
+
+TXT = "خبر تجريبي: افتتاح مكتبة في الواحة\nافتتحت بلدية الواحة الخيالية مكتبة عامة جديدة.\n"
+MD = """---
+title: "خبر تجريبي: مهرجان الكتاب"
+source: صحيفة السنابل
+url: https://example.test/news/festival
+published: 2024-12-07T09:00:00+03:00
+---
+# خبر تجريبي: مهرجان الكتاب
+
+أقامت قرية السنابل الخيالية مهرجانًا للكتاب
+استمر ثلاثة أيام.
+
+وحضره مئات الزوار من القرى المجاورة.
+"""
+JSON_ITEMS = [
+    {"title": "خبر تجريبي: حديقة", "text": "زرعت بلدة النخيل الخيالية ألف شجرة.",
+     "published": "2024-12-08"},
+    {"title": "خبر تجريبي: جسر", "content": "افتتحت مدينة الجسور الخيالية جسرًا جديدًا.",
+     "url": "https://example.test/bridge", "guid": "bridge-1"},
+]
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def count(db: Path, table: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "articles"
+    write(root / "a.txt", TXT)
+    write(root / "sub" / "b.md", MD)
+    write(root / "list.json", json.dumps(JSON_ITEMS, ensure_ascii=False))
+    write(root / "notes.csv", "ليس مقالًا")  # not an article type: ignored
+    write(root / ".hidden.txt", "عنوان\nنص مخفي لا يُقرأ.")
+    return root
+
+
+async def test_folder_of_txt_md_and_json(store: Store, folder: Path, db_path: Path) -> None:
+    report = await ingest_path(store, folder)
+    assert report.counts == {"new": 4}
+    assert report.problems == []
+    articles = {a.title: a for a in await store.articles(limit=10)}
+    assert set(articles) == {
+        "خبر تجريبي: افتتاح مكتبة في الواحة",
+        "خبر تجريبي: مهرجان الكتاب",
+        "خبر تجريبي: حديقة",
+        "خبر تجريبي: جسر",
+    }
+    txt = articles["خبر تجريبي: افتتاح مكتبة في الواحة"]
+    assert txt.text == "افتتحت بلدية الواحة الخيالية مكتبة عامة جديدة."
+    assert (txt.source, txt.url, txt.published) == (None, None, None)
+    md = articles["خبر تجريبي: مهرجان الكتاب"]
+    assert md.text == (
+        "أقامت قرية السنابل الخيالية مهرجانًا للكتاب استمر ثلاثة أيام.\n"
+        "وحضره مئات الزوار من القرى المجاورة."
+    )
+    assert (md.source, md.url) == ("صحيفة السنابل", "https://example.test/news/festival")
+    assert md.published == datetime(2024, 12, 7, 6, 0, tzinfo=UTC)
+    assert articles["خبر تجريبي: حديقة"].published == datetime(2024, 12, 8, tzinfo=UTC)
+    assert articles["خبر تجريبي: جسر"].text == "افتتحت مدينة الجسور الخيالية جسرًا جديدًا."
+    assert count(db_path, "passages") == 5  # one per paragraph: 1 + 2 + 1 + 1
+    assert await store.ingest_counts() == {"new": 4}
+
+
+async def test_ingesting_twice_stores_nothing_new(store: Store, folder: Path, db_path: Path):
+    first = await ingest_path(store, folder)
+    rows = (count(db_path, "articles"), count(db_path, "passages"), count(db_path, "index_events"))
+    second = await ingest_path(store, folder)
+    assert first.counts == {"new": 4}
+    assert second.counts == {"duplicate": 4}
+    assert second.article_ids == []
+    after = (count(db_path, "articles"), count(db_path, "passages"), count(db_path, "index_events"))
+    assert after == rows
+    assert await store.ingest_counts() == {"new": 4, "duplicate": 4}
+
+
+async def test_same_article_in_two_files_is_stored_once(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "one" / "a.txt", TXT)
+    # the same story saved elsewhere, with other spacing and a diacritic
+    write(tmp_path / "two" / "copy.txt", TXT.replace("مكتبة عامة", "مكتبةٌ  عامة"))
+    report = await ingest_path(store, tmp_path)
+    assert report.counts == {"new": 1, "duplicate": 1}
+    assert (await store.article_summary())["articles"] == 1
+
+
+async def test_edited_file_replaces_its_article(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", TXT)
+    first = await ingest_path(store, tmp_path)
+    write(path, TXT + "وستفتح المكتبة أبوابها مساءً أيضًا.\n")
+    second = await ingest_path(store, tmp_path)
+    assert second.counts == {"updated": 1}
+    assert second.article_ids == first.article_ids
+    got = await store.get_article(first.article_ids[0])
+    assert got is not None and got.text.endswith("مساءً أيضًا.")
+
+
+async def test_bad_files_are_reported_and_good_ones_stored(
+    store: Store, folder: Path
+) -> None:
+    write(folder / "broken.json", '[{"title": "خبر", "text": "نص"')  # cut off
+    write(folder / "garbage.txt", b"\x00\x01\x02\xff\xfe\x00binary")  # not text
+    write(folder / "empty.md", "   \n")
+    report = await ingest_path(store, folder)
+    assert report.counts == {"new": 4, "failed": 3}
+    problems = "\n".join(report.problems)
+    assert "broken.json" in problems and "malformed JSON" in problems
+    assert "garbage.txt" in problems
+    assert "empty.md" in problems and "empty" in problems
+    assert (await store.article_summary())["articles"] == 4
+    assert (await store.ingest_counts())["failed"] == 3
+
+
+BAD_TEXTS = [
+    ("", "no text"),
+    ("   \n\t  \n", "no text"),
+    ("😀🎉🔥 👍", "no searchable words"),
+    ("ًٌٍَُِّْ ـــ", "no searchable words"),
+    ("… ؟ ! ، «»", "no searchable words"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_TEXTS)
+async def test_unusable_text_is_refused_and_logged(
+    store: Store, db_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(InvalidArticle, match=message):
+        await ingest_article(store, ArticleIn(title="خبر تجريبي", text=text), "test")
+    assert await store.ingest_counts() == {"failed": 1}
+    assert count(db_path, "articles") == 0
+
+
+async def test_unusable_text_among_good_articles(store: Store) -> None:
+    articles = [
+        ArticleIn(title="خبر", text="😀😀", guid="emoji"),
+        ArticleIn(title="خبر", text="افتتحت بلدية الواحة الخيالية مكتبة.", guid="good"),
+    ]
+    report = await ingest_articles(store, articles, "test")
+    assert report.counts == {"failed": 1, "new": 1}
+    assert report.problems == [
+        "emoji: the text has no searchable words (only spaces, symbols, emoji or diacritics)"
+    ]
+
+
+async def test_emoji_only_file_is_reported(store: Store, tmp_path: Path) -> None:
+    write(tmp_path / "emoji.json", json.dumps({"title": "عنوان", "text": "😀 🎉"}))
+    report = await ingest_path(store, tmp_path)
+    assert report.counts == {"failed": 1}
+    assert "no searchable words" in report.problems[0]
+
+
+async def test_huge_text_is_refused(store: Store) -> None:
+    huge = "كلمة " * (MAX_ARTICLE_CHARS // 5 + 1)
+    assert len(huge.strip()) > MAX_ARTICLE_CHARS
+    with pytest.raises(InvalidArticle, match="the limit is"):
+        await ingest_article(store, ArticleIn(title="طويل", text=huge), "test")
+    assert await store.ingest_counts() == {"failed": 1}
+
+
+def test_long_title_is_shortened_and_whitespace_collapsed() -> None:
+    clean, passages, _, _ = prepare(
+        ArticleIn(title="  عنوان \n طويل " + "ج" * 1000, text="نص تجريبي عن مكتبة.")
+    )
+    assert len(clean.title) == MAX_TITLE_CHARS
+    assert clean.title.startswith("عنوان طويل ") and clean.title.endswith("…")
+    assert len(passages) == 1
+
+
+def test_missing_title_comes_from_the_first_line() -> None:
+    clean, _, _, _ = prepare(ArticleIn(title="", text="السطر الأول\nالسطر الثاني"))
+    assert clean.title == "السطر الأول"
+
+
+async def test_placeholder_urls_do_not_merge_articles(store: Store) -> None:
+    # two unrelated articles whose files both say «url: -» stay two articles
+    a = await ingest_article(
+        store, ArticleIn(title="أ", text="افتتحت بلدية الواحة مكتبة.", url="-", guid="a"), "t"
+    )
+    b = await ingest_article(
+        store, ArticleIn(title="ب", text="أقامت قرية السنابل مهرجانًا.", url="-", guid="b"), "t"
+    )
+    assert (a.status, b.status) == ("new", "new")
+    assert a.article_id != b.article_id
+
+
+async def test_non_arabic_is_skipped_when_required(store: Store) -> None:
+    english = ArticleIn(title="Library", text="The town opened a library.", guid="en")
+    report = await ingest_articles(store, [english], "feed", require_arabic=True)
+    assert report.counts == {"skipped": 1}
+    assert await store.ingest_counts() == {"skipped": 1}
