@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_bench(args)
     except KeyboardInterrupt:
         return 130
+    except sqlite3.DatabaseError as err:
+        print(f"cannot use the database {settings.db_path} (NABA_DB): {err}", file=sys.stderr)
+        return 2
     raise AssertionError(command)
 
 

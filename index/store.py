@@ -141,12 +141,13 @@ def now_utc() -> datetime:
 
 
 def to_iso(value: datetime | None) -> str | None:
-    """UTC ISO 8601 text for SQLite; naive datetimes are taken as UTC."""
+    """ISO 8601 text for SQLite, keeping the value's own UTC offset (naive means UTC): a story
+    published at 00:30 in Damascus is dated that day, not the day before in UTC."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
+    return value.isoformat(timespec="seconds")
 
 
 def from_iso(value: str | None) -> datetime | None:

@@ -468,3 +468,19 @@ async def test_webhook_mode_checks_the_secret_and_answers(
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 15)
     assert TOKEN.split(":")[1] not in log_file.read_text(encoding="utf-8", errors="replace")
+
+
+async def test_a_channel_subscribes_and_gets_its_digest(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    channel = -100777
+    api.post_in_channel(channel, "/subscribe", title="قناة تجريبية")
+    [confirmation] = await api.wait_for_messages(channel, 1)
+    assert "اشتركت" in confirmation.plain_text
+    async with await Store.open(settings.db_path) as store:
+        sub = await store.subscription(channel)
+        assert sub is not None and sub.chat_type == "channel"
+        await store.set_frequency(channel, "instant")
+        await ingest_article(store, FICTION, "test")
+    [_, digest] = await api.wait_for_messages(channel, 2, timeout=15)
+    assert FICTION.title in digest.plain_text

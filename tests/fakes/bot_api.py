@@ -605,6 +605,18 @@ class FakeBotApi:
             first_name=first_name,
         )  # fmt: skip
 
+    def post_in_channel(self, chat_id: int, text: str, *, title: str | None = None) -> int:
+        """A channel post (update kind ``channel_post``), e.g. an admin's /subscribe."""
+        self.add_chat(chat_id, "channel", title=title)
+        extra: dict[str, Any] = {"text": text}
+        entities = self._auto_entities(text)
+        if entities:
+            extra["entities"] = entities
+        return self._inject_message(
+            chat_id, extra, kind="text", text=text, user_id=None, chat_type="channel",
+            thread=None, update_kind="channel_post",
+        )  # fmt: skip
+
     def send_sticker(
         self,
         chat_id: int,
@@ -760,6 +772,7 @@ class FakeBotApi:
         reply_to: bool | int = False,
         username: str | None = None,
         first_name: str | None = None,
+        update_kind: str = "message",
     ) -> int:
         with self._lock:
             chat = self._ensure_chat(chat_id, chat_type, forum=thread is not None)
@@ -771,6 +784,8 @@ class FakeBotApi:
                 "chat": dict(chat),
                 "date": int(time.time()),
             }
+            if update_kind == "channel_post":
+                del message["from"]  # channel posts are signed by the channel, not a user
             if thread is not None:
                 message.update(message_thread_id=thread, is_topic_message=True)
             reply_id = None
@@ -785,7 +800,7 @@ class FakeBotApi:
                 reply_to=reply_id, from_bot=False, user_id=uid, kind=kind, time=time.monotonic(),
                 payload=message,
             )  # fmt: skip
-            return self._queue_update("message", message)
+            return self._queue_update(update_kind, message)
 
     def _reply_target_for_user(self, chat_id: int, reply_to: bool | int) -> FakeMessage:
         if reply_to is True:
