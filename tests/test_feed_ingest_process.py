@@ -144,7 +144,7 @@ def test_ingest_files_folders_and_a_feed_url(
     assert "\r" not in first.stderr  # stderr is a pipe: no progress bar drawn into it
     db = Path(env["NABA_DB"])
     assert query(db, "SELECT published, source FROM articles WHERE url LIKE '%/j/10'") == [
-        ("2025-01-06T07:00:00+00:00", "مصدر تجريبي")
+        ("2025-01-06T10:00:00+03:00", "مصدر تجريبي")  # the publisher's own offset is kept
     ]
     assert query(db, "SELECT url FROM feeds") == [(server.url("/rss"),)]
 
