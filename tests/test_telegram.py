@@ -484,3 +484,22 @@ async def test_a_channel_subscribes_and_gets_its_digest(
         await ingest_article(store, FICTION, "test")
     [_, digest] = await api.wait_for_messages(channel, 2, timeout=15)
     assert FICTION.title in digest.plain_text
+
+
+async def test_an_unexpected_error_is_logged_and_answered_politely(
+    api: FakeBotApi, bot, monkeypatch, caplog
+) -> None:
+    from index.search import Library
+
+    async def broken(self, query, top=3, offset=0):
+        raise RuntimeError("disk on fire")
+
+    with monkeypatch.context() as patch:  # a fault injected below the handler
+        patch.setattr(Library, "answer", broken)
+        api.send_text(USER, QUESTION)
+        [apology] = await api.wait_for_messages(USER, 1)
+    assert "عذرًا" in apology.plain_text
+    assert any(r.exc_info and "disk on fire" in str(r.exc_info[1]) for r in caplog.records)
+    api.send_text(USER, QUESTION)  # and the bot goes on
+    replies = await api.wait_for_messages(USER, 2)
+    assert "7 كانون الأول 2024" in replies[1].plain_text
