@@ -19,7 +19,13 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
+from telegram.constants import (
+    ChatAction,
+    ChatMemberStatus,
+    ChatType,
+    MessageEntityType,
+    ParseMode,
+)
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -63,6 +69,7 @@ RATE_LIMITED = "مهلًا 🙂 وصلت إلى حد الأسئلة في الد�
 NOT_TEXT = "أفهم الرسائل النصية فقط. اكتب سؤالك بالعربية، مثل: «متى تحررت درعا؟»"
 ASK_USAGE = "اكتب سؤالك بعد الأمر، مثل: /ask متى تحررت درعا؟"
 ADMIN_ONLY = "هذا الأمر للمشرفين فقط."
+GROUP_ADMINS_ONLY = "يغيّر اشتراك المجموعة مشرفوها فقط."
 EXPIRED = "انتهت صلاحية هذا الزر. أعد إرسال سؤالك."
 ERROR_REPLY = "عذرًا، حدث خطأ غير متوقع أثناء معالجة طلبك. حاول مرة أخرى بعد قليل."
 
@@ -301,9 +308,30 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 FREQ_AR = {"instant": "فوري", "hourly": "كل ساعة", "daily": "يومي"}
 
 
+async def _may_manage_subscription(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In groups only the group's admins (or an anonymous admin posting as the group) may
+    change what the whole group receives; private chats and channel posts are their own."""
+    chat = update.effective_chat
+    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return True
+    message = update.effective_message
+    if message.sender_chat and message.sender_chat.id == chat.id:
+        return True
+    user = update.effective_user
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+        return True
+    await message.reply_text(GROUP_ADMINS_ONLY)
+    return False
+
+
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     chat = update.effective_chat
+    if not await _may_manage_subscription(update, context):
+        return
     topic = " ".join(context.args or []).strip() or None
     if topic and len(topic) > 200:
         await message.reply_text("الموضوع طويل جدًا؛ اكتب كلمات قليلة (حتى 200 حرف).")
@@ -322,6 +350,8 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await _may_manage_subscription(update, context):
+        return
     removed = await naba(context).store.unsubscribe(update.effective_chat.id)
     await update.effective_message.reply_text(
         "تم إلغاء اشتراكك." if removed else "لست مشتركًا أصلًا. اكتب /subscribe للاشتراك."
@@ -335,6 +365,8 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     choice = (context.args or [""])[0].lower()
     if choice not in (*FREQUENCIES, "now"):
         await message.reply_text("استخدم: /digest instant أو hourly أو daily أو now")
+        return
+    if choice != "now" and not await _may_manage_subscription(update, context):
         return
     if await app.store.subscription(chat_id) is None:
         await message.reply_text("لست مشتركًا بعد. اكتب /subscribe أولًا.")

@@ -503,3 +503,19 @@ async def test_an_unexpected_error_is_logged_and_answered_politely(
     api.send_text(USER, QUESTION)  # and the bot goes on
     replies = await api.wait_for_messages(USER, 2)
     assert "7 كانون الأول 2024" in replies[1].plain_text
+
+
+async def test_only_group_admins_change_a_group_subscription(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    group, admin, member = -1002, 11, 12
+    api.set_chat_admins(group, [admin])
+    api.send_text(group, "/subscribe", chat_type="supergroup", user_id=member)
+    [refused] = await api.wait_for_messages(group, 1)
+    assert "مشرفوها" in refused.plain_text
+    api.send_text(group, "/subscribe درعا", chat_type="supergroup", user_id=admin)
+    [_, accepted] = await api.wait_for_messages(group, 2)
+    assert "اشتركت" in accepted.plain_text
+    async with await Store.open(settings.db_path) as store:
+        sub = await store.subscription(group)
+        assert sub is not None and sub.topic == "درعا"

@@ -311,6 +311,7 @@ class FakeBotApi:
         self._messages: dict[tuple[int, int], FakeMessage] = {}
         self._next_mid: dict[int, int] = {}
         self._chats: dict[int, dict[str, Any]] = {}
+        self._chat_admins: dict[int, set[int]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}  # file_id -> (content, file_path)
         self._callback_queries: dict[str, dict[str, Any]] = {}
         self._inline_queries: dict[str, dict[str, Any]] = {}
@@ -340,6 +341,7 @@ class FakeBotApi:
             "answerInlineQuery": self._answer_inline_query,
             "sendChatAction": self._send_chat_action,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
             "getFile": self._get_file,
         }
         self._canonical = {name.lower(): name for name in [*self._handlers, "getUpdates"]}
@@ -572,6 +574,11 @@ class FakeBotApi:
         with self._lock:
             self._files[file_id] = (bytes(content), f"documents/file_{n}{suffix}")
         return file_id
+
+    def set_chat_admins(self, chat_id: int, user_ids: Iterable[int]) -> None:
+        """Who getChatMember reports as administrators of a group (everyone else: member)."""
+        with self._lock:
+            self._chat_admins[chat_id] = set(user_ids)
 
     def add_chat(self, chat_id: int, chat_type: str, *, title: str | None = None) -> None:
         with self._lock:
@@ -1452,6 +1459,21 @@ class FakeBotApi:
         )  # fmt: skip
         extra = {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
         return {**chat, **extra}
+
+    def _get_chat_member(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat_id(p)
+        user_id = int(p["user_id"])
+        with self._lock:
+            admins = self._chat_admins.get(chat_id, set())
+        status = "administrator" if user_id in admins else "member"
+        member: dict[str, Any] = {"status": status, "user": self._user(user_id)}
+        if status == "administrator":
+            rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                      "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                      "can_change_info", "can_invite_users", "can_post_stories",
+                      "can_edit_stories", "can_delete_stories")
+            member.update(dict.fromkeys(rights, False))
+        return member
 
     def _get_file(self, p: dict[str, Any]) -> dict[str, Any]:
         file_id = p.get("file_id")
