@@ -141,6 +141,21 @@ async def ingest_articles(
     return report
 
 
+async def ingest_file(store: Store, file: Path, root: Path) -> IngestReport:
+    """Every article in one file, each in its own transaction; an unreadable file is
+    reported and logged as failed, never raised."""
+    report = IngestReport()
+    try:
+        articles = await asyncio.to_thread(read_articles, file, root=root)
+    except ValueError as err:
+        report.add("failed")
+        report.problems.append(str(err))
+        await store.log_ingest(str(file), "failed", str(err))
+        return report
+    report.merge(await ingest_articles(store, articles, str(file)))
+    return report
+
+
 async def ingest_path(
     store: Store,
     path: Path,
@@ -150,17 +165,7 @@ async def ingest_path(
     """Ingest a file or, recursively, a folder of .txt / .md / .json articles."""
     report = IngestReport()
     for file in article_files(path):
-        root = path if path.is_dir() else file.parent
-        try:
-            articles = await asyncio.to_thread(read_articles, file, root=root)
-        except ValueError as err:
-            report.add("failed")
-            report.problems.append(str(err))
-            await store.log_ingest(str(file), "failed", str(err))
-            if on_progress:
-                on_progress(1)
-            continue
-        report.merge(await ingest_articles(store, articles, str(file)))
+        report.merge(await ingest_file(store, file, path if path.is_dir() else file.parent))
         if on_progress:
             on_progress(1)
     for problem in report.problems:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import httpx
 
-from index.articles import article_files, read_articles
+from index.articles import article_files
 from index.feeds import FeedError, backoff_seconds, fetch_feed, looks_like_feed_url, parse_feed
-from index.ingest import IngestReport, InvalidArticle, ingest_article, ingest_articles, ingest_path
+from index.ingest import IngestReport, InvalidArticle, ingest_article, ingest_file, ingest_path
 from index.models import ArticleIn
 from index.store import Feed, Store, now_utc
 from index.urls import canonical_url
@@ -145,14 +145,7 @@ async def rescan_seeds(
         if known.get(key) == state:
             report.counts["unchanged"] += 1
         else:
-            try:
-                articles = await asyncio.to_thread(read_articles, file, root=root)
-            except ValueError as err:
-                report.add("failed")
-                report.problems.append(str(err))
-                await store.log_ingest(str(file), "failed", str(err))
-            else:
-                report.merge(await ingest_articles(store, articles, str(file)))
+            report.merge(await ingest_file(store, file, root))
             # Remembered even when unreadable: a broken file is reported once, not every scan;
             # fixing it changes its size or time and it is read again.
             await store.remember_source_file(key, *state)
