@@ -20,6 +20,7 @@ import httpx
 import pytest
 from fakes.feed_server import FeedServer
 
+import index.ingest as ingest_module
 import index.sources as sources
 from index.ingest import ingest_article
 from index.models import ArticleIn
@@ -553,13 +554,13 @@ async def test_rescan_seeds_reads_only_new_and_changed_files(
     write_article(seeds, "a.txt", 1)
     write_article(seeds, "sub/b.md", 2)
     reads: list[str] = []
-    real_read = sources.read_articles
+    real_read = ingest_module.read_articles
 
     def counting_read(path: Path, **kw: Any) -> Any:
         reads.append(Path(path).name)
         return real_read(path, **kw)
 
-    monkeypatch.setattr(sources, "read_articles", counting_read)
+    monkeypatch.setattr(ingest_module, "read_articles", counting_read)  # where files are read
     assert "0002_source_files" in await store.applied_migrations()
 
     report = await rescan_seeds(store, seeds)
