@@ -205,9 +205,10 @@ async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
     await app.library.refresh()
-    run = await run_digests(
-        context.bot, app.store, app.library, pace=app.settings.digest_pace_seconds
-    )
+    async with app.digest_lock:
+        run = await run_digests(
+            context.bot, app.store, app.library, pace=app.settings.digest_pace_seconds
+        )
     if run.sent_messages or run.paused or run.retry_later:
         log.info(
             "digest run: %d messages, %d entries, paused %s, retry later %s",

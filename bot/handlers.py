@@ -374,13 +374,14 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice == "now":
         await app.library.refresh()
         await app.store.request_digest_now(chat_id)
-        run = await run_digests(
-            context.bot,
-            app.store,
-            app.library,
-            pace=app.settings.digest_pace_seconds,
-            only_chat=chat_id,
-        )
+        async with app.digest_lock:
+            run = await run_digests(
+                context.bot,
+                app.store,
+                app.library,
+                pace=app.settings.digest_pace_seconds,
+                only_chat=chat_id,
+            )
         if not run.sent_messages:
             await message.reply_text("لا جديد منذ آخر موجز.")
         return

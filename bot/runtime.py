@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ class Naba:
     library: Library
     # user id → times of recent questions, for the per-user rate limit
     recent: dict[int, deque[float]] = field(default_factory=dict)
+    # One digest run at a time: the scheduled job and a /digest now must not both pick up
+    # the same pending entries and send them twice.
+    digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def admins(self) -> frozenset[int]:
