@@ -3,7 +3,11 @@
 Layout
 ------
 * A **base segment** in CSR form: for term id ``t`` its postings are
-  ``docs[offsets[t]:offsets[t+1]]`` (ascending doc ids, int32) with term frequencies in ``tfs``.
+  ``docs[offsets[t]:offsets[t+1]]`` (ascending doc ids, int32), with term frequencies in ``tfs``
+  (the narrowest integer type that holds them) and, in ``impacts``, each posting's BM25 term
+  factor ``tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl0))`` as float32, where avgdl0 is
+  the mean document length when the base was built. Impacts only *select* candidates; every
+  returned score is recomputed in float64 from the tfs (see ``search``).
 * A **delta segment** of per-term Python lists for documents added since the last merge. Adding a
   document touches only its own terms, so it is visible to the very next query; ``merge()`` folds
   the delta into a new base (callable from a worker thread, see ``merge``).
@@ -16,29 +20,36 @@ Scoring follows rank_bm25.BM25Okapi exactly: ``idf = log(N - df + 0.5) - log(df 
 negative idf is replaced by ``epsilon * mean(idf over the vocabulary)``; a query term repeated
 counts once per occurrence; terms absent from the corpus add nothing.
 
-Search is exact top-k by term-at-a-time MaxScore: rare terms are scored in full first; as soon as
-the k-th best partial score exceeds what all remaining terms could add together, documents not
-yet seen cannot enter the top k, so the remaining (long, common) posting lists are only probed
-for the surviving candidates with a binary search instead of being scanned.
+Search is exact top-k by term-at-a-time MaxScore over the impacts: posting lists are scanned
+rarest first into a dense accumulator; once the k-th best score found so far provably exceeds
+what the terms not yet scanned could add together, no unseen document can enter the top k and
+the remaining (long, common) lists are only probed for the surviving candidates. The candidates'
+scores are then recomputed exactly, the way rank-bm25 computes them.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from itertools import chain
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, islice, pairwise
 
 import numpy as np
 
 from index.params import EPSILON, K1, B
 
 # Documents per build chunk: big enough for numpy to amortise, small enough that one chunk's
-# (term, doc) keys (~8 bytes per token) stay far below the memory budget at 1M passages.
-_BUILD_CHUNK = 100_000
+# token strings and per-token arrays (~100 bytes a token) stay well inside the memory budget.
+_BUILD_CHUNK = 25_000
+# Postings per block when a pass over the whole base needs per-posting temporaries.
+_BLOCK = 1 << 22
 # Fold the delta into the base once it holds this many postings: past it, per-query list
 # conversion of the delta starts to cost more than a merge does.
 MERGE_THRESHOLD = 500_000
+# Probing a list for a candidate (a binary search) costs about this many times what scanning
+# one posting into the accumulator does.
+_PROBE_COST = 4
 
 
 class _Vocab(dict):
@@ -47,6 +58,200 @@ class _Vocab(dict):
     def __missing__(self, key: str) -> int:
         value = self[key] = len(self)
         return value
+
+
+# Token → term id at numpy speed (see _TermIds). A token of up to _KEY_UNITS UTF-16 code units
+# packs into one uint64 key, one byte per unit; byte value 255 is kept out so that no key can
+# equal the all-ones mark of an empty table slot.
+_KEY_UNITS = 8
+_MAX_RANK = 254
+_EMPTY = np.uint64(2**64 - 1)
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiplicative hashing
+_KEY_MASK = np.array([(1 << (8 * n)) - 1 for n in range(_KEY_UNITS + 1)], dtype=np.uint64)
+_SPACE = 0x20
+# Code units str.split() splits on, and surrogates (see _TermIds.ids_of_joined).
+_WHITESPACE_OR_SURROGATE = np.zeros(1 << 16, dtype=bool)
+_WHITESPACE_OR_SURROGATE[[c for c in range(1 << 16) if chr(c).isspace()]] = True
+_WHITESPACE_OR_SURROGATE[0xD800:0xE000] = True
+
+
+class _TermIds:
+    """Token strings → term ids for a whole chunk at once, exactly.
+
+    Looking every token up in `vocab` costs ~400 ns a token at a million passages (the probe
+    and the key comparison miss the cache); this costs under 100. Each UTF-16 code unit gets a
+    rank 1..254 in order of first appearance, and a token of at most 8 ranked units is *packed*
+    into a uint64 whose byte i is the rank of unit i: an injective encoding, not a hash, so two
+    different strings never share a key. Keys find their term ids in an open-addressing table
+    probed for all tokens together. Any other token (longer, holding a surrogate or a unit past
+    the 254th) is looked up in `vocab`, which stays the one source of truth: the table only
+    caches it, so a term first seen by `BM25Index.add` keeps its id.
+    """
+
+    def __init__(self) -> None:
+        self._rank = np.zeros(1 << 16, dtype=np.uint8)
+        self._n_ranks = 0
+        self._keys = np.full(1 << 10, _EMPTY)
+        self._vals = np.zeros(1 << 10, dtype=np.int32)
+        self._owner = np.zeros(1 << 10, dtype=np.int64)
+        self._size = 0
+
+    def ids(self, tokens: list[str], vocab: _Vocab) -> np.ndarray:
+        """The term id of every token (new terms are added to `vocab`)."""
+        try:
+            text = " ".join(tokens) + " "
+        except TypeError:  # not strings: the dict copes with any hashable token
+            text = None
+        ids = None if text is None else self._ids_of_text(text, len(tokens), vocab, tokens)
+        if ids is None:  # some token holds a space itself
+            ids = np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        return ids
+
+    def ids_of_joined(self, text: str, n: int, vocab: _Vocab) -> np.ndarray | None:
+        """The ids of the `n` tokens of `text`, each followed by one space, or None when the
+        text is not exactly that (empty tokens, other whitespace, a surrogate)."""
+        return self._ids_of_text(text, n, vocab, None)
+
+    def _ids_of_text(
+        self, text: str, n: int, vocab: _Vocab, tokens: list[str] | None
+    ) -> np.ndarray | None:
+        """Ids of the n tokens of `text` (each followed by a space); their strings are
+        `tokens`, or else slices of `text`."""
+        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        ends = np.flatnonzero(units == _SPACE)
+        if len(ends) != n:
+            return None
+        starts = np.empty(n, dtype=np.int64)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        lengths = ends - starts
+        if tokens is None:
+            # to slice tokens out of the text, unit offsets must be str offsets: no surrogates
+            if not lengths.all() or _WHITESPACE_OR_SURROGATE[units].sum() != n:
+                return None
+
+            def word(i: int) -> str:
+                return text[starts[i] : ends[i]]
+        else:
+            word = tokens.__getitem__
+        ranks = self._rank[units]
+        unranked = ranks == 0
+        unranked[ends] = False
+        if unranked.any():
+            self._learn(units[unranked])
+            ranks = self._rank[units]
+            unranked = ranks == 0
+            unranked[ends] = False
+        padded = np.zeros(len(ranks) + _KEY_UNITS, dtype=np.uint8)
+        padded[: len(ranks)] = ranks
+        # the 8 bytes from each position as one (unaligned) uint64: one gather per token
+        windows = np.ndarray((len(ranks),), dtype="<u8", buffer=padded, strides=(1,))
+        keys = windows[starts] & _KEY_MASK[np.minimum(lengths, _KEY_UNITS)]
+        packed = lengths <= _KEY_UNITS
+        if unranked.any():
+            packed &= np.add.reduceat(unranked, starts, dtype=np.int64) == 0
+        if packed.all():
+            return self._lookup(keys, np.arange(n), word, vocab)
+        ids = np.empty(n, dtype=np.int64)
+        where = np.flatnonzero(packed)
+        ids[where] = self._lookup(keys[where], where, word, vocab)
+        rest = np.flatnonzero(~packed)
+        ids[rest] = [vocab[word(i)] for i in rest.tolist()]
+        return ids
+
+    def _learn(self, units: np.ndarray) -> None:
+        for unit in np.flatnonzero(np.bincount(units, minlength=1 << 16)).tolist():
+            # A surrogate never gets a rank: "\ud83d\ude00" and "😀" share their code units.
+            if self._n_ranks < _MAX_RANK and not 0xD800 <= unit <= 0xDFFF:
+                self._n_ranks += 1
+                self._rank[unit] = self._n_ranks
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        shift = np.uint64(64 - (len(self._keys).bit_length() - 1))
+        return ((keys * _FIBONACCI) >> shift).astype(np.int64)
+
+    def _probe(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(slot, found) per key: the slot holding it, or else the empty slot ending its probe."""
+        mask = len(self._keys) - 1
+        slots = self._home(keys)
+        there = self._keys[slots]
+        found = there == keys
+        going = np.flatnonzero(~found & (there != _EMPTY))
+        while len(going):
+            at = (slots[going] + 1) & mask
+            slots[going] = at
+            there = self._keys[at]
+            hit = there == keys[going]
+            found[going[hit]] = True
+            going = going[~hit & (there != _EMPTY)]
+        return slots, found
+
+    def _insert(self, keys: np.ndarray, vals: np.ndarray | None = None) -> np.ndarray:
+        """Put distinct keys not in the table yet into it; returns their slots."""
+        if 2 * (self._size + len(keys)) > len(self._keys):
+            capacity = len(self._keys)
+            while 2 * (self._size + len(keys)) > capacity:
+                capacity *= 2
+            self._rehash(capacity)
+        mask = len(self._keys) - 1
+        out = np.empty(len(keys), dtype=np.int64)
+        todo = np.arange(len(keys))
+        slots = self._home(keys)
+        while len(todo):
+            free = np.flatnonzero(self._keys[slots] == _EMPTY)
+            self._owner[slots[free]] = free  # of keys meeting at one free slot, one wins
+            won = free[self._owner[slots[free]] == free]
+            self._keys[slots[won]] = keys[todo[won]]
+            if vals is not None:
+                self._vals[slots[won]] = vals[todo[won]]
+            out[todo[won]] = slots[won]
+            left = np.ones(len(todo), dtype=bool)
+            left[won] = False
+            todo = todo[left]
+            slots = (slots[left] + 1) & mask
+        self._size += len(keys)
+        return out
+
+    def _rehash(self, capacity: int) -> None:
+        used = self._keys != _EMPTY
+        keys, vals = self._keys[used], self._vals[used]
+        self._keys = np.full(capacity, _EMPTY)
+        self._vals = np.zeros(capacity, dtype=np.int32)
+        self._owner = np.zeros(capacity, dtype=np.int64)
+        self._size = 0
+        self._insert(keys, vals)
+
+    def _lookup(
+        self,
+        keys: np.ndarray,
+        positions: np.ndarray,
+        word: Callable[[int], str],
+        vocab: _Vocab,
+    ) -> np.ndarray:
+        slots, found = self._probe(keys)
+        if not found.all():
+            miss = np.flatnonzero(~found)
+            capacity = len(self._keys)
+            new_slots = self._insert(_distinct(keys[miss]))
+            if len(self._keys) != capacity:  # rehashed: every key may have moved
+                slots, _ = self._probe(keys)
+            else:
+                slots[miss], _ = self._probe(keys[miss])
+            self._owner[slots[miss]] = miss  # some token of each new key, to read its string
+            add = vocab.setdefault  # a term first met by BM25Index.add keeps its id
+            self._vals[new_slots] = [
+                add(word(p), len(vocab)) for p in positions[self._owner[new_slots]].tolist()
+            ]
+        return self._vals[slots].astype(np.int64)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique without its hash table, which is slower than sorting for millions of keys."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _grow(arr: np.ndarray, size: int, fill: float | int = 0) -> np.ndarray:
@@ -58,29 +263,101 @@ def _grow(arr: np.ndarray, size: int, fill: float | int = 0) -> np.ndarray:
     return new
 
 
-def _interleave(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_terms: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Merge (terms, docs, tfs) parts, each sorted by (term, doc) and covering increasing doc
-    ranges, into one CSR without a global sort: each part's postings go to their term's slot
-    after those of the earlier parts."""
-    counts = [np.bincount(t, minlength=n_terms) for t, _, _ in parts]
-    total = np.sum(counts, axis=0) if counts else np.zeros(n_terms, dtype=np.int64)
+def _tf_dtype(max_tf: int) -> type[np.unsignedinteger] | type[np.signedinteger]:
+    """The narrowest type for term frequencies: one byte for any real passage."""
+    if max_tf <= np.iinfo(np.uint8).max:
+        return np.uint8
+    return np.uint16 if max_tf <= np.iinfo(np.uint16).max else np.int32
+
+
+def _blocks(offsets: np.ndarray, block: int = _BLOCK) -> list[tuple[int, int]]:
+    """Term ranges [t0, t1) whose postings add up to about `block` (at least one term each)."""
+    n_terms = len(offsets) - 1
+    cuts = np.searchsorted(offsets, np.arange(block, int(offsets[-1]), block), side="right") - 1
+    bounds = [0, *sorted({int(c) for c in cuts if 0 < c < n_terms}), n_terms]
+    return list(pairwise(bounds))
+
+
+# A part is (terms, counts, docs, tfs): counts[i] postings of terms[i] (terms ascending), each
+# term's postings in ascending doc order.
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _part(counts: np.ndarray, docs: np.ndarray, tfs: np.ndarray) -> _Part:
+    """A part from dense per-term counts (only the terms present are kept)."""
+    terms = np.flatnonzero(counts)
+    return terms, counts[terms], docs, tfs
+
+
+def _interleave(parts: list[_Part], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge parts covering increasing doc ranges into one CSR without a global sort: each
+    part's postings go to their term's slot after those of the earlier parts.
+
+    Consumes `parts`: each is dropped once copied, so the postings are not held twice."""
+    total = np.zeros(n_terms, dtype=np.int64)
+    for terms, counts, _, _ in parts:
+        total[terms] += counts
     offsets = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(total, out=offsets[1:])
     nnz = int(offsets[-1])
+    max_tf = max((int(tfs.max()) for _, _, _, tfs in parts if len(tfs)), default=0)
     out_docs = np.empty(nnz, dtype=np.int32)
-    out_tfs = np.empty(nnz, dtype=np.int32)
+    out_tfs = np.empty(nnz, dtype=_tf_dtype(max_tf))
     written = np.zeros(n_terms, dtype=np.int64)
-    for (terms, docs, tfs), cnt in zip(parts, counts, strict=True):
-        if len(terms) == 0:
-            continue
-        first = np.cumsum(cnt) - cnt  # where each term's run starts inside this part
-        dest = offsets[:-1][terms] + written[terms] + (np.arange(len(terms)) - first[terms])
-        out_docs[dest] = docs
-        out_tfs[dest] = tfs
-        written += cnt
+    while parts:
+        terms, counts, docs, tfs = parts.pop(0)
+        starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        # the run of terms[i] moves from starts[i] in the part to offsets + written in the CSR
+        shift = offsets[terms] + written[terms] - starts[:-1]
+        for i0, i1 in _blocks(starts):
+            lo, hi = int(starts[i0]), int(starts[i1])
+            dest = np.repeat(shift[i0:i1], counts[i0:i1])
+            dest += np.arange(lo, hi)
+            out_docs[dest] = docs[lo:hi]
+            out_tfs[dest] = tfs[lo:hi]
+        written[terms] += counts
     return offsets, out_docs, out_tfs
+
+
+def _run_max(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """max(values[offsets[t]:offsets[t+1]]) per term, 0 for a term without postings."""
+    out = np.zeros(len(offsets) - 1, dtype=values.dtype)
+    nonempty = np.flatnonzero(offsets[1:] > offsets[:-1])
+    if len(nonempty):
+        out[nonempty] = np.maximum.reduceat(values, offsets[nonempty])
+    return out
+
+
+class _Base:
+    """The base segment: CSR postings plus their impacts, replaced whole (never edited)."""
+
+    __slots__ = ("avgdl", "docs", "impacts", "max_impact", "offsets", "tfs")
+
+    def __init__(
+        self,
+        offsets: np.ndarray,
+        docs: np.ndarray,
+        tfs: np.ndarray,
+        impacts: np.ndarray,
+        avgdl: float,
+    ) -> None:
+        self.offsets, self.docs, self.tfs, self.impacts = offsets, docs, tfs, impacts
+        self.avgdl = avgdl
+        self.max_impact = _run_max(impacts, offsets)
+
+    @classmethod
+    def empty(cls) -> _Base:
+        return cls(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                   np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.float32), 1.0)
+
+    def span(self, tid: int) -> tuple[int, int]:
+        if tid >= len(self.offsets) - 1:
+            return 0, 0
+        return int(self.offsets[tid]), int(self.offsets[tid + 1])
+
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
 
 
 class BM25Index:
@@ -96,25 +373,22 @@ class BM25Index:
             raise ValueError(f"need k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
         self.k1, self.b, self.epsilon = float(k1), float(b), float(epsilon)
         self.vocab: _Vocab = _Vocab()
-        self._offsets = np.zeros(1, dtype=np.int64)
-        self._docs = np.zeros(0, dtype=np.int32)
-        self._tfs = np.zeros(0, dtype=np.int32)
+        self._term_ids = _TermIds()
+        self._base = _Base.empty()
         self._delta_docs: dict[int, list[int]] = {}
         self._delta_tfs: dict[int, list[int]] = {}
         self._delta_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._delta_size = 0
         self._df = np.zeros(0, dtype=np.int64)
-        self._tfmax = np.zeros(0, dtype=np.int32)
         self._doc_len = np.zeros(0, dtype=np.int64)
         self._live = np.zeros(0, dtype=bool)
         self._n_docs = 0  # doc ids handed out, live or not
         self._n_live = 0
         self._total_len = 0
-        self._min_len = 0
-        self._stats: tuple | None = None  # derived per change: see _statistics
-        self._acc = np.zeros(0, dtype=np.float64)
+        self._cache: dict[str, object] = {}  # statistics derived on demand, dropped on change
+        self._acc = np.zeros(0, dtype=np.float32)  # approximate scores; all 0 between searches
         self._lock = threading.RLock()
-        self._merge_lock = threading.Lock()
+        self._merge_lock = threading.Lock()  # always taken before _lock
 
     # ---- building -------------------------------------------------------------------------
 
@@ -129,64 +403,101 @@ class BM25Index:
         """Build from token lists; doc ids are positions in `corpus` (any iterable, streamed)."""
         index = cls(k1, b, epsilon)
         index.add_many(corpus)
-        index.merge()
         return index
 
     def add_many(self, corpus: Iterable[Sequence[str]]) -> range:
         """Add documents in bulk straight into the base segment; returns their doc ids."""
-        with self._lock:
-            self.merge()
+        return self._add_many(corpus, self._encode_chunk)
+
+    def add_many_joined(self, texts: Iterable[str]) -> range:
+        """add_many for documents given as their tokens joined by single spaces, as the store
+        keeps them: ``add_many_joined(t for t in texts)`` equals ``add_many(t.split() for t in
+        texts)`` but never makes a string per token, which would cost as much as the build."""
+        return self._add_many(texts, self._encode_joined)
+
+    def _add_many(self, corpus: Iterable, encode: Callable[[list], _Part]) -> range:
+        with self._merge_lock, self._lock:
+            self._merge()
             first = self._n_docs
-            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-            if len(self._docs):
-                parts.append((self._posting_terms(), self._docs, self._tfs))
+            base = self._base
+            parts: list[_Part] = []
+            if len(base.docs):
+                parts.append(_part(base.counts(), base.docs, base.tfs))
             it = iter(corpus)
             while True:
-                chunk = [doc for _, doc in zip(range(_BUILD_CHUNK), it, strict=False)]
+                chunk = list(islice(it, _BUILD_CHUNK))
                 if not chunk:
                     break
-                parts.append(self._encode_chunk(chunk))
+                parts.append(encode(chunk))
+                del chunk  # before the next chunk is read, not after
             n_terms = len(self.vocab)
-            self._offsets, self._docs, self._tfs = _interleave(parts, n_terms)
+            offsets, docs, tfs = _interleave(parts, n_terms)
             self._ensure_term_capacity(n_terms)
-            counts = np.diff(self._offsets)
-            self._df[:n_terms] = counts  # merge() above dropped removed docs' postings
-            nonempty = counts > 0
-            if nonempty.any():
-                # reduceat gives the max of each term's run; empty runs are skipped via the mask
-                self._tfmax[:n_terms][nonempty] = np.maximum.reduceat(
-                    self._tfs, self._offsets[:-1][nonempty]
-                )
+            self._df[:n_terms] = np.diff(offsets)  # _merge() left no delta, no removed docs
+            self._base = self._new_base(offsets, docs, tfs, self._doc_len, self._avgdl())
             self._invalidate()
             return range(first, self._n_docs)
 
-    def _encode_chunk(
-        self, chunk: list[Sequence[str]]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Turn a chunk of token lists into (terms, docs, tfs) sorted by (term, doc)."""
-        n = len(chunk)
-        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=n)
+    def _encode_chunk(self, chunk: list[Sequence[str]]) -> _Part:
+        """Turn a chunk of token lists into a part: postings grouped by term, then doc."""
+        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        ids = None
+        if lengths.any():
+            ids = self._term_ids.ids(list(chain.from_iterable(chunk)), self.vocab)
+        return self._encode(lengths, ids)
+
+    def _encode_joined(self, chunk: list[str]) -> _Part:
+        """_encode_chunk for space-joined documents."""
+        lengths = np.fromiter((t.count(" ") + 1 if t else 0 for t in chunk), np.int64, len(chunk))
+        ids = None
+        if lengths.any():
+            text = " ".join(t for t in chunk if t) + " "
+            ids = self._term_ids.ids_of_joined(text, int(lengths.sum()), self.vocab)
+            if ids is None:  # not single-space separated: let str.split() decide
+                return self._encode_chunk([t.split() for t in chunk])
+        return self._encode(lengths, ids)
+
+    def _encode(self, lengths: np.ndarray, ids: np.ndarray | None) -> _Part:
+        """The part of the next len(lengths) documents, given every token's term id."""
+        n = len(lengths)
         total = int(lengths.sum())
-        ids = np.fromiter(
-            map(self.vocab.__getitem__, chain.from_iterable(chunk)), dtype=np.int64, count=total
-        )
         first = self._n_docs
         self._register_docs(lengths)
         if total == 0:
-            empty = np.zeros(0, dtype=np.int32)
-            return empty, empty, empty
-        local = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        keys = ids * n + local
+            none = np.zeros(0, dtype=np.int64)
+            return none, none, none.astype(np.int32), none.astype(np.uint8)
+        keys = ids * n + np.repeat(np.arange(n, dtype=np.int64), lengths)
+        del ids
         keys.sort()
         boundary = np.empty(len(keys), dtype=bool)
         boundary[0] = True
         np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
         starts = np.flatnonzero(boundary)
-        tfs = np.diff(np.append(starts, len(keys))).astype(np.int32)
+        del boundary
+        tfs = np.diff(np.append(starts, len(keys)))
         uniq = keys[starts]
-        terms = (uniq // n).astype(np.int32)
+        del keys, starts
+        counts = np.bincount(uniq // n, minlength=len(self.vocab))
         docs = (uniq % n + first).astype(np.int32)
-        return terms, docs, tfs
+        return _part(counts, docs, tfs.astype(_tf_dtype(int(tfs.max()))))
+
+    def _new_base(
+        self,
+        offsets: np.ndarray,
+        docs: np.ndarray,
+        tfs: np.ndarray,
+        doc_len: np.ndarray,
+        avgdl: float,
+    ) -> _Base:
+        """A base segment with each posting's impact under `avgdl` (computed block by block)."""
+        avgdl = avgdl if avgdl > 0 else 1.0
+        norm = self.k1 * (1 - self.b + self.b * doc_len / avgdl)
+        k1p = self.k1 + 1
+        impacts = np.empty(len(docs), dtype=np.float32)
+        for lo in range(0, len(docs), _BLOCK):
+            tf = tfs[lo : lo + _BLOCK].astype(np.float64)
+            impacts[lo : lo + _BLOCK] = tf * k1p / (tf + norm[docs[lo : lo + _BLOCK]])
+        return _Base(offsets, docs, tfs, impacts, avgdl)
 
     def _register_docs(self, lengths: np.ndarray) -> None:
         n = len(lengths)
@@ -196,20 +507,11 @@ class BM25Index:
         self._doc_len[start:end] = lengths
         self._live[start:end] = True
         self._n_docs = end
-        if n:
-            low = int(lengths.min())
-            self._min_len = low if self._n_live == 0 else min(self._min_len, low)
         self._n_live += n
         self._total_len += int(lengths.sum())
 
     def _ensure_term_capacity(self, n_terms: int) -> None:
         self._df = _grow(self._df, n_terms)
-        self._tfmax = _grow(self._tfmax, n_terms)
-
-    def _posting_terms(self) -> np.ndarray:
-        """The term id of every base posting (the CSR row index expanded)."""
-        counts = np.diff(self._offsets)
-        return np.repeat(np.arange(len(counts), dtype=np.int32), counts)
 
     # ---- incremental updates --------------------------------------------------------------
 
@@ -226,8 +528,6 @@ class BM25Index:
                 self._delta_tfs.setdefault(tid, []).append(tf)
                 self._delta_cache.pop(tid, None)
                 self._df[tid] += 1
-                if tf > self._tfmax[tid]:
-                    self._tfmax[tid] = tf
             self._delta_size += len(ids)
             self._invalidate()
             return doc
@@ -247,10 +547,11 @@ class BM25Index:
     def _doc_terms(self, doc: int) -> list[tuple[int, int]]:
         """(term id, tf) of one document, found in the postings (removal is rare: O(nnz))."""
         found: list[tuple[int, int]] = []
-        hit = np.flatnonzero(self._docs == doc)
+        base = self._base
+        hit = np.flatnonzero(base.docs == doc)
         if len(hit):
-            terms = np.searchsorted(self._offsets, hit, side="right") - 1
-            found.extend(zip(terms.tolist(), self._tfs[hit].tolist(), strict=True))
+            terms = np.searchsorted(base.offsets, hit, side="right") - 1
+            found.extend(zip(terms.tolist(), base.tfs[hit].tolist(), strict=True))
         for tid, docs in self._delta_docs.items():
             if docs and docs[-1] >= doc:
                 for d, tf in zip(docs, self._delta_tfs[tid], strict=True):
@@ -265,37 +566,43 @@ class BM25Index:
         seconds at 1M passages) does not stop queries or adds; only the swap-in is locked.
         """
         with self._merge_lock:
-            with self._lock:
-                if not self._delta_size and self._live[: self._n_docs].all():
-                    return
-                n_terms = len(self.vocab)
-                offsets, docs, tfs = self._offsets, self._docs, self._tfs
-                live = self._live[: self._n_docs].copy()
-                snap = {t: (list(d), list(self._delta_tfs[t])) for t, d in self._delta_docs.items()}
-            base_terms = np.repeat(np.arange(len(offsets) - 1, dtype=np.int32), np.diff(offsets))
-            keep = live[docs]
-            parts = [(base_terms[keep], docs[keep], tfs[keep])]
-            if snap:
-                tids = sorted(snap)
-                lens = [len(snap[t][0]) for t in tids]
-                total = sum(lens)
-                d_terms = np.repeat(np.array(tids, dtype=np.int32), lens)
-                d_docs = np.fromiter(chain.from_iterable(snap[t][0] for t in tids), np.int32, total)
-                d_tfs = np.fromiter(chain.from_iterable(snap[t][1] for t in tids), np.int32, total)
-                keep_d = live[d_docs]
-                parts.append((d_terms[keep_d], d_docs[keep_d], d_tfs[keep_d]))
-            new = _interleave(parts, n_terms)
-            with self._lock:
-                self._offsets, self._docs, self._tfs = new
-                for tid, (merged, _) in snap.items():
-                    rest_docs = self._delta_docs[tid][len(merged):]
-                    rest_tfs = self._delta_tfs[tid][len(merged):]
-                    self._delta_cache.pop(tid, None)
-                    if rest_docs:
-                        self._delta_docs[tid], self._delta_tfs[tid] = rest_docs, rest_tfs
-                    else:
-                        del self._delta_docs[tid], self._delta_tfs[tid]
-                self._delta_size = sum(len(v) for v in self._delta_docs.values())
+            self._merge()
+
+    def _merge(self) -> None:
+        with self._lock:
+            n = self._n_docs
+            if not self._delta_size and self._live[:n].all():
+                return
+            n_terms = len(self.vocab)
+            base = self._base
+            live = self._live[:n].copy()
+            doc_len = self._doc_len[:n]  # entries never change once written
+            avgdl = self._avgdl()
+            snap = {t: (list(d), list(self._delta_tfs[t])) for t, d in self._delta_docs.items()}
+        parts = [_live_part(base, live)]
+        if snap:
+            tids = sorted(snap)
+            lens = [len(snap[t][0]) for t in tids]
+            total = sum(lens)
+            d_terms = np.repeat(np.array(tids, dtype=np.int64), lens)
+            d_docs = np.fromiter(chain.from_iterable(snap[t][0] for t in tids), np.int32, total)
+            d_tfs = np.fromiter(chain.from_iterable(snap[t][1] for t in tids), np.int64, total)
+            keep = live[d_docs]
+            counts = np.bincount(d_terms[keep], minlength=n_terms)
+            parts.append(_part(counts, d_docs[keep], d_tfs[keep]))
+        offsets, docs, tfs = _interleave(parts, n_terms)
+        new = self._new_base(offsets, docs, tfs, doc_len, avgdl)
+        with self._lock:
+            self._base = new
+            for tid, (merged, _) in snap.items():
+                rest_docs = self._delta_docs[tid][len(merged) :]
+                rest_tfs = self._delta_tfs[tid][len(merged) :]
+                self._delta_cache.pop(tid, None)
+                if rest_docs:
+                    self._delta_docs[tid], self._delta_tfs[tid] = rest_docs, rest_tfs
+                else:
+                    del self._delta_docs[tid], self._delta_tfs[tid]
+            self._delta_size = sum(len(v) for v in self._delta_docs.values())
 
     @property
     def delta_size(self) -> int:
@@ -316,19 +623,30 @@ class BM25Index:
         return 0 <= doc < self._n_docs and bool(self._live[doc])
 
     def _invalidate(self) -> None:
-        self._stats = None
+        self._cache = {}
 
-    def _statistics(self) -> tuple[np.ndarray, float, float]:
-        """(length normaliser per doc, eps idf floor, min normaliser), recomputed after changes.
+    def _avgdl(self) -> float:
+        return self._total_len / self._n_live if self._n_live else 1.0
 
-        The normaliser is rank-bm25's ``k1 * (1 - b + b * len / avgdl)``, same operation order so
-        scores match to the last bit; removed docs get +inf so their contribution is exactly 0.
-        """
-        if self._stats is None:
-            n = self._n_docs
-            avgdl = self._total_len / self._n_live if self._n_live else 1.0
-            norm = self.k1 * (1 - self.b + self.b * self._doc_len[:n] / avgdl)
-            norm[~self._live[:n]] = np.inf
+    def _norm_of(self, docs: np.ndarray) -> np.ndarray:
+        """rank-bm25's length normaliser ``k1 * (1 - b + b * len / avgdl)`` for `docs`, with the
+        same operations in the same order so scores match to the last bit; removed docs get
+        +inf so their contribution is exactly 0."""
+        norm = self.k1 * (1 - self.b + self.b * self._doc_len[docs] / self._avgdl())
+        norm[~self._live[docs]] = np.inf
+        return norm
+
+    def _norm_all(self) -> np.ndarray:
+        norm = self._cache.get("norm")
+        if norm is None:
+            norm = self._cache["norm"] = self._norm_of(np.arange(self._n_docs))
+        return norm  # type: ignore[return-value]
+
+    def _eps(self) -> float:
+        """The idf floor: epsilon times the mean idf over the vocabulary (computed on demand,
+        since only a term in over half of the documents needs it)."""
+        eps = self._cache.get("eps")
+        if eps is None:
             df = self._df[: len(self.vocab)]
             df = df[df > 0].astype(np.float64)
             if len(df):
@@ -336,11 +654,8 @@ class BM25Index:
                 eps = self.epsilon * float(idf.mean())
             else:
                 eps = 0.0
-            min_norm = self.k1 * (1 - self.b + self.b * self._min_len / avgdl)
-            if len(self._acc) < n:
-                self._acc = np.zeros(max(n, 2 * len(self._acc)), dtype=np.float64)
-            self._stats = (norm, eps, min_norm)
-        return self._stats
+            self._cache["eps"] = eps
+        return eps  # type: ignore[return-value]
 
     def df(self, term: str) -> int:
         """How many live documents contain `term`."""
@@ -349,118 +664,243 @@ class BM25Index:
 
     def idf(self, term: str) -> float:
         """rank-bm25's idf for `term` (0 for a term no live document has)."""
-        tid = self.vocab.get(term)
-        if tid is None or self._df[tid] == 0:
-            return 0.0
-        _, eps, _ = self._statistics()
-        return self._idf_of(int(self._df[tid]), eps)
+        with self._lock:
+            tid = self.vocab.get(term)
+            if tid is None or self._df[tid] == 0:
+                return 0.0
+            return self._idf_of(int(self._df[tid]))
 
-    def _idf_of(self, df: int, eps: float) -> float:
-        value = float(np.log(self._n_live - df + 0.5) - np.log(df + 0.5))
-        return eps if value < 0 else value
+    def _idf_of(self, df: int) -> float:
+        value = math.log(self._n_live - df + 0.5) - math.log(df + 0.5)  # as rank-bm25 has it
+        return self._eps() if value < 0 else value
 
     # ---- scoring --------------------------------------------------------------------------
 
+    def _delta(self, tid: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The delta segment's (docs, tfs) of a term as arrays, cached until the term changes."""
+        if tid not in self._delta_docs:
+            return None
+        cached = self._delta_cache.get(tid)
+        if cached is None:
+            cached = self._delta_cache[tid] = (
+                np.array(self._delta_docs[tid], dtype=np.int32),
+                np.array(self._delta_tfs[tid], dtype=np.int32),
+            )
+        return cached
+
     def _postings(self, tid: int) -> list[tuple[np.ndarray, np.ndarray]]:
         out = []
-        offsets = self._offsets
-        if tid + 1 < len(offsets) and offsets[tid + 1] > offsets[tid]:
-            lo, hi = offsets[tid], offsets[tid + 1]
-            out.append((self._docs[lo:hi], self._tfs[lo:hi]))
-        if tid in self._delta_docs:
-            cached = self._delta_cache.get(tid)
-            if cached is None:
-                cached = (
-                    np.array(self._delta_docs[tid], dtype=np.int32),
-                    np.array(self._delta_tfs[tid], dtype=np.int32),
-                )
-                self._delta_cache[tid] = cached
-            out.append(cached)
+        base = self._base
+        lo, hi = base.span(tid)
+        if hi > lo:
+            out.append((base.docs[lo:hi], base.tfs[lo:hi]))
+        delta = self._delta(tid)
+        if delta is not None:
+            out.append(delta)
         return out
 
-    def _query_terms(self, query: Sequence[str]) -> list[tuple[int, int]]:
-        """(term id, multiplicity) for query terms some live document has."""
-        counts = Counter(query)
-        terms = []
-        for term, mult in counts.items():
+    def _weights(self, query: Sequence[str]) -> list[tuple[int, float]]:
+        """(term id, multiplicity * idf) for the query terms some live document has."""
+        weights = []
+        for term, mult in Counter(query).items():
             tid = self.vocab.get(term)
             if tid is not None and self._df[tid] > 0:
-                terms.append((tid, mult))
-        return terms
+                weights.append((tid, mult * self._idf_of(int(self._df[tid]))))
+        return weights
 
     def get_scores(self, query: Sequence[str]) -> np.ndarray:
         """Dense scores for every doc id, like BM25Okapi.get_scores (removed docs score 0)."""
         with self._lock:
-            norm, eps, _ = self._statistics()
             scores = np.zeros(self._n_docs, dtype=np.float64)
+            weights = self._weights(query)
+            if not weights:
+                return scores
+            norm = self._norm_all()
             k1p = self.k1 + 1
-            for tid, mult in self._query_terms(query):
-                idf = self._idf_of(int(self._df[tid]), eps)
+            for tid, weight in weights:
                 for docs, tfs in self._postings(tid):
-                    scores[docs] += mult * idf * (tfs * k1p / (tfs + norm[docs]))
+                    scores[docs] += weight * (tfs * k1p / (tfs + norm[docs]))
             return scores
+
+    def _exact(self, docs: np.ndarray, weights: list[tuple[int, float]]) -> np.ndarray:
+        """get_scores(query)[docs] for sorted distinct `docs`, by binary search in the postings
+        (the same operations in the same order, so the very same floats)."""
+        scores = np.zeros(len(docs), dtype=np.float64)
+        if not len(docs):
+            return scores
+        norm = self._norm_of(docs)
+        keys = docs.astype(np.int32)
+        k1p = self.k1 + 1
+        for tid, weight in weights:
+            for post_docs, tfs in self._postings(tid):
+                # searching all but the last posting gives a valid index even past the end
+                pos = np.searchsorted(post_docs[:-1], keys)
+                tf = np.where(post_docs[pos] == keys, tfs[pos], 0)
+                # absent: tf 0 adds exactly 0.0 (0/0 only for k1 = 0, so divide where tf > 0)
+                part = np.divide(tf * k1p, tf + norm, out=np.zeros(len(docs)), where=tf > 0)
+                scores += weight * part
+        return scores
 
     def search(self, query: Sequence[str], k: int = 10) -> list[tuple[int, float]]:
         """Top-k (doc id, score) with score > 0, best first; ties by ascending doc id."""
         if k <= 0:
             raise ValueError(f"k must be a positive integer, got {k}")
         with self._lock:
-            terms = self._query_terms(query)
-            if not terms:
+            weights = self._weights(query)
+            if not weights:
                 return []
-            norm, eps, min_norm = self._statistics()
-            k1p = self.k1 + 1
-            plan = []
-            for tid, mult in terms:
-                idf = self._idf_of(int(self._df[tid]), eps)
-                tfmax = float(self._tfmax[tid])
-                # slack: the bound must stay above a contribution rounded the other way
-                bound = mult * idf * (tfmax * k1p / (tfmax + min_norm)) * (1 + 1e-9)
-                plan.append((int(self._df[tid]), tid, mult * idf, bound))
-            if any(weight <= 0 for _, _, weight, _ in plan):
+            if any(weight <= 0 for _, weight in weights):
                 # A non-positive idf (degenerate tiny corpora) breaks the pruning argument.
                 return self._top_k(self.get_scores(query), k)
-            plan.sort()  # rarest first: short lists set a high bar early
-            acc = self._acc
-            # remaining[i]: the most that terms after the i-th can still add (exactly 0 at the end,
-            # never a negative rounding residue that would prune a doc tied with the k-th)
-            bounds = [p[3] for p in plan]
-            remaining_after = [sum(bounds[i + 1 :]) for i in range(len(plan))]
-            cand_parts: list[np.ndarray] = []
-            cand: np.ndarray | None = None
-            threshold = 0.0
-            for (_, tid, weight, _), remaining in zip(plan, remaining_after, strict=True):
-                if cand is None:
-                    for docs, tfs in self._postings(tid):
-                        w = weight * (tfs * k1p / (tfs + norm[docs]))
-                        fresh = (acc[docs] == 0) & (w > 0)
-                        acc[docs] += w
-                        cand_parts.append(docs[fresh])
-                    current = np.concatenate(cand_parts) if len(cand_parts) > 1 else cand_parts[0]
-                    cand_parts = [current]
-                    if len(current) >= k:
-                        threshold = float(np.partition(acc[current], -k)[-k])
-                        if remaining < threshold:
-                            # Nothing unseen can reach the top k any more: probe, don't scan.
-                            cand = np.sort(current)
-                            cand = cand[acc[cand] + remaining >= threshold]
-                else:
-                    for docs, tfs in self._postings(tid):
-                        pos = np.searchsorted(docs, cand)
-                        pos[pos == len(docs)] = 0
-                        hit = docs[pos] == cand
-                        if hit.any():
-                            d = cand[hit]
-                            t = tfs[pos[hit]]
-                            acc[d] += weight * (t * k1p / (t + norm[d]))
-                    threshold = float(np.partition(acc[cand], -k)[-k]) if len(cand) >= k else 0
-                    cand = cand[acc[cand] + remaining >= threshold]
-            touched = cand_parts[0] if cand_parts else np.zeros(0, dtype=np.int32)
-            final = cand if cand is not None else touched
-            scores = acc[final]
-            result = self._top_from(final, scores, k)
-            acc[touched] = 0
-            return result
+            if len(self._acc) < self._n_docs:
+                self._acc = np.zeros(max(self._n_docs, 2 * len(self._acc)), dtype=np.float32)
+            try:
+                cand = self._candidates(weights, k)
+            except BaseException:
+                self._acc[:] = 0
+                raise
+            return self._top_from(cand, self._exact(cand, weights), k)
+
+    def _candidates(self, weights: list[tuple[int, float]], k: int) -> np.ndarray:
+        """Sorted live doc ids that include every document of the exact top k.
+
+        Works on *approximate* scores: float32 sums of ``weight * impact``. With avgdl now `a`
+        and `a0` when the impacts were computed, each length normaliser is the old one times a
+        factor between min(1, a0/a) and max(1, a0/a), so a term's true contribution lies between
+        ``lo * approx`` and ``hi * approx`` with lo = min(1, a/a0), hi = max(1, a/a0), widened
+        by the float32 rounding of products and sums (`slack`). Delta postings are scored
+        exactly (then rounded), which obeys the same bounds. Fancy indexing uses int64 doc ids
+        and a float32 accumulator: that halves the cost of the scattered memory accesses.
+        """
+        base = self._base
+        ratio = self._avgdl() / base.avgdl if len(base.docs) else 1.0  # no impacts: no drift
+        slack = (len(weights) + 4) * 2.0**-23
+        lo = min(1.0, ratio) * (1 - slack)
+        hi = max(1.0, ratio) * (1 + slack)
+        k1p = self.k1 + 1
+        plan = []
+        for tid, weight in weights:
+            a, b = base.span(tid)
+            w32 = np.float32(weight)
+            # the most one posting can add to an approximate score, rounding included
+            bound = float(w32) * float(base.max_impact[tid]) * (1 + slack) if b > a else 0.0
+            delta = self._delta(tid)
+            if delta is not None:
+                d_docs, d_tfs = delta
+                d_vals = weight * (d_tfs * k1p / (d_tfs + self._norm_of(d_docs)))
+                bound = max(bound, float(d_vals.max()) * (1 + slack))
+                delta = (d_docs.astype(np.int64), d_vals.astype(np.float32))
+            plan.append((b - a + (len(delta[0]) if delta else 0), a, b, w32, delta, bound))
+        plan.sort(key=lambda p: p[0])  # rarest first: short lists set a high bar early
+        bounds = [p[-1] for p in plan]
+        # rest[i]: the most the terms after the i-th can add (exactly 0 after the last one)
+        rest = [sum(bounds[i + 1 :]) for i in range(len(plan))]
+        acc = self._acc
+        parts: list[np.ndarray] = []
+        lower = 0.0  # a lower bound on the k-th best true score
+        for i, (_, a, b, w32, delta, _) in enumerate(plan):
+            docs, vals = self._scan(a, b, w32, delta)
+            if i == 0:
+                first = docs, vals  # a single list needs no accumulator
+            else:
+                if i == 1:
+                    acc[first[0]] = first[1]
+                acc[docs] += vals
+            parts.append(docs)
+            scanned = i + 1
+            pooled = False
+            if scanned < len(plan) and hi * rest[i] < lo * sum(bounds[:scanned]):
+                pool, approx = self._pool(parts, first, acc)
+                lower = max(lower, lo * self._kth_best(pool, approx, k, scanned))
+                pooled = True
+                if hi * rest[i] < lower:
+                    break  # no document outside the pool can reach the top k
+        if not pooled:
+            pool, approx = self._pool(parts, first, acc)
+            lower = max(lower, lo * self._kth_best(pool, approx, k, scanned))
+        keep = approx >= lower / hi - rest[scanned - 1]
+        if len(parts) == 1:  # one sorted list: its docs are distinct already
+            cand, approx = pool[keep], approx[keep].astype(np.float64)
+        else:
+            cand = _distinct(pool[keep])
+            approx = acc[cand].astype(np.float64)
+            acc[pool] = 0
+        live = self._live[cand]
+        cand, approx = cand[live], approx[live]
+        # The lists not scanned: probed for the candidates, or scanned if that is cheaper.
+        for i in range(scanned, len(plan)):
+            if len(cand) <= k:
+                break
+            length, a, b, w32, delta, _ = plan[i]
+            if len(cand) * _PROBE_COST < length:
+                approx += self._probe(cand, base.docs[a:b], base.impacts[a:b]) * float(w32)
+                if delta is not None:
+                    approx += self._probe(cand, delta[0], delta[1])
+            else:
+                docs, vals = self._scan(a, b, w32, delta)
+                acc[docs] = vals
+                approx += acc[cand]
+                acc[docs] = 0
+            kth = np.partition(approx, len(approx) - k)[len(approx) - k]
+            lower = max(lower, lo * float(kth))
+            keep = approx >= lower / hi - rest[i]
+            cand, approx = cand[keep], approx[keep]
+        return cand
+
+    def _scan(
+        self, a: int, b: int, w32: np.float32, delta: tuple[np.ndarray, np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A term's (docs as int64, approximate contributions as float32), base then delta."""
+        base = self._base
+        docs = base.docs[a:b].astype(np.int64)
+        vals = base.impacts[a:b] * w32
+        if delta is not None:
+            docs = np.concatenate([docs, delta[0]])
+            vals = np.concatenate([vals, delta[1]])
+        return docs, vals
+
+    @staticmethod
+    def _pool(
+        parts: list[np.ndarray], first: tuple[np.ndarray, np.ndarray], acc: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every scanned (doc, approximate score so far); a doc once per list it is in."""
+        if len(parts) == 1:
+            return first
+        pool = np.concatenate(parts)
+        return pool, acc[pool]
+
+    def _kth_best(self, pool: np.ndarray, approx: np.ndarray, k: int, copies: int) -> float:
+        """The k-th largest approximate score among the distinct live docs of the pool (each
+        doc appears at most `copies` times, with the same score), or 0 when there are fewer
+        than k of them."""
+        attempts = [(pool, approx)]
+        top = len(pool) - k * copies
+        if top > 0:  # the k * copies best entries hold at least k distinct docs
+            sel = approx >= np.partition(approx, top)[top]
+            attempts.insert(0, (pool[sel], approx[sel]))
+        for docs, vals in attempts:
+            if copies > 1:
+                order = np.argsort(docs)
+                docs, vals = docs[order], vals[order]
+                distinct = np.empty(len(docs), dtype=bool)
+                distinct[:1] = True
+                np.not_equal(docs[1:], docs[:-1], out=distinct[1:])
+                docs, vals = docs[distinct], vals[distinct]
+            vals = vals[self._live[docs]]
+            if len(vals) >= k:
+                return float(np.partition(vals, len(vals) - k)[len(vals) - k])
+        return 0.0
+
+    @staticmethod
+    def _probe(cand: np.ndarray, docs: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """vals at each candidate's position in the sorted `docs` (0 where it is absent)."""
+        out = np.zeros(len(cand), dtype=np.float64)
+        if len(docs):
+            keys = cand.astype(docs.dtype)  # searchsorted would convert the whole list instead
+            pos = np.minimum(np.searchsorted(docs, keys), len(docs) - 1)
+            hit = docs[pos] == keys
+            out[hit] = vals[pos[hit]]
+        return out
 
     @staticmethod
     def _top_from(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -487,3 +927,16 @@ class BM25Index:
             parts = [docs for docs, _ in self._postings(tid)]
             docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             return docs[self._live[docs]].astype(np.int64)
+
+
+def _live_part(base: _Base, live: np.ndarray) -> _Part:
+    """The base's postings as a part, without those of removed documents."""
+    counts = base.counts()
+    keep = live[base.docs]
+    if keep.all():
+        return _part(counts, base.docs, base.tfs)
+    kept = np.zeros(len(counts), dtype=np.int64)
+    nonempty = np.flatnonzero(counts)
+    if len(nonempty):
+        kept[nonempty] = np.add.reduceat(keep, base.offsets[nonempty], dtype=np.int64)
+    return _part(kept, base.docs[keep], base.tfs[keep])

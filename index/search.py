@@ -88,7 +88,7 @@ class Library:
             seq = await self.store.last_event_seq()  # read first: later events replay safely
             rows = await self.store.all_passages()
             index = BM25Index(*self._params)
-            await asyncio.to_thread(index.add_many, (r.tokens.split() for r in rows))
+            await asyncio.to_thread(index.add_many_joined, (r.tokens for r in rows))
             docs_of_article: dict[int, list[int]] = {}
             for doc, row in enumerate(rows):
                 docs_of_article.setdefault(row.article_id, []).append(doc)

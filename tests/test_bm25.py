@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
+import index.bm25 as bm25_module
 from index.bm25 import BM25Index
 
 WORDS = [f"ك{i}" for i in range(40)]
@@ -146,3 +147,214 @@ def test_background_merge_keeps_adds_made_during_it() -> None:
     ref = BM25Okapi([["أ", "ب"], ["ب", "ج"], ["د", "ه"], ["د", "و"]])
     np.testing.assert_allclose(index.get_scores(["د", "و"]), ref.get_scores(["د", "و"]))
     assert index.delta_size == 2
+
+
+# ---- fast paths added for speed: each must stay exact ----------------------------------------
+
+
+def test_term_ids_match_a_plain_dict_for_awkward_tokens() -> None:
+    """Packed keys cover short tokens of ranked code units; everything else goes through the
+    dict. Both routes must give one id per distinct string and never conflate two strings."""
+    awkward = [
+        "", "a", "ab", "abcdefgh", "abcdefghi", "درعا", "دمشق", "ة", "\x00", "a\x00", "\x00a",
+        "😀", "\ud83d\ude00", "\ud83d", "\ude00", "x😀", "long" * 10, "ꙮ", "١٢٣", "123", "٣",
+    ]
+    many_units = [chr(0x4E00 + i) for i in range(300)]  # more distinct units than ranks
+    rng = random.Random(5)
+    pool = awkward + many_units + [a + b for a in awkward[:8] for b in many_units[:20]]
+    chunks = [[rng.choice(pool) for _ in range(rng.randint(1, 400))] for _ in range(40)]
+    index = BM25Index()
+    expected: dict[str, int] = {}
+    for chunk in chunks:
+        ids = bm25_module._TermIds.ids(index._term_ids, chunk, index.vocab)
+        for token, tid in zip(chunk, ids.tolist(), strict=True):
+            assert expected.setdefault(token, tid) == tid
+    assert len(set(expected.values())) == len(expected)
+    assert all(index.vocab[t] == tid for t, tid in expected.items())
+
+
+@pytest.mark.parametrize(
+    "corpus", [[["a b", "c"], ["a", "b", "c"], ["a b"]], [["a", 1], [2, "2"], ["1", "a"]]]
+)
+def test_tokens_with_spaces_or_not_strings_fall_back_to_the_dict(corpus) -> None:
+    index = BM25Index.from_corpus(corpus)
+    ref = BM25Okapi(corpus)
+    for query in (["a b"], ["a", "c"], [2], ["2"], [1, "a"]):
+        np.testing.assert_allclose(index.get_scores(query), ref.get_scores(query), atol=1e-9)
+
+
+def test_empty_documents_and_docs_containing() -> None:
+    index = BM25Index.from_corpus([[], []])
+    assert index.search(["أ"]) == [] and len(index) == 2
+    index.add_many([["أ", "ب"], [], ["ب"]])
+    index.add(["ب", "ج"])
+    index.remove(4)
+    assert index.docs_containing("ب").tolist() == [2, 5]
+    assert index.docs_containing("غائب").tolist() == []
+    assert [d for d, _ in index.search(["ب"], k=5)] == [2, 5]
+
+
+def test_a_term_first_added_alone_keeps_its_id_in_later_bulk_adds() -> None:
+    index = BM25Index.from_corpus([["قديم"]])
+    index.add(["جديد", "قديم"])
+    index.add_many([["جديد"], ["جديد", "آخر"]])
+    corpus = [["قديم"], ["جديد", "قديم"], ["جديد"], ["جديد", "آخر"]]
+    ref = BM25Okapi(corpus)
+    np.testing.assert_allclose(index.get_scores(["جديد"]), ref.get_scores(["جديد"]), atol=1e-9)
+    assert index.df("جديد") == 3
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in many chunks and interleaves in many blocks, as at a million passages."""
+    monkeypatch.setattr(bm25_module, "_BUILD_CHUNK", 37)
+    monkeypatch.setattr(bm25_module, "_BLOCK", 64)
+
+
+def _zipf_corpus(rng: random.Random, n_docs: int, n_words: int = 3000) -> list[list[str]]:
+    vocab = [f"و{i}" for i in range(n_words)]
+    weights = [1 / (i + 1) for i in range(n_words)]
+    return [rng.choices(vocab, weights, k=rng.randint(1, 50)) for _ in range(n_docs)]
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_chunked_build_and_merge_match_reference() -> None:
+    rng = random.Random(11)
+    corpus = _zipf_corpus(rng, 1500)
+    index = BM25Index.from_corpus(corpus[:1000])
+    for doc in corpus[1000:1200]:
+        index.add(doc)
+    index.add_many(corpus[1200:])  # merges the delta first
+    for doc in range(0, 1500, 7):
+        index.remove(doc)
+    index.merge()
+    survivors = [d for i, d in enumerate(corpus) if i % 7]
+    ref = BM25Okapi(survivors)
+    ids = [i for i in range(len(corpus)) if i % 7]
+    for _ in range(60):
+        query = rng.choices([f"و{i}" for i in range(20, 400)], k=rng.randint(1, 6))
+        got = index.get_scores(query)[ids]
+        np.testing.assert_allclose(got, ref.get_scores(query), atol=1e-9)
+
+
+@pytest.mark.parametrize("probe_cost", [0, 10**9])
+def test_pruned_search_equals_reference_when_probing_or_scanning(monkeypatch, probe_cost):
+    """Lists left after the pruning stop are either probed or scanned, by estimated cost:
+    force each way and check both against rank-bm25."""
+    monkeypatch.setattr(bm25_module, "_PROBE_COST", probe_cost)
+    rng = random.Random(3)
+    corpus = _zipf_corpus(rng, 4000, n_words=800)
+    index = BM25Index.from_corpus(corpus)
+    ref = BM25Okapi(corpus)
+    vocab = [f"و{i}" for i in range(800)]
+    for _ in range(80):
+        # one rare word and several common ones: the case MaxScore prunes
+        query = [rng.choice(vocab[300:]), *rng.choices(vocab[5:60], k=rng.randint(1, 5))]
+        assert_same_top_k(index, ref, query, k=rng.choice([1, 3, 10, 40]))
+
+
+def test_scores_stay_exact_when_avgdl_drifts_far_from_the_base() -> None:
+    """Impacts are computed with the avgdl of the last build; adds and removals move avgdl
+    (here by about 4x each way) and the search must stay exact through the bound widening."""
+    rng = random.Random(8)
+    corpus = _zipf_corpus(rng, 600, n_words=500)
+    vocab = [f"و{i}" for i in range(500)]
+    for grow in (True, False):
+        index = BM25Index.from_corpus(corpus)
+        docs = list(corpus)
+        if grow:
+            for _ in range(1200):
+                doc = rng.choices(vocab, k=rng.randint(100, 200))
+                index.add(doc)
+                docs.append(doc)
+            survivors = list(range(len(docs)))
+        else:
+            for _ in range(600):
+                doc = rng.choices(vocab, k=rng.randint(1, 3))
+                index.add(doc)
+                docs.append(doc)
+            long_ones = [i for i, d in enumerate(corpus) if len(d) > 10]
+            for doc in long_ones:
+                index.remove(doc)
+            survivors = [i for i in range(len(docs)) if i not in set(long_ones)]
+        ref = BM25Okapi([docs[i] for i in survivors])
+        for _ in range(60):
+            query = rng.choices(vocab[10:300], k=rng.randint(1, 5))
+            ref_scores = ref.get_scores(query)
+            got = index.search(query, 10)
+            expected = sorted((s for s in ref_scores if s > 0), reverse=True)[:10]
+            assert [s for _, s in got] == pytest.approx(expected, abs=1e-6)
+            for doc, score in got:
+                assert score == pytest.approx(ref_scores[survivors.index(doc)], abs=1e-6)
+
+
+def test_removed_documents_that_led_the_ranking_do_not_hide_the_rest() -> None:
+    """Removed documents keep their postings (and impacts) until a merge: when they held the
+    best approximate scores, the k-th best must be found among the live ones."""
+    corpus = [["أ", "ب"] * 3] * 30 + [["أ", "ج", "د"]] * 5 + [["د"] * 2] * 40 + [["ه"]] * 40
+    index = BM25Index.from_corpus(corpus)
+    for doc in range(30):
+        index.remove(doc)
+    survivors = corpus[30:]
+    ref = BM25Okapi(survivors)
+    for query in (["أ", "ب"], ["أ"], ["أ", "د"], ["ب", "د", "أ"]):
+        got = index.search(query, 5)
+        ref_scores = ref.get_scores(query)
+        expected = sorted((s for s in ref_scores if s > 0), reverse=True)[:5]
+        assert [s for _, s in got] == pytest.approx(expected, abs=1e-9)
+        assert all(doc >= 30 for doc, _ in got)
+
+
+@pytest.mark.parametrize(("k1", "b"), [(1.2, 0.0), (2.0, 1.0), (0.01, 0.3), (1.5, 0.75)])
+def test_parameter_edges_match_reference(k1: float, b: float) -> None:
+    rng = random.Random(int(k1 * 10 + b * 100))
+    corpus = _zipf_corpus(rng, 400, n_words=300)
+    index = BM25Index.from_corpus(corpus, k1=k1, b=b)
+    ref = BM25Okapi(corpus, k1=k1, b=b)
+    for _ in range(30):
+        query = rng.choices([f"و{i}" for i in range(5, 200)], k=rng.randint(1, 4))
+        np.testing.assert_allclose(index.get_scores(query), ref.get_scores(query), atol=1e-9)
+        assert_same_top_k(index, ref, query)
+
+
+def test_k1_zero_scores_each_present_term_by_its_idf() -> None:
+    """rank-bm25 gives NaN here (0/0 for absent terms); a term that is present counts idf."""
+    corpus = [["أ", "ب"], ["ب"] * 5, ["ج"], ["د"], ["ه"]]
+    index = BM25Index.from_corpus(corpus, k1=0.0)
+    hits = index.search(["أ", "ب"], k=5)
+    assert [d for d, _ in hits] == [0, 1]
+    assert hits[0][1] == pytest.approx(index.idf("أ") + index.idf("ب"))
+    assert hits[1][1] == pytest.approx(index.idf("ب"))
+
+
+def test_large_term_frequencies_keep_their_value() -> None:
+    """Term frequencies are stored in the narrowest type that holds them (one byte for real
+    passages); a frequency past 255 or 65,535 must widen the type, not wrap."""
+    corpus = [["س"] * 70_000, ["س"] * 300 + ["ص"], ["ص", "ع"], ["ع"] * 3]
+    index = BM25Index.from_corpus(corpus)
+    ref = BM25Okapi(corpus)
+    for query in (["س"], ["ص", "س"], ["ع"]):
+        np.testing.assert_allclose(index.get_scores(query), ref.get_scores(query), atol=1e-9)
+        assert_same_top_k(index, ref, query)
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_joined_documents_index_like_their_split(odd: bool) -> None:
+    """add_many_joined(texts) must equal add_many(t.split() for t in texts); texts that are
+    not single-space separated (tabs, double spaces, astral characters) take the split path."""
+    rng = random.Random(21)
+    words = [*(f"ن{i}" for i in range(300)), "طويلةجداجدا", "x", "١٢"]
+    texts = [" ".join(rng.choices(words, k=rng.randint(0, 30))) for _ in range(500)]
+    if odd:
+        texts[7] = "أ  ب\tج\n"
+        texts[8] = " 😀 أ "
+        texts[9] = "\u00a0"
+    joined = BM25Index()
+    joined.add_many_joined(texts[:250])
+    joined.add(texts[250].split())
+    joined.add_many_joined(texts[251:])
+    split = BM25Index.from_corpus(t.split() for t in texts)
+    assert joined.n_docs == split.n_docs == len(texts) and len(joined.vocab) == len(split.vocab)
+    for query in (["أ"], ["😀", "ج"], *(rng.choices(words, k=3) for _ in range(40))):
+        np.testing.assert_allclose(joined.get_scores(query), split.get_scores(query), atol=1e-12)
+        assert joined.search(query, 7) == split.search(query, 7)
