@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--dataset", action="append", type=Path, help="SQuAD JSON file (repeatable)")
     ev.add_argument("--analyzer", action="append", help="analyzer name (repeatable) or 'all'")
     ev.add_argument("--json", action="store_true", help="one JSON object a line")
+    ev.add_argument(
+        "--thresholds",
+        action="store_true",
+        help="relevance-threshold table: the first --dataset's questions against its own "
+        "passages (answerable) and against the second's (unanswerable); default arcd-train "
+        "and arcd-test",
+    )
 
     bench = sub.add_parser("bench", help="speed against plain rank-bm25 on the same corpus")
     bench.add_argument("--passages", type=int, default=100_000)

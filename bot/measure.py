@@ -22,6 +22,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import evaluate, format_table, to_json
     from index.normalize import ANALYZERS, DEFAULT_ANALYZER
 
+    if getattr(args, "thresholds", False):
+        return _thresholds(args)
     datasets = list(args.dataset or [])
     if not datasets:
         if not DEFAULT_DATASET.is_file():
@@ -50,6 +52,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
             results.append(result)
     if not args.json:
         print(format_table(results))
+    return 0
+
+
+def _thresholds(args: argparse.Namespace) -> int:
+    """How the answer threshold (index.search.MIN_COVERAGE) trades answers for silence."""
+    from index.evaluate import threshold_table
+    from index.search import MIN_COVERAGE
+
+    paths = list(args.dataset or [])
+    if not paths:
+        paths = [DEFAULT_DATASET.with_name("arcd-train.json"),
+                 DEFAULT_DATASET.with_name("arcd-test.json")]
+    if len(paths) != 2:
+        return _fail("--thresholds takes two --dataset files: questions, then other passages")
+    for path in paths:
+        if not Path(path).is_file():
+            return _fail(f"--dataset {path}: no such file")
+    rows = threshold_table(paths[0], paths[1], (0.2, 0.3, MIN_COVERAGE, 0.5, 0.6, 0.7))
+    if args.json:
+        for row in rows:
+            print(json.dumps(row.__dict__))
+        return 0
+    print(f"questions: {paths[0]}  unanswerable against: {paths[1]}")
+    print("threshold  right first  answered  unanswerable answered anyway")
+    for row in sorted(rows, key=lambda r: r.threshold):
+        mark = "  <- MIN_COVERAGE" if row.threshold == MIN_COVERAGE else ""
+        print(f"{row.threshold:9.2f}  {row.right_first:11.3f}  {row.answered:8.3f}  "
+              f"{row.noise:29.3f}{mark}")
     return 0
 
 

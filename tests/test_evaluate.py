@@ -230,3 +230,20 @@ def test_threshold_table_trades_answers_for_silence(tmp_path: Path, tiny: Path) 
     # Demanding (almost) every term silences the partial matches on both sides.
     assert high.answered <= low.answered and high.noise == 0
     assert high.right_first == pytest.approx(1 / 4)
+
+
+def test_eval_command_prints_the_threshold_table(tmp_path: Path, tiny: Path, capsys) -> None:
+    import argparse
+
+    from bot.measure import cmd_eval
+    from index.search import MIN_COVERAGE
+
+    args = argparse.Namespace(dataset=[tiny, tiny], analyzer=None, json=True, thresholds=True)
+    assert cmd_eval(args) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert MIN_COVERAGE in [r["threshold"] for r in rows]
+    # Against its own passages nothing is "unanswerable": noise equals answered.
+    assert all(r["noise"] == r["answered"] for r in rows)
+    args = argparse.Namespace(dataset=[tiny], analyzer=None, json=False, thresholds=True)
+    assert cmd_eval(args) == 2
+    assert "two --dataset" in capsys.readouterr().err
