@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from fakes.documents import write
 
 from index.articles import article_files, read_article_file, read_articles
 from index.models import ArticleIn
@@ -14,15 +15,6 @@ from index.models import ArticleIn
 TITLE = "خبر تجريبي: افتتاح مكتبة في مدينة خيالية"
 PARA1 = "هذا نص تجريبي لاختبار القراءة من الملفات."
 PARA2 = "الفقرة الثانية من النص التجريبي."
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 # --- .txt / .md ------------------------------------------------------------------------------

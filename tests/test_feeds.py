@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes.documents import rss_item as item
 from fakes.feed_server import FeedServer
 
 from index.feeds import (
@@ -50,27 +51,6 @@ def rss(
         f"<channel><title>{title}</title><link>https://example.test/</link>"
         f"<description>{description}</description>{items}</channel></rss>"
     )
-
-
-def item(
-    title: str,
-    text: str,
-    *,
-    guid: str | None = None,
-    link: str | None = None,
-    date: str | None = "Mon, 06 Jan 2025 10:00:00 +0300",
-    full: str | None = None,
-) -> str:
-    parts = [f"<title>{title}</title>", f"<description><![CDATA[<p>{text}</p>]]></description>"]
-    if guid:
-        parts.append(f'<guid isPermaLink="false">{guid}</guid>')
-    if link:
-        parts.append(f"<link>{link}</link>")
-    if date:
-        parts.append(f"<pubDate>{date}</pubDate>")
-    if full:
-        parts.append(f"<content:encoded><![CDATA[{full}]]></content:encoded>")
-    return "<item>" + "".join(parts) + "</item>"
 
 
 ATOM = f"""<?xml version="1.0" encoding="utf-8"?>

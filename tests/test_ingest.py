@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.documents import write
 
 from index.ingest import (
     MAX_ARTICLE_CHARS,
@@ -37,20 +38,18 @@ published: 2024-12-07T09:00:00+03:00
 وحضره مئات الزوار من القرى المجاورة.
 """
 JSON_ITEMS = [
-    {"title": "خبر تجريبي: حديقة", "text": "زرعت بلدة النخيل الخيالية ألف شجرة.",
-     "published": "2024-12-08"},
-    {"title": "خبر تجريبي: جسر", "content": "افتتحت مدينة الجسور الخيالية جسرًا جديدًا.",
-     "url": "https://example.test/bridge", "guid": "bridge-1"},
+    {
+        "title": "خبر تجريبي: حديقة",
+        "text": "زرعت بلدة النخيل الخيالية ألف شجرة.",
+        "published": "2024-12-08",
+    },
+    {
+        "title": "خبر تجريبي: جسر",
+        "content": "افتتحت مدينة الجسور الخيالية جسرًا جديدًا.",
+        "url": "https://example.test/bridge",
+        "guid": "bridge-1",
+    },
 ]
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def count(db: Path, table: str) -> int:
@@ -131,9 +130,7 @@ async def test_edited_file_replaces_its_article(store: Store, tmp_path: Path) ->
     assert got is not None and got.text.endswith("مساءً أيضًا.")
 
 
-async def test_bad_files_are_reported_and_good_ones_stored(
-    store: Store, folder: Path
-) -> None:
+async def test_bad_files_are_reported_and_good_ones_stored(store: Store, folder: Path) -> None:
     write(folder / "broken.json", '[{"title": "خبر", "text": "نص"')  # cut off
     write(folder / "garbage.txt", b"\x00\x01\x02\xff\xfe\x00binary")  # not text
     write(folder / "empty.md", "   \n")

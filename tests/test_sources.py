@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes.documents import rss_item as item
 from fakes.feed_server import FeedServer
 
 import index.ingest as ingest_module
@@ -59,25 +60,6 @@ def story(i: int) -> tuple[str, str]:
     )
 
 
-def item(
-    title: str,
-    text: str,
-    *,
-    guid: str | None = None,
-    link: str | None = None,
-    date: str | None = DATE,
-) -> str:
-    html = "".join(f"<p>{line}</p>" for line in text.split("\n"))
-    parts = [f"<title>{title}</title>", f"<description><![CDATA[{html}]]></description>"]
-    if guid:
-        parts.append(f'<guid isPermaLink="false">{guid}</guid>')
-    if link:
-        parts.append(f"<link>{link}</link>")
-    if date:
-        parts.append(f"<pubDate>{date}</pubDate>")
-    return "<item>" + "".join(parts) + "</item>"
-
-
 def story_item(i: int, **kw: Any) -> str:
     kw.setdefault("guid", f"g{i}")
     kw.setdefault("link", f"https://example.test/news/{i}")
@@ -100,7 +82,7 @@ async def seed_corpus(store: Store, n: int = 8) -> set[int]:
         article = ArticleIn(
             title=f"تقرير خلفية {k}",
             text=f"تقرير تجريبي عن الطقس المعتدل في الوادي البعيد رقم {k}.\n"
-                 f"هطلت أمطار خفيفة على التلال الشرقية في اليوم {k}.",
+            f"هطلت أمطار خفيفة على التلال الشرقية في اليوم {k}.",
             guid=f"filler:{k}",
         )
         ids.add((await ingest_article(store, article, "filler")).article_id)
@@ -113,8 +95,14 @@ OPTIONS = FeedOptions(poll_seconds=60, timeout=2.0, max_bytes=200_000, jitter=0.
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # feed_client() trusts the environment; a proxy setting must not see loopback tests.
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                 "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -179,9 +167,12 @@ async def test_feed_entries_become_articles_with_metadata(
 ) -> None:
     server.set_feed(
         "/rss",
-        rss(story_item(1) + story_item(2, date="Tue, 07 Jan 2025 09:15:00 GMT")
+        rss(
+            story_item(1)
+            + story_item(2, date="Tue, 07 Jan 2025 09:15:00 GMT")
             + item("Fictional English entry", "Only English text here.", guid="en")
-            + item("Entrée fictive", "Texte fictif en français.", guid="fr")),
+            + item("Entrée fictive", "Texte fictif en français.", guid="fr")
+        ),
     )
     fillers = await seed_corpus(store)
     library = Library(store)
@@ -333,7 +324,7 @@ async def test_bad_feeds_are_recorded_and_the_others_still_ingested(
     row = await feed_row(store, server.url("/cp1256"))
     assert (row.entries_new, row.failures, row.errors_total) == (1, 0, 1)
     assert "windows-1256" in row.last_error
-    assert ("warning" in {s for s, _ in log_rows(store, server.url("/cp1256"))})
+    assert "warning" in {s for s, _ in log_rows(store, server.url("/cp1256"))}
 
     # No link, no date: stored all the same, each gap noted with the feed.
     bare = next(a for a in await store.articles(limit=50) if a.title == story(5)[0])
@@ -375,11 +366,31 @@ async def test_same_entry_with_tracking_params_in_another_feed_is_stored_once(
 ) -> None:
     title, text = story(1)
     server.set_feed("/a", rss(item(title, text, guid="a-1", link="https://example.test/n/1")))
-    server.set_feed("/b", rss(item(title, text, guid="b-77", link=(
-        "https://EXAMPLE.test/n/1/?utm_source=feed&utm_medium=rss&fbclid=x")), title="مجمع"))
+    server.set_feed(
+        "/b",
+        rss(
+            item(
+                title,
+                text,
+                guid="b-77",
+                link=("https://EXAMPLE.test/n/1/?utm_source=feed&utm_medium=rss&fbclid=x"),
+            ),
+            title="مجمع",
+        ),
+    )
     # The same link with only a teaser of the story: still the same article.
-    server.set_feed("/c", rss(item(title, text.split("\n")[0], guid="c-5", link=(
-        "https://example.test/n/1?utm_campaign=c")), title="مجمع آخر"))
+    server.set_feed(
+        "/c",
+        rss(
+            item(
+                title,
+                text.split("\n")[0],
+                guid="c-5",
+                link=("https://example.test/n/1?utm_campaign=c"),
+            ),
+            title="مجمع آخر",
+        ),
+    )
     await poll(store, client, server.url("/a"))
     report = await poll(store, client, server.url("/b"), server.url("/c"), force=True)
     assert (report.counts["new"], report.counts["updated"], report.counts["duplicate"]) == (0, 0, 3)
@@ -446,7 +457,9 @@ async def test_every_new_entry_reaches_digests_exactly_once(
 ) -> None:
     sub = await store.subscribe(42, chat_type="private", thread_id=None, topic=None)
     server.set_feed("/a", rss(story_item(1) + story_item(2) + story_item(3)), etag='"1"')
-    server.set_feed("/b", rss(story_item(1, guid="other", link="https://example.test/news/1?ref=b")))
+    server.set_feed(
+        "/b", rss(story_item(1, guid="other", link="https://example.test/news/1?ref=b"))
+    )
     await poll(store, client, server.url("/a"), server.url("/b"))
     pending = await store.pending_entries(sub)
     assert [a.title for a in pending] == [story(i)[0] for i in (1, 2, 3)]
@@ -454,9 +467,17 @@ async def test_every_new_entry_reaches_digests_exactly_once(
     edited_title, edited_text = story(2)
     server.set_feed(
         "/a",
-        rss(story_item(1) + item(edited_title, edited_text + "\nفقرة مضافة تجريبية.", guid="g2",
-                                 link="https://example.test/news/2") + story_item(3)
-            + story_item(4)),
+        rss(
+            story_item(1)
+            + item(
+                edited_title,
+                edited_text + "\nفقرة مضافة تجريبية.",
+                guid="g2",
+                link="https://example.test/news/2",
+            )
+            + story_item(3)
+            + story_item(4)
+        ),
         etag='"2"',
     )
     report = await poll(store, client, force=True)
@@ -487,8 +508,7 @@ async def test_queries_keep_working_while_a_big_feed_is_ingested(
     async def save_and_note(article: Any, **kw: Any) -> Any:
         outcome = await real_save(article, **kw)
         if outcome.status == "new":
-            committed[outcome.article_id] = (int(article.guid.rsplit("#g", 1)[1]),
-                                             time.monotonic())
+            committed[outcome.article_id] = (int(article.guid.rsplit("#g", 1)[1]), time.monotonic())
         return outcome
 
     monkeypatch.setattr(store, "save_article", save_and_note)
@@ -613,8 +633,9 @@ async def test_ingest_sources_files_folders_and_urls(
     write_article(folder, "one.txt", 1)
     write_article(folder, "deep/two.md", 2)
     server.set_feed("/rss", rss(story_item(3) + story_item(4)))
-    server.set_feed("/page", "<html><body><p>صفحة تجريبية</p></body></html>",
-                    content_type="text/html")
+    server.set_feed(
+        "/page", "<html><body><p>صفحة تجريبية</p></body></html>", content_type="text/html"
+    )
     sources_list = [str(folder), server.url("/rss"), server.url("/page"), str(tmp_path / "nope")]
     assert source_units(sources_list) == 4
     ticks: list[int] = []
