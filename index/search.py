@@ -159,8 +159,7 @@ class Library:
             ctx = contexts.get(self._passage_of_doc[doc])
             if ctx is None:  # deleted since the index last refreshed
                 continue
-            passage_text = ctx.article.text[ctx.start : ctx.end]
-            present = set(analyze(passage_text))
+            present = set(ctx.tokens.split())  # analysed at ingest: no re-analysis per query
             matched = sum(
                 weights[t] if t in present else weights[t] * FUZZY_CREDIT
                 for t, alts in wanted.items()

@@ -184,6 +184,7 @@ class PassageContext:
     article_id: int
     start: int
     end: int
+    tokens: str  # the analysed terms, space-joined, as indexed
     article: Article
 
 
@@ -553,12 +554,13 @@ class Store:
             return {}
         marks = ",".join("?" * len(passage_ids))
         rows = await self._fetchall(
-            "SELECT p.id, p.article_id, p.start, p.end, a.id, a.title, a.text, a.source, a.url,"
+            "SELECT p.id, p.article_id, p.start, p.end, p.tokens, a.id, a.title, a.text, a.source,"
+            " a.url,"
             " a.published, a.language, a.added_at FROM passages p JOIN articles a"
             f" ON a.id = p.article_id WHERE p.id IN ({marks})",
             list(passage_ids),
         )
-        return {r[0]: PassageContext(r[0], r[1], r[2], r[3], _article(r[4:])) for r in rows}
+        return {r[0]: PassageContext(*r[:5], _article(r[5:])) for r in rows}
 
     async def last_event_seq(self) -> int:
         row = await self._fetchone("SELECT COALESCE(MAX(seq), 0) FROM index_events")
