@@ -137,6 +137,11 @@ def add_handlers(app: Application) -> None:
             handlers.not_text,
         )
     )
+    app.add_handler(
+        MessageHandler(
+            private & filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command
+        )
+    )
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
     app.add_handler(InlineQueryHandler(handlers.inline))
     app.add_error_handler(handlers.on_error)

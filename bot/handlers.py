@@ -168,6 +168,11 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(esc(NOT_TEXT))
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A /command the bot does not have, in a private chat: say so, and what it has."""
+    await update.effective_message.reply_text(f"{RLM}لا أعرف هذا الأمر.\n\n{HELP}")
+
+
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "more results" button: re-ask the question it answers, one page further."""
     query = update.callback_query

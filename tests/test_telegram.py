@@ -519,3 +519,9 @@ async def test_only_group_admins_change_a_group_subscription(
     async with await Store.open(settings.db_path) as store:
         sub = await store.subscription(group)
         assert sub is not None and sub.topic == "درعا"
+
+
+async def test_an_unknown_command_gets_help(api: FakeBotApi, bot) -> None:
+    api.send_text(USER, "/weather")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "لا أعرف هذا الأمر" in reply.plain_text and "/subscribe" in reply.plain_text
