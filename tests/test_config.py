@@ -1,0 +1,66 @@
+"""Settings come from environment variables, once, and every error names its variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_API_BASE_URL, ConfigError, Settings
+
+
+def test_defaults_without_any_variable() -> None:
+    settings = Settings.from_env({})
+    assert settings.token is None
+    assert settings.api_base_url == DEFAULT_API_BASE_URL
+    assert settings.db_path == Path("data/naba.db") and settings.seeds_dir == Path("seeds")
+    assert settings.admin_ids == frozenset() and settings.feeds == ()
+    assert (settings.digest_check_seconds, settings.feed_poll_seconds) == (60, 900)
+    assert settings.webhook_url is None and settings.questions_per_minute == 20
+
+
+def test_values_are_parsed() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": " 123:abc ",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "NABA_ADMIN_IDS": "7, 42;9",
+            "NABA_FEEDS": "https://a.example/rss, ,https://b.example/atom",
+            "NABA_DB": "/tmp/x.db",
+            "NABA_DIGEST_PACE_SECONDS": "0.5",
+            "NABA_WEBHOOK_URL": "https://bot.example/hook",
+            "NABA_WEBHOOK_SECRET": "abc_DEF-123",
+            "NABA_LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.token == "123:abc"
+    assert settings.admin_ids == frozenset({7, 42, 9})
+    assert settings.feeds == ("https://a.example/rss", "https://b.example/atom")
+    assert settings.db_path == Path("/tmp/x.db") and settings.digest_pace_seconds == 0.5
+    assert settings.api_file_base_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.log_level == "DEBUG"
+
+
+def test_the_token_and_secret_stay_out_of_repr() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123:SECRET", "NABA_WEBHOOK_SECRET": "s3"})
+    assert "SECRET" not in repr(settings) and "s3" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"NABA_DIGEST_CHECK_SECONDS": "soon"}, "NABA_DIGEST_CHECK_SECONDS"),
+        ({"NABA_DIGEST_CHECK_SECONDS": "0"}, "NABA_DIGEST_CHECK_SECONDS"),
+        ({"NABA_DIGEST_PACE_SECONDS": "fast"}, "NABA_DIGEST_PACE_SECONDS"),
+        ({"NABA_DIGEST_PACE_SECONDS": "-1"}, "NABA_DIGEST_PACE_SECONDS"),
+        ({"NABA_ADMIN_IDS": "7,alice"}, "NABA_ADMIN_IDS"),
+        ({"TELEGRAM_API_BASE_URL": "api.telegram.org/bot"}, "TELEGRAM_API_BASE_URL"),
+        ({"NABA_WEBHOOK_URL": "http://bot.example/hook"}, "NABA_WEBHOOK_URL"),
+        ({"NABA_WEBHOOK_SECRET": "has space"}, "NABA_WEBHOOK_SECRET"),
+        ({"NABA_LOG_LEVEL": "LOUD"}, "NABA_LOG_LEVEL"),
+        ({"NABA_FEED_MAX_BYTES": "10"}, "NABA_FEED_MAX_BYTES"),
+    ],
+)
+def test_errors_name_the_variable(env: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_env(env)
