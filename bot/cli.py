@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=300)
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--seed", type=int, default=7)
+    bench.add_argument("--mean-length", type=float, default=None,
+                       help="mean tokens per passage (default: the seed article's, 29)")
+    bench.add_argument("--no-rank-bm25", action="store_true", help="measure naba's side only")
     return parser
 
 

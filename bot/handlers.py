@@ -29,13 +29,14 @@ from telegram.constants import (
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.digest import FREQUENCIES, run_digests
+from bot.digest import FREQUENCIES, one_line_excerpt, run_digests
 from bot.format import (
     RLM,
     esc,
     format_date,
     html_answer,
     html_attribution,
+    html_entry_line,
     html_hit,
     split_blocks,
 )
@@ -266,9 +267,6 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not articles:
         await update.effective_message.reply_text("لا توجد أخبار مفهرسة بعد.")
         return
-    from bot.digest import one_line_excerpt
-    from bot.format import html_entry_line
-
     blocks = [f"{RLM}🆕 أحدث الأخبار"] + [html_entry_line(a, one_line_excerpt(a)) for a in articles]
     for text in split_blocks(blocks):
         await update.effective_message.reply_text(

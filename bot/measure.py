@@ -91,7 +91,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _fail(f"--passages must be at least 1, got {args.passages}")
     if args.queries < 1:
         return _fail(f"--queries must be at least 1, got {args.queries}")
-    report = run(args.passages, args.queries, args.seed,
+    options = {"rank_bm25": not getattr(args, "no_rank_bm25", False)}
+    if getattr(args, "mean_length", None) is not None:
+        options["mean_length"] = args.mean_length
+    report = run(args.passages, args.queries, args.seed, **options,
                  log=lambda message: print(message, file=sys.stderr, flush=True))
     print(json.dumps(report) if args.json else format_report(report))
     # A ranking that differs from rank-bm25's is a bug, not a slow run: say so in the status.
