@@ -619,9 +619,6 @@ class BM25Index:
         """Doc ids handed out so far (live or removed)."""
         return self._n_docs
 
-    def is_live(self, doc: int) -> bool:
-        return 0 <= doc < self._n_docs and bool(self._live[doc])
-
     def _invalidate(self) -> None:
         self._cache = {}
 

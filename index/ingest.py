@@ -83,16 +83,15 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
             "the text has no searchable words (only spaces, symbols, emoji or diacritics)"
         )
     url = article.url.strip() if article.url else None
-    canonical = None
-    # Only a real web address identifies an article: a placeholder in a file («-», «TBD»)
-    # would otherwise make unrelated articles updates of one another.
-    if url and looks_like_feed_url(url):
-        try:
-            canonical = canonical_url(url)
-        except ValueError as err:
-            raise InvalidArticle(f"bad URL {url!r}: {err}") from err
     clean = replace(article, title=title, text=text, url=url or None)
-    return clean, passages, content_hash(text), canonical
+    return clean, passages, content_hash(text), identity_url(url)
+
+
+def identity_url(url: str | None) -> str | None:
+    """The canonical form of a web address, by which an article is recognised again; None
+    for anything else: a placeholder in a file («-», «TBD») would otherwise make unrelated
+    articles updates of one another."""
+    return canonical_url(url) if url and looks_like_feed_url(url) else None
 
 
 async def ingest_article(store: Store, article: ArticleIn, origin: str) -> IngestOutcome:

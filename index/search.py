@@ -323,7 +323,3 @@ async def retokenize_stale(store: Store) -> int:
     log.info("re-tokenized %d passages for analyzer %s", len(rows), ANALYZER_VERSION)
     return len(rows)
 
-
-def tokens_for(texts: Sequence[str]) -> list[str]:
-    """Space-joined analysed tokens of each text, as the store keeps them."""
-    return [" ".join(analyze(t)) for t in texts]

@@ -25,10 +25,16 @@ import httpx
 
 from index.articles import article_files
 from index.feeds import FeedError, backoff_seconds, fetch_feed, looks_like_feed_url, parse_feed
-from index.ingest import IngestReport, InvalidArticle, ingest_article, ingest_file, ingest_path
+from index.ingest import (
+    IngestReport,
+    InvalidArticle,
+    identity_url,
+    ingest_article,
+    ingest_file,
+    ingest_path,
+)
 from index.models import ArticleIn
 from index.store import Feed, Store, now_utc
-from index.urls import canonical_url
 
 __all__ = [
     "FeedOptions",
@@ -325,7 +331,7 @@ async def _ingest_entry(
     # Feed guids are only unique within their feed ("123" in two feeds are two stories), so
     # they are stored qualified by the feed; the same story in two feeds meets by its link.
     entry = replace(entry, guid=f"{feed.url}#{entry.guid}" if entry.guid else None)
-    canonical = _canonical(entry.url)
+    canonical = identity_url(entry.url)
     match = await store.article_match(entry.guid, canonical)
     if match is not None and match[2] != entry.guid and match[1] != feed.id:
         # Not ours but the same link: another feed (or a file) carries this story. The first
@@ -354,11 +360,3 @@ def _label(entry: ArticleIn) -> str:
     title = entry.title if len(entry.title) <= 60 else entry.title[:59] + "…"
     return f"entry «{title}»"
 
-
-def _canonical(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return canonical_url(url)
-    except ValueError:
-        return None
