@@ -26,8 +26,7 @@ from bot.format import (
     TELEGRAM_LIMIT,
     esc,
     html_entry_line,
-    pack_blocks,
-    split_blocks,
+    split_blocks_indexed,
     visible_length,
 )
 from index.models import Article
@@ -94,8 +93,7 @@ def digest_messages(entries: list[Article], topic: str | None) -> list[tuple[str
     # Room for the longest header, so every message can carry one.
     room = TELEGRAM_LIMIT - visible_length(f"{RLM}{header}\n\n") - 8
     out = []
-    for n, group in enumerate(pack_blocks(blocks, room)):
-        body = split_blocks([blocks[i] for i in group], room)[0]
+    for n, (body, group) in enumerate(split_blocks_indexed(blocks, room)):
         title = header if n == 0 else CONTINUED
         out.append((f"{RLM}{title}\n\n{body}", [entries[i].id for i in group]))
     return out
@@ -142,7 +140,8 @@ async def deliver(
         for entry in entries:
             if await library.matches_topic(sub.topic, entry.id):
                 matching.append(entry)
-        skipped = [e.id for e in entries if e not in matching]
+        kept = {e.id for e in matching}
+        skipped = [e.id for e in entries if e.id not in kept]
         if skipped:
             await store.mark_deliveries(sub.id, skipped, "filtered")
             run.filtered += len(skipped)

@@ -147,9 +147,18 @@ def split_blocks(
 ) -> list[str]:
     """Join whole blocks into messages of at most `limit` visible characters each; a block
     that alone is too long is cut at a word, outside any tag, and its tags closed."""
-    blocks = list(blocks)
-    return [sep.join(blocks[i] for i in group) if len(group) > 1 else _fit(blocks[group[0]], limit)
-            for group in pack_blocks(blocks, limit, sep)]
+    return [text for text, _ in split_blocks_indexed(list(blocks), limit, sep)]
+
+
+def split_blocks_indexed(
+    blocks: Sequence[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n"
+) -> list[tuple[str, list[int]]]:
+    """split_blocks, with the indices of the blocks each message carries."""
+    return [
+        (sep.join(blocks[i] for i in group) if len(group) > 1 else _fit(blocks[group[0]], limit),
+         group)
+        for group in pack_blocks(blocks, limit, sep)
+    ]
 
 
 def pack_blocks(
