@@ -41,9 +41,9 @@ from bot.format import (
     split_blocks,
 )
 from bot.runtime import naba
+from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
-from index.ingest import InvalidArticle, ingest_article
-from index.models import ArticleIn
+from index.ingest import ingest_articles
 from index.sources import FeedOptions, ingest_sources
 
 log = logging.getLogger(__name__)
@@ -477,37 +477,27 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Read an uploaded article file by the same rules as files on disk (front matter,
+    encodings, JSON lists), then ingest it."""
     doc = message.document
     name = doc.file_name or "document.txt"
-    if not name.lower().endswith((".txt", ".md")):
-        await message.reply_text("أقبل ملفات .txt و.md فقط.")
+    if not name.lower().endswith(tuple(ARTICLE_SUFFIXES)):
+        await message.reply_text("أقبل ملفات .txt و.md و.json فقط.")
         return
     if doc.file_size and doc.file_size > MAX_DOCUMENT_BYTES:
         await message.reply_text("الملف كبير جدًا (الحد 2 ميغابايت).")
         return
     data = bytes(await (await doc.get_file()).download_as_bytearray())
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        await message.reply_text("تعذّرت قراءة الملف: يجب أن يكون بترميز UTF-8.")
+        articles = parse_article_bytes(data, name, guid=f"upload:{doc.file_unique_id}")
+    except ValueError as err:
+        await message.reply_text(f"تعذّرت قراءة الملف: {esc(str(err))}")
         return
-    lines = text.strip().splitlines()
-    if not lines:
-        await message.reply_text("الملف فارغ.")
-        return
-    article = ArticleIn(
-        title=lines[0].strip(),
-        text="\n".join(lines[1:]).strip() or lines[0],
-        guid=f"upload:{doc.file_unique_id}",
-    )
     app = naba(context)
-    try:
-        outcome = await ingest_article(app.store, article, f"telegram:{name}")
-    except InvalidArticle as err:
-        await message.reply_text(f"لم أُدخل الملف: {esc(str(err))}")
-        return
+    report = await ingest_articles(app.store, articles, f"telegram:{name}")
     await app.library.refresh()
-    await message.reply_text(f"تم: {esc(outcome.status)} (رقم الخبر {outcome.article_id}).")
+    problems = "\n".join(esc(p) for p in report.problems[:5])
+    await message.reply_text(f"نتيجة الإدخال: {esc(report.summary())}\n{problems}".strip())
 
 
 async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

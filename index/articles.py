@@ -16,6 +16,7 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
     "article_files",
+    "parse_article_bytes",
     "read_article_file",
     "read_articles",
 ]
@@ -94,18 +95,7 @@ def _guid(path: Path, root: Path) -> str:
 
 
 def _read_file(path: Path, root: Path) -> list[ArticleIn]:
-    suffix = path.suffix.lower()
-    if suffix not in ARTICLE_SUFFIXES:
-        kind = suffix or "(none)"
-        raise ValueError(f"{path}: unsupported file type {kind}; use .txt, .md or .json")
-    text = _read_text(path)
-    guid = _guid(path, root)
-    if suffix == ".json":
-        return _from_json(path, text, guid)
-    return [_from_text(path, text, guid)]
-
-
-def _read_text(path: Path) -> str:
+    _check_suffix(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -113,10 +103,29 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
+    return parse_article_bytes(raw, path, _guid(path, root))
+
+
+def parse_article_bytes(raw: bytes, name: str | Path, guid: str) -> list[ArticleIn]:
+    """The articles in a file's bytes (an upload, say), read by the rules of its name's
+    suffix exactly as a file on disk would be; ValueError messages name `name`."""
+    path = Path(name)
+    suffix = _check_suffix(path)
     text = _decode(raw, path)
     if not text.strip():
         raise ValueError(f"{path}: file is empty")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix == ".json":
+        return _from_json(path, text, guid)
+    return [_from_text(path, text, guid)]
+
+
+def _check_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        kind = suffix or "(none)"
+        raise ValueError(f"{path}: unsupported file type {kind}; use .txt, .md or .json")
+    return suffix
 
 
 def _decode(raw: bytes, path: Path) -> str:

@@ -525,3 +525,20 @@ async def test_an_unknown_command_gets_help(api: FakeBotApi, bot) -> None:
     api.send_text(USER, "/weather")
     [reply] = await api.wait_for_messages(USER, 1)
     assert "لا أعرف هذا الأمر" in reply.plain_text and "/subscribe" in reply.plain_text
+
+
+async def test_an_uploaded_file_is_read_like_a_file_on_disk(api: FakeBotApi, bot) -> None:
+    # Front matter in Windows-1256, as Arabic Windows editors save it.
+    body = (
+        f"---\ntitle: {FICTION.title}\nsource: وكالة الاختبار\npublished: 2024-12-08\n---\n"
+        f"{FICTION.text}\n"
+    ).encode("cp1256")
+    api.send_document(ADMIN, "library.md", body)
+    [reply] = await api.wait_for_messages(ADMIN, 1)
+    assert "new=1" in reply.plain_text
+    api.send_text(ADMIN, "/latest")
+    [_, latest] = await api.wait_for_messages(ADMIN, 2)
+    assert "وكالة الاختبار" in latest.plain_text and "8 ديسمبر 2024" in latest.plain_text
+    api.send_document(ADMIN, "notes.pdf", b"%PDF-1.4")
+    [*_, refused] = await api.wait_for_messages(ADMIN, 3)
+    assert ".json" in refused.plain_text
