@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.digest import run_digests
 from bot.runtime import KEY, Naba, naba
 from index.search import Library
-from index.sources import FeedOptions, poll_due_feeds, rescan_seeds
+from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -226,11 +226,9 @@ async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
-    s = app.settings
-    options = FeedOptions(
-        poll_seconds=s.feed_poll_seconds, timeout=s.feed_timeout_seconds, max_bytes=s.feed_max_bytes
+    report = await poll_due_feeds(
+        app.store, app.settings.feed_options, extra_urls=app.settings.feeds
     )
-    report = await poll_due_feeds(app.store, options, extra_urls=s.feeds)
     if report.article_ids:
         await app.library.refresh()
 

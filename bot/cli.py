@@ -20,7 +20,6 @@ from bot.format import render_text, to_json
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
 from index.sources import (
-    FeedOptions,
     ingest_sources,
     poll_due_feeds,
     rescan_seeds,
@@ -177,14 +176,6 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def feed_options(settings: Settings) -> FeedOptions:
-    return FeedOptions(
-        poll_seconds=settings.feed_poll_seconds,
-        timeout=settings.feed_timeout_seconds,
-        max_bytes=settings.feed_max_bytes,
-    )
-
-
 async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool = True) -> int:
     async with await Store.open(settings.db_path) as store:
         # disable=None: a bar only on a terminal, so logs and pipes stay clean.
@@ -192,7 +183,7 @@ async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool
         with tqdm(desc="ingest", unit=" files", total=total or None,
                   disable=not progress or None) as bar:
             report = await ingest_sources(
-                store, paths, options=feed_options(settings), on_progress=bar.update
+                store, paths, options=settings.feed_options, on_progress=bar.update
             )
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -239,7 +230,7 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
                 print("note: it is listed in NABA_FEEDS and comes back unless removed there")
         elif action == "poll":
             report = await poll_due_feeds(
-                store, feed_options(settings), extra_urls=settings.feeds, force=True
+                store, settings.feed_options, extra_urls=settings.feeds, force=True
             )
             print(f"feeds: {report.summary()}")
             for problem in report.problems:

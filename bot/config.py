@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.sources import FeedOptions
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 
@@ -78,6 +80,15 @@ class Settings:
     refresh_seconds: float = 1.0
     questions_per_minute: int = 20
     log_level: str = "INFO"
+
+    @property
+    def feed_options(self) -> FeedOptions:
+        """The feed settings in the form index.sources takes them."""
+        return FeedOptions(
+            poll_seconds=self.feed_poll_seconds,
+            timeout=self.feed_timeout_seconds,
+            max_bytes=self.feed_max_bytes,
+        )
 
     @property
     def api_file_base_url(self) -> str:

@@ -44,7 +44,7 @@ from bot.runtime import naba
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
-from index.sources import FeedOptions, ingest_sources
+from index.sources import ingest_sources
 
 log = logging.getLogger(__name__)
 
@@ -441,13 +441,6 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(f"أُعيد بناء الفهرس: {count} مقطعًا.")
 
 
-def _feed_options(context: ContextTypes.DEFAULT_TYPE) -> FeedOptions:
-    s = naba(context).settings
-    return FeedOptions(
-        poll_seconds=s.feed_poll_seconds, timeout=s.feed_timeout_seconds, max_bytes=s.feed_max_bytes
-    )
-
-
 async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ingest URL (a feed), or a .txt/.md/.json document sent with /ingest as caption."""
     if not _is_admin(update, context):
@@ -460,9 +453,9 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     args = context.args or []
     if len(args) != 1 or not looks_like_feed_url(args[0]):
-        await message.reply_text("استخدم: /ingest رابط-الخلاصة، أو أرسل ملف .txt مع /ingest.")
+        await message.reply_text("استخدم: /ingest رابط-الخلاصة، أو أرسل ملف .txt أو .md أو .json.")
         return
-    report = await ingest_sources(app.store, args, options=_feed_options(context))
+    report = await ingest_sources(app.store, args, options=naba(context).settings.feed_options)
     await app.library.refresh()
     problems = "\n".join(esc(p) for p in report.problems[:5])
     await message.reply_text(f"نتيجة الإدخال: {esc(report.summary())}\n{problems}".strip())

@@ -64,3 +64,11 @@ def test_the_token_and_secret_stay_out_of_repr() -> None:
 def test_errors_name_the_variable(env: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         Settings.from_env(env)
+
+
+def test_feed_options_carry_the_feed_settings() -> None:
+    options = Settings.from_env({
+        "NABA_FEED_POLL_SECONDS": "120", "NABA_FEED_TIMEOUT_SECONDS": "2.5",
+        "NABA_FEED_MAX_BYTES": "4096",
+    }).feed_options
+    assert (options.poll_seconds, options.timeout, options.max_bytes) == (120, 2.5, 4096)
