@@ -274,6 +274,23 @@ def _subscription(row: Sequence[Any]) -> Subscription:
     )
 
 
+async def _earlier_version(
+    db: aiosqlite.Connection, guid: str | None, url_canonical: str | None
+) -> tuple[int, str, int | None, str | None] | None:
+    """(id, content hash, feed id, guid) of the stored article an incoming one replaces: the
+    same guid first, else the same canonical URL."""
+    for column, value in (("guid", guid), ("url_canonical", url_canonical)):
+        if value:
+            async with db.execute(
+                f"SELECT id, content_hash, feed_id, guid FROM articles WHERE {column} = ?",
+                (value,),
+            ) as cur:
+                row = await cur.fetchone()
+            if row:
+                return row
+    return None
+
+
 class Store:
     """An open SQLite database. Use ``async with await Store.open(path) as store``."""
 
@@ -371,15 +388,7 @@ class Store:
         """
         now = to_iso(now_utc())
         async with self.transaction() as db:
-            existing = None
-            for column, value in (("guid", article.guid), ("url_canonical", url_canonical)):
-                if value:
-                    async with db.execute(
-                        f"SELECT id, content_hash FROM articles WHERE {column} = ?", (value,)
-                    ) as cur:
-                        existing = await cur.fetchone()
-                    if existing:
-                        break
+            existing = await _earlier_version(db, article.guid, url_canonical)
             if existing is None:
                 async with db.execute(
                     "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
@@ -768,14 +777,9 @@ class Store:
     ) -> tuple[int, int | None, str | None] | None:
         """(id, feed id, guid) of the article save_article would take as this one's earlier
         version: by guid first, then by canonical URL."""
-        for column, value in (("guid", guid), ("url_canonical", url_canonical)):
-            if value:
-                row = await self._fetchone(
-                    f"SELECT id, feed_id, guid FROM articles WHERE {column} = ?", (value,)
-                )
-                if row:
-                    return row[0], row[1], row[2]
-        return None
+        async with self._lock:
+            row = await _earlier_version(self._db, guid, url_canonical)
+        return (row[0], row[2], row[3]) if row else None
 
     async def log_ingest_many(self, rows: Sequence[tuple[str, str, str | None]]) -> None:
         """Several (origin, status, detail) ingest-log rows in one transaction."""
