@@ -534,29 +534,40 @@ class BM25Index:
 
     def remove(self, doc: int) -> None:
         """Remove a document: it scores 0 and leaves N, df and avgdl as if never added."""
+        self.remove_many([doc])
+
+    def remove_many(self, docs: Sequence[int]) -> None:
+        """Remove documents (an edited article's passages) with one pass over the postings:
+        finding a document's terms is a scan, so removing them one by one costs a scan each."""
         with self._lock:
-            if not 0 <= doc < self._n_docs or not self._live[doc]:
-                raise KeyError(f"no live document {doc}")
-            for tid, _ in self._doc_terms(doc):
-                self._df[tid] -= 1
-            self._live[doc] = False
-            self._n_live -= 1
-            self._total_len -= int(self._doc_len[doc])
+            wanted = sorted(set(docs))
+            for doc in wanted:
+                if not 0 <= doc < self._n_docs or not self._live[doc]:
+                    raise KeyError(f"no live document {doc}")
+            if not wanted:
+                return
+            for tid, count in self._terms_of(wanted).items():
+                self._df[tid] -= count
+            for doc in wanted:
+                self._live[doc] = False
+                self._n_live -= 1
+                self._total_len -= int(self._doc_len[doc])
             self._invalidate()
 
-    def _doc_terms(self, doc: int) -> list[tuple[int, int]]:
-        """(term id, tf) of one document, found in the postings (removal is rare: O(nnz))."""
-        found: list[tuple[int, int]] = []
+    def _terms_of(self, docs: list[int]) -> Counter:
+        """term id → how many of `docs` contain it, found in the postings (removal is rare:
+        one O(nnz) scan for the whole batch)."""
+        found: Counter = Counter()
         base = self._base
-        hit = np.flatnonzero(base.docs == doc)
+        hit = np.flatnonzero(np.isin(base.docs, np.asarray(docs, dtype=base.docs.dtype)))
         if len(hit):
             terms = np.searchsorted(base.offsets, hit, side="right") - 1
-            found.extend(zip(terms.tolist(), base.tfs[hit].tolist(), strict=True))
-        for tid, docs in self._delta_docs.items():
-            if docs and docs[-1] >= doc:
-                for d, tf in zip(docs, self._delta_tfs[tid], strict=True):
-                    if d == doc:
-                        found.append((tid, tf))
+            found.update(terms.tolist())
+        wanted = set(docs)
+        first = docs[0]
+        for tid, posting in self._delta_docs.items():
+            if posting and posting[-1] >= first:
+                found[tid] += sum(1 for d in posting if d in wanted)
         return found
 
     def merge(self) -> None:

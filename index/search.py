@@ -107,8 +107,7 @@ class Library:
                 return 0
             changed = list(dict.fromkeys(article for _, article in events))
             for article_id in changed:
-                for doc in self._docs_of_article.pop(article_id, []):
-                    self.index.remove(doc)
+                self.index.remove_many(self._docs_of_article.pop(article_id, []))
                 docs = []
                 for row in await self.store.passages_of(article_id):
                     docs.append(self.index.add(row.tokens.split()))

@@ -156,8 +156,27 @@ def test_term_ids_match_a_plain_dict_for_awkward_tokens() -> None:
     """Packed keys cover short tokens of ranked code units; everything else goes through the
     dict. Both routes must give one id per distinct string and never conflate two strings."""
     awkward = [
-        "", "a", "ab", "abcdefgh", "abcdefghi", "درعا", "دمشق", "ة", "\x00", "a\x00", "\x00a",
-        "😀", "\ud83d\ude00", "\ud83d", "\ude00", "x😀", "long" * 10, "ꙮ", "١٢٣", "123", "٣",
+        "",
+        "a",
+        "ab",
+        "abcdefgh",
+        "abcdefghi",
+        "درعا",
+        "دمشق",
+        "ة",
+        "\x00",
+        "a\x00",
+        "\x00a",
+        "😀",
+        "\ud83d\ude00",
+        "\ud83d",
+        "\ude00",
+        "x😀",
+        "long" * 10,
+        "ꙮ",
+        "١٢٣",
+        "123",
+        "٣",
     ]
     many_units = [chr(0x4E00 + i) for i in range(300)]  # more distinct units than ranks
     rng = random.Random(5)
@@ -358,3 +377,25 @@ def test_joined_documents_index_like_their_split(odd: bool) -> None:
     for query in (["أ"], ["😀", "ج"], *(rng.choices(words, k=3) for _ in range(40))):
         np.testing.assert_allclose(joined.get_scores(query), split.get_scores(query), atol=1e-12)
         assert joined.search(query, 7) == split.search(query, 7)
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpus=corpora, query=queries, data=st.data())
+def test_removing_a_batch_equals_removing_one_by_one(corpus, query, data) -> None:
+    one_by_one = BM25Index.from_corpus(corpus)
+    batch = BM25Index.from_corpus(corpus)
+    extra = data.draw(
+        st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), max_size=4)
+    )
+    for doc in extra:  # some in the delta segment too
+        one_by_one.add(doc)
+        batch.add(doc)
+    removed = data.draw(st.lists(st.integers(0, len(corpus) + len(extra) - 1), max_size=6))
+    for doc in set(removed):
+        one_by_one.remove(doc)
+    batch.remove_many(removed)  # duplicates in the batch count once
+    np.testing.assert_array_equal(batch.get_scores(query), one_by_one.get_scores(query))
+    assert len(batch) == len(one_by_one)
+    assert all(batch.df(w) == one_by_one.df(w) for w in WORDS)
+    with pytest.raises(KeyError):
+        batch.remove_many([*set(removed), 10_000])
