@@ -56,9 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     feeds.add_argument("action", choices=["add", "remove", "list", "poll"])
     feeds.add_argument("url", nargs="?")
 
-    ev = sub.add_parser("eval", help="retrieval quality on SQuAD-format Arabic QA files")
+    ev = sub.add_parser(
+        "eval",
+        help="answer quality: the reader-question set through answer(), then retrieval on "
+        "SQuAD-format Arabic QA files",
+    )
     ev.add_argument("--dataset", action="append", type=Path, help="SQuAD JSON file (repeatable)")
     ev.add_argument("--analyzer", action="append", help="analyzer name (repeatable) or 'all'")
+    ev.add_argument("--ranker", action="append", choices=["bm25", "naba"],
+                    help="bm25: the analyzer's terms in one field; naba: the bot's ranking "
+                    "(default: both)")
+    ev.add_argument("--readers", action="append", type=Path,
+                    help="reader-question .jsonl file or folder (default: eval/readers)")
+    ev.add_argument("--news", type=Path,
+                    help="a (gzipped) JSON list of articles the reader set's news questions "
+                    "are about (default: ../shared/eval/news/*.json.gz when present)")
+    ev.add_argument("--no-news", action="store_true",
+                    help="the reader set over seeds/ only (news questions skipped)")
+    ev.add_argument("--no-readers", action="store_true", help="skip the reader-question set")
+    ev.add_argument("--no-squad", action="store_true", help="skip the SQuAD retrieval table")
+    ev.add_argument("--details", action="store_true",
+                    help="print each reader question the bot got wrong")
     ev.add_argument("--json", action="store_true", help="one JSON object a line")
     ev.add_argument(
         "--thresholds",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.texts import ALSO_IN, LATIN_HINT, NOT_FOUND, NOT_FOUND_HINT, problem_text
 from index.models import Answer, Article, Hit
 
 TELEGRAM_LIMIT = 4096
@@ -23,10 +24,6 @@ NO_DATE = "تاريخ النشر غير معروف"
 RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
 LRI, PDI = "\u2066", "\u2069"  # isolate an LTR run like [1] so it cannot reorder the Arabic
 
-NOT_FOUND = "لم أجد في الأخبار المفهرسة ما يجيب عن سؤالك."
-NOT_FOUND_HINT = ("جرّب كلمات أخرى أو اسم مكان أو شخص أو تاريخ، مثل: «متى تحررت درعا؟». "
-                  "اكتب /sources لترى الأخبار المتاحة.")
-LATIN_HINT = "أفهم الأسئلة بالعربية فقط. اكتب سؤالك بالعربية، مثل: متى تحررت درعا؟"
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -41,7 +38,7 @@ def format_date(value: datetime | None) -> str:
 def not_found_text(answer: Answer) -> str:
     """The Arabic reply when nothing relevant was found (or the question was unusable)."""
     if answer.problem:
-        return answer.problem
+        return problem_text(answer.problem, answer.query)
     if _LATIN.search(answer.query) and not _ARABIC.search(answer.query):
         return f"{NOT_FOUND}\n{LATIN_HINT}"
     return f"{NOT_FOUND}\n{NOT_FOUND_HINT}"
@@ -78,7 +75,10 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
     for hit in answer.hits:
         quote = _marked(hit.excerpt, hit.marks, *bold)
         parts = attribution_parts(hit) + ([hit.url] if hit.url else ["الرابط غير معروف"])
-        blocks.append(f"{hit.rank}. ❝{quote}❞\n   — " + " · ".join(parts))
+        block = f"{hit.rank}. ❝{quote}❞\n   — " + " · ".join(parts)
+        if also := also_sources(hit):
+            block += f"\n   ↪ {ALSO_IN}: " + "، ".join(also)
+        blocks.append(block)
     return "\n\n".join(blocks)
 
 
@@ -98,12 +98,17 @@ def to_json(answer: Answer) -> dict[str, Any]:
                 "url": h.url,
                 "passage": h.passage,
                 "excerpt": h.excerpt,
+                "also": [
+                    {"title": a.title, "source": a.source, "url": a.url,
+                     "published": a.published.date().isoformat() if a.published else None}
+                    for a in h.also
+                ],
             }
             for h in answer.hits
         ],
     }
     if answer.problem:
-        data["error"] = answer.problem
+        data["error"] = problem_text(answer.problem, answer.query)
     return data
 
 
@@ -129,9 +134,18 @@ def html_attribution(item: Hit | Article) -> str:
     return f"{RLM}📰 " + " · ".join([title, *rest])
 
 
+def also_sources(hit: Hit) -> list[str]:
+    """Distinct outlets (or titles, when the outlet is unknown) that ran a near-copy."""
+    names = [a.source or a.title for a in hit.also]
+    return list(dict.fromkeys(n for n in names if n and n != hit.source))
+
+
 def html_hit(hit: Hit) -> str:
     quote = _marked(hit.excerpt, hit.marks, "<b>", "</b>", esc)
-    return f"{RLM}{LRI}[{hit.rank}]{PDI}\n<blockquote>{quote}</blockquote>\n{html_attribution(hit)}"
+    text = f"{RLM}{LRI}[{hit.rank}]{PDI}\n<blockquote>{quote}</blockquote>\n{html_attribution(hit)}"
+    if also := also_sources(hit):
+        text += f"\n{RLM}↪ {ALSO_IN}: " + "، ".join(esc(n) for n in also)
+    return text
 
 
 def html_answer(answer: Answer) -> list[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,19 +19,37 @@ def _fail(message: str) -> int:
     return 2
 
 
+DEFAULT_READERS = REPO / "eval" / "readers"
+DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
+# Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
+DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Recall@1/5/20 and MRR@10 of each analyzer on each SQuAD-format dataset, one table."""
+    """The reader-set table (what users get), then the retrieval table (ARCD, TyDi)."""
+    if getattr(args, "thresholds", False):
+        return _thresholds(args)
+    if not args.no_readers and not args.dataset:
+        status = asyncio.run(_readers(args))
+        if status:
+            return status
+    if args.no_squad:
+        return 0
+    return _squad(args)
+
+
+def _squad(args: argparse.Namespace) -> int:
+    """Recall@1/5/20 and MRR@10 of each analyzer and ranker on each SQuAD-format dataset."""
     from index.evaluate import evaluate, format_table, to_json
     from index.normalize import ANALYZERS, DEFAULT_ANALYZER
 
-    if getattr(args, "thresholds", False):
-        return _thresholds(args)
     datasets = list(args.dataset or [])
     if not datasets:
-        if not DEFAULT_DATASET.is_file():
+        datasets = [DEFAULT_DATASET.with_name(n) for n in DEFAULT_SQUAD]
+        datasets = [d for d in datasets if d.is_file()]
+        if not datasets:
             return _fail(f"no dataset: {DEFAULT_DATASET} is not there; pass --dataset PATH "
                          "(a SQuAD-format JSON file such as ARCD or TyDi QA GoldP)")
-        datasets = [DEFAULT_DATASET]
     for path in datasets:
         if not Path(path).is_file():
             return _fail(f"--dataset {path}: no such file")
@@ -40,25 +60,83 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if unknown:
         return _fail(f"unknown analyzer {unknown[0]!r}; choose from: all, {', '.join(ANALYZERS)}")
     names = list(dict.fromkeys(names))
+    rankers = list(dict.fromkeys(getattr(args, "ranker", None) or ["bm25", "naba"]))
     results = []
     for path in datasets:
         for name in names:
-            try:
-                result = evaluate(path, name)
-            except ValueError as err:
-                return _fail(f"--dataset {path}: {err}")
-            if args.json:
-                print(json.dumps(to_json(result), ensure_ascii=False), flush=True)
-            results.append(result)
+            for ranker in rankers:
+                if ranker == "naba" and name != DEFAULT_ANALYZER:
+                    continue  # the bot's ranking uses the default analyzer only
+                try:
+                    result = evaluate(path, name, ranker=ranker)
+                except ValueError as err:
+                    return _fail(f"--dataset {path}: {err}")
+                if args.json:
+                    print(json.dumps(to_json(result), ensure_ascii=False), flush=True)
+                results.append(result)
     if not args.json:
         print(format_table(results))
     return 0
 
 
+async def _readers(args: argparse.Namespace) -> int:
+    """Ask the reader set through Library.answer over seeds/ (+ the news corpus if present)."""
+    from index.ingest import ingest_path
+    from index.readers import (
+        format_reader_table,
+        ingest_news_dump,
+        load_reader_questions,
+        reader_table,
+        run_readers,
+    )
+    from index.search import Library
+    from index.store import Store
+
+    try:
+        questions = load_reader_questions(args.readers or [DEFAULT_READERS])
+    except (OSError, ValueError) as err:
+        return _fail(f"--readers: {err}")
+    news = args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
+    if getattr(args, "no_news", False):
+        news = None
+    if news is not None and not Path(news).is_file():
+        return _fail(f"--news {news}: no such file")
+    if news is None:
+        skipped = [q for q in questions if q.corpus == "news"]
+        questions = [q for q in questions if q.corpus != "news"]
+        print(f"(no news corpus: {len(skipped)} news questions skipped; pass --news PATH)",
+              file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="naba-eval-") as tmp:
+        async with await Store.open(Path(tmp) / "eval.db") as store:
+            await ingest_path(store, REPO / "seeds")
+            if news is not None:
+                print(f"indexing {news} …", file=sys.stderr, flush=True)
+                await ingest_news_dump(store, news)
+            library = Library(store)
+            await library.build()
+            outcomes = await run_readers(library, questions)
+    rows = reader_table(outcomes)
+    if args.json:
+        for row in rows:
+            print(json.dumps({"table": "readers", **row.__dict__}, ensure_ascii=False))
+    else:
+        print(f"reader questions: {len(questions)} ({library.passages} passages indexed)")
+        print(format_reader_table(rows))
+        print()
+    if getattr(args, "details", False):
+        for o in outcomes:
+            q = o.question
+            wrong = (o.rank is None or o.rank > 1) if q.answerable else o.answered
+            if wrong:
+                got = (o.first or "—").replace("\n", " ")[:110]
+                print(f"{q.id}\t{q.question}\trank={o.rank}\tgot: {got}", file=sys.stderr)
+    return 0
+
+
 def _thresholds(args: argparse.Namespace) -> int:
-    """How the answer threshold (index.search.MIN_COVERAGE) trades answers for silence."""
+    """How the answer threshold (index.relevance.MIN_COVERAGE) trades answers for silence."""
     from index.evaluate import threshold_table
-    from index.search import MIN_COVERAGE
+    from index.relevance import MIN_COVERAGE
 
     paths = list(args.dataset or [])
     if not paths:

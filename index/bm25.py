@@ -32,12 +32,15 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain, islice, pairwise
 
 import numpy as np
 
 from index.params import EPSILON, K1, B
+
+# A query: tokens (repeats count), or token → weight.
+Query = Sequence[str] | Mapping[str, float]
 
 # Documents per build chunk: big enough for numpy to amortise, small enough that one chunk's
 # token strings and per-token arrays (~100 bytes a token) stay well inside the memory budget.
@@ -707,16 +710,20 @@ class BM25Index:
             out.append(delta)
         return out
 
-    def _weights(self, query: Sequence[str]) -> list[tuple[int, float]]:
-        """(term id, multiplicity * idf) for the query terms some live document has."""
+    def _weights(self, query: Query) -> list[tuple[int, float]]:
+        """(term id, multiplicity * idf) for the query terms some live document has; a mapping
+        gives each term its multiplicity directly (a weight, 1.0 being one occurrence)."""
         weights = []
-        for term, mult in Counter(query).items():
+        counts = query if isinstance(query, Mapping) else Counter(query)
+        for term, mult in counts.items():
+            if mult <= 0:
+                continue
             tid = self.vocab.get(term)
             if tid is not None and self._df[tid] > 0:
                 weights.append((tid, mult * self._idf_of(int(self._df[tid]))))
         return weights
 
-    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+    def get_scores(self, query: Query) -> np.ndarray:
         """Dense scores for every doc id, like BM25Okapi.get_scores (removed docs score 0)."""
         with self._lock:
             scores = np.zeros(self._n_docs, dtype=np.float64)
@@ -749,8 +756,22 @@ class BM25Index:
                 scores += weight * part
         return scores
 
-    def search(self, query: Sequence[str], k: int = 10) -> list[tuple[int, float]]:
-        """Top-k (doc id, score) with score > 0, best first; ties by ascending doc id."""
+    def score_docs(self, query: Query, docs: Iterable[int]) -> dict[int, float]:
+        """Exact scores of the given doc ids (as get_scores has them), for fusing fields."""
+        wanted = np.unique(np.fromiter(docs, dtype=np.int64))
+        with self._lock:
+            wanted = wanted[(wanted >= 0) & (wanted < self._n_docs)]
+            weights = self._weights(query)
+            if not weights or not len(wanted):
+                return {}
+            scores = self._exact(wanted, weights)
+            return dict(zip(wanted.tolist(), scores.tolist(), strict=True))
+
+    def search(self, query: Query, k: int = 10) -> list[tuple[int, float]]:
+        """Top-k (doc id, score) with score > 0, best first; ties by ascending doc id.
+
+        `query` is a token list (a repeated token counts once per occurrence, as in rank-bm25)
+        or a mapping of token → weight (expansions at reduced weight)."""
         if k <= 0:
             raise ValueError(f"k must be a positive integer, got {k}")
         with self._lock:

@@ -19,7 +19,11 @@ from typing import Any
 from index.bm25 import BM25Index
 from index.normalize import DEFAULT_ANALYZER, analyze, get_analyzer
 from index.params import EPSILON, K1, B
-from index.search import coverage_weight
+from index.query import IndexVocabulary, parse_query
+from index.ranking import Fields, FusedBM25
+from index.relevance import Judge, coverage_weight
+from index.roots import root_of
+from index.thesaurus import Thesaurus
 
 # Deep enough for Recall@20; MRR@10 only looks at the first ten.
 _DEPTH = 20
@@ -43,6 +47,7 @@ class EvalResult:
     build_s: float  # analysing the passages and building the index
     k1: float = K1
     b: float = B
+    ranker: str = "bm25"
 
 
 def rank_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
@@ -76,12 +81,21 @@ def load_squad(path: str | PathLike[str]) -> tuple[list[str], list[tuple[str, in
 
     Raises ValueError naming the file and the first malformed field.
     """
+    contexts, _, questions = load_squad_titled(path)
+    return contexts, questions
+
+
+def load_squad_titled(
+    path: str | PathLike[str],
+) -> tuple[list[str], list[str], list[tuple[str, int]]]:
+    """load_squad plus each context's article title ("" where the file has none)."""
     path = Path(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"{path}: not a UTF-8 JSON file ({err})") from None
     contexts: list[str] = []
+    titles: list[str] = []
     position: dict[str, int] = {}
     questions: list[tuple[str, int]] = []
     try:
@@ -97,6 +111,8 @@ def load_squad(path: str | PathLike[str]) -> tuple[list[str], list[tuple[str, in
                 if context not in position:
                     position[context] = len(contexts)
                     contexts.append(context)
+                    title = article.get("title")
+                    titles.append(title.replace("_", " ") if isinstance(title, str) else "")
                 for k, qa in enumerate(qas):
                     question = _expect(qa, dict, f"{where}.qas[{k}]").get("question")
                     question = _expect(question, str, f"{where}.qas[{k}].question")
@@ -105,7 +121,7 @@ def load_squad(path: str | PathLike[str]) -> tuple[list[str], list[tuple[str, in
         raise ValueError(f"{path}: {err}") from None
     if not questions:
         raise ValueError(f"{path}: no questions")
-    return contexts, questions
+    return contexts, titles, questions
 
 
 def _ranked(index: BM25Index, tokens: list[str], k: int) -> list[int]:
@@ -113,22 +129,75 @@ def _ranked(index: BM25Index, tokens: list[str], k: int) -> list[int]:
     return [doc for doc, _ in index.search(tokens, k)]
 
 
+RANKERS = ("bm25", "naba")
+
+
+def build_fields(contexts: Sequence[str], titles: Sequence[str], k1: float = K1,
+                 b: float = B) -> Fields:
+    """The production fields (light stems, roots, titles) over a list of passages."""
+    light = [analyze(c) for c in contexts]
+    fields = Fields(
+        BM25Index.from_corpus(light, k1=k1, b=b, epsilon=EPSILON),
+        BM25Index.from_corpus(([root_of(t) for t in ts] for ts in light), k1=k1, b=b,
+                              epsilon=EPSILON),
+        BM25Index.from_corpus((analyze(t) for t in titles), k1=k1, b=b, epsilon=EPSILON),
+    )
+    return fields
+
+
+def _naba_ranked(parsed, fused: FusedBM25, fields: Fields, tokens: list[list[str]]) -> list[int]:
+    """The bot's order without its threshold: fused fields, then the rerank of answer()."""
+    ranked = fused.rank(parsed, max(_DEPTH, 50))
+    if not ranked:
+        return []
+    judge = Judge(parsed, len(fields.light), fields.light.df, root_of)
+    best = ranked[0].score
+    final = []
+    for s in ranked:
+        sequence = tokens[s.doc]
+        coverage = judge.coverage(set(sequence))
+        final.append((judge.rerank(s.score, best, coverage, sequence), s.doc))
+    final.sort(key=lambda x: (-x[0], x[1]))
+    return [doc for _, doc in final[:_DEPTH]]
+
+
 def evaluate(
     path: str | PathLike[str],
     analyzer: str = DEFAULT_ANALYZER,
     k1: float = K1,
     b: float = B,
+    ranker: str = "bm25",
 ) -> EvalResult:
-    """Index the file's distinct contexts and score how well each question finds its own."""
-    analyze = get_analyzer(analyzer).terms  # an unknown name fails before any work
-    contexts, questions = load_squad(path)
+    """Index the file's distinct contexts and score how well each question finds its own.
+
+    ranker "bm25": the analyzer's terms in one BM25 field (rank-bm25's ranking, for comparing
+    analyzers); "naba": what the bot ranks with — query analysis against the vocabulary,
+    synonyms, and the fused light/root/title fields (default analyzer only)."""
+    terms_of = get_analyzer(analyzer).terms  # an unknown name fails before any work
+    if ranker not in RANKERS:
+        raise ValueError(f"unknown ranker {ranker!r}; choose one of: {', '.join(RANKERS)}")
+    if ranker == "naba" and analyzer != DEFAULT_ANALYZER:
+        raise ValueError(f"the naba ranker uses the {DEFAULT_ANALYZER} analyzer")
+    contexts, titles, questions = load_squad_titled(path)
     started = time.perf_counter()
-    index = BM25Index.from_corpus((analyze(c) for c in contexts), k1=k1, b=b, epsilon=EPSILON)
+    if ranker == "naba":
+        light_tokens = [analyze(c) for c in contexts]
+        fields = build_fields(contexts, titles, k1, b)
+        fused = FusedBM25(fields)
+        vocabulary = IndexVocabulary(lambda: fields.light)
+        thesaurus = Thesaurus.default()
+    else:
+        index = BM25Index.from_corpus((terms_of(c) for c in contexts), k1=k1, b=b,
+                                      epsilon=EPSILON)
     build_s = time.perf_counter() - started
     ranks: list[int | None] = []
     for question, gold in questions:
-        tokens = analyze(question)
-        top = _ranked(index, tokens, _DEPTH) if tokens else []
+        if ranker == "naba":
+            parsed = parse_query(question, vocabulary, thesaurus.alternatives)
+            top = _naba_ranked(parsed, fused, fields, light_tokens) if parsed.concepts else []
+        else:
+            tokens = terms_of(question)
+            top = _ranked(index, tokens, _DEPTH) if tokens else []
         ranks.append(top.index(gold) + 1 if gold in top else None)
     m = rank_metrics(ranks)
     return EvalResult(
@@ -143,6 +212,7 @@ def evaluate(
         build_s=build_s,
         k1=k1,
         b=b,
+        ranker=ranker,
     )
 
 
@@ -151,6 +221,7 @@ def to_json(result: EvalResult) -> dict[str, Any]:
     return {
         "dataset": result.dataset,
         "analyzer": result.analyzer,
+        "ranker": result.ranker,
         "passages": result.passages,
         "questions": result.questions,
         "recall@1": round(result.recall_at_1, 4),
@@ -164,7 +235,8 @@ def to_json(result: EvalResult) -> dict[str, Any]:
 
 
 _COLUMNS = (
-    "dataset", "analyzer", "passages", "questions", "R@1", "R@5", "R@20", "MRR@10", "build s"
+    "dataset", "analyzer", "ranker", "passages", "questions", "R@1", "R@5", "R@20", "MRR@10",
+    "build s",
 )
 
 
@@ -174,6 +246,7 @@ def format_table(results: Sequence[EvalResult]) -> str:
         (
             r.dataset,
             r.analyzer,
+            r.ranker,
             str(r.passages),
             str(r.questions),
             f"{r.recall_at_1:.3f}",
@@ -189,7 +262,7 @@ def format_table(results: Sequence[EvalResult]) -> str:
     def line(cells: Sequence[str]) -> str:
         # dataset and analyzer read left to right; numbers line up on the right
         cols = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in cols)
+        return "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in cols)
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(_COLUMNS), rule, *(line(row) for row in rows)])

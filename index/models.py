@@ -48,6 +48,17 @@ class PassageSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribution:
+    """Where a near-copy of a hit's passage was also reported («ورد أيضًا في»)."""
+
+    article_id: int
+    title: str
+    source: str | None
+    published: datetime | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One retrieved passage, ready for any renderer.
 
@@ -66,12 +77,14 @@ class Hit:
     passage: str
     excerpt: str
     marks: tuple[tuple[int, int], ...] = ()
+    also: tuple[Attribution, ...] = ()  # other outlets that reported the same passage
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What `answer()` returns: the query, its analysed tokens and the hits (empty when nothing
-    is relevant). `problem` is set (in Arabic) when the query itself could not be used."""
+    is relevant). `problem` names why the query itself could not be used: "empty",
+    "too_long" or "no_words" (the bot's texts say it in Arabic)."""
 
     query: str
     tokens: tuple[str, ...]

@@ -39,6 +39,9 @@ from importlib.metadata import version
 
 import pyarabic.araby as araby
 
+from index.dialects import ALL_DIALECT_STOPWORDS
+from index.lexicon import RADICAL_AL_WORDS, RADICAL_LAM_WORDS, RADICAL_WAW_WORDS
+
 # --- code points -------------------------------------------------------------------------------
 
 ALEF = "\u0627"  # ا
@@ -107,6 +110,17 @@ _RAW_WORD = re.compile(rf"\d+|(?:[^\W\d_]|[{_MARKS_CLASS}])+")
 # Re-splits a word whose NFKC form holds spaces or digits (ﷺ, ①).
 _SUBWORD = re.compile(r"\d+|[^\W\d_]+")
 _WHITESPACE_WORD = re.compile(r"\S+")
+# Fathatan on a final alef («متراً», «مترًا»): the alef only carries the tanween, so it goes.
+_TANWEEN_ALEF = re.compile("(?:\u064b\u0627|\u0627\u064b)[\u064b-\u065f\u0670\u0640]*$")
+# HTML/XML tags and entities pasted into a question («<b>درعا</b>», «&amp;») are not words.
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+
+
+def _blank_markup(text: str) -> str:
+    """Markup replaced by spaces of the same length, so offsets into text stay valid."""
+    if "<" not in text and "&" not in text:
+        return text
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
 
 
 def normalize(text: str) -> str:
@@ -125,6 +139,8 @@ def _words(raw: str) -> tuple[tuple[str, str], ...]:
     surface = text.translate(_CHARS).lower()
     # NFKC can expand a word into several (ﷺ) and lower() can add a combining dot (İ → i̇).
     parts = [surface] if text is raw and surface.isalnum() else _SUBWORD.findall(surface)
+    if "\u064b" in raw and parts and len(parts[-1]) > 2 and _TANWEEN_ALEF.search(raw):
+        parts[-1] = parts[-1][:-1]
     return tuple((p, p.translate(_LETTERS)) for p in parts)
 
 
@@ -208,7 +224,7 @@ _FUNCTION_WORDS = """
 في فيما من مما ممن الي علي عن عما مع معا حتي منذ مذ عند لدي نحو ضد دون بين خلال حول عبر
 تحت فوق امام وراء قبل بعد ضمن سوي غير مثل
 و ف ثم او ام بل لكن اذ اذا اذن ان لان كي لكي حيث حين عندما بينما كما كلما لما لو لولا اما الا
-لا لم لن ليس ليست قد لقد سوف ايضا فقط جدا كل بعض جميع
+لا لم لن ليس ليست قد لقد سوف ايضا فقط جدا كل بعض جميع كله كلها كلهم تم يتم بدون
 هو هي هم هما هن انا نحن انت انتم انتما انتن
 هذا هذه هذان هاتان هذين هاتين هولاء ذلك تلك ذاك اوليك هنا هناك هنالك
 الذي التي الذين اللذان اللتان اللذين اللتين اللاتي اللواتي اللايي
@@ -229,7 +245,13 @@ _QUESTION_WORDS = """
 # detached clitic (و); a lone ال is a broken word («ال» after ARCD questions).
 _FRAGMENTS = {c.translate(_LETTERS) for c in araby.LETTERS} | {"ال"}
 
-STOPWORDS: frozenset[str] = frozenset((_FUNCTION_WORDS + _QUESTION_WORDS).split()) | _FRAGMENTS
+# Dialect question words, pronouns, negations and particles (index.dialects, with sources):
+# «شو»، «وين»، «اللي»، «مش»، «عم»، «رح»، «بدي» … drop out of questions and passages alike.
+_STOPWORDS = frozenset((_FUNCTION_WORDS + _QUESTION_WORDS).split()) | ALL_DIALECT_STOPWORDS
+# «أيضاً» loses its tanween alef in analysis (ايض), and must stay a stopword.
+STOPWORDS: frozenset[str] = (
+    _STOPWORDS | _FRAGMENTS | {w[:-1] for w in _STOPWORDS if w.endswith(ALEF) and len(w) >= 4}
+)
 
 # Surface spellings that normalize onto a stopword but are content words: the name «علي» (Ali)
 # versus «على» (on), and «آلي» (automatic) versus «إلى» (to).
@@ -292,16 +314,76 @@ LIGHT10 = LightStemmer(
     suffixes=("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"),
 )
 
-# The default: light10 plus the tied-ة rule, and stems of at least three letters because most
-# Arabic roots have three and two-letter stems merge unrelated words (سكان → سك, سكك → سك).
-NABA_STEMMER = LightStemmer(
-    prefixes=LIGHT10.prefixes,
-    suffixes=LIGHT10.suffixes,
-    min_stem=3,
-    tied_teh_after=("ها", "ه"),
-    li_prefix=True,
-    imperfect_yeh=True,
-)
+
+@dataclass(frozen=True, slots=True)
+class NabaStemmer:
+    """light10 made safe for news text; every rule is a row in tests/test_normalize.py.
+
+    1. A word whose «ال», «و» or «ل» belongs to it (index.lexicon) keeps it: «التزام» and
+       «الالتزام» → «التزام»; «وزارة» and «الوزارة» → «وزار»; «لألمانيا» and «ألمانيا» →
+       «المانيا».
+    2. One proclitic group comes off: وال بال كال فال ولل لل ال, else a bare و or ل, each
+       leaving three letters: «لسكان» → «سكان» (before any suffix, so «سكان» stays whole).
+    3. Suffixes, in order: the pronouns هما كما هم هن كم كن (leaving three letters:
+       «تأشيراتهم» → «تاشير»), then light10's ها ان ات ون ين يه ه ي; a ت left by ها/ه is
+       a tied ة («عاصمتها» → «عاصم», as «عاصمة»).
+
+    Glued ب, the future س and the colloquial ب/ح/ه of verbs are *not* stripped here: they
+    begin too many words (بغداد، بيان، سياسة، سنوات، حرب، هجوم). The query side tries those
+    readings against the index's vocabulary instead (index.query). An imperfect ت is no
+    longer spelled ي: it turned nouns into other words (تونس → يونس, تاريخ → ياريخ); verb
+    and noun families meet in the root field instead (index.roots).
+    """
+
+    prefixes: tuple[str, ...] = ("وال", "بال", "كال", "فال", "ولل", "فلل", "لل", "ال")
+    single_prefixes: tuple[str, ...] = ("و", "ل")
+    suffixes: tuple[str, ...] = (
+        "هما", "كما", "هم", "هن", "كم", "كن", "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"
+    )
+    min_stem: int = 3
+    tied_teh_after: tuple[str, ...] = ("ها", "ه")
+
+    def strip_suffixes(self, word: str) -> str:
+        """Step 3 alone: «مواقفهم» → «مواقف»."""
+        for suffix in self.suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= self.min_stem:
+                word = word[: -len(suffix)]
+                if (
+                    suffix in self.tied_teh_after
+                    and word.endswith(TEH)
+                    and not word.endswith(ALEF + TEH)
+                    and len(word) - 1 >= self.min_stem
+                ):
+                    word = word[:-1]
+        return word
+
+    def __call__(self, word: str) -> str:
+        if "ال" in word[:5]:
+            for prefix in (*self.prefixes, "و", "ب", "ف", "ك", "ل", ""):
+                if word.startswith(prefix):
+                    stem = self.strip_suffixes(word[len(prefix) :])
+                    if stem in _RADICAL_AL_STEMS:
+                        return stem
+        for prefix in self.prefixes:
+            if word.startswith(prefix) and len(word) - len(prefix) >= self.min_stem:
+                if prefix.endswith("لل"):
+                    # «للبنان», «للجنة»: the preposition ل before a word that begins with ل
+                    whole = self.strip_suffixes(word[len(prefix) - 1 :])
+                    if whole in _RADICAL_LAM_STEMS:
+                        return whole
+                return self.strip_suffixes(word[len(prefix) :])
+        if word[:1] in self.single_prefixes and len(word) - 1 >= self.min_stem:
+            whole = self.strip_suffixes(word)
+            if whole in (_RADICAL_WAW_STEMS if word[0] == WAW else _RADICAL_LAM_STEMS):
+                return whole
+            return self.strip_suffixes(word[1:])
+        return self.strip_suffixes(word)
+
+
+NABA_STEMMER = NabaStemmer()
+_RADICAL_AL_STEMS = frozenset(NABA_STEMMER.strip_suffixes(w) for w in RADICAL_AL_WORDS)
+_RADICAL_WAW_STEMS = frozenset(NABA_STEMMER.strip_suffixes(w) for w in RADICAL_WAW_WORDS)
+_RADICAL_LAM_STEMS = frozenset(NABA_STEMMER.strip_suffixes(w) for w in RADICAL_LAM_WORDS)
 
 
 # --- analyzers ---------------------------------------------------------------------------------
@@ -375,6 +457,7 @@ class Analyzer:
         """Analyzed terms of text; the terms of `spans`, without building Tokens."""
         if not self.words:
             return text.lower().split()
+        text = _blank_markup(text)
         info = self._info
         out: list[str] = []
         head: str | None = None  # a كانون/تشرين waiting for the word after it
@@ -408,6 +491,7 @@ class Analyzer:
                 Token(m.group().lower(), m.start(), m.end())
                 for m in _WHITESPACE_WORD.finditer(text)
             ]
+        text = _blank_markup(text)
         info = self._info
         out: list[Token] = []
         head: str | None = None
@@ -442,7 +526,8 @@ ANALYZERS: dict[str, Analyzer] = {
         Analyzer("light", "stopwords + Lucene light10 stemming", stopwords=STOPWORDS, stem=LIGHT10),
         Analyzer(
             "naba",
-            "light + tied-ة rule, 3-letter stems, month folding (the default)",
+            "light + lexicon-guarded ال/و, ل and pronoun suffixes, tied-ة rule, 3-letter "
+            "stems, tanween alef, month folding (the default)",
             months=True,
             stopwords=STOPWORDS,
             stem=NABA_STEMMER,
@@ -452,7 +537,7 @@ ANALYZERS: dict[str, Analyzer] = {
 DEFAULT_ANALYZER = "naba"
 
 # Bump when analysis code changes in a way the hashed tables below do not show.
-_CODE_REVISION = 1
+_CODE_REVISION = 2
 
 
 def _fingerprint(analyzer: Analyzer) -> str:
@@ -469,6 +554,11 @@ def _fingerprint(analyzer: Analyzer) -> str:
         sorted(analyzer.stopwords),
         sorted(_NOT_STOPWORDS),
         repr(analyzer.stemmer),
+        sorted(RADICAL_AL_WORDS),
+        sorted(RADICAL_WAW_WORDS),
+        sorted(RADICAL_LAM_WORDS),
+        _TANWEEN_ALEF.pattern,
+        _MARKUP.pattern,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
 

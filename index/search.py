@@ -1,25 +1,47 @@
 """answer(question) → ranked, quoted, attributed passages: the one entry point every front end
 (CLI, console, Telegram) calls.
 
-`Library` keeps the in-memory BM25 index in step with the store: `build()` loads every stored
+`Library` keeps the in-memory BM25 fields in step with the store: `build()` loads every stored
 passage's tokens; `refresh()` replays the store's change log, so an article ingested by any
 process becomes answerable without a restart or a rebuild.
+
+`answer()` is a pipeline of named steps, each its own module:
+
+    check → analyse (index.query) → retrieve and score (index.ranking, the Ranker seam)
+          → decide (index.relevance) → collapse copies, prefer dates (index.results)
+          → excerpt (index.excerpt)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.bm25 import MERGE_THRESHOLD, BM25Index
-from index.models import Answer, Hit
-from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze, analyze_spans
+from index.bm25 import MERGE_THRESHOLD
+from index.excerpt import MAX_EXCERPT_CHARS, best_excerpt, make_hit
+from index.models import Answer, Attribution, Hit
+from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
 from index.params import EPSILON, K1, B
-from index.passages import sentence_spans
+from index.query import IndexVocabulary, ParsedQuery, parse_query
+from index.ranking import Fields, FusedBM25, Ranker, Scored
+from index.relevance import MIN_COVERAGE, Judge, coverage_weight
+from index.results import Candidate, collapse_copies, prefer_dated
+from index.roots import root_of, roots_joined
 from index.store import PassageContext, Store
+from index.thesaurus import Thesaurus
+
+__all__ = [
+    "DEFAULT_TOP",
+    "MAX_EXCERPT_CHARS",
+    "MAX_QUERY_CHARS",
+    "MIN_COVERAGE",
+    "Library",
+    "best_excerpt",
+    "check_question",
+    "coverage_weight",
+]
 
 log = logging.getLogger(__name__)
 
@@ -27,58 +49,51 @@ DEFAULT_TOP = 3
 # Longer than any real question (the longest ARCD question is ~250 characters); past this the
 # text is a pasted article, not a question, and we say so rather than search it.
 MAX_QUERY_CHARS = 1000
-# A passage answers only if it holds at least this share of the question's term weight, each
-# distinct term weighted by its idf, log(1 + (N - df + 0.5) / (df + 0.5)), df at least 1.
-# Chosen on arcd-train (README, "Relevance threshold"): at 0.4 the right passage still comes
-# first for 98% of the questions it did without a threshold, while 40% of the questions whose
-# passage is missing from the corpus get "not found" instead of noise.
-MIN_COVERAGE = 0.4
-# A word matched only through a spelling neighbour («تحررت» ~ «تحرير») counts this much
-# toward coverage: enough to complete a question, never enough to carry one alone
-# («باريس» ~ «بارزة» must not make a weather question answerable).
-FUZZY_CREDIT = 0.5
-# An excerpt quotes at most this many characters: a sentence or two, readable in a chat bubble.
-MAX_EXCERPT_CHARS = 420
-# A best sentence shorter than this gets its neighbour, so the quote carries context.
-SHORT_SENTENCE = 90
-
-MSG_EMPTY = "اكتب سؤالك بالعربية، مثل: متى تحررت درعا؟"
-MSG_TOO_LONG = "السؤال طويل جدًا ({n} حرفًا). اكتب سؤالًا أقصر من {max} حرف."
-MSG_NO_WORDS = (
-    "لم أجد في رسالتك كلمات يمكن البحث عنها. اكتب سؤالك بكلمات عربية، مثل: متى تحررت درعا؟"
-)
+# Candidates ranked before the relevance decision: deep pages of answers are rare.
+MIN_CANDIDATES = 50
 
 
-def coverage_weight(n_docs: int, df: int) -> float:
-    """A term's weight in the relevance threshold: idf that is never zero or negative, with
-    df counted as at least 1 (see Library.term_weight)."""
-    df = max(df, 1)
-    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+def check_question(text: str) -> str | None:
+    """Why a question cannot be searched ("empty", "too_long"), or None."""
+    text = (text or "").strip()
+    if not text:
+        return "empty"
+    if len(text) > MAX_QUERY_CHARS:
+        return "too_long"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    passage_id: int
-    score: float
+class _Accepted:
+    candidate: Candidate
+    context: PassageContext
 
 
 class Library:
-    """The store plus its derived BM25 index."""
+    """The store plus its derived BM25 fields."""
 
-    def __init__(self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON):
+    def __init__(self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON,
+                 ranker: type[FusedBM25] = FusedBM25, synonyms: Thesaurus | None = None):
         self.store = store
         self._params = (k1, b, epsilon)
-        self.index = BM25Index(k1, b, epsilon)
+        self.fields = Fields.empty(k1, b, epsilon)
+        self._ranker_type = ranker
+        self.ranker: Ranker = ranker(self.fields)
+        self.synonyms = synonyms if synonyms is not None else Thesaurus.default()
         self._passage_of_doc: list[int] = []
         self._docs_of_article: dict[int, list[int]] = {}
         self._seq = 0
         self._refresh_lock = asyncio.Lock()
-        self._fuzzy: dict[str, list[str]] = {}
-        self._fuzzy_vocab_size = -1
+        self.vocabulary = IndexVocabulary(lambda: self.fields.light)
+
+    @property
+    def index(self):
+        """The light-stem BM25 field (what rank-bm25 equality is tested on)."""
+        return self.fields.light
 
     @property
     def passages(self) -> int:
-        return len(self.index)
+        return len(self.fields.light)
 
     async def build(self) -> int:
         """(Re)build the index from the store; passages analysed by an older analyzer version
@@ -87,16 +102,23 @@ class Library:
             await retokenize_stale(self.store)
             seq = await self.store.last_event_seq()  # read first: later events replay safely
             rows = await self.store.all_passages()
-            index = BM25Index(*self._params)
-            await asyncio.to_thread(index.add_many_joined, (r.tokens for r in rows))
+            titles = {a: analyze(t) for a, t in (await self.store.article_titles()).items()}
+            fields = Fields.empty(*self._params)
+
+            def fill() -> None:
+                fields.light.add_many_joined(r.tokens for r in rows)
+                fields.root.add_many_joined(roots_joined(r.tokens) for r in rows)
+                fields.title.add_many(titles.get(r.article_id, []) for r in rows)
+
+            await asyncio.to_thread(fill)
             docs_of_article: dict[int, list[int]] = {}
             for doc, row in enumerate(rows):
                 docs_of_article.setdefault(row.article_id, []).append(doc)
-            self.index = index
+            self.fields = fields
+            self.ranker = self._ranker_type(fields)
             self._passage_of_doc = [r.id for r in rows]
             self._docs_of_article = docs_of_article
             self._seq = seq
-            self._fuzzy_vocab_size = -1
         return len(rows)
 
     async def refresh(self) -> int:
@@ -106,204 +128,130 @@ class Library:
             if not events:
                 return 0
             changed = list(dict.fromkeys(article for _, article in events))
+            titles = await self.store.article_titles(changed)
             for article_id in changed:
-                self.index.remove_many(self._docs_of_article.pop(article_id, []))
+                self.fields.remove_many(self._docs_of_article.pop(article_id, []))
+                title = analyze(titles.get(article_id, ""))
                 docs = []
                 for row in await self.store.passages_of(article_id):
-                    docs.append(self.index.add(row.tokens.split()))
+                    tokens = row.tokens.split()
+                    docs.append(self.fields.add(tokens, [root_of(t) for t in tokens], title))
                     self._passage_of_doc.append(row.id)
                 if docs:
                     self._docs_of_article[article_id] = docs
             self._seq = events[-1][0]
-            if self.index.delta_size > MERGE_THRESHOLD:
-                await asyncio.to_thread(self.index.merge)
+            if self.fields.delta_size > MERGE_THRESHOLD:
+                await asyncio.to_thread(self.fields.merge)
             return len(changed)
+
+    # ---- answering -------------------------------------------------------------------------
+
+    def parse(self, text: str) -> ParsedQuery:
+        """Step 1: the question's concepts, read against this index's vocabulary."""
+        return parse_query(text, self.vocabulary, self.synonyms.alternatives)
 
     async def answer(self, query: str, top: int = DEFAULT_TOP, offset: int = 0) -> Answer:
         """The best `top` passages after the first `offset`, each quoted and attributed.
 
-        >>> # await library.answer("متى أعلنت غرفة عمليات الجنوب تحرير درعا؟")
+        >>> # await library.answer("شو صار بدرعا؟")
         """
         if top <= 0 or offset < 0:
             raise ValueError(f"need top > 0 and offset >= 0, got top={top}, offset={offset}")
-        text = (query or "").strip()
-        if not text:
-            return Answer(query=query, tokens=(), problem=MSG_EMPTY)
-        if len(text) > MAX_QUERY_CHARS:
-            return Answer(
-                query=query,
-                tokens=(),
-                problem=MSG_TOO_LONG.format(n=len(text), max=MAX_QUERY_CHARS),
-            )
-        tokens = analyze(text)
-        if not tokens:
-            return Answer(query=query, tokens=(), problem=MSG_NO_WORDS)
-        terms = list(dict.fromkeys(tokens))
-        expansions = {t: self._expand(t) for t in terms if not self._known(t)}
-        search_terms = list(tokens) + [alt for alts in expansions.values() for alt in alts]
-        # Rank generously, then keep only passages that clear the coverage bar; deep pages
-        # of answers are rare, so a fixed over-fetch is enough.
-        want = max(50, 4 * (offset + top))
-        ranked = self.index.search(search_terms, k=want)
+        problem = check_question(query)
+        if problem:
+            return Answer(query=query, tokens=(), problem=problem)
+        parsed = self.parse(query.strip())
+        if not parsed.concepts:
+            return Answer(query=query, tokens=(), problem="no_words")
+        ranked = self._retrieve(parsed, max(MIN_CANDIDATES, 4 * (offset + top)))
+        accepted = await self._decide(parsed, ranked)
+        results = prefer_dated(collapse_copies([a.candidate for a in accepted]), parsed.kind)
+        hits = await self._excerpts(parsed, results, accepted, offset, top)
+        return Answer(query=query, tokens=parsed.tokens, hits=hits, total=len(results))
+
+    def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
+        """Steps 2–3: the ranker's candidates, then passages holding a query term that BM25
+        scores 0 (idf 0: the term is in exactly half of a tiny corpus), ranked last."""
+        ranked = self.ranker.rank(parsed, want)
         if len(ranked) < want:
-            ranked += self._zero_score_matches(search_terms, {d for d, _ in ranked}, want)
-        wanted = {t: {t, *expansions.get(t, ())} for t in terms}
-        weights = {t: self.term_weight(t, expansions.get(t, ())) for t in terms}
-        total_weight = sum(weights.values())
-        accepted: list[tuple[_Candidate, PassageContext]] = []
+            seen = {s.doc for s in ranked}
+            counts: dict[int, int] = {}
+            for term in parsed.weighted_terms():
+                for doc in self.fields.light.docs_containing(term).tolist():
+                    if doc not in seen:
+                        counts[doc] = counts.get(doc, 0) + 1
+            best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            ranked += [Scored(doc, 0.0) for doc, _ in best[: want - len(ranked)]]
+        return ranked
+
+    async def _decide(self, parsed: ParsedQuery, ranked: Sequence[Scored]) -> list[_Accepted]:
+        """Step 4: keep the passages that cover the question (index.relevance), dropping a
+        window that overlaps a passage already kept."""
         contexts = await self.store.passage_contexts(
-            [self._passage_of_doc[doc] for doc, _ in ranked]
+            [self._passage_of_doc[s.doc] for s in ranked]
         )
-        for doc, score in ranked:
-            ctx = contexts.get(self._passage_of_doc[doc])
+        judge = Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
+        best = ranked[0].score if ranked else 0.0
+        accepted: list[_Accepted] = []
+        for scored in ranked:
+            ctx = contexts.get(self._passage_of_doc[scored.doc])
             if ctx is None:  # deleted since the index last refreshed
                 continue
-            present = set(ctx.tokens.split())  # analysed at ingest: no re-analysis per query
-            matched = sum(
-                weights[t] if t in present else weights[t] * FUZZY_CREDIT
-                for t, alts in wanted.items()
-                if alts & present
-            )
-            if matched < MIN_COVERAGE * total_weight:
+            sequence = ctx.tokens.split()  # analysed at ingest: no re-analysis
+            tokens = frozenset(sequence)
+            coverage = judge.coverage(tokens)
+            if not coverage.answers():
                 continue
-            if any(_overlaps(ctx, other) for _, other in accepted):
+            if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
-            accepted.append((_Candidate(ctx.passage_id, score), ctx))
-        page = accepted[offset : offset + top]
-        all_terms = {t for alts in wanted.values() for t in alts}
-        idf = {t: self.index.idf(t) for t in all_terms}
-        hits = tuple(
-            self._hit(rank, cand, ctx, all_terms, idf)
-            for rank, (cand, ctx) in enumerate(page, start=offset + 1)
-        )
-        return Answer(query=query, tokens=tuple(tokens), hits=hits, total=len(accepted))
+            score = judge.rerank(scored.score, best, coverage, sequence)
+            cand = Candidate(scored.doc, ctx.passage_id, ctx.article_id, score, tokens)
+            accepted.append(_Accepted(cand, ctx))
+        accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
+        return accepted
+
+    async def _excerpts(
+        self, parsed: ParsedQuery, results: Sequence[Candidate], accepted: Sequence[_Accepted],
+        offset: int, top: int,
+    ) -> tuple[Hit, ...]:
+        """Step 6: quote the page of results, each with the outlets that ran a near-copy."""
+        page = results[offset : offset + top]
+        context = {a.candidate.passage_id: a.context for a in accepted}
+        terms = set(parsed.weighted_terms())
+        idf = {t: self.fields.light.idf(t) for t in terms}
+        copies = sorted({a for cand in page for a in cand.copies})
+        articles = {a.context.article.id: a.context.article for a in accepted}
+        hits = []
+        for rank, cand in enumerate(page, start=offset + 1):
+            also = [
+                Attribution(a.id, a.title, a.source, a.published, a.url)
+                for a in (articles[i] for i in cand.copies if i in copies)
+            ]
+            hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
+        return tuple(hits)
 
     async def matches_topic(self, topic: str, article_id: int) -> bool:
-        """Whether an article is about `topic` (digest filters): one of its passages holds at
-        least MIN_COVERAGE of the topic's term weight, the rule answers use."""
-        weights = {t: self.term_weight(t) for t in analyze(topic)}
-        if not weights:
+        """Whether an article is about `topic` (digest filters): one of its passages covers
+        the topic by the rule answers use."""
+        parsed = self.parse(topic)
+        if not parsed.concepts:
             return True
-        need = MIN_COVERAGE * sum(weights.values())
+        judge = Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
         for row in await self.store.passages_of(article_id):
-            present = set(row.tokens.split())
-            if sum(w for t, w in weights.items() if t in present) >= need:
+            if judge.coverage(set(row.tokens.split())).answers():
                 return True
         return False
 
-    def term_weight(self, term: str, alternatives: Sequence[str] = ()) -> float:
-        """idf that is never negative or zero, for coverage (not ranking). A word the corpus
-        lacks weighs like its rarest word: in a small corpus most everyday words are missing,
-        and weighing them higher still would make «ماذا حدث في السويداء؟» unanswerable."""
-        df = self.index.df(term) or max((self.index.df(a) for a in alternatives), default=0)
-        return coverage_weight(len(self.index), df)
+    def term_weight(self, term: str) -> float:
+        """A term's weight in the relevance decision (index.relevance.coverage_weight)."""
+        return coverage_weight(len(self.fields.light), self.fields.light.df(term))
 
-    def _zero_score_matches(
-        self, terms: Sequence[str], seen: set[int], limit: int
-    ) -> list[tuple[int, float]]:
-        """Passages holding query terms that BM25 scores 0 (idf 0: the term is in exactly half
-        of a small corpus), most distinct terms first: still answers, ranked last."""
-        counts: dict[int, int] = {}
-        for term in set(terms):
-            for doc in self.index.docs_containing(term).tolist():
-                if doc not in seen:
-                    counts[doc] = counts.get(doc, 0) + 1
-        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [(doc, 0.0) for doc, _ in best]
-
-    def _known(self, term: str) -> bool:
-        return self.index.df(term) > 0
-
-    def _expand(self, term: str) -> list[str]:
-        """Indexed words one or two letters away from an unknown query word (same first three
-        letters), e.g. «تحررت» → «تحرير»: morphology the light stemmer leaves apart."""
-        if len(term) < 4 or term.isdigit():
-            return []
-        vocab = self.index.vocab
-        if self._fuzzy_vocab_size != len(vocab):
-            self._fuzzy = {}
-            for word in vocab:
-                if len(word) >= 3:
-                    self._fuzzy.setdefault(word[:3], []).append(word)
-            self._fuzzy_vocab_size = len(vocab)
-        limit = 1 if len(term) < 5 else 2
-        near = []
-        for word in self._fuzzy.get(term[:3], ()):
-            if abs(len(word) - len(term)) <= limit and self.index.df(word) > 0:
-                distance = _edit_distance(term, word, limit)
-                if distance <= limit:
-                    near.append((distance, word))
-        near.sort()
-        return [w for _, w in near[:2]]
-
-    def _hit(
-        self, rank: int, cand: _Candidate, ctx: PassageContext, terms: set[str],
-        idf: dict[str, float],
-    ) -> Hit:
-        article = ctx.article
-        start, end = best_excerpt(article.text, ctx.start, ctx.end, terms, idf)
-        excerpt = article.text[start:end]
-        marks = tuple(
-            (t.start, t.end) for t in analyze_spans(excerpt) if t.term in terms
-        )
-        if end - start > MAX_EXCERPT_CHARS:
-            cut = excerpt.rfind(" ", 0, MAX_EXCERPT_CHARS)
-            cut = cut if cut > MAX_EXCERPT_CHARS // 2 else MAX_EXCERPT_CHARS
-            excerpt = excerpt[:cut].rstrip() + "…"
-            marks = tuple((a, b) for a, b in marks if b <= cut)
-        return Hit(
-            rank=rank,
-            score=cand.score,
-            article_id=article.id,
-            passage_id=cand.passage_id,
-            title=article.title,
-            source=article.source,
-            published=article.published,
-            url=article.url,
-            passage=article.text[ctx.start : ctx.end],
-            excerpt=excerpt,
-            marks=marks,
-        )
-
-
-def best_excerpt(
-    text: str, start: int, end: int, terms: set[str], idf: dict[str, float]
-) -> tuple[int, int]:
-    """(start, end) of the sentence (plus its neighbour when short) that covers the most query
-    idf inside text[start:end]."""
-    sentences = sentence_spans(text, start, end)
-    if not sentences:
-        return start, end
-    def weight(span: tuple[int, int]) -> float:
-        found = {t.term for t in analyze_spans(text[span[0] : span[1]])} & terms
-        # Every distinct match counts: idf can be ~0 in a tiny corpus yet the word matters.
-        return sum(max(idf.get(t, 0.0), 0.0) + 1.0 for t in found)
-    scores = [weight(s) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    a, b = sentences[best]
-    if b - a < SHORT_SENTENCE and len(sentences) > 1:
-        if best + 1 < len(sentences) and (best == 0 or scores[best + 1] >= scores[best - 1]):
-            b = sentences[best + 1][1]
-        else:
-            a = sentences[best - 1][0]
-    return a, b
+    def df(self, term: str) -> int:
+        return self.fields.light.df(term)
 
 
 def _overlaps(a: PassageContext, b: PassageContext) -> bool:
     return a.article_id == b.article_id and a.start < b.end and b.start < a.end
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
 
 
 async def retokenize_stale(store: Store) -> int:

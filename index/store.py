@@ -538,6 +538,19 @@ class Store:
         rows = await self._fetchall("SELECT id, article_id, tokens FROM passages ORDER BY id")
         return [StoredPassage(*r) for r in rows]
 
+    async def article_titles(self, article_ids: Sequence[int] | None = None) -> dict[int, str]:
+        """article id → title, for all articles or the given ones (the index's title field)."""
+        if article_ids is None:
+            rows = await self._fetchall("SELECT id, title FROM articles")
+        else:
+            if not article_ids:
+                return {}
+            marks = ",".join("?" * len(article_ids))
+            rows = await self._fetchall(
+                f"SELECT id, title FROM articles WHERE id IN ({marks})", list(article_ids)
+            )
+        return dict(rows)
+
     async def passages_of(self, article_id: int) -> list[StoredPassage]:
         rows = await self._fetchall(
             "SELECT id, article_id, tokens FROM passages WHERE article_id = ? ORDER BY id",

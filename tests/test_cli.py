@@ -21,6 +21,7 @@ GOLD_QUESTION = "ما هو سعر الذهب اليوم؟"
 SEED_TITLE = "غرفة عمليات الجنوب تعلن تحرير درعا بالكامل وتواصل التقدم نحو دمشق"
 ANSWER_KEYS = {
     "rank", "score", "article_id", "title", "source", "published", "url", "passage", "excerpt",
+    "also",
 }  # fmt: skip
 
 

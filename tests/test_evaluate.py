@@ -166,6 +166,7 @@ def test_format_table_aligns_one_row_per_result() -> None:
     assert lines[0].split() == [
         "dataset",
         "analyzer",
+        "ranker",
         "passages",
         "questions",
         "R@1",
@@ -178,6 +179,7 @@ def test_format_table_aligns_one_row_per_result() -> None:
     assert lines[2].split() == [
         "arcd",
         "naba",
+        "bm25",
         "460",
         "1395",
         "0.500",

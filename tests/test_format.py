@@ -30,6 +30,7 @@ from bot.format import (
     to_json,
     visible_length,
 )
+from bot.texts import PROBLEMS
 from index.models import Answer, Hit
 
 PUBLISHED = datetime(2024, 12, 7, tzinfo=UTC)
@@ -95,13 +96,15 @@ def test_render_text_bold_markers_are_configurable() -> None:
 def test_not_found_texts() -> None:
     arabic = Answer(query="ما هو سعر الذهب اليوم؟", tokens=("سعر", "ذهب", "يوم"))
     latin = Answer(query="what is the price of gold", tokens=("what", "price", "gold"))
-    problem = Answer(query="", tokens=(), problem="اكتب سؤالك بالعربية")
+    problem = Answer(query="", tokens=(), problem="empty")
     assert render_text(arabic).startswith(NOT_FOUND) and LATIN_HINT not in render_text(arabic)
     assert LATIN_HINT in render_text(latin)
     # Latin with an Arabic word in it is not told to write in Arabic
     mixed = Answer(query="Daraa درعا", tokens=("daraa", "درعا"))
     assert LATIN_HINT not in not_found_text(mixed)
-    assert render_text(problem) == "اكتب سؤالك بالعربية"
+    assert render_text(problem) == PROBLEMS["empty"]
+    too_long = Answer(query="د" * 1500, tokens=(), problem="too_long")
+    assert "1500" in render_text(too_long)
 
 
 def test_to_json_shape() -> None:
@@ -120,12 +123,13 @@ def test_to_json_shape() -> None:
         "url": "https://example.test/news/1",
         "passage": EXCERPT,
         "excerpt": EXCERPT,
+        "also": [],
     }
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     none = to_json(answer_of(make_hit(published=None, source=None, url=None)))
     assert none["answers"][0]["published"] is None
-    empty = to_json(Answer(query=" ", tokens=(), problem="اكتب سؤالك"))
-    assert empty["answers"] == [] and empty["error"] == "اكتب سؤالك"
+    empty = to_json(Answer(query=" ", tokens=(), problem="empty"))
+    assert empty["answers"] == [] and empty["error"] == PROBLEMS["empty"]
 
 
 # ---- Telegram HTML -----------------------------------------------------------------------------

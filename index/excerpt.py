@@ -1,0 +1,74 @@
+"""Step 6 of answering: quote the part of a passage that answers, with the matched words marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.models import Attribution, Hit
+from index.normalize import analyze_spans
+from index.passages import sentence_spans
+from index.store import PassageContext
+
+# An excerpt quotes at most this many characters: a sentence or two, readable in a chat bubble.
+MAX_EXCERPT_CHARS = 420
+# A best sentence shorter than this gets its neighbour, so the quote carries context.
+SHORT_SENTENCE = 90
+
+
+def best_excerpt(
+    text: str, start: int, end: int, terms: set[str], idf: dict[str, float]
+) -> tuple[int, int]:
+    """(start, end) of the sentence (plus its neighbour when short) that covers the most query
+    idf inside text[start:end]."""
+    sentences = sentence_spans(text, start, end)
+    if not sentences:
+        return start, end
+
+    def weight(span: tuple[int, int]) -> float:
+        found = {t.term for t in analyze_spans(text[span[0] : span[1]])} & terms
+        # Every distinct match counts: idf can be ~0 in a tiny corpus yet the word matters.
+        return sum(max(idf.get(t, 0.0), 0.0) + 1.0 for t in found)
+
+    scores = [weight(s) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    a, b = sentences[best]
+    if b - a < SHORT_SENTENCE and len(sentences) > 1:
+        if best + 1 < len(sentences) and (best == 0 or scores[best + 1] >= scores[best - 1]):
+            b = sentences[best + 1][1]
+        else:
+            a = sentences[best - 1][0]
+    return a, b
+
+
+def make_hit(
+    rank: int,
+    score: float,
+    ctx: PassageContext,
+    terms: set[str],
+    idf: dict[str, float],
+    also: Sequence[Attribution] = (),
+) -> Hit:
+    """A Hit quoting the best sentence(s) of the passage, cut at MAX_EXCERPT_CHARS."""
+    article = ctx.article
+    start, end = best_excerpt(article.text, ctx.start, ctx.end, terms, idf)
+    excerpt = article.text[start:end]
+    marks = tuple((t.start, t.end) for t in analyze_spans(excerpt) if t.term in terms)
+    if end - start > MAX_EXCERPT_CHARS:
+        cut = excerpt.rfind(" ", 0, MAX_EXCERPT_CHARS)
+        cut = cut if cut > MAX_EXCERPT_CHARS // 2 else MAX_EXCERPT_CHARS
+        excerpt = excerpt[:cut].rstrip() + "…"
+        marks = tuple((a, b) for a, b in marks if b <= cut)
+    return Hit(
+        rank=rank,
+        score=score,
+        article_id=article.id,
+        passage_id=ctx.passage_id,
+        title=article.title,
+        source=article.source,
+        published=article.published,
+        url=article.url,
+        passage=article.text[ctx.start : ctx.end],
+        excerpt=excerpt,
+        marks=marks,
+        also=tuple(also),
+    )

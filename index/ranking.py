@@ -1,0 +1,108 @@
+"""Steps 2 and 3 of answering: retrieve candidates and score them, behind one seam.
+
+`Ranker` is the seam: a reranker (a cross-encoder, a learned fusion) is one new class with the
+same `rank` method. The default, `FusedBM25`, scores three BM25 fields of every passage, each
+score-for-score equal to rank_bm25.BM25Okapi on its own tokens (tests/test_bm25.py):
+
+* **light** — the analyzer's light stems: the main signal;
+* **root** — the ISRI root of each stem (index.roots), so a verb finds its masdar;
+* **title** — the article's title, analysed, so a passage that never names the subject of its
+  article («أعلنت الغرفة…») is still found by it.
+
+fused = light + ROOT_WEIGHT × root + TITLE_WEIGHT × title, the weights chosen on arcd-train
+(README, "Answer quality").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from index.bm25 import BM25Index
+from index.query import ParsedQuery
+
+ROOT_WEIGHT = 1.0
+TITLE_WEIGHT = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate passage (by index doc id) and its fused score with its parts."""
+
+    doc: int
+    score: float
+    light: float = 0.0
+    root: float = 0.0
+    title: float = 0.0
+
+
+class Ranker(Protocol):
+    def rank(self, query: ParsedQuery, k: int) -> list[Scored]:
+        """The best k candidates for `query`, best first."""
+        ...
+
+
+@dataclass(slots=True)
+class Fields:
+    """The three BM25 indexes over the same doc ids (one doc per passage)."""
+
+    light: BM25Index
+    root: BM25Index
+    title: BM25Index
+
+    @classmethod
+    def empty(cls, k1: float, b: float, epsilon: float) -> Fields:
+        return cls(BM25Index(k1, b, epsilon), BM25Index(k1, b, epsilon), BM25Index(k1, b, epsilon))
+
+    def add(self, light: Sequence[str], root: Sequence[str], title: Sequence[str]) -> int:
+        doc = self.light.add(light)
+        if self.root.add(root) != doc or self.title.add(title) != doc:
+            raise RuntimeError("field indexes out of step")
+        return doc
+
+    def remove_many(self, docs: Sequence[int]) -> None:
+        for index in (self.light, self.root, self.title):
+            index.remove_many(docs)
+
+    @property
+    def delta_size(self) -> int:
+        return max(self.light.delta_size, self.root.delta_size, self.title.delta_size)
+
+    def merge(self) -> None:
+        for index in (self.light, self.root, self.title):
+            index.merge()
+
+
+class FusedBM25:
+    """light + ROOT_WEIGHT·root + TITLE_WEIGHT·title over the union of each field's top hits."""
+
+    def __init__(
+        self, fields: Fields, root_weight: float = ROOT_WEIGHT, title_weight: float = TITLE_WEIGHT
+    ) -> None:
+        self.fields = fields
+        self.root_weight = root_weight
+        self.title_weight = title_weight
+
+    def rank(self, query: ParsedQuery, k: int) -> list[Scored]:
+        light_q = query.weighted_terms()
+        root_q = query.weighted_roots()
+        f = self.fields
+        docs = {d for d, _ in f.light.search(light_q, k)} if light_q else set()
+        if root_q and self.root_weight:
+            docs |= {d for d, _ in f.root.search(root_q, k)}
+        if light_q and self.title_weight:
+            docs |= {d for d, _ in f.title.search(light_q, k)}
+        if not docs:
+            return []
+        light = f.light.score_docs(light_q, docs)
+        root = f.root.score_docs(root_q, docs) if root_q and self.root_weight else {}
+        title = f.title.score_docs(light_q, docs) if self.title_weight else {}
+        scored = []
+        for doc in docs:
+            parts = (light.get(doc, 0.0), root.get(doc, 0.0), title.get(doc, 0.0))
+            total = parts[0] + self.root_weight * parts[1] + self.title_weight * parts[2]
+            if total > 0:
+                scored.append(Scored(doc, total, *parts))
+        scored.sort(key=lambda s: (-s.score, s.doc))
+        return scored[:k]

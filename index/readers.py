@@ -1,0 +1,198 @@
+"""What readers get: the reader-question set run through the bot's own `answer()` path.
+
+The set (eval/readers/*.jsonl, written for naba) holds questions typed the way people type them
+in chat — MSA and Levantine, Gulf, Egyptian, Iraqi and Maghrebi dialects, typos, dropped
+hamzas, glued prepositions, Arabic-Indic digits, markup — each with the phrases one of which
+the right passage contains, or `"expect": null` when the articles do not answer it. Unlike the
+retrieval metrics of index.evaluate, this measures the whole path a reader meets: analysis,
+ranking, the relevance threshold, near-copy collapsing, paging.
+
+One line of a set:
+    {"id": "seed-014", "corpus": "seed", "question": "صح انو درعا تحررت يوم ٧ ديسمبر؟",
+     "expect": ["اليوم السبت 7 كانون الأول 2024"], "style": ["levantine", "digits"], "note": ""}
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+from index.articles import parse_article_bytes
+from index.ingest import ingest_articles
+from index.models import Answer
+from index.normalize import normalize
+from index.search import Library
+from index.store import Store
+
+DIALECTS = ("msa", "levantine", "gulf", "egyptian", "iraqi", "maghrebi")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderQuestion:
+    """One question of the reader set; `expect` is None when the articles do not answer it."""
+
+    id: str
+    corpus: str
+    question: str
+    expect: tuple[str, ...] | None
+    style: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def answerable(self) -> bool:
+        return self.expect is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderOutcome:
+    """What the bot did with one question: how many passages it gave, and where (1-based)
+    the first one holding an expected phrase came, if it did."""
+
+    question: ReaderQuestion
+    answered: bool
+    rank: int | None
+    first: str | None = None  # the first excerpt shown, for reports
+
+
+def load_reader_questions(paths: Iterable[str | PathLike[str]]) -> list[ReaderQuestion]:
+    """Questions from .jsonl files or folders of them; ValueError names the file and line."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files += sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    out: list[ReaderQuestion] = []
+    ids: set[str] = set()
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                expect = row["expect"]
+                question = ReaderQuestion(
+                    id=str(row["id"]),
+                    corpus=str(row.get("corpus", "")),
+                    question=str(row["question"]),
+                    expect=None if expect is None else tuple(map(str, expect)),
+                    style=tuple(row.get("style", ())),
+                    note=str(row.get("note", "")),
+                )
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise ValueError(f"{file}:{number}: not a reader question ({err})") from None
+            if question.expect is not None and not question.expect:
+                raise ValueError(f"{file}:{number}: empty expect list (use null: unanswerable)")
+            if question.id in ids:
+                raise ValueError(f"{file}:{number}: duplicate id {question.id}")
+            ids.add(question.id)
+            out.append(question)
+    if not out:
+        raise ValueError("no reader questions found")
+    return out
+
+
+def _folded(text: str) -> str:
+    return _SPACE.sub(" ", normalize(text)).strip()
+
+
+def judge(question: ReaderQuestion, answer: Answer) -> ReaderOutcome:
+    """Where the first passage holding one of the expected phrases came in the answer."""
+    rank = None
+    if question.expect is not None:
+        phrases = [_folded(p) for p in question.expect]
+        for hit in answer.hits:
+            passage = _folded(hit.passage)
+            if any(p in passage for p in phrases):
+                rank = hit.rank
+                break
+    first = answer.hits[0].excerpt if answer.hits else None
+    return ReaderOutcome(question, bool(answer.hits), rank, first)
+
+
+async def run_readers(
+    library: Library, questions: Sequence[ReaderQuestion], top: int = 3
+) -> list[ReaderOutcome]:
+    """Ask every question through `Library.answer` exactly as the bot does."""
+    return [judge(q, await library.answer(q.question, top=top)) for q in questions]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderRow:
+    """Reader-set quality for one group of questions."""
+
+    group: str
+    answerable: int
+    unanswerable: int
+    top1: float | None  # answerable questions whose first passage is right
+    top3: float | None  # … with a right passage among the first three
+    answered: float | None  # answerable questions that got any passage
+    refused: float | None  # unanswerable questions that got «لم أجد»
+
+
+def summarize(outcomes: Sequence[ReaderOutcome], group: str = "all") -> ReaderRow:
+    good = [o for o in outcomes if o.question.answerable]
+    bad = [o for o in outcomes if not o.question.answerable]
+
+    def share(items: Sequence[ReaderOutcome], test) -> float | None:
+        return sum(map(test, items)) / len(items) if items else None
+
+    return ReaderRow(
+        group=group,
+        answerable=len(good),
+        unanswerable=len(bad),
+        top1=share(good, lambda o: o.rank == 1),
+        top3=share(good, lambda o: o.rank is not None and o.rank <= 3),
+        answered=share(good, lambda o: o.answered),
+        refused=share(bad, lambda o: not o.answered),
+    )
+
+
+def reader_table(outcomes: Sequence[ReaderOutcome]) -> list[ReaderRow]:
+    """All questions, then one row per corpus, per dialect and per reader habit."""
+    rows = [summarize(outcomes)]
+    corpora = sorted({o.question.corpus for o in outcomes})
+    rows += [summarize([o for o in outcomes if o.question.corpus == c], f"corpus={c}")
+             for c in corpora]
+    for dialect in DIALECTS:
+        group = [o for o in outcomes if dialect in o.question.style]
+        if group:
+            rows.append(summarize(group, dialect))
+    habits = sorted({s for o in outcomes for s in o.question.style} - set(DIALECTS))
+    for habit in habits:
+        rows.append(summarize([o for o in outcomes if habit in o.question.style], habit))
+    return rows
+
+
+def format_reader_table(rows: Sequence[ReaderRow]) -> str:
+    head = ("group", "answerable", "unanswerable", "top-1", "top-3", "answered", "refused")
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{100 * value:.0f}%"
+
+    body = [
+        (r.group, str(r.answerable), str(r.unanswerable), pct(r.top1), pct(r.top3),
+         pct(r.answered), pct(r.refused))
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+    return "\n".join([line(head), "  ".join("-" * w for w in widths), *map(line, body)])
+
+
+async def ingest_news_dump(store: Store, path: str | PathLike[str]) -> int:
+    """Ingest a (gzipped) JSON list of articles in naba's .json format; returns how many."""
+    path = Path(path)
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    articles = parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}")
+    report = await ingest_articles(store, articles, str(path))
+    return sum(report.counts.values())

@@ -1,0 +1,132 @@
+"""Step 4 of answering: does a passage answer the question at all, or do we say «لم أجد»?
+
+A passage answers only when it covers enough of the question, weighing each concept (a content
+word, index.query) by how rare it is (idf, never below 0):
+
+* dialect and function words are not concepts at all (the analyzer's stopwords, which include
+  index.dialects), so «شو» or «اللي» never count as unmatched content;
+* a content word the index has never seen still weighs, as much as the corpus's rarest word: a
+  price, a score or a recipe the articles do not mention keeps its question unanswered;
+* a concept matched only loosely counts for part of its weight: a spelling neighbour, a
+  synonym, or a passage that shares only its root («تحررت» ~ «تحرير»);
+* one matched concept is not enough when the question has more than one: sharing only a place
+  name or a date with a passage («سعر الخبز في دمشق») is not an answer.
+
+MIN_COVERAGE was calibrated on answerable against unanswerable questions from three sources
+(README, "Answer quality": arcd-train against arcd-test paragraphs, the reader set, and news
+questions of one day against other days' articles).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.query import Concept, ParsedQuery
+from index.results import fits_kind
+
+MIN_COVERAGE = 0.5
+# Reranking (README, "Answer quality"): the fused BM25 score times coverage ** COVERAGE_POWER,
+# plus PROXIMITY_WEIGHT × the best candidate's score × the share of the question's
+# neighbouring word pairs that stand side by side in the passage, times (1 + KIND_BOOST) when
+# the passage holds what the question word asks for (a date for «متى», a number for «كم»).
+COVERAGE_POWER = 1.0
+PROXIMITY_WEIGHT = 0.3
+KIND_BOOST = 0.1
+# Credit of a concept matched only through its root (the passage has «تحرير», the question
+# «تحررت»): a family member, not the word.
+ROOT_CREDIT = 0.5
+
+
+def coverage_weight(n_docs: int, df: int) -> float:
+    """A concept's weight: idf that is never zero or negative, df counted as at least 1."""
+    df = max(df, 1)
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of a question one passage covers."""
+
+    share: float  # matched weight / total weight
+    matched: int  # concepts matched at all (a root shared with a neighbour counts)
+    concepts: int  # distinct concepts in the question
+    missing: float = 0.0  # the heaviest concept left unmatched, as a share of the total
+
+    def answers(self, min_coverage: float | None = None) -> bool:
+        if min_coverage is None:
+            min_coverage = MIN_COVERAGE
+        if self.concepts == 0 or self.share < min_coverage:
+            return False
+        return self.concepts == 1 or self.matched >= 2
+
+
+class Judge:
+    """Coverage of passages for one question; built once per question."""
+
+    def __init__(
+        self, query: ParsedQuery, n_docs: int, df: Callable[[str], int],
+        root_of: Callable[[str], str],
+    ) -> None:
+        distinct: dict[str, Concept] = {}
+        for concept in query.concepts:
+            distinct.setdefault(concept.word, concept)
+        self.concepts = list(distinct.values())
+        self.weights = [
+            coverage_weight(n_docs, max((df(t) for t in c.terms), default=0))
+            for c in self.concepts
+        ]
+        self.total = sum(self.weights)
+        self.kind = query.kind
+        self._root_of = root_of
+
+    def rerank(self, score: float, best: float, coverage: Coverage, sequence: list[str]) -> float:
+        """A candidate's final score from its fused BM25 score and its fit to the question."""
+        score *= coverage.share**COVERAGE_POWER
+        if PROXIMITY_WEIGHT:
+            score += PROXIMITY_WEIGHT * best * self.proximity(sequence)
+        if KIND_BOOST and self.kind and fits_kind(frozenset(sequence), self.kind):
+            score *= 1 + KIND_BOOST
+        return score
+
+    def proximity(self, sequence: list[str]) -> float:
+        """Weight of the question's neighbouring concept pairs that also stand side by side
+        (within one word) in the passage: «حسن عبد الغني» as a name, not three stray words."""
+        if len(self.concepts) < 2:
+            return 0.0
+        where: dict[str, list[int]] = {}
+        for i, term in enumerate(sequence):
+            where.setdefault(term, []).append(i)
+        positions = [
+            {p for t in c.terms for p in where.get(t, ())} for c in self.concepts
+        ]
+        found = 0.0
+        for i in range(len(self.concepts) - 1):
+            a, b = positions[i], positions[i + 1]
+            if a and b and any(p + 1 in b or p + 2 in b or p - 1 in b for p in a):
+                found += min(self.weights[i], self.weights[i + 1])
+        return found / self.total if self.total > 0 else 0.0
+
+    def coverage(self, tokens: set[str]) -> Coverage:
+        """Coverage of a passage given its analysed tokens."""
+        if not self.concepts or self.total <= 0:
+            return Coverage(0.0, 0, len(self.concepts))
+        roots: set[str] | None = None
+        matched_weight = 0.0
+        matched = 0
+        missing = 0.0
+        for concept, weight in zip(self.concepts, self.weights, strict=True):
+            credit = max((c for t, c in concept.terms.items() if t in tokens), default=0.0)
+            if credit < 1.0 and concept.roots:
+                if roots is None:
+                    roots = {self._root_of(t) for t in tokens}
+                shared = [c for r, c in concept.roots.items() if r in roots]
+                if shared:
+                    credit = max(credit, ROOT_CREDIT * max(shared))
+            matched_weight += weight * credit
+            matched += credit >= ROOT_CREDIT / 2
+            missing = max(missing, weight * (1 - credit))
+        return Coverage(
+            matched_weight / self.total, matched, len(self.concepts), missing / self.total
+        )
