@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="bm25: the analyzer's terms in one field; naba: the bot's ranking "
                     "(default: both)")
     ev.add_argument("--readers", action="append", type=Path,
-                    help="reader-question .jsonl file or folder (default: eval/readers)")
+                    help="reader-question .jsonl file or folder (default: eval/readers, then "
+                    "the held-out eval/readers-holdout)")
     ev.add_argument("--news", type=Path,
                     help="a (gzipped) JSON list of articles the reader set's news questions "
                     "are about (default: ../shared/eval/news/*.json.gz when present)")

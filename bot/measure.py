@@ -20,6 +20,7 @@ def _fail(message: str) -> int:
 
 
 DEFAULT_READERS = REPO / "eval" / "readers"
+DEFAULT_HOLDOUT = REPO / "eval" / "readers-holdout"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -79,64 +80,93 @@ def _squad(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _readers(args: argparse.Namespace) -> int:
-    """Ask the reader set through Library.answer over seeds/ (+ the news corpus if present)."""
+def _news_path(args: argparse.Namespace) -> Path | None:
+    return args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
+
+
+async def _reader_library(db: Path, news: Path | None):
+    """A Library over seeds/ (and the news dump), in a fresh store at `db`."""
     from index.ingest import ingest_path
+    from index.readers import ingest_news_dump
+    from index.search import Library
+    from index.store import Store
+
+    store = await Store.open(db)
+    await ingest_path(store, REPO / "seeds")
+    if news is not None:
+        print(f"indexing {news} …", file=sys.stderr, flush=True)
+        await ingest_news_dump(store, news)
+    library = Library(store)
+    await library.build()
+    return library, store
+
+
+async def _readers(args: argparse.Namespace) -> int:
+    """Ask the reader sets through Library.answer over seeds/ (+ the news corpus if present):
+    the development set, then the held-out one (written after tuning, never tuned on)."""
     from index.readers import (
         format_reader_table,
-        ingest_news_dump,
         load_reader_questions,
         reader_table,
         run_readers,
     )
-    from index.search import Library
-    from index.store import Store
 
+    sets = {"reader set": args.readers} if args.readers else {
+        "reader set (development)": [DEFAULT_READERS],
+        "reader set (held out)": [DEFAULT_HOLDOUT],
+    }
     try:
-        questions = load_reader_questions(args.readers or [DEFAULT_READERS])
+        questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
     except (OSError, ValueError) as err:
         return _fail(f"--readers: {err}")
-    news = args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
-    if getattr(args, "no_news", False):
-        news = None
+    news = None if getattr(args, "no_news", False) else _news_path(args)
     if news is not None and not Path(news).is_file():
         return _fail(f"--news {news}: no such file")
     if news is None:
-        skipped = [q for q in questions if q.corpus == "news"]
-        questions = [q for q in questions if q.corpus != "news"]
-        print(f"(no news corpus: {len(skipped)} news questions skipped; pass --news PATH)",
-              file=sys.stderr)
+        for name, asked in questions.items():
+            skipped = sum(q.corpus == "news" for q in asked)
+            questions[name] = [q for q in asked if q.corpus != "news"]
+            print(f"({name}: no news corpus, {skipped} news questions skipped; pass --news)",
+                  file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="naba-eval-") as tmp:
-        async with await Store.open(Path(tmp) / "eval.db") as store:
-            await ingest_path(store, REPO / "seeds")
-            if news is not None:
-                print(f"indexing {news} …", file=sys.stderr, flush=True)
-                await ingest_news_dump(store, news)
-            library = Library(store)
-            await library.build()
-            outcomes = await run_readers(library, questions)
-    rows = reader_table(outcomes)
-    if args.json:
-        for row in rows:
-            print(json.dumps({"table": "readers", **row.__dict__}, ensure_ascii=False))
-    else:
-        print(f"reader questions: {len(questions)} ({library.passages} passages indexed)")
-        print(format_reader_table(rows))
-        print()
-    if getattr(args, "details", False):
-        for o in outcomes:
-            q = o.question
-            wrong = (o.rank is None or o.rank > 1) if q.answerable else o.answered
-            if wrong:
-                got = (o.first or "—").replace("\n", " ")[:110]
-                print(f"{q.id}\t{q.question}\trank={o.rank}\tgot: {got}", file=sys.stderr)
+        library, store = await _reader_library(Path(tmp) / "eval.db", news)
+        try:
+            outcomes = {name: await run_readers(library, asked)
+                        for name, asked in questions.items()}
+        finally:
+            await store.close()
+    for name, results in outcomes.items():
+        rows = reader_table(results)
+        if args.json:
+            for row in rows:
+                print(json.dumps({"table": name, **row.__dict__}, ensure_ascii=False))
+        else:
+            print(f"{name}: {len(results)} questions, {library.passages} passages indexed")
+            print(format_reader_table(rows))
+            print()
+        if getattr(args, "details", False):
+            for o in results:
+                q = o.question
+                wrong = (o.rank is None or o.rank > 1) if q.answerable else o.answered
+                if wrong:
+                    got = (o.first or "—").replace("\n", " ")[:110]
+                    print(f"{q.id}\t{q.question}\trank={o.rank}\tgot: {got}", file=sys.stderr)
     return 0
 
 
+# The relevance rules the calibration table compares: (MIN_COVERAGE, MAX_MISSING).
+THRESHOLD_RULES = tuple(
+    (coverage, missing) for coverage in (0.3, 0.4, 0.5, 0.6) for missing in (0.25, 0.3, 0.35, 1.0)
+)
+
+
 def _thresholds(args: argparse.Namespace) -> int:
-    """How the answer threshold (index.relevance.MIN_COVERAGE) trades answers for silence."""
+    """How the relevance rule (index.relevance) trades answers for silence, on ARCD (the first
+    --dataset's questions against its own passages, and against the second's) and, unless
+    --no-readers, on the reader set (seed only; with the news corpus; and the news questions
+    against other days' articles)."""
     from index.evaluate import threshold_table
-    from index.relevance import MIN_COVERAGE
+    from index.relevance import MAX_MISSING, MIN_COVERAGE
 
     paths = list(args.dataset or [])
     if not paths:
@@ -147,17 +177,75 @@ def _thresholds(args: argparse.Namespace) -> int:
     for path in paths:
         if not Path(path).is_file():
             return _fail(f"--dataset {path}: no such file")
-    rows = threshold_table(paths[0], paths[1], (0.2, 0.3, MIN_COVERAGE, 0.5, 0.6, 0.7))
+    rules = THRESHOLD_RULES
+    if (MIN_COVERAGE, MAX_MISSING) not in rules:
+        rules = (*rules, (MIN_COVERAGE, MAX_MISSING))
+    table: dict[tuple[float, float], dict[str, tuple[float | None, ...]]] = {r: {} for r in rules}
+    for row in threshold_table(paths[0], paths[1], rules):
+        table[(row.threshold, row.max_missing)]["arcd"] = (
+            row.right_first, row.answered, 1 - row.noise
+        )
+    sources = ["arcd"]
+    if not getattr(args, "no_readers", False) and not args.dataset:
+        status = asyncio.run(_reader_thresholds(args, rules, table, sources))
+        if status:
+            return status
     if args.json:
-        for row in rows:
-            print(json.dumps(row.__dict__))
+        for (coverage, missing), cells in table.items():
+            for source, values in cells.items():
+                names = ("right", "answered", "refused")
+                print(json.dumps({"threshold": coverage, "max_missing": missing,
+                                  "source": source, **dict(zip(names, values, strict=True))}))
         return 0
-    print(f"questions: {paths[0]}  unanswerable against: {paths[1]}")
-    print("threshold  right first  answered  unanswerable answered anyway")
-    for row in sorted(rows, key=lambda r: r.threshold):
-        mark = "  <- MIN_COVERAGE" if row.threshold == MIN_COVERAGE else ""
-        print(f"{row.threshold:9.2f}  {row.right_first:11.3f}  {row.answered:8.3f}  "
-              f"{row.noise:29.3f}{mark}")
+    print(f"ARCD: {paths[0]} against its own passages (answerable) and {paths[1]}'s "
+          "(unanswerable). right: the first passage (ARCD) or one of the first three "
+          "(readers) is the right one.")
+    label = " right/answered/refused"
+    head = "coverage  missing  " + "  ".join(f"{s + label:>34}" for s in sources)
+    print(head)
+    for rule in rules:
+        cells = []
+        for source in sources:
+            values = table[rule].get(source)
+            text = "" if values is None else "  ".join(_pct(v) for v in values)
+            cells.append(f"{text:>34}")
+        mark = "  <- in use" if rule == (MIN_COVERAGE, MAX_MISSING) else ""
+        print(f"{rule[0]:8.2f}  {rule[1]:7.2f}  " + "  ".join(cells) + mark)
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "   —" if value is None else f"{100 * value:3.0f}%"
+
+
+async def _reader_thresholds(args, rules, table, sources) -> int:
+    """Fill `table` with the reader set's numbers for each rule."""
+    from index.readers import load_reader_questions, run_readers, run_shifted, summarize
+
+    try:
+        questions = load_reader_questions(args.readers or [DEFAULT_READERS])
+    except (OSError, ValueError) as err:
+        return _fail(f"--readers: {err}")
+    news = None if getattr(args, "no_news", False) else _news_path(args)
+    with tempfile.TemporaryDirectory(prefix="naba-eval-") as tmp:
+        for with_news in ([False, True] if news else [False]):
+            library, store = await _reader_library(Path(tmp) / f"{with_news}.db",
+                                                   news if with_news else None)
+            try:
+                asked = [q for q in questions if with_news or q.corpus != "news"]
+                name = "readers+news" if with_news else "readers (seeds only)"
+                sources.append(name)
+                if with_news:
+                    sources.append("news, other days")
+                for rule in rules:
+                    library.min_coverage, library.max_missing = rule
+                    row = summarize(await run_readers(library, asked))
+                    table[rule][name] = (row.top3, row.answered, row.refused)
+                    if with_news:
+                        shifted = summarize(await run_shifted(library, asked))
+                        table[rule]["news, other days"] = (None, None, shifted.refused)
+            finally:
+                await store.close()
     return 0
 
 

@@ -21,7 +21,7 @@ from index.normalize import DEFAULT_ANALYZER, analyze, get_analyzer
 from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, parse_query
 from index.ranking import Fields, FusedBM25
-from index.relevance import Judge, coverage_weight
+from index.relevance import Judge
 from index.roots import root_of
 from index.thesaurus import Thesaurus
 
@@ -270,33 +270,38 @@ def format_table(results: Sequence[EvalResult]) -> str:
 
 @dataclass(frozen=True)
 class ThresholdRow:
-    """How one relevance threshold trades answers for silence."""
+    """How one relevance rule (index.relevance) trades answers for silence."""
 
-    threshold: float
+    threshold: float  # MIN_COVERAGE
+    max_missing: float  # MAX_MISSING
     right_first: float  # answerable questions whose first accepted passage is the right one
     answered: float  # answerable questions that got any passage
     noise: float  # unanswerable questions that got a passage anyway
 
 
+Rule = tuple[float, float]  # (min coverage, max missing)
+
+
 def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
-                    thresholds: Sequence[float]) -> list[tuple[int, list[int | None]]]:
-    """(gold, first accepted passage per threshold) for each question of path_q, retrieving
-    among path_c's passages (the gold index only means something when the paths are equal)."""
+                    rules: Sequence[Rule]) -> list[tuple[int, list[int | None]]]:
+    """(gold, first accepted passage per rule) for each question of path_q, ranked as the bot
+    ranks among path_c's passages (the gold index only means something when the paths are
+    equal)."""
     _, questions = load_squad(path_q)
-    contexts, _ = load_squad(path_c)
+    contexts, titles, _ = load_squad_titled(path_c)
     tokens = [analyze(c) for c in contexts]
-    present = [set(t) for t in tokens]
-    index = BM25Index.from_corpus(tokens, k1=K1, b=B)
+    fields = build_fields(contexts, titles)
+    fused = FusedBM25(fields)
+    vocabulary = IndexVocabulary(lambda: fields.light)
+    thesaurus = Thesaurus.default()
     out = []
     for question, gold in questions:
-        query = analyze(question)
-        weights = {t: coverage_weight(len(index), index.df(t)) for t in set(query)}
-        total = sum(weights.values())
-        ranked = _ranked(index, query, 10)
-        cover = [sum(w for t, w in weights.items() if t in present[d]) / total if total else 0
-                 for d in ranked]
-        firsts = [next((d for d, c in zip(ranked, cover, strict=True) if c >= th), None)
-                  for th in thresholds]
+        parsed = parse_query(question, vocabulary, thesaurus.alternatives)
+        ranked = _naba_ranked(parsed, fused, fields, tokens)[:10] if parsed.concepts else []
+        judge = Judge(parsed, len(fields.light), fields.light.df, root_of)
+        cover = [judge.coverage(set(tokens[d])) for d in ranked]
+        firsts = [next((d for d, c in zip(ranked, cover, strict=True) if c.answers(*rule)),
+                       None) for rule in rules]
         out.append((gold, firsts))
     return out
 
@@ -304,16 +309,17 @@ def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
 def threshold_table(
     answerable: str | PathLike[str],
     unanswerable_contexts: str | PathLike[str],
-    thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6),
+    rules: Sequence[Rule] = ((0.3, 1.0), (0.4, 1.0), (0.5, 1.0), (0.6, 1.0)),
 ) -> list[ThresholdRow]:
     """Answerable: `answerable`'s questions among its own passages. Unanswerable: the same
     questions among another file's passages (different articles), where nothing is right."""
-    own = _first_accepted(answerable, answerable, thresholds)
-    other = _first_accepted(answerable, unanswerable_contexts, thresholds)
+    own = _first_accepted(answerable, answerable, rules)
+    other = _first_accepted(answerable, unanswerable_contexts, rules)
     rows = []
-    for i, th in enumerate(thresholds):
+    for i, (th, missing) in enumerate(rules):
         rows.append(ThresholdRow(
             threshold=th,
+            max_missing=missing,
             right_first=sum(f[i] == g for g, f in own) / len(own),
             answered=sum(f[i] is not None for _, f in own) / len(own),
             noise=sum(f[i] is not None for _, f in other) / len(other),

@@ -78,11 +78,11 @@ class FusedBM25:
     """light + ROOT_WEIGHT·root + TITLE_WEIGHT·title over the union of each field's top hits."""
 
     def __init__(
-        self, fields: Fields, root_weight: float = ROOT_WEIGHT, title_weight: float = TITLE_WEIGHT
+        self, fields: Fields, root_weight: float | None = None, title_weight: float | None = None
     ) -> None:
         self.fields = fields
-        self.root_weight = root_weight
-        self.title_weight = title_weight
+        self.root_weight = ROOT_WEIGHT if root_weight is None else root_weight
+        self.title_weight = TITLE_WEIGHT if title_weight is None else title_weight
 
     def rank(self, query: ParsedQuery, k: int) -> list[Scored]:
         light_q = query.weighted_terms()

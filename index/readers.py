@@ -43,6 +43,7 @@ class ReaderQuestion:
     expect: tuple[str, ...] | None
     style: tuple[str, ...] = ()
     note: str = ""
+    guid: str | None = None  # the article a news question is about
 
     @property
     def answerable(self) -> bool:
@@ -81,6 +82,7 @@ def load_reader_questions(paths: Iterable[str | PathLike[str]]) -> list[ReaderQu
                     expect=None if expect is None else tuple(map(str, expect)),
                     style=tuple(row.get("style", ())),
                     note=str(row.get("note", "")),
+                    guid=row.get("guid") or None,
                 )
             except (json.JSONDecodeError, KeyError, TypeError) as err:
                 raise ValueError(f"{file}:{number}: not a reader question ({err})") from None
@@ -118,6 +120,28 @@ async def run_readers(
 ) -> list[ReaderOutcome]:
     """Ask every question through `Library.answer` exactly as the bot does."""
     return [judge(q, await library.answer(q.question, top=top)) for q in questions]
+
+
+async def run_shifted(
+    library: Library, questions: Sequence[ReaderQuestion], top: int = 3
+) -> list[ReaderOutcome]:
+    """The news questions asked of *other days'* articles only: each becomes unanswerable
+    (a calibration source for the relevance rule: the same outlets, topics and names, but
+    not the day the fact was reported). Questions whose article is unknown are skipped."""
+    out = []
+    for q in questions:
+        if q.corpus != "news" or q.expect is None or not q.guid:
+            continue
+        day = await library.store.published_day(q.guid)
+        if day is None:
+            continue
+        answer = await library.answer(
+            q.question, top=top,
+            where=lambda a, day=day: a.published is None or a.published.date() != day,
+        )
+        shifted = ReaderQuestion(q.id, q.corpus, q.question, None, q.style, q.note)
+        out.append(judge(shifted, answer))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

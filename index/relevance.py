@@ -27,6 +27,9 @@ from index.query import Concept, ParsedQuery
 from index.results import fits_kind
 
 MIN_COVERAGE = 0.5
+# No single concept left unmatched may carry more than this share of the question's weight:
+# «سعر الذهب في درعا» is not answered by a gold-price story that never names Daraa.
+MAX_MISSING = 0.3
 # Reranking (README, "Answer quality"): the fused BM25 score times coverage ** COVERAGE_POWER,
 # plus PROXIMITY_WEIGHT × the best candidate's score × the share of the question's
 # neighbouring word pairs that stand side by side in the passage, times (1 + KIND_BOOST) when
@@ -34,6 +37,7 @@ MIN_COVERAGE = 0.5
 COVERAGE_POWER = 1.0
 PROXIMITY_WEIGHT = 0.3
 KIND_BOOST = 0.1
+UNKNOWN_CAP = 1.0
 # Credit of a concept matched only through its root (the passage has «تحرير», the question
 # «تحررت»): a family member, not the word.
 ROOT_CREDIT = 0.5
@@ -52,12 +56,14 @@ class Coverage:
     share: float  # matched weight / total weight
     matched: int  # concepts matched at all (a root shared with a neighbour counts)
     concepts: int  # distinct concepts in the question
-    missing: float = 0.0  # the heaviest concept left unmatched, as a share of the total
+    missing: float = 0.0  # the heaviest concept wholly absent, as a share of the total
 
-    def answers(self, min_coverage: float | None = None) -> bool:
-        if min_coverage is None:
-            min_coverage = MIN_COVERAGE
-        if self.concepts == 0 or self.share < min_coverage:
+    def answers(self, min_coverage: float | None = None, max_missing: float | None = None) -> bool:
+        """The decision: enough of the question covered, no heavy concept left out, and more
+        than one concept matched when the question has more than one."""
+        min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
+        max_missing = MAX_MISSING if max_missing is None else max_missing
+        if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
             return False
         return self.concepts == 1 or self.matched >= 2
 
@@ -73,10 +79,16 @@ class Judge:
         for concept in query.concepts:
             distinct.setdefault(concept.word, concept)
         self.concepts = list(distinct.values())
-        self.weights = [
-            coverage_weight(n_docs, max((df(t) for t in c.terms), default=0))
-            for c in self.concepts
-        ]
+        found = [max((df(t) for t in c.terms), default=0) for c in self.concepts]
+        self.weights = [coverage_weight(n_docs, f) for f in found]
+        known = [w for w, f in zip(self.weights, found, strict=True) if f]
+        if known and UNKNOWN_CAP:
+            # A word the index has never seen weighs like the question's heaviest known word:
+            # in a corpus of a dozen passages every word is "rare", and an unseen one must not
+            # outweigh the names the question is about.
+            cap = max(known)
+            pairs = zip(self.weights, found, strict=True)
+            self.weights = [w if f else min(w, cap) for w, f in pairs]
         self.total = sum(self.weights)
         self.kind = query.kind
         self._root_of = root_of
@@ -126,7 +138,10 @@ class Judge:
                     credit = max(credit, ROOT_CREDIT * max(shared))
             matched_weight += weight * credit
             matched += credit >= ROOT_CREDIT / 2
-            missing = max(missing, weight * (1 - credit))
+            if credit == 0 and (concept.known or not concept.word.isascii()):
+                # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
+                # or a code, not the subject
+                missing = max(missing, weight)
         return Coverage(
             matched_weight / self.total, matched, len(self.concepts), missing / self.total
         )

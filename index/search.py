@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.bm25 import MERGE_THRESHOLD
 from index.excerpt import MAX_EXCERPT_CHARS, best_excerpt, make_hit
-from index.models import Answer, Attribution, Hit
+from index.models import Answer, Article, Attribution, Hit
 from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
 from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
@@ -85,6 +85,9 @@ class Library:
         self._seq = 0
         self._refresh_lock = asyncio.Lock()
         self.vocabulary = IndexVocabulary(lambda: self.fields.light)
+        # The relevance rule (index.relevance); None: the calibrated defaults.
+        self.min_coverage: float | None = None
+        self.max_missing: float | None = None
 
     @property
     def index(self):
@@ -150,8 +153,12 @@ class Library:
         """Step 1: the question's concepts, read against this index's vocabulary."""
         return parse_query(text, self.vocabulary, self.synonyms.alternatives)
 
-    async def answer(self, query: str, top: int = DEFAULT_TOP, offset: int = 0) -> Answer:
-        """The best `top` passages after the first `offset`, each quoted and attributed.
+    async def answer(
+        self, query: str, top: int = DEFAULT_TOP, offset: int = 0, *,
+        where: Callable[[Article], bool] | None = None,
+    ) -> Answer:
+        """The best `top` passages after the first `offset`, each quoted and attributed;
+        `where` keeps only passages of the articles it accepts (a date range, an outlet).
 
         >>> # await library.answer("شو صار بدرعا؟")
         """
@@ -164,7 +171,7 @@ class Library:
         if not parsed.concepts:
             return Answer(query=query, tokens=(), problem="no_words")
         ranked = self._retrieve(parsed, max(MIN_CANDIDATES, 4 * (offset + top)))
-        accepted = await self._decide(parsed, ranked)
+        accepted = await self._decide(parsed, ranked, where)
         results = prefer_dated(collapse_copies([a.candidate for a in accepted]), parsed.kind)
         hits = await self._excerpts(parsed, results, accepted, offset, top)
         return Answer(query=query, tokens=parsed.tokens, hits=hits, total=len(results))
@@ -184,7 +191,10 @@ class Library:
             ranked += [Scored(doc, 0.0) for doc, _ in best[: want - len(ranked)]]
         return ranked
 
-    async def _decide(self, parsed: ParsedQuery, ranked: Sequence[Scored]) -> list[_Accepted]:
+    async def _decide(
+        self, parsed: ParsedQuery, ranked: Sequence[Scored],
+        where: Callable[[Article], bool] | None = None,
+    ) -> list[_Accepted]:
         """Step 4: keep the passages that cover the question (index.relevance), dropping a
         window that overlaps a passage already kept."""
         contexts = await self.store.passage_contexts(
@@ -197,10 +207,12 @@ class Library:
             ctx = contexts.get(self._passage_of_doc[scored.doc])
             if ctx is None:  # deleted since the index last refreshed
                 continue
+            if where is not None and not where(ctx.article):
+                continue
             sequence = ctx.tokens.split()  # analysed at ingest: no re-analysis
             tokens = frozenset(sequence)
             coverage = judge.coverage(tokens)
-            if not coverage.answers():
+            if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
@@ -238,7 +250,8 @@ class Library:
             return True
         judge = Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
         for row in await self.store.passages_of(article_id):
-            if judge.coverage(set(row.tokens.split())).answers():
+            coverage = judge.coverage(set(row.tokens.split()))
+            if coverage.answers(self.min_coverage, self.max_missing):
                 return True
         return False
 

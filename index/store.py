@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -537,6 +537,12 @@ class Store:
     async def all_passages(self) -> list[StoredPassage]:
         rows = await self._fetchall("SELECT id, article_id, tokens FROM passages ORDER BY id")
         return [StoredPassage(*r) for r in rows]
+
+    async def published_day(self, guid: str) -> date | None:
+        """The publication date of the article stored under `guid`, if known."""
+        row = await self._fetchone("SELECT published FROM articles WHERE guid = ?", (guid,))
+        published = from_iso(row[0]) if row else None
+        return published.date() if published else None
 
     async def article_titles(self, article_ids: Sequence[int] | None = None) -> dict[int, str]:
         """article id → title, for all articles or the given ones (the index's title field)."""

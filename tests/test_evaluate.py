@@ -224,28 +224,29 @@ def test_threshold_table_trades_answers_for_silence(tmp_path: Path, tiny: Path) 
     paragraphs = [{"context": c, "qas": [_qa(f"سؤال {i}؟")]} for i, c in enumerate(others)]
     doc = {"version": "1.1", "data": [{"paragraphs": paragraphs}]}
     elsewhere = _squad(tmp_path, doc, name="elsewhere.json")
-    low, high = threshold_table(tiny, elsewhere, thresholds=(0.0, 0.99))
+    low, high = threshold_table(tiny, elsewhere, rules=((0.0, 1.0), (0.99, 0.0)))
     # With no threshold every question with a shared word is answered; Q1 and Q2 correctly.
     assert low.right_first == pytest.approx(2 / 4) and low.answered == pytest.approx(3 / 4)
     # Q1 shares «نهر» and «يمر» with Baghdad's paragraph, so it is "answered" there.
     assert low.noise > 0
     # Demanding (almost) every term silences the partial matches on both sides.
     assert high.answered <= low.answered and high.noise == 0
-    assert high.right_first == pytest.approx(1 / 4)
+    # Q1 («… يمر بدمشق، بردى؟») and Q2 are covered whole: «بدمشق» is read as «دمشق»
+    assert high.right_first == pytest.approx(2 / 4)
 
 
 def test_eval_command_prints_the_threshold_table(tmp_path: Path, tiny: Path, capsys) -> None:
     import argparse
 
     from bot.measure import cmd_eval
-    from index.search import MIN_COVERAGE
+    from index.relevance import MAX_MISSING, MIN_COVERAGE
 
     args = argparse.Namespace(dataset=[tiny, tiny], analyzer=None, json=True, thresholds=True)
     assert cmd_eval(args) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert MIN_COVERAGE in [r["threshold"] for r in rows]
-    # Against its own passages nothing is "unanswerable": noise equals answered.
-    assert all(r["noise"] == r["answered"] for r in rows)
+    assert (MIN_COVERAGE, MAX_MISSING) in [(r["threshold"], r["max_missing"]) for r in rows]
+    # Against its own passages nothing is "unanswerable": refused is 1 - answered.
+    assert all(r["refused"] == pytest.approx(1 - r["answered"]) for r in rows)
     args = argparse.Namespace(dataset=[tiny], analyzer=None, json=False, thresholds=True)
     assert cmd_eval(args) == 2
     assert "two --dataset" in capsys.readouterr().err

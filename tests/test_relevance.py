@@ -1,0 +1,143 @@
+"""index.relevance: when a passage answers a question, and index.results: one result per story,
+a date first for «متى»."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.bm25 import BM25Index
+from index.normalize import analyze
+from index.query import IndexVocabulary, parse_query
+from index.relevance import Coverage, Judge, coverage_weight
+from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number, prefer_dated
+from index.roots import root_of
+
+CORPUS = [
+    "تحرير محافظة درعا بالكامل من سيطرة قوات النظام",
+    "ارتفاع سعر الذهب في الأسواق العالمية",
+    "وصول قوات المعارضة إلى ريف دمشق الغربي",
+    "افتتاح مكتبة عامة في مدينة الواحة",
+    "هروب قيادات عسكرية باتجاه دمشق",
+    "معارك طاحنة في ريف حمص",
+]
+
+
+def judge_for(question: str, corpus: list[str] = CORPUS) -> tuple[Judge, list[list[str]]]:
+    tokens = [analyze(p) for p in corpus]
+    index = BM25Index.from_corpus(tokens)
+    parsed = parse_query(question, IndexVocabulary(lambda: index))
+    return Judge(parsed, len(index), index.df, root_of), tokens
+
+
+def best_coverage(question: str) -> Coverage:
+    judge, tokens = judge_for(question)
+    return max((judge.coverage(set(t)) for t in tokens), key=lambda c: c.share)
+
+
+def test_a_passage_with_every_concept_answers() -> None:
+    cov = best_coverage("متى تحررت محافظة درعا؟")
+    assert cov.share > 0.8 and cov.answers()  # «تحررت» ~ «تحرير»: root credit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "كم سعر الخبز في دمشق؟",  # only the place matches: not an answer
+        "سعر الذهب في درعا؟",  # a gold-price story that never names Daraa
+        "ما سعر البندورة في حمص؟",  # a content word the index has never seen
+    ],
+)
+def test_sharing_a_place_or_a_word_is_not_an_answer(question: str) -> None:
+    judge, tokens = judge_for(question)
+    assert not any(judge.coverage(set(t)).answers() for t in tokens)
+
+
+def test_dialect_words_do_not_count_as_missing() -> None:
+    msa = best_coverage("ماذا حدث في درعا؟")
+    for dialect in ("شو صار بدرعا؟", "وش صار في درعا؟", "ايش اللي صار بدرعا؟"):
+        cov = best_coverage(dialect)
+        assert cov.answers(), dialect
+        assert cov.share == pytest.approx(msa.share)
+
+
+def test_a_root_match_earns_part_credit() -> None:
+    """«هربوا» is not a word of the corpus, but «هروب» shares its root."""
+    judge, tokens = judge_for("وين هربوا العسكريين؟")
+    root_only = judge.coverage(set(tokens[4]))
+    assert 0 < root_only.share < 1 and root_only.matched == root_only.concepts
+
+
+def test_an_unseen_word_weighs_no_more_than_the_heaviest_known_one() -> None:
+    judge, _ = judge_for("قديش سعر ربطة الخبز بدرعا")
+    known = [w for c, w in zip(judge.concepts, judge.weights, strict=True) if c.known]
+    assert known and max(judge.weights) == pytest.approx(max(known))
+
+
+def test_missing_is_the_heaviest_unmatched_share() -> None:
+    judge, tokens = judge_for("سعر الذهب في درعا")
+    cov = judge.coverage(set(tokens[1]))
+    heaviest = max(w for c, w in zip(judge.concepts, judge.weights, strict=True)
+                   if c.word == "درعا")
+    assert cov.missing == pytest.approx(heaviest / judge.total)
+
+
+def test_proximity_rewards_the_question_s_words_side_by_side() -> None:
+    judge, _ = judge_for("حسن عبد الغني", ["المقدم حسن عبد الغني", "حسين عبد الغني وحسن"] * 3)
+    together = judge.proximity(analyze("المقدم حسن عبد الغني"))
+    apart = judge.proximity(analyze("عبد الغني لاعب وحسن آخر"))
+    assert together > apart
+
+
+def test_coverage_weight_is_never_zero_or_negative() -> None:
+    assert coverage_weight(10, 10) > 0 and coverage_weight(10, 0) == coverage_weight(10, 1)
+
+
+# ---- index.results --------------------------------------------------------------------------
+
+
+def cand(doc: int, article: int, text: str, score: float) -> Candidate:
+    return Candidate(doc, doc, article, score, frozenset(analyze(text)))
+
+
+STORY = "أعلنت وزارة الداخلية القبض على خلية إرهابية تضم 12 عضوا في الرياض"
+
+
+def test_near_copies_from_other_outlets_collapse_into_the_best() -> None:
+    first = cand(0, 1, STORY, 9.0)
+    copy = cand(1, 2, STORY + " اليوم", 8.0)
+    other = cand(2, 3, "افتتاح مكتبة عامة في مدينة الواحة", 7.0)
+    same_article = cand(3, 1, STORY, 6.0)  # overlapping windows are handled elsewhere
+    kept = collapse_copies([first, copy, other, same_article])
+    assert [c.doc for c in kept] == [0, 2, 3]
+    assert kept[0].copies == [2]
+
+
+def test_a_different_story_is_not_a_copy() -> None:
+    a = cand(0, 1, STORY, 9.0)
+    b = cand(1, 2, "أعلنت وزارة الصحة تسجيل 5 إصابات جديدة بكورونا في الرياض", 8.0)
+    assert len(collapse_copies([a, b])) == 2
+
+
+def test_when_questions_prefer_a_close_dated_passage() -> None:
+    undated = cand(0, 1, "ومع استكمال تحرير درعا بدأ التقدم نحو دمشق", 10.0)
+    dated = cand(1, 1, "أعلنت الغرفة يوم السبت 7 كانون الأول 2024 تحرير درعا", 9.0)
+    far = cand(2, 1, "في 7 كانون الأول 2024", 2.0)
+    assert [c.doc for c in prefer_dated([undated, dated], "when")] == [1, 0]
+    assert [c.doc for c in prefer_dated([undated, dated], "who")] == [0, 1]
+    assert [c.doc for c in prefer_dated([undated, far], "when")] == [0, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "number"),
+    [
+        ("7 كانون الأول 2024", True, True),
+        ("يوم أمس", True, False),
+        ("مقتل تسعة أشخاص", False, True),
+        ("تحرير درعا", False, False),
+    ],
+)
+def test_what_a_passage_holds(text: str, date: bool, number: bool) -> None:
+    tokens = frozenset(analyze(text))
+    assert has_date(tokens) is date and has_number(tokens) is number
+    assert fits_kind(tokens, "when") is date and fits_kind(tokens, "how_many") is number
+    assert fits_kind(tokens, None)
