@@ -142,8 +142,11 @@ def _readings(norm: str) -> list[str]:
             out += [verb + "ا", verb + "ن", verb[:-1]]
     if norm[:2] in ("ان", "ات") and len(norm) >= 5:  # passive انفعل/اتفعل: «انقتل» → «قتل»
         out.append(norm[2:])
-    if norm.endswith("ا") and len(norm) >= 4:  # «جنديا»: tanween written without its mark
-        out.append(norm[:-1])
+    if norm.endswith("ا") and len(norm) >= 4:
+        out.append(norm + "ء")  # a dropped final hamza: «السويدا» for «السويداء»
+        out.append(norm[:-1])  # «جنديا»: tanween written without its mark
+    elif norm.endswith("اء") and len(norm) >= 5:
+        out.append(norm[:-1])  # the other way round: «صحراء» where articles write «صحرا»
     if norm[:1] == "ت" and len(norm) >= 3:  # «تقع» ~ «يقع»: the imperfect's person prefix
         out.append("ي" + norm[1:])
     elif norm[:1] == "ي" and len(norm) >= 3:

@@ -65,7 +65,10 @@ class Coverage:
         max_missing = MAX_MISSING if max_missing is None else max_missing
         if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
             return False
-        return self.concepts == 1 or self.matched >= 2
+        if self.concepts == 1:
+            # a neighbour or a root completes a question, but never carries one alone
+            return self.share >= 1.0 - 1e-9
+        return self.matched >= 2
 
 
 class Judge:

@@ -4,8 +4,10 @@
   ran its wire copy) would fill the top three with near-copies; passages of different articles
   whose word sets overlap by NEAR_COPY or more collapse into the best one, which lists the
   others as «ورد أيضًا في: …».
-* **A date for «متى».** When the question asks when and the best passage holds no date, a
-  passage that does and scores within WHEN_SLACK of it comes first.
+
+What a question word asks for (a date for «متى», a number for «كم») is a small score boost in
+index.relevance.Judge.rerank, not a reordering here: moving the closest dated passage first
+for «متى» was measured on the reader set and lost one first answer (README, "Answer quality").
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from dataclasses import dataclass, field
 
 # Jaccard overlap of two passages' distinct terms at which they count as one story's copies.
 NEAR_COPY = 0.6
-# A «متى» question prefers a dated passage scoring at least this share of the best one.
-WHEN_SLACK = 0.85
 
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Analysed terms that date a passage: month tokens, years, weekdays, «أمس/اليوم».
@@ -91,16 +91,3 @@ def collapse_copies(candidates: Sequence[Candidate]) -> list[Candidate]:
         else:
             kept.append(cand)
     return kept
-
-
-def prefer_dated(candidates: list[Candidate], kind: str | None) -> list[Candidate]:
-    """For a «when» question, a dated passage close to the best one goes first."""
-    if kind != "when" or not candidates or has_date(candidates[0].tokens):
-        return candidates
-    floor = WHEN_SLACK * candidates[0].score
-    for i, cand in enumerate(candidates[1:], start=1):
-        if cand.score < floor:
-            break
-        if has_date(cand.tokens):
-            return [cand, *candidates[:i], *candidates[i + 1 :]]
-    return candidates

@@ -8,7 +8,7 @@ process becomes answerable without a restart or a rebuild.
 `answer()` is a pipeline of named steps, each its own module:
 
     check → analyse (index.query) → retrieve and score (index.ranking, the Ranker seam)
-          → decide (index.relevance) → collapse copies, prefer dates (index.results)
+          → decide and rerank (index.relevance) → collapse near-copies (index.results)
           → excerpt (index.excerpt)
 """
 
@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from index.bm25 import MERGE_THRESHOLD
+from index.bm25 import MERGE_THRESHOLD, BM25Index
 from index.excerpt import MAX_EXCERPT_CHARS, best_excerpt, make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
@@ -27,7 +27,7 @@ from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import MIN_COVERAGE, Judge, coverage_weight
-from index.results import Candidate, collapse_copies, prefer_dated
+from index.results import Candidate, collapse_copies
 from index.roots import root_of, roots_joined
 from index.store import PassageContext, Store
 from index.thesaurus import Thesaurus
@@ -72,12 +72,14 @@ class _Accepted:
 class Library:
     """The store plus its derived BM25 fields."""
 
-    def __init__(self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON,
-                 ranker: type[FusedBM25] = FusedBM25, synonyms: Thesaurus | None = None):
+    def __init__(
+        self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON,
+        ranker: Callable[[Fields], Ranker] = FusedBM25, synonyms: Thesaurus | None = None,
+    ) -> None:
         self.store = store
         self._params = (k1, b, epsilon)
         self.fields = Fields.empty(k1, b, epsilon)
-        self._ranker_type = ranker
+        self._make_ranker = ranker  # the seam: a reranker is a new Ranker built on the fields
         self.ranker: Ranker = ranker(self.fields)
         self.synonyms = synonyms if synonyms is not None else Thesaurus.default()
         self._passage_of_doc: list[int] = []
@@ -90,7 +92,7 @@ class Library:
         self.max_missing: float | None = None
 
     @property
-    def index(self):
+    def index(self) -> BM25Index:
         """The light-stem BM25 field (what rank-bm25 equality is tested on)."""
         return self.fields.light
 
@@ -118,7 +120,7 @@ class Library:
             for doc, row in enumerate(rows):
                 docs_of_article.setdefault(row.article_id, []).append(doc)
             self.fields = fields
-            self.ranker = self._ranker_type(fields)
+            self.ranker = self._make_ranker(fields)
             self._passage_of_doc = [r.id for r in rows]
             self._docs_of_article = docs_of_article
             self._seq = seq
@@ -172,7 +174,7 @@ class Library:
             return Answer(query=query, tokens=(), problem="no_words")
         ranked = self._retrieve(parsed, max(MIN_CANDIDATES, 4 * (offset + top)))
         accepted = await self._decide(parsed, ranked, where)
-        results = prefer_dated(collapse_copies([a.candidate for a in accepted]), parsed.kind)
+        results = collapse_copies([a.candidate for a in accepted])
         hits = await self._excerpts(parsed, results, accepted, offset, top)
         return Answer(query=query, tokens=parsed.tokens, hits=hits, total=len(results))
 
@@ -200,7 +202,7 @@ class Library:
         contexts = await self.store.passage_contexts(
             [self._passage_of_doc[s.doc] for s in ranked]
         )
-        judge = Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
+        judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
         for scored in ranked:
@@ -248,19 +250,15 @@ class Library:
         parsed = self.parse(topic)
         if not parsed.concepts:
             return True
-        judge = Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
+        judge = self._judge(parsed)
         for row in await self.store.passages_of(article_id):
             coverage = judge.coverage(set(row.tokens.split()))
             if coverage.answers(self.min_coverage, self.max_missing):
                 return True
         return False
 
-    def term_weight(self, term: str) -> float:
-        """A term's weight in the relevance decision (index.relevance.coverage_weight)."""
-        return coverage_weight(len(self.fields.light), self.fields.light.df(term))
-
-    def df(self, term: str) -> int:
-        return self.fields.light.df(term)
+    def _judge(self, parsed: ParsedQuery) -> Judge:
+        return Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
 
 
 def _overlaps(a: PassageContext, b: PassageContext) -> bool:

@@ -1,5 +1,4 @@
-"""index.relevance: when a passage answers a question, and index.results: one result per story,
-a date first for «متى»."""
+"""index.relevance: when a passage answers a question, and index.results: one result per story."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from index.bm25 import BM25Index
 from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
 from index.relevance import Coverage, Judge, coverage_weight
-from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number, prefer_dated
+from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number
 from index.roots import root_of
 
 CORPUS = [
@@ -116,15 +115,6 @@ def test_a_different_story_is_not_a_copy() -> None:
     a = cand(0, 1, STORY, 9.0)
     b = cand(1, 2, "أعلنت وزارة الصحة تسجيل 5 إصابات جديدة بكورونا في الرياض", 8.0)
     assert len(collapse_copies([a, b])) == 2
-
-
-def test_when_questions_prefer_a_close_dated_passage() -> None:
-    undated = cand(0, 1, "ومع استكمال تحرير درعا بدأ التقدم نحو دمشق", 10.0)
-    dated = cand(1, 1, "أعلنت الغرفة يوم السبت 7 كانون الأول 2024 تحرير درعا", 9.0)
-    far = cand(2, 1, "في 7 كانون الأول 2024", 2.0)
-    assert [c.doc for c in prefer_dated([undated, dated], "when")] == [1, 0]
-    assert [c.doc for c in prefer_dated([undated, dated], "who")] == [0, 1]
-    assert [c.doc for c in prefer_dated([undated, far], "when")] == [0, 2]
 
 
 @pytest.mark.parametrize(
