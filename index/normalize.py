@@ -261,6 +261,25 @@ _NOT_STOPWORDS = frozenset({"علي", "وعلي", "آلي"})
 # --- light stemming ----------------------------------------------------------------------------
 
 
+def _strip_suffixes(
+    word: str, suffixes: tuple[str, ...], min_stem: int, tied_teh_after: tuple[str, ...]
+) -> str:
+    """Each suffix that fits, in order, leaving min_stem letters; a ت left by a suffix of
+    tied_teh_after is a tied ة and goes too («عاصمتها» → «عاصمت» → «عاصم»)."""
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            word = word[: -len(suffix)]
+            if (
+                suffix in tied_teh_after
+                and word.endswith(TEH)
+                # ات is the plural ending, not a tied ة: «سياراتها» keeps it for the ات rule.
+                and not word.endswith(ALEF + TEH)
+                and len(word) - 1 >= min_stem
+            ):
+                word = word[:-1]
+    return word
+
+
 @dataclass(frozen=True, slots=True)
 class LightStemmer:
     """Affix stripping after Larkey et al.'s light10 (Lucene's ArabicStemmer).
@@ -289,17 +308,7 @@ class LightStemmer:
                 if len(word) - len(prefix) >= keep:
                     word = word[len(prefix) :]
                     break
-        for suffix in self.suffixes:
-            if word.endswith(suffix) and len(word) - len(suffix) >= self.min_stem:
-                word = word[: -len(suffix)]
-                if (
-                    suffix in self.tied_teh_after
-                    and word.endswith(TEH)
-                    # ات is the plural ending, not a tied ة: «سياراتها» keeps it for the ات rule.
-                    and not word.endswith(ALEF + TEH)
-                    and len(word) - 1 >= self.min_stem
-                ):
-                    word = word[:-1]
+        word = _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after)
         if self.li_prefix and word.startswith(LAM) and len(word) - 1 >= self.min_stem:
             word = word[1:]
         # Three letters, so that a two-letter stem such as «تل» (hill) stays as it is.
@@ -345,17 +354,7 @@ class NabaStemmer:
 
     def strip_suffixes(self, word: str) -> str:
         """Step 3 alone: «مواقفهم» → «مواقف»."""
-        for suffix in self.suffixes:
-            if word.endswith(suffix) and len(word) - len(suffix) >= self.min_stem:
-                word = word[: -len(suffix)]
-                if (
-                    suffix in self.tied_teh_after
-                    and word.endswith(TEH)
-                    and not word.endswith(ALEF + TEH)
-                    and len(word) - 1 >= self.min_stem
-                ):
-                    word = word[:-1]
-        return word
+        return _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after)
 
     def __call__(self, word: str) -> str:
         if "ال" in word[:5]:
