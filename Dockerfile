@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     NABA_DB=/data/naba.db \
-    NABA_SEEDS=/app/seeds
+    NABA_SEEDS=/app/seeds \
+    NABA_WEBHOOK_LISTEN=0.0.0.0
 
 WORKDIR /app
 RUN useradd --create-home --uid 10001 naba && mkdir -p /data && chown naba:naba /data

@@ -6,10 +6,11 @@ Resources (store, index) open in post_init and close in post_shutdown. Jobs: ind
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -58,24 +59,46 @@ COMMANDS_EN = [
 
 
 class RedactToken(logging.Filter):
-    """Blanks the bot token out of every log record, whichever library wrote it."""
+    """Blanks the bot token out of every log record, whichever library wrote it: the message
+    and its arguments, the exception text with its traceback, and the stack, in the token's
+    plain and URL-encoded forms (and its secret half alone)."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self.token = token
+        secret = token.split(":", 1)[-1]
+        forms = {token, quote(token, safe=""), quote(token), secret, quote(secret, safe="")}
+        self.forms = sorted((f for f in forms if len(f) >= 8), key=len, reverse=True)
+
+    def clean(self, text: str) -> str:
+        for form in self.forms:
+            text = text.replace(form, "<token>")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = ()
+        if not self.forms:
+            return True
+        message = record.getMessage()
+        cleaned = self.clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            # formatted once here, cleaned, and cached where every Formatter looks first
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.clean(record.stack_info)
         return True
 
 
+_REDACTED: set[str] = set()
+
+
 def install_redaction(token: str | None) -> None:
-    if not token:
+    """Put RedactToken on the root handlers and the loggers that print URLs (once a token)."""
+    if not token or token in _REDACTED:
         return
+    _REDACTED.add(token)
     redact = RedactToken(token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
@@ -85,12 +108,17 @@ def install_redaction(token: str | None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, *, updater: bool = True) -> Application:
+    """The Application with naba's handlers; without an Updater for webhook mode, where
+    bot.webhook feeds the update queue."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction(settings.token)
+    builder = Application.builder()
+    if not updater:
+        builder = builder.updater(None)
     app = (
-        Application.builder()
+        builder
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
@@ -242,20 +270,24 @@ async def _seeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             await app.library.refresh()
 
 
+async def check_token(settings: Settings) -> None:
+    """getMe once before anything starts, so a rejected token ends the run with one line
+    (telegram.error.InvalidToken, handled by the CLI) instead of PTB's start-up traceback."""
+    bot = Bot(settings.token or "", base_url=settings.api_base_url,
+              base_file_url=settings.api_file_base_url)
+    async with bot:  # initialize() calls getMe
+        pass
+
+
 def run_bot(settings: Settings) -> None:
-    """Polling by default; a webhook when NABA_WEBHOOK_URL is set."""
-    app = build_application(settings)
+    """Polling by default; a webhook (bot.webhook) when NABA_WEBHOOK_URL is set."""
+    install_redaction(settings.token)
+    asyncio.run(check_token(settings))
     if settings.webhook_url:
-        log.info("starting webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            # Telegram posts to the path of the public URL; a proxy forwards it unchanged.
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("starting long polling against %s", settings.api_base_url)
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        from bot import webhook
+
+        asyncio.run(webhook.serve(build_application(settings, updater=False), settings))
+        return
+    app = build_application(settings)
+    log.info("starting long polling against %s", settings.api_base_url)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)

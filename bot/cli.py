@@ -137,9 +137,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("TELEGRAM_BOT_TOKEN is not set; `python -m bot console` chats here.",
                       file=sys.stderr)
                 return 2
-            from bot.app import run_bot
+            from telegram.error import InvalidToken, TelegramError
 
-            run_bot(settings)
+            from bot.app import RedactToken, run_bot
+
+            try:
+                run_bot(settings)
+            except InvalidToken:
+                print("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check it with "
+                      "@BotFather; naba stops here.", file=sys.stderr)
+                return 2
+            except TelegramError as err:
+                print(f"naba stops: the Bot API failed at start-up: "
+                      f"{RedactToken(settings.token).clean(str(err))}", file=sys.stderr)
+                return 2
             return 0
         if command == "eval":
             from bot.measure import cmd_eval

@@ -59,6 +59,10 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in env.get(name, "").split(",") if p.strip())
 
 
+# Telegram accepts 1–256 characters; 32 of a random alphabet of 64 is 192 bits.
+MIN_SECRET_CHARS = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)  # never printed, never logged
@@ -68,7 +72,7 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     digest_check_seconds: int = 60
     digest_pace_seconds: float = 0.05
@@ -105,12 +109,27 @@ class Settings:
             raise ConfigError(
                 f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {base!r}"
             )
+        if not base.rstrip("/").endswith("/bot"):
+            # PTB appends the token to this URL: without /bot, requests go to …/<token>/getMe,
+            # a 404 whose error message carries the token.
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL must end with /bot (as {DEFAULT_API_BASE_URL} does), "
+                f"got {base!r}"
+            )
+        base = base.rstrip("/")
         webhook = env.get("NABA_WEBHOOK_URL", "").strip() or None
         secret = env.get("NABA_WEBHOOK_SECRET", "").strip() or None
         if webhook and not webhook.startswith("https://"):
             raise ConfigError("NABA_WEBHOOK_URL must be an https:// URL (Telegram requires it)")
-        if secret and not all(c.isalnum() or c in "_-" for c in secret):
+        if secret and not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret):
             raise ConfigError("NABA_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
+        if webhook and (secret is None or len(secret) < MIN_SECRET_CHARS):
+            # Without it anyone who finds the URL can post updates "from" an admin.
+            raise ConfigError(
+                f"NABA_WEBHOOK_SECRET must be set, at least {MIN_SECRET_CHARS} characters of "
+                "A-Z a-z 0-9 _ -, when NABA_WEBHOOK_URL is set; make one with: python -c "
+                "'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         level = env.get("NABA_LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(
@@ -124,7 +143,7 @@ class Settings:
             admin_ids=_ids(env, "NABA_ADMIN_IDS"),
             webhook_url=webhook,
             webhook_secret=secret,
-            webhook_listen=env.get("NABA_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+            webhook_listen=env.get("NABA_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
             webhook_port=_int(env, "NABA_WEBHOOK_PORT", 8443, 1),
             digest_check_seconds=_int(env, "NABA_DIGEST_CHECK_SECONDS", 60, 1),
             digest_pace_seconds=_float(env, "NABA_DIGEST_PACE_SECONDS", 0.05),

@@ -78,7 +78,7 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
         block = f"{hit.rank}. ❝{quote}❞\n   — " + " · ".join(parts)
         if also := also_sources(hit):
             block += f"\n   ↪ {ALSO_IN}: " + "، ".join(also)
-        blocks.append(block)
+        blocks.append(neutral(block))
     return "\n\n".join(blocks)
 
 
@@ -115,8 +115,23 @@ def to_json(answer: Answer) -> dict[str, Any]:
 # ---- Telegram HTML -----------------------------------------------------------------------
 
 
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) in a title, a source
+# or a question could reverse the rest of a reply («‮» turns what follows right to left and
+# back): they are deleted from every outside text before it is shown. naba's own isolates
+# around «[1]» are added after this.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def neutral(text: str) -> str:
+    """Text from outside (articles, feeds, users) without bidi control characters."""
+    return text.translate(_BIDI_CONTROLS)
+
+
 def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """HTML-escaped, bidi-neutral text for Telegram."""
+    return html.escape(neutral(text), quote=True)
 
 
 def visible_length(html_text: str) -> int:

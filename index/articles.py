@@ -54,25 +54,20 @@ def article_files(path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(path).as_posix())
 
 
-def read_articles(path: Path, *, root: Path | None = None) -> list[ArticleIn]:
+def read_articles(path: Path) -> list[ArticleIn]:
     """All articles in a file or, recursively, a folder of .txt, .md and .json files.
 
-    Raises ValueError naming the file at the first file that cannot be read. `root` sets what
-    guids are relative to (default: `path` for a folder, the file's own folder for a file);
-    a caller that reads a folder file by file, to go on past bad files, passes the folder."""
-    path = Path(path)
-    if root is None:
-        root = path if path.is_dir() else path.parent
+    Raises ValueError naming the file at the first file that cannot be read."""
     articles: list[ArticleIn] = []
-    for file in article_files(path):
-        articles.extend(_read_file(file, root))
+    for file in article_files(Path(path)):
+        articles.extend(_read_file(file))
     return articles
 
 
-def read_article_file(path: Path, *, root: Path | None = None) -> ArticleIn:
+def read_article_file(path: Path) -> ArticleIn:
     """The single article in a .txt, .md or .json file (a JSON list needs read_articles)."""
     path = Path(path)
-    articles = _read_file(path, root if root is not None else path.parent)
+    articles = _read_file(path)
     if len(articles) != 1:
         raise ValueError(
             f"{path}: holds a list of {len(articles)} articles; read it with read_articles()"
@@ -80,21 +75,17 @@ def read_article_file(path: Path, *, root: Path | None = None) -> ArticleIn:
     return articles[0]
 
 
-def _guid(path: Path, root: Path) -> str:
+def _guid(path: Path) -> str:
     # The guid lets an edited file replace its earlier version instead of being stored twice,
-    # so it must survive the folder being moved or read from another working directory: an
-    # absolute path would not. The path relative to the folder that was read (just the file
-    # name for a single file or a file at its top) is stable under moves and, unlike the bare
-    # file name, keeps sub/1.txt and other/1.txt apart. Items of a JSON list add "#<index>"
-    # unless they carry their own "guid".
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:  # root is not an ancestor; fall back to the name alone
-        relative = path.name
-    return f"file:{relative}"
+    # so it names the file itself: its absolute path. A path relative to the folder read made
+    # a/1.txt and b/1.txt one article, and a second folder silently replaced the first one's
+    # stories. Moving a folder gives its files new guids; unchanged files are then recognised
+    # by their content hash as duplicates, not stored again. Items of a JSON list add
+    # "#<index>" unless they carry their own "guid".
+    return f"file:{path.resolve().as_posix()}"
 
 
-def _read_file(path: Path, root: Path) -> list[ArticleIn]:
+def _read_file(path: Path) -> list[ArticleIn]:
     _check_suffix(path)
     try:
         size = path.stat().st_size
@@ -103,7 +94,7 @@ def _read_file(path: Path, root: Path) -> list[ArticleIn]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
-    return parse_article_bytes(raw, path, _guid(path, root))
+    return parse_article_bytes(raw, path, _guid(path))
 
 
 def parse_article_bytes(raw: bytes, name: str | Path, guid: str) -> list[ArticleIn]:

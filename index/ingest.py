@@ -140,12 +140,12 @@ async def ingest_articles(
     return report
 
 
-async def ingest_file(store: Store, file: Path, root: Path) -> IngestReport:
+async def ingest_file(store: Store, file: Path) -> IngestReport:
     """Every article in one file, each in its own transaction; an unreadable file is
     reported and logged as failed, never raised."""
     report = IngestReport()
     try:
-        articles = await asyncio.to_thread(read_articles, file, root=root)
+        articles = await asyncio.to_thread(read_articles, file)
     except ValueError as err:
         report.add("failed")
         report.problems.append(str(err))
@@ -164,7 +164,7 @@ async def ingest_path(
     """Ingest a file or, recursively, a folder of .txt / .md / .json articles."""
     report = IngestReport()
     for file in article_files(path):
-        report.merge(await ingest_file(store, file, path if path.is_dir() else file.parent))
+        report.merge(await ingest_file(store, file))
         if on_progress:
             on_progress(1)
     for problem in report.problems:

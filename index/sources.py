@@ -151,7 +151,7 @@ async def rescan_seeds(
         if known.get(key) == state:
             report.counts["unchanged"] += 1
         else:
-            report.merge(await ingest_file(store, file, root))
+            report.merge(await ingest_file(store, file))
             # Remembered even when unreadable: a broken file is reported once, not every scan;
             # fixing it changes its size or time and it is read again.
             await store.remember_source_file(key, *state)

@@ -17,13 +17,17 @@ PARA1 = "هذا نص تجريبي لاختبار القراءة من الملف�
 PARA2 = "الفقرة الثانية من النص التجريبي."
 
 
+def file_guid(path: Path) -> str:
+    return f"file:{path.resolve().as_posix()}"
+
+
 # --- .txt / .md ------------------------------------------------------------------------------
 
 
 def test_plain_text_first_line_is_the_title(tmp_path: Path) -> None:
     path = write(tmp_path / "one.txt", f"\n\n{TITLE}\n{PARA1}\n{PARA2}\n")
     article = read_article_file(path)
-    assert article == ArticleIn(title=TITLE, text=f"{PARA1}\n{PARA2}", guid="file:one.txt")
+    assert article == ArticleIn(title=TITLE, text=f"{PARA1}\n{PARA2}", guid=file_guid(path))
 
 
 def test_blank_lines_separate_paragraphs_and_wrapped_lines_are_joined(tmp_path: Path) -> None:
@@ -53,7 +57,7 @@ def test_front_matter_fields(tmp_path: Path) -> None:
     assert article.published == datetime(2024, 3, 5, 14, 30, tzinfo=timezone(timedelta(hours=3)))
     assert article.published.utcoffset() == timedelta(hours=3)
     assert article.language == "ar"
-    assert article.guid == "file:fm.md"
+    assert article.guid == file_guid(tmp_path / "fm.md")
 
 
 @pytest.mark.parametrize(
@@ -109,14 +113,15 @@ def test_json_object(tmp_path: Path) -> None:
         "url": "https://example.test/x",
         "published": "2024-01-02",
     }
-    article = read_article_file(write(tmp_path / "obj.json", json.dumps(item, ensure_ascii=False)))
+    path = write(tmp_path / "obj.json", json.dumps(item, ensure_ascii=False))
+    article = read_article_file(path)
     assert article == ArticleIn(
         title=TITLE,
         text=f"{PARA1}\n{PARA2}",
         source="وكالة تجريبية",
         url="https://example.test/x",
         published=datetime(2024, 1, 2, tzinfo=UTC),
-        guid="file:obj.json",
+        guid=file_guid(path),
     )
 
 
@@ -128,7 +133,7 @@ def test_json_list_gets_indexed_guids(tmp_path: Path) -> None:
     path = write(tmp_path / "many.json", json.dumps(items, ensure_ascii=False))
     articles = read_articles(path)
     assert [(a.title, a.guid) for a in articles] == [
-        (TITLE, "file:many.json#0"),
+        (TITLE, file_guid(path) + "#0"),
         ("خبر تجريبي ثان", "own-id-7"),
     ]
     with pytest.raises(ValueError, match=r"many\.json.*read_articles"):
@@ -149,24 +154,22 @@ def test_folder_is_read_recursively_in_name_order(tmp_path: Path) -> None:
     write(root / ".git" / "x.txt", "مخفي\nنص\n")
     articles = read_articles(root)
     assert [a.guid for a in articles] == [
-        "file:a.md",
-        "file:b.txt",
-        "file:list.json#0",
-        "file:sub/a.txt",  # not "file:a.txt": that would collide with the top-level a.txt
+        file_guid(root / "a.md"),
+        file_guid(root / "b.txt"),
+        file_guid(root / "list.json") + "#0",
+        file_guid(root / "sub" / "a.txt"),  # apart from the top-level a.txt
     ]
     assert [p.name for p in article_files(root)] == ["a.md", "b.txt", "list.json", "a.txt"]
 
 
-def test_guid_does_not_depend_on_where_the_folder_lives(tmp_path: Path) -> None:
-    first = write(tmp_path / "one" / "news" / "x.txt", f"{TITLE}\n{PARA1}\n")
-    second = write(tmp_path / "two" / "news" / "x.txt", f"{TITLE}\n{PARA1}\n")
-    assert read_articles(first.parent)[0].guid == read_articles(second.parent)[0].guid
-
-
-def test_root_keeps_guids_stable_when_reading_file_by_file(tmp_path: Path) -> None:
-    root = tmp_path / "corpus"
-    path = write(root / "sub" / "x.txt", f"{TITLE}\n{PARA1}\n")
-    assert read_articles(path, root=root)[0].guid == read_articles(root)[0].guid == "file:sub/x.txt"
+def test_same_names_in_different_folders_are_different_articles(tmp_path: Path) -> None:
+    """a/news/x.txt and b/news/x.txt once shared the guid «file:x.txt»: ingesting b replaced
+    a's story. Identity is the file itself."""
+    first = write(tmp_path / "a" / "news" / "x.txt", f"{TITLE}\n{PARA1}\n")
+    second = write(tmp_path / "b" / "news" / "x.txt", f"عنوان آخر\n{PARA2}\n")
+    one, two = read_articles(first.parent)[0], read_articles(second.parent)[0]
+    assert one.guid != two.guid
+    assert one.guid == read_article_file(first).guid == read_articles(tmp_path)[0].guid
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_values_are_parsed() -> None:
             "NABA_DB": "/tmp/x.db",
             "NABA_DIGEST_PACE_SECONDS": "0.5",
             "NABA_WEBHOOK_URL": "https://bot.example/hook",
-            "NABA_WEBHOOK_SECRET": "abc_DEF-123",
+            "NABA_WEBHOOK_SECRET": "abc_DEF-123" * 3,
             "NABA_LOG_LEVEL": "debug",
         }
     )
@@ -57,6 +57,13 @@ def test_the_token_and_secret_stay_out_of_repr() -> None:
         ({"TELEGRAM_API_BASE_URL": "api.telegram.org/bot"}, "TELEGRAM_API_BASE_URL"),
         ({"NABA_WEBHOOK_URL": "http://bot.example/hook"}, "NABA_WEBHOOK_URL"),
         ({"NABA_WEBHOOK_SECRET": "has space"}, "NABA_WEBHOOK_SECRET"),
+        # a webhook without a secret, or with a short one, lets anyone post admin updates
+        ({"NABA_WEBHOOK_URL": "https://bot.example/hook"}, "NABA_WEBHOOK_SECRET"),
+        ({"NABA_WEBHOOK_URL": "https://bot.example/hook", "NABA_WEBHOOK_SECRET": "s3cret"},
+         "NABA_WEBHOOK_SECRET"),
+        ({"NABA_WEBHOOK_SECRET": "ثلاثون_حرفا_عربيا_ليست_من_الأبجدية"}, "NABA_WEBHOOK_SECRET"),
+        # without /bot the token is sent as a path segment and echoed in the 404
+        ({"TELEGRAM_API_BASE_URL": "https://api.telegram.org/"}, "TELEGRAM_API_BASE_URL"),
         ({"NABA_LOG_LEVEL": "LOUD"}, "NABA_LOG_LEVEL"),
         ({"NABA_FEED_MAX_BYTES": "10"}, "NABA_FEED_MAX_BYTES"),
     ],
@@ -64,6 +71,12 @@ def test_the_token_and_secret_stay_out_of_repr() -> None:
 def test_errors_name_the_variable(env: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         Settings.from_env(env)
+
+
+def test_the_webhook_listens_on_loopback_unless_told() -> None:
+    assert Settings.from_env({}).webhook_listen == "127.0.0.1"
+    env = {"NABA_WEBHOOK_LISTEN": "0.0.0.0"}
+    assert Settings.from_env(env).webhook_listen == "0.0.0.0"
 
 
 def test_feed_options_carry_the_feed_settings() -> None:

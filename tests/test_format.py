@@ -255,3 +255,24 @@ def test_long_block_between_short_ones_keeps_order() -> None:
     assert messages[0] == "أول" and messages[2] == "آخر"
     assert visible_length(messages[1]) <= TELEGRAM_LIMIT and messages[1].endswith("…")
 
+
+
+# ---- bidi controls from outside ---------------------------------------------------------------
+
+RLO, PDF, LRE = "\u202e", "\u202c", "\u202a"
+OUTSIDE_BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+def test_bidi_controls_in_titles_sources_and_questions_are_neutralised() -> None:
+    hit = make_hit(
+        title=f"خبر {RLO}evil{PDF} عاجل", source=f"{LRI}وكالة{PDI}",
+        excerpt=f"افتتحت البلدية {LRE}مكتبة{PDF} عامة",
+    )
+    answer = answer_of(hit, query=f"ماذا افتتحت {RLO}البلدية؟")
+    html_text = "".join(html_answer(answer))
+    # naba's own isolates around «[1]» are the only ones left
+    assert html_text.count(LRI) == html_text.count(PDI) == 1
+    assert not any(c in html_text for c in OUTSIDE_BIDI if c not in (LRI, PDI))
+    plain = render_text(answer)
+    assert not any(c in plain for c in OUTSIDE_BIDI)
+    assert "مكتبة" in plain and "evil" in plain

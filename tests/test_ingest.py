@@ -130,6 +130,28 @@ async def test_edited_file_replaces_its_article(store: Store, tmp_path: Path) ->
     assert got is not None and got.text.endswith("مساءً أيضًا.")
 
 
+async def test_folders_with_the_same_file_names_do_not_replace_each_other(
+    store: Store, tmp_path: Path
+) -> None:
+    """Ingesting b/ after a/ once "updated" a's stories with b's (same relative names)."""
+    stories = {
+        "a": ["افتتحت بلدية الواحة مكتبة عامة جديدة.", "زرعت بلدية الواحة ألف نخلة."],
+        "b": ["أعلنت بلدية الرمال افتتاح ملعب جديد.", "استقبل مطار الرمال أول رحلة دولية."],
+    }
+    for folder, texts in stories.items():
+        for i, text in enumerate(texts, start=1):
+            write(tmp_path / folder / f"{i}.txt", f"خبر {folder}{i}\n{text}\n")
+    first = await ingest_path(store, tmp_path / "a")
+    second = await ingest_path(store, tmp_path / "b")
+    assert first.counts == second.counts == {"new": 2}
+    assert (await store.article_summary())["articles"] == 4
+    # an edit of the same file still updates in place
+    write(tmp_path / "a" / "1.txt", "خبر a1\nافتتحت بلدية الواحة مكتبة عامة جديدة مساءً.\n")
+    again = await ingest_path(store, tmp_path / "a")
+    assert again.counts == {"updated": 1, "duplicate": 1}
+    assert (await store.article_summary())["articles"] == 4
+
+
 async def test_bad_files_are_reported_and_good_ones_stored(store: Store, folder: Path) -> None:
     write(folder / "broken.json", '[{"title": "خبر", "text": "نص"')  # cut off
     write(folder / "garbage.txt", b"\x00\x01\x02\xff\xfe\x00binary")  # not text

@@ -28,6 +28,7 @@ from index.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:TEST-token_for_the_fake_bot_api"
+WEBHOOK_SECRET = "s3cret-Token_1-for-the-webhook-test"
 ADMIN = 777
 USER = 4242
 QUESTION = "متى أعلنت غرفة عمليات الجنوب تحرير درعا؟"
@@ -434,7 +435,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(
         "NABA_DB": str(settings.db_path),
         "NABA_SEEDS": str(settings.seeds_dir),
         "NABA_WEBHOOK_URL": "https://naba.example.test/hook",
-        "NABA_WEBHOOK_SECRET": "s3cret-Token_1",
+        "NABA_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "NABA_WEBHOOK_LISTEN": "127.0.0.1",
         "NABA_WEBHOOK_PORT": str(port),
     }
@@ -446,7 +447,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(
     try:
         [call] = await api.wait_for_calls("setWebhook", 1, timeout=30)
         assert call.params["url"] == "https://naba.example.test/hook"
-        assert call.params["secret_token"] == "s3cret-Token_1"
+        assert call.params["secret_token"] == WEBHOOK_SECRET
         # The update Telegram would post: taken from the fake so the reply target exists.
         update = api.update(api.send_text(USER, QUESTION)).payload
         url = f"http://127.0.0.1:{port}/hook"
@@ -458,7 +459,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.2)
             assert denied.status == 403  # no secret header
-            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+            headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
             async with session.post(url, json=update, headers=headers) as accepted:
                 assert accepted.status == 200
         [reply] = await api.wait_for_messages(USER, 1, timeout=15)
@@ -542,3 +543,28 @@ async def test_an_uploaded_file_is_read_like_a_file_on_disk(api: FakeBotApi, bot
     api.send_document(ADMIN, "notes.pdf", b"%PDF-1.4")
     [*_, refused] = await api.wait_for_messages(ADMIN, 3)
     assert ".json" in refused.plain_text
+
+
+async def test_a_rejected_token_stops_with_one_line_and_leaks_nothing(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    """Telegram answers 401 to a wrong token: naba says so in one line and exits 2, and
+    neither form of the token appears in anything it printed."""
+    wrong = "987654321:WRONG-secret_half-of-a-token"
+    env = {
+        **_clean_env(),
+        "TELEGRAM_BOT_TOKEN": wrong,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "NABA_DB": str(settings.db_path),
+        "NABA_SEEDS": str(settings.seeds_dir),
+        "NABA_LOG_LEVEL": "DEBUG",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = (out + err).decode("utf-8", "replace")
+    assert proc.returncode == 2, text[-2000:]
+    assert "401" in err.decode() and "Traceback" not in text
+    assert "WRONG-secret_half" not in text and "WRONG-secret_half" not in text.replace("%2D", "-")
