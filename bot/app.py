@@ -92,6 +92,8 @@ class RedactToken(logging.Filter):
 
 
 _REDACTED: set[str] = set()
+# How often a call Telegram answered 429 is retried after its retry_after.
+RATE_LIMIT_RETRIES = 3
 
 
 def install_redaction(token: str | None) -> None:
@@ -123,7 +125,8 @@ def build_application(settings: Settings, *, updater: bool = True) -> Applicatio
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter())
+        # A 429 (RetryAfter) is waited out and the call made again, so an answer is not lost.
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(_post_init(settings))
         .post_shutdown(_post_shutdown)
         .build()
@@ -171,6 +174,7 @@ def add_handlers(app: Application) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(handlers.stray_callback))
     app.add_handler(InlineQueryHandler(handlers.inline))
     app.add_error_handler(handlers.on_error)
 

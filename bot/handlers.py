@@ -6,6 +6,7 @@ bot or replies to it. Everything dynamic is HTML-escaped by bot.format.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -44,6 +45,7 @@ from bot.runtime import naba
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
+from index.search import MIN_CANDIDATES
 from index.sources import ingest_sources
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ ASK_USAGE = "اكتب سؤالك بعد الأمر، مثل: /ask متى تحر�
 ADMIN_ONLY = "هذا الأمر للمشرفين فقط."
 GROUP_ADMINS_ONLY = "يغيّر اشتراك المجموعة مشرفوها فقط."
 EXPIRED = "انتهت صلاحية هذا الزر. أعد إرسال سؤالك."
+TOO_BIG = "الملف كبير جدًا أو بلا حجم معلن (الحد 2 ميغابايت)."
 ERROR_REPLY = "عذرًا، حدث خطأ غير متوقع أثناء معالجة طلبك. حاول مرة أخرى بعد قليل."
 
 _COMMAND = re.compile(r"^/\w+(@\w+)?\s*", re.ASCII)
@@ -89,13 +92,17 @@ def _question_of(message: Message, bot_username: str | None) -> str:
     return text.strip()
 
 
+# The deepest page the «المزيد» button can reach: answer() ranks MIN_CANDIDATES passages.
+MAX_OFFSET = MIN_CANDIDATES - PAGE
+
+
 def _more_button(offset: int, total: int) -> InlineKeyboardMarkup | None:
     buttons = []
     if offset > 0:
         buttons.append(
             InlineKeyboardButton("→ السابق", callback_data=f"more:{max(0, offset - PAGE)}")
         )
-    if offset + PAGE < total:
+    if offset + PAGE < total and offset + PAGE <= MAX_OFFSET:
         buttons.append(InlineKeyboardButton("المزيد ←", callback_data=f"more:{offset + PAGE}"))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
@@ -169,18 +176,34 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(esc(NOT_TEXT))
 
 
+async def stray_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback data naba never sent (an old client, a forged button): answered, so the
+    user's spinner stops, and nothing else."""
+    await update.callback_query.answer(EXPIRED)
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A /command the bot does not have, in a private chat: say so, and what it has."""
     await update.effective_message.reply_text(f"{RLM}لا أعرف هذا الأمر.\n\n{HELP}")
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "more results" button: re-ask the question it answers, one page further."""
+    """The "more results" button: re-ask the question it answers, one page further.
+
+    Callback data comes from clients and can be forged: an offset outside the pages naba
+    can have, or a user pressing faster than the question limit, gets a short answer and no
+    search."""
     query = update.callback_query
     try:
         offset = int((query.data or "").split(":", 1)[1])
     except (IndexError, ValueError):
+        offset = -1
+    if not 0 <= offset <= MAX_OFFSET or offset % PAGE:
         await query.answer(EXPIRED)
+        return
+    app = naba(context)
+    if query.from_user and not app.allow_question(query.from_user.id):
+        await query.answer(RATE_LIMITED.format(n=app.settings.questions_per_minute))
         return
     original = query.message.reply_to_message if query.message else None
     question = _question_of(original, context.bot.username) if original else ""
@@ -188,7 +211,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(EXPIRED, show_alert=True)
         return
     await query.answer()
-    answer = await naba(context).library.answer(question, top=PAGE, offset=offset)
+    answer = await app.library.answer(question, top=PAGE, offset=offset)
     if not answer.hits:
         await query.edit_message_reply_markup(None)
         return
@@ -477,12 +500,24 @@ async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE)
     if not name.lower().endswith(tuple(ARTICLE_SUFFIXES)):
         await message.reply_text("أقبل ملفات .txt و.md و.json فقط.")
         return
-    if doc.file_size and doc.file_size > MAX_DOCUMENT_BYTES:
-        await message.reply_text("الملف كبير جدًا (الحد 2 ميغابايت).")
+    # Checked before downloading (the size Telegram declares) and after (a missing or wrong
+    # declaration must not let a larger file through to the parser).
+    if not doc.file_size or doc.file_size > MAX_DOCUMENT_BYTES:
+        await message.reply_text(TOO_BIG)
         return
-    data = bytes(await (await doc.get_file()).download_as_bytearray())
+    file = await doc.get_file()
+    if file.file_size and file.file_size > MAX_DOCUMENT_BYTES:
+        await message.reply_text(TOO_BIG)
+        return
+    data = bytes(await file.download_as_bytearray())
+    if len(data) > MAX_DOCUMENT_BYTES:
+        await message.reply_text(TOO_BIG)
+        return
     try:
-        articles = parse_article_bytes(data, name, guid=f"upload:{doc.file_unique_id}")
+        # parsing a 2 MB JSON list takes a while: off the event loop, so others get answers
+        articles = await asyncio.to_thread(
+            parse_article_bytes, data, name, f"upload:{doc.file_unique_id}"
+        )
     except ValueError as err:
         await message.reply_text(f"تعذّرت قراءة الملف: {esc(str(err))}")
         return

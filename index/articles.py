@@ -227,6 +227,9 @@ def _from_json(path: Path, text: str, guid: str) -> list[ArticleIn]:
         raise ValueError(
             f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        # «[[[[…]]]]» thousands deep: Python's parser gives up; no article nests like that
+        raise ValueError(f"{path}: JSON nested too deeply to be an article file") from None
     if isinstance(data, dict):
         return [_from_json_object(path, data, guid, where="")]
     if isinstance(data, list):

@@ -49,8 +49,10 @@ DEFAULT_TOP = 3
 # Longer than any real question (the longest ARCD question is ~250 characters); past this the
 # text is a pasted article, not a question, and we say so rather than search it.
 MAX_QUERY_CHARS = 1000
-# Candidates ranked before the relevance decision: deep pages of answers are rare.
+# Candidates ranked before the relevance decision: deep pages of answers are rare, and a
+# forged page number must not make a search rank the whole corpus.
 MIN_CANDIDATES = 50
+MAX_CANDIDATES = 200
 
 
 def check_question(text: str) -> str | None:
@@ -172,7 +174,10 @@ class Library:
         parsed = self.parse(query.strip())
         if not parsed.concepts:
             return Answer(query=query, tokens=(), problem="no_words")
-        ranked = self._retrieve(parsed, max(MIN_CANDIDATES, 4 * (offset + top)))
+        if offset >= MAX_CANDIDATES:
+            return Answer(query=query, tokens=parsed.tokens)  # nothing ranks that deep
+        want = min(MAX_CANDIDATES, max(MIN_CANDIDATES, 4 * (offset + top)))
+        ranked = self._retrieve(parsed, want)
         accepted = await self._decide(parsed, ranked, where)
         results = collapse_copies([a.candidate for a in accepted])
         hits = await self._excerpts(parsed, results, accepted, offset, top)

@@ -172,6 +172,12 @@ def test_same_names_in_different_folders_are_different_articles(tmp_path: Path) 
     assert one.guid == read_article_file(first).guid == read_articles(tmp_path)[0].guid
 
 
+def test_deeply_nested_json_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        read_articles(path)
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 

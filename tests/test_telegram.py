@@ -134,6 +134,58 @@ async def test_more_button_pages_and_callback_is_answered(api: FakeBotApi, bot) 
     assert len(api.callback_answers) == 1
 
 
+@pytest.mark.parametrize(
+    "data", ["more:99999999", "more:-3", "more:4", "more:", "more:x", "other:1", "🙂", ""]
+)
+async def test_forged_callbacks_are_answered_and_search_nothing(
+    api: FakeBotApi, bot, data: str
+) -> None:
+    """Forged «المزيد» data once ranked the whole corpus (more:99999999), raised on negative
+    offsets, or was never answered (data not starting with «more:»)."""
+    api.send_text(USER, "درعا")
+    [reply] = await api.wait_for_messages(USER, 1)
+    api.press_button(USER, reply.message_id, data, check=False)
+    await api.wait_for(lambda a: a.callback_answers, timeout=10)
+    assert len(api.callback_answers) == 1
+    assert not api.edits  # the message stays as it was
+    # and the bot goes on answering
+    api.send_text(USER, "متى تحررت درعا؟")
+    await api.wait_for_messages(USER, 2)
+
+
+async def test_pressing_faster_than_the_question_limit_is_refused(
+    api: FakeBotApi, bot
+) -> None:
+    api.send_text(USER, "درعا")
+    [reply] = await api.wait_for_messages(USER, 1)
+    limit = 20  # NABA_QUESTIONS_PER_MINUTE's default; one question is spent
+    for _ in range(limit + 3):
+        api.press_button(USER, reply.message_id, "more:3")
+    await api.wait_for(lambda a: len(a.callback_answers) == limit + 3, timeout=20)
+    assert sum("مهلًا" in (a.text or "") for a in api.callback_answers) >= 3
+
+
+async def test_an_answer_that_meets_a_429_is_delivered_after_the_wait(
+    api: FakeBotApi, bot
+) -> None:
+    """A 429 on the answer once dropped it (and the apology with it)."""
+    api.fail_chat(USER, 429, retry_after=1, times=1)
+    api.send_text(USER, QUESTION)
+    [reply] = await api.wait_for_messages(USER, 1, timeout=15)
+    assert "7 كانون الأول 2024" in reply.plain_text
+
+
+@pytest.mark.parametrize("declared", [None, 1000])
+async def test_an_upload_without_an_honest_size_is_not_parsed(
+    api: FakeBotApi, bot, declared: int | None
+) -> None:
+    """No declared size (or a false small one) once let a 20 MB file be parsed whole."""
+    body = ("خبر\n" + "نص طويل جدا " * 300_000).encode()  # ~3.6 MB
+    api.send_document(ADMIN, "big.txt", body, declared_size=declared)
+    [reply] = await api.wait_for_messages(ADMIN, 1, timeout=20)
+    assert "كبير جدًا" in reply.plain_text
+
+
 async def test_html_in_the_question_is_escaped(api: FakeBotApi, bot) -> None:
     api.send_text(USER, "<i>درعا</i> <تحرير> & دمشق")
     api.send_text(USER, "<script>alert('x')</script>")

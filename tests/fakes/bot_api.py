@@ -655,8 +655,10 @@ class FakeBotApi:
         chat_type: str | None = None,
         message_thread_id: int | None = None,
         username: str | None = None,
+        declared_size: int | bool | None = True,
     ) -> int:
-        """A user's document; its bytes are served by getFile + download."""
+        """A user's document; its bytes are served by getFile + download. ``declared_size``:
+        True states the real size, None states none, an int states that (a lie)."""
         file_id = self.register_file(content, file_name=file_name)
         with self._lock:
             unique = f"AgADdoc{len(self._files)}"
@@ -666,8 +668,11 @@ class FakeBotApi:
             "file_unique_id": unique,
             "file_name": file_name,
             "mime_type": mime_type,
-            "file_size": len(content),
         }
+        if declared_size is True:
+            document["file_size"] = len(content)
+        elif declared_size is not None:
+            document["file_size"] = declared_size
         extra: dict[str, Any] = {"document": document}
         if caption:
             extra["caption"] = caption
