@@ -23,10 +23,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import handlers
 from bot.config import Settings
 from bot.digest import run_digests
+from bot.polling import NabaBot
 from bot.runtime import KEY, Naba, naba
 from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
@@ -116,21 +118,21 @@ def build_application(settings: Settings, *, updater: bool = True) -> Applicatio
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     install_redaction(settings.token)
-    builder = Application.builder()
+    bot = NabaBot(
+        settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_base_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        # A 429 (RetryAfter) is waited out and the call made again, so an answer is not lost.
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        # the pools ApplicationBuilder gives its own bot
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    builder = Application.builder().bot(bot)
     if not updater:
         builder = builder.updater(None)
-    app = (
-        builder
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # A 429 (RetryAfter) is waited out and the call made again, so an answer is not lost.
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .post_init(_post_init(settings))
-        .post_shutdown(_post_shutdown)
-        .build()
-    )
+    app = builder.post_init(_post_init(settings)).post_shutdown(_post_shutdown).build()
     add_handlers(app)
     return app
 

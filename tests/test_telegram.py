@@ -186,6 +186,29 @@ async def test_an_upload_without_an_honest_size_is_not_parsed(
     assert "كبير جدًا" in reply.plain_text
 
 
+@pytest.mark.parametrize("last", [True, False])
+async def test_an_unreadable_update_is_skipped_once_and_polling_goes_on(
+    api: FakeBotApi, bot, caplog: pytest.LogCaptureFixture, last: bool
+) -> None:
+    """PTB cannot parse a message without its fields; once that wedged polling forever (the
+    same batch asked for ~21 times a second). It is skipped, logged once, and later questions
+    are answered, whether or not a readable update follows it in the same batch."""
+    caplog.set_level(logging.INFO)
+    polls_before = len(api.calls_to("getUpdates"))
+    bad = api.queue_update("message", {"chat": "not a chat", "text": "؟"})
+    if not last:
+        api.send_text(USER, QUESTION)
+    api.send_text(USER, "متى تحررت درعا؟")
+    replies = await api.wait_for_messages(USER, 1 if last else 2, timeout=15)
+    assert "7 كانون الأول 2024" in replies[0].plain_text or len(replies) == 2
+    await asyncio.sleep(1.0)
+    skipped = [r for r in caplog.records if f"update_id {bad}" in r.getMessage()]
+    assert len(skipped) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]
+    # a wedged loop asks dozens of times in that second; a healthy one a handful
+    assert len(api.calls_to("getUpdates")) - polls_before < 30
+
+
 async def test_html_in_the_question_is_escaped(api: FakeBotApi, bot) -> None:
     api.send_text(USER, "<i>درعا</i> <تحرير> & دمشق")
     api.send_text(USER, "<script>alert('x')</script>")
