@@ -19,11 +19,11 @@ run: venv
 	$(BIN)/python -m bot
 
 test: venv
-	$(BIN)/python -m ruff check bot index tests
+	$(BIN)/python -m ruff check bot index tests tools
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/python -m ruff check bot index tests
+	$(BIN)/python -m ruff check bot index tests tools
 
 eval: venv
 	$(BIN)/python -m bot eval

@@ -26,6 +26,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import handlers
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.digest import run_digests
 from bot.polling import NabaBot
@@ -132,7 +133,12 @@ def build_application(settings: Settings, *, updater: bool = True) -> Applicatio
     builder = Application.builder().bot(bot)
     if not updater:
         builder = builder.updater(None)
-    app = builder.post_init(_post_init(settings)).post_shutdown(_post_shutdown).build()
+    app = (
+        builder.concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_post_init(settings))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
     add_handlers(app)
     return app
 

@@ -92,6 +92,8 @@ def _question_of(message: Message, bot_username: str | None) -> str:
     return text.strip()
 
 
+# An answer ready sooner than this goes out without a "typing…" action first.
+TYPING_AFTER_SECONDS = 0.3
 # The deepest page the «المزيد» button can reach: answer() ranks MIN_CANDIDATES passages.
 MAX_OFFSET = MIN_CANDIDATES - PAGE
 
@@ -115,13 +117,17 @@ async def _answer_and_reply(
     if user and not app.allow_question(user.id):
         await message.reply_text(esc(RATE_LIMITED.format(n=app.settings.questions_per_minute)))
         return
-    await context.bot.send_chat_action(
-        message.chat_id,
-        ChatAction.TYPING,
-        message_thread_id=message.message_thread_id if message.is_topic_message else None,
-    )
     await app.library.refresh()
-    answer = await app.library.answer(text, top=PAGE)
+    searching = asyncio.ensure_future(app.library.answer(text, top=PAGE))
+    done, _ = await asyncio.wait({searching}, timeout=TYPING_AFTER_SECONDS)
+    if not done:
+        # only a slow answer earns the "typing…" call: each costs a trip through the limiter
+        await context.bot.send_chat_action(
+            message.chat_id,
+            ChatAction.TYPING,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    answer = await searching
     pages = html_answer(answer)
     markup = _more_button(0, answer.total) if answer.hits else None
     for i, page in enumerate(pages):

@@ -20,6 +20,7 @@ import pytest
 from fakes.bot_api import FakeBotApi
 from telegram import Update
 
+from bot import handlers
 from bot.app import build_application
 from bot.config import Settings
 from index.ingest import ingest_article, ingest_path
@@ -118,7 +119,28 @@ async def test_question_gets_quoted_attributed_excerpts(api: FakeBotApi, bot) ->
     assert "المصدر غير معروف" in reply.plain_text and "7 ديسمبر 2024" in reply.plain_text
     assert "\u2066[1]\u2069" in reply.plain_text  # the LTR marker is isolated
     assert reply.reply_to is not None
-    assert any(a.chat_id == USER and a.action == "typing" for a in api.chat_actions)
+
+
+@pytest.mark.parametrize(("after", "typing"), [(0.0, True), (60.0, False)])
+async def test_typing_is_shown_only_while_an_answer_takes_long(
+    api: FakeBotApi, bot, monkeypatch: pytest.MonkeyPatch, after: float, typing: bool
+) -> None:
+    monkeypatch.setattr(handlers, "TYPING_AFTER_SECONDS", after)
+    api.send_text(USER, QUESTION)
+    await api.wait_for_messages(USER, 1)
+    assert any(a.chat_id == USER and a.action == "typing" for a in api.chat_actions) is typing
+
+
+async def test_one_chat_s_messages_are_answered_in_order(api: FakeBotApi, bot) -> None:
+    """Updates of different chats run side by side; one chat's stay in order."""
+    questions = ["درعا", "متى تحررت درعا؟", "السويداء", "ما هي معركة كسر القيود؟", "دمشق"]
+    for q in questions:
+        api.send_text(USER, q)
+    for other in range(5000, 5010):
+        api.send_text(other, "درعا")
+    replies = await api.wait_for_messages(USER, len(questions), timeout=30)
+    asked = [api.message(USER, r.reply_to).text for r in replies]
+    assert asked == questions
 
 
 async def test_more_button_pages_and_callback_is_answered(api: FakeBotApi, bot) -> None:
