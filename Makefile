@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint eval bench index clean
+.PHONY: venv run test lint eval bench index clean chaos loadtest
 
 venv: $(STAMP)
 
@@ -24,6 +24,13 @@ test: venv
 
 lint: venv
 	$(BIN)/python -m ruff check bot index tests tools
+
+# 2,100 hostile updates (three seeds × 700) through the real Application; `make test` runs 150.
+chaos: venv
+	NABA_CHAOS_UPDATES=700 $(BIN)/python -m pytest tests/test_chaos.py
+
+loadtest: venv
+	$(BIN)/python tools/loadtest.py
 
 eval: venv
 	$(BIN)/python -m bot eval
