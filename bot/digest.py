@@ -8,7 +8,16 @@ Delivery protocol, per message (one or more entries):
 A process killed between 1 and 3 leaves 'sending' rows; they count as not yet delivered, so the
 next run sends them. The only way to get an entry twice is a crash in the instant after Telegram
 accepted a message and before step 3 committed (the Bot API has no idempotency key to close
-that gap); an entry is never lost.
+that gap); a crash never loses an entry.
+
+Network faults are told apart by whether the request may have reached Telegram (README,
+"Digests"): a failure to connect or to write, or an error Telegram answered, means it did
+not, and the entries are retried next run; a read timeout or reset *after* the request was
+written means it probably did — Telegram usually sends the message and only the answer is
+lost — so those entries are marked sent without a message id and not sent again. Sends wait up to
+SEND_READ_TIMEOUT for Telegram's answer, so a slow answer is not taken for a lost one. The
+trade: under such faults an entry is missed only if Telegram really dropped a request it had
+fully received, instead of being repeated whenever the answer was lost.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -39,6 +49,12 @@ log = logging.getLogger(__name__)
 FREQUENCIES = {"instant": timedelta(0), "hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 # 429 answers honoured per message before the run gives up on that subscriber until next time.
 MAX_RETRY_AFTER = 3
+# How long a digest send waits for Telegram's answer (PTB's default is 5 s).
+SEND_READ_TIMEOUT = 30.0
+# Causes of a network error after the request was written out whole: Telegram most likely
+# carried it out and only its answer was lost. Anything else — no connection, a timeout while
+# writing, an error Telegram answered (5xx) — means it did not.
+_MAYBE_SENT = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 # A digest lists at most this many entries per run; the rest follow in the next run, so a
 # subscriber coming back after a flood of entries gets readable messages, not dozens at once.
 MAX_ENTRIES_PER_RUN = 60
@@ -57,6 +73,7 @@ class DigestRun:
     filtered: int = 0
     paused: list[int] = field(default_factory=list)
     retry_later: list[int] = field(default_factory=list)
+    uncertain: int = 0  # messages whose answer was lost after the request went out
 
 
 def is_due(sub: Subscription, now: datetime) -> bool:
@@ -155,7 +172,9 @@ async def deliver(
         message_id = await _send(bot, store, sub, text, ids, run)
         if message_id is None:
             return
-        await store.mark_deliveries(sub.id, ids, "sent", message_id)
+        # UNCERTAIN: sent, as far as anyone can know; no message id to keep
+        await store.mark_deliveries(sub.id, ids, "sent",
+                                    None if message_id is UNCERTAIN else message_id)
         run.sent_messages += 1
         run.sent_entries += len(ids)
         if pace:
@@ -163,10 +182,18 @@ async def deliver(
     await store.finish_digest(sub.id)
 
 
+class _Uncertain(int):
+    """The message id of a send whose answer was lost after the request went out."""
+
+
+UNCERTAIN = _Uncertain(0)
+
+
 async def _send(
     bot: Bot, store: Store, sub: Subscription, text: str, ids: list[int], run: DigestRun
 ) -> int | None:
-    """Send one digest message; the message id, or None when this subscriber must wait."""
+    """Send one digest message; the message id (UNCERTAIN when Telegram probably has it but
+    its answer was lost), or None when this subscriber must wait."""
     for _ in range(MAX_RETRY_AFTER + 1):
         try:
             message = await bot.send_message(
@@ -174,6 +201,7 @@ async def _send(
                 text,
                 message_thread_id=sub.thread_id,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                read_timeout=SEND_READ_TIMEOUT,
             )
             return message.message_id
         except RetryAfter as err:
@@ -197,6 +225,11 @@ async def _send(
                 run.retry_later.append(sub.id)
             return None
         except (TimedOut, NetworkError) as err:
+            if isinstance(err.__cause__, _MAYBE_SENT):
+                log.warning("digest for chat %s: answer lost after sending (%s); counted as "
+                            "delivered, not sent again", sub.chat_id, err)
+                run.uncertain += 1
+                return UNCERTAIN
             await store.clear_sending(sub.id, ids)
             log.warning("network error for chat %s (%s): retry next run", sub.chat_id, err)
             run.retry_later.append(sub.id)

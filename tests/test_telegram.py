@@ -429,6 +429,40 @@ async def test_forbidden_and_retry_after_do_not_stop_other_subscribers(
         assert (await store.delivery_counts()).get("sent") == 2
 
 
+async def test_a_digest_whose_answer_is_lost_is_not_sent_twice(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    """Telegram sent the digest but the connection broke before its answer came back: once
+    the entry was sent again next run (198 of 255 duplicates in the fault runs). Now the
+    entry counts as delivered; the other subscriber is unaffected."""
+    unlucky, fine = 911, 912
+    await subscribe_then_ingest(settings, [unlucky, fine])
+    api.lose_answers(unlucky, times=1)
+    async with running_bot(replace(settings, api_base_url=api.base_url)):
+        await api.wait_for_messages(fine, 1, timeout=15)
+        await api.wait_for_messages(unlucky, 1, timeout=15)
+        await asyncio.sleep(2.5)  # two more digest runs (digest_check_seconds=1)
+    assert len(api.sent_to(unlucky)) == 1 and len(api.sent_to(fine)) == 1
+    async with await Store.open(settings.db_path) as store:
+        assert (await store.delivery_counts()).get("sent") == 2
+        assert await store.pending_entries(await store.subscription(unlucky)) == []
+
+
+async def test_a_digest_that_never_reached_telegram_is_sent_next_run(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    """A send that failed before reaching Telegram (here: a 502 from a proxy would be a
+    BadRequest; a refused connection is the case) is retried and arrives once."""
+    chat = 921
+    await subscribe_then_ingest(settings, [chat])
+    api.fail_chat(chat, 500, times=1)
+    async with running_bot(replace(settings, api_base_url=api.base_url)):
+        [digest] = await api.wait_for_messages(chat, 1, timeout=15)
+        assert FICTION.title in digest.plain_text
+        await asyncio.sleep(1.5)
+    assert len(api.sent_to(chat)) == 1
+
+
 async def subscribe_then_ingest(settings: Settings, chats: list[int]) -> None:
     """Seeds stored, `chats` subscribed (instant), then one new entry for them all."""
     async with await Store.open(settings.db_path) as store:

@@ -296,6 +296,7 @@ class FakeBotApi:
         self._closing = False
 
         self._calls: list[ApiCall] = []
+        self._lose_answers: dict[int, tuple[frozenset[str], int]] = {}
         self._sent: list[FakeMessage] = []
         self._edits: list[Edit] = []
         self._callback_answers: list[CallbackAnswer] = []
@@ -950,7 +951,24 @@ class FakeBotApi:
                 self._internal_errors.append(f"{method}: {traceback.format_exc()}")
             error = _ApiError(500, "Internal Server Error: bug in the fake Bot API (see dump)")
             return self._finish(method, params, received, error)
-        return self._finish(method, params, received, result=result)
+        response = self._finish(method, params, received, result=result)
+        lose = self._lose_answers.get(chat_id) if isinstance(chat_id, int) else None
+        if lose and method in lose[0] and lose[1] > 0:
+            # done and recorded, as Telegram would have it; only the answer never arrives
+            with self._lock:
+                self._lose_answers[chat_id] = (lose[0], lose[1] - 1)
+            if request.transport is not None:
+                request.transport.close()
+        return response
+
+    def lose_answers(
+        self, chat_id: int, times: int = 1, methods: Iterable[str] = ("sendMessage",)
+    ) -> None:
+        """Carry out the next ``times`` calls to the chat (the message is sent and recorded)
+        but drop the connection instead of answering: the client sees a reset after its
+        request went through, the fault that turns retries into duplicates."""
+        with self._lock:
+            self._lose_answers[chat_id] = (frozenset(methods), times)
 
     def _finish(
         self,
