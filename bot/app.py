@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import quote
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
@@ -29,6 +28,7 @@ from bot import handlers
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.digest import run_digests
+from bot.logs import install_redaction
 from bot.polling import NabaBot
 from bot.runtime import KEY, Naba, naba
 from index.search import Library
@@ -61,56 +61,8 @@ COMMANDS_EN = [
 ]
 
 
-class RedactToken(logging.Filter):
-    """Blanks the bot token out of every log record, whichever library wrote it: the message
-    and its arguments, the exception text with its traceback, and the stack, in the token's
-    plain and URL-encoded forms (and its secret half alone)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        secret = token.split(":", 1)[-1]
-        forms = {token, quote(token, safe=""), quote(token), secret, quote(secret, safe="")}
-        self.forms = sorted((f for f in forms if len(f) >= 8), key=len, reverse=True)
-
-    def clean(self, text: str) -> str:
-        for form in self.forms:
-            text = text.replace(form, "<token>")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.forms:
-            return True
-        message = record.getMessage()
-        cleaned = self.clean(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        if record.exc_info and not record.exc_text:
-            # formatted once here, cleaned, and cached where every Formatter looks first
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.clean(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.clean(record.stack_info)
-        return True
-
-
-_REDACTED: set[str] = set()
 # How often a call Telegram answered 429 is retried after its retry_after.
 RATE_LIMIT_RETRIES = 3
-
-
-def install_redaction(token: str | None) -> None:
-    """Put RedactToken on the root handlers and the loggers that print URLs (once a token)."""
-    if not token or token in _REDACTED:
-        return
-    _REDACTED.add(token)
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    # Loggers that format URLs; filtered at the source too in case they get own handlers.
-    for name in ("httpx", "telegram", "telegram.ext", "apscheduler"):
-        logging.getLogger(name).addFilter(redact)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def build_application(settings: Settings, *, updater: bool = True) -> Application:

@@ -109,13 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"configuration error: {err}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request URL, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
     command = args.command
     if command is None:
         command = "run" if settings.token else "console"
@@ -139,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             from telegram.error import InvalidToken, TelegramError
 
-            from bot.app import RedactToken, run_bot
+            from bot.app import run_bot
+            from bot.logs import RedactToken
 
             try:
                 run_bot(settings)

@@ -277,7 +277,8 @@ def test_next_poll_time_jitter_and_backoff() -> None:
 async def test_bad_feeds_are_recorded_and_the_others_still_ingested(
     store: Store, server: FeedServer, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    options = FeedOptions(poll_seconds=60, timeout=0.5, max_bytes=20_000, concurrency=3)
+    # 1.5 s: room for a healthy feed on a busy 2-core machine, well under the slow one's 3 s
+    options = FeedOptions(poll_seconds=60, timeout=1.5, max_bytes=20_000, concurrency=3)
     server.set_feed("/good1", rss(story_item(1) + story_item(2)))
     server.set_feed("/malformed", b"<?xml version='1.0'?><rss version='2.0'><channel><title>x<")
     server.set_status("/gone", 404)  # not even registered would be 404 too
@@ -293,7 +294,7 @@ async def test_bad_feeds_are_recorded_and_the_others_still_ingested(
         "/malformed": "malformed",
         "/gone": "HTTP 404",
         "/error": "HTTP 500",
-        "/slow": "timed out after 0.5 s",
+        "/slow": "timed out after 1.5 s",
         "/loop-a": "redirect loop",
         "/huge": "body too large",
     }

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.app import RedactToken
+from bot.logs import RedactToken, Throttle
 from bot.webhook import MAX_BODY_BYTES, SECRET_HEADER, make_web_app
 
 TOKEN = "123456789:TEST-token_for_the_webhook_tests"
@@ -129,3 +129,18 @@ def test_redaction_cleans_message_args_exception_and_stack() -> None:
     for form in (TOKEN, secret_half, quote(TOKEN, safe="")):
         assert form not in text
 
+
+
+def test_the_same_error_floods_no_log() -> None:
+    throttle = Throttle()
+    records = [
+        logging.LogRecord("telegram.ext.Updater", logging.ERROR, __file__, 1,
+                          "Error while getting Updates: %s", ("boom",), None)
+        for _ in range(1000)
+    ]
+    passed = [r for r in records if throttle.filter(r)]
+    assert len(passed) == Throttle.BURST
+    other = logging.LogRecord("naba", logging.ERROR, __file__, 1, "another problem", (), None)
+    assert throttle.filter(other)
+    info = logging.LogRecord("naba", logging.INFO, __file__, 1, "routine", (), None)
+    assert all(throttle.filter(info) for _ in range(100))
