@@ -165,10 +165,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(command)
 
 
+async def seed_if_empty(store: Store, settings: Settings) -> None:
+    """An empty store (a fresh clone, another folder, a new NABA_DB) first gets NABA_SEEDS,
+    so a question is never answered «not found» by a store that holds nothing."""
+    if (await store.article_summary())["articles"]:
+        return
+    if not settings.seeds_dir.is_dir():
+        print(f"nothing is indexed in {settings.db_path} and NABA_SEEDS ({settings.seeds_dir}) "
+              "is not a folder: run `make run`, or `.venv/bin/python -m bot ingest PATH`",
+              file=sys.stderr)
+        return
+    report = await rescan_seeds(store, settings.seeds_dir)
+    print(f"(the store {settings.db_path} was empty: indexed {settings.seeds_dir} first — "
+          f"{report.summary()})", file=sys.stderr)
+
+
 async def open_library(settings: Settings) -> Library:
     store = await Store.open(settings.db_path)
     library = Library(store)
     try:
+        await seed_if_empty(store, settings)
         await library.build()
     except BaseException:
         # An open connection's worker thread would keep the process alive after the error.

@@ -42,6 +42,7 @@ from bot.format import (
     split_blocks,
 )
 from bot.runtime import naba
+from bot.texts import NEWS, PASSAGES, counted, date_range
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
@@ -263,12 +264,12 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = naba(context).store
     summary = await store.article_summary()
-    known = f"{RLM}أعرف الآن <b>{summary['articles']}</b> خبرًا ({summary['passages']} مقطعًا)"
+    known = (f"{RLM}أعرف الآن <b>{counted(summary['articles'], NEWS)}</b> "
+             f"({counted(summary['passages'], PASSAGES)})")
     if summary["first_published"]:
-        known += (
-            f"، منشورة بين {esc(format_date(summary['first_published']))} و"
-            f"{esc(format_date(summary['last_published']))}"
-        )
+        dates = date_range(format_date(summary["first_published"]),
+                           format_date(summary["last_published"]))
+        known += f"، منشورة {esc(dates)}"
     await update.effective_message.reply_text(f"{known}.\n\n{HELP}")
 
 
@@ -467,7 +468,7 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse(update)
         return
     count = await naba(context).library.build()
-    await update.effective_message.reply_text(f"أُعيد بناء الفهرس: {count} مقطعًا.")
+    await update.effective_message.reply_text(f"أُعيد بناء الفهرس: {counted(count, PASSAGES)}.")
 
 
 async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

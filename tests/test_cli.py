@@ -144,7 +144,7 @@ def test_console_chat(indexed: dict[str, str]) -> None:
     out = result.stdout
     assert "مرحبًا" in out and "نبأ" in out
     welcome, _, rest = out.partition("؟ ")
-    assert "1 مقالًا" in welcome and "7 ديسمبر 2024" in welcome
+    assert "مقال واحد" in welcome and "في 7 ديسمبر 2024" in welcome
     assert "درعا" in rest and "1. ❝" in rest
     assert out.rstrip().endswith("مع السلامة!")
 
@@ -170,3 +170,20 @@ def test_undecodable_bytes_get_a_clear_message(indexed: dict[str, str]) -> None:
     assert argv.returncode == 0 and b"Traceback" not in argv.stderr, argv.stderr
     data = json.loads(argv.stdout.decode("utf-8"))
     assert data["query"] == "درعا\ufffd" and data["answers"]
+
+
+def test_asking_an_empty_store_indexes_the_seeds_first(env: dict[str, str]) -> None:
+    """A fresh clone (no `make run` yet) once answered «not found» from an empty store."""
+    result = ok(bot(env, "ask", "--json", ISSUE_QUESTION))
+    assert "was empty" in result.stderr
+    assert json.loads(result.stdout)["answers"], result.stdout
+    # once is enough: the next question finds the store full
+    assert "was empty" not in ok(bot(env, "ask", "--json", ISSUE_QUESTION)).stderr
+
+
+def test_an_empty_store_without_seeds_says_what_to_run(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**env, "NABA_SEEDS": str(tmp_path / "no-such-folder")}
+    result = ok(bot(env, "ask", ISSUE_QUESTION))
+    assert "make run" in result.stderr and "bot ingest" in result.stderr

@@ -30,7 +30,7 @@ from bot.format import (
     to_json,
     visible_length,
 )
-from bot.texts import PROBLEMS
+from bot.texts import ARTICLES, NEWS, PASSAGES, PROBLEMS, counted, date_range
 from index.models import Answer, Hit
 
 PUBLISHED = datetime(2024, 12, 7, tzinfo=UTC)
@@ -276,3 +276,36 @@ def test_bidi_controls_in_titles_sources_and_questions_are_neutralised() -> None
     plain = render_text(answer)
     assert not any(c in plain for c in OUTSIDE_BIDI)
     assert "مكتبة" in plain and "evil" in plain
+
+
+# ---- Arabic counts ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "0 أخبار"),
+        (1, "خبر واحد"),
+        (2, "خبران"),
+        (3, "3 أخبار"),
+        (10, "10 أخبار"),
+        (11, "11 خبرًا"),
+        (99, "99 خبرًا"),
+        (100, "100 خبر"),
+        (101, "101 خبر"),
+        (103, "103 أخبار"),
+        (111, "111 خبرًا"),
+        (200, "200 خبر"),
+        (1000, "1000 خبر"),
+        (11922, "11922 خبرًا"),
+    ],
+)
+def test_counted_nouns_follow_arabic_number_rules(n: int, expected: str) -> None:
+    assert counted(n, NEWS) == expected
+
+
+def test_counted_works_for_each_noun_and_ranges_of_one_day() -> None:
+    assert counted(1, ARTICLES) == "مقال واحد" and counted(12, PASSAGES) == "12 مقطعًا"
+    assert counted(5, PASSAGES) == "5 مقاطع" and counted(2, ARTICLES) == "مقالان"
+    assert date_range("7 ديسمبر 2024", "7 ديسمبر 2024") == "في 7 ديسمبر 2024"
+    assert date_range("1 أغسطس 2015", "9 أغسطس 2015") == "بين 1 أغسطس 2015 و9 أغسطس 2015"
