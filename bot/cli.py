@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "console":
             from bot.console import run_console
 
-            return asyncio.run(run_console(settings))
+            return run_console(settings)
         if command == "run":
             if not settings.token:
                 print("TELEGRAM_BOT_TOKEN is not set; `python -m bot console` chats here.",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,28 @@ def test_an_empty_store_without_seeds_says_what_to_run(
     env = {**env, "NABA_SEEDS": str(tmp_path / "no-such-folder")}
     result = ok(bot(env, "ask", ISSUE_QUESTION))
     assert "make run" in result.stderr and "bot ingest" in result.stderr
+
+
+def test_console_has_the_read_only_commands(indexed: dict[str, str]) -> None:
+    """The not-found hint says /sources; the console once answered it "Arabic only"."""
+    out = ok(bot(indexed, stdin="/sources\n/latest\n/status\n/help\n/nonsense\n")).stdout
+    assert out.count("غرفة عمليات الجنوب تعلن تحرير درعا") >= 2  # /sources and /latest
+    assert "عندي مقال واحد" in out and "/latest" in out and "لا أعرف هذا الأمر" in out
+    assert "بالعربية فقط" not in out
+
+
+def test_ctrl_c_ends_the_console_with_a_goodbye(indexed: dict[str, str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=indexed, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    try:
+        line = proc.stdout.readline()  # the welcome: the prompt is up next
+        assert "مرحبًا" in line
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert out.rstrip().endswith("مع السلامة!") and "Traceback" not in err
