@@ -66,6 +66,23 @@ FRAME_WORDS = frozenset(
 )
 
 
+# Conversation around a question, not its subject: greetings, blessings, "I heard", "is it
+# true", "exactly", "the story", "I'm worried" — typed by readers in chat, in every dialect
+# («السلام عليكم، سمعت انه…», «الله يخليكن طمنوني», «صدق ولا لا؟», «شو القصة بالضبط؟»).
+# Normalized surface forms; dropped like the frame words, from questions only. Left out on
+# purpose: «الله» (حزب الله), «صباح»/«مساء» (the time asked about), «حد» (limit, border).
+CHAT_WORDS = frozenset(
+    """
+    السلام عليكم مرحبا هلا اهلين الخير النور والله يخليك يخليكم يخليكن يخليكي
+    يحميك يحميكم يحميكن يعطيك العافيه تسلم تسلمو مشكور شكرا لو سمحت سمحتو سمحتوا فضلك
+    طمنوني طمني سمعت سمعنا سامع قالولي بيقولو يقولون شفت شفنا قريت قرات صدق صح صحيح صدك
+    معقول بالضبط بالظبط بالزبط تماما القصه السالفه الموضوع الحكايه شي شيء حاجه اشي حاجات
+    فهمت فاهم فاهمه عارف عارفه اعرف ابغي ابي بدي عايز عاوز نفسي خايف خايفه قلقان يا جماعه
+    جماعه شباب اخوان يااخوان ياجماعه ياشباب مين يعرف
+    """.split()
+)
+
+
 class Vocabulary(Protocol):
     """What query analysis needs to know of the index."""
 
@@ -182,7 +199,7 @@ def parse_query(
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
     words = [(t.term, normalize(text[t.start : t.end])) for t in spans]
-    framing = EVENT_VERBS | FRAME_WORDS
+    framing = EVENT_VERBS | FRAME_WORDS | CHAT_WORDS
     if any(norm not in framing for _, norm in words):
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
         words = [(w, norm) for w, norm in words if norm not in framing]

@@ -81,6 +81,8 @@ def test_neighbours_follow_a_growing_vocabulary() -> None:
         ("وين هربوا القادة؟", ["هربوا", "قاد"]),  # وين is a dialect stopword
         ("أين تقع القريتين؟", ["قريت"]),  # «تقع» frames «where»
         ("ايش اللي حصل؟", ["حصل"]),  # nothing else left: the verb stays
+        ("السلام عليكم، سمعت انه درعا تحررت، صدق ولا لا؟", ["درعا", "تحررت"]),  # chat
+        ("شو القصة بالضبط بحزب الله؟", ["بحزب", "الل"]),  # «الله» of a name stays
     ],
 )
 def test_dialect_and_frame_words_are_not_concepts(question: str, words: list[str]) -> None:
