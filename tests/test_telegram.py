@@ -699,3 +699,26 @@ async def test_a_rejected_token_stops_with_one_line_and_leaks_nothing(
     assert proc.returncode == 2, text[-2000:]
     assert "401" in err.decode() and "Traceback" not in text
     assert "WRONG-secret_half" not in text and "WRONG-secret_half" not in text.replace("%2D", "-")
+
+
+async def test_an_unreachable_bot_api_stops_with_one_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Telegram unreachable at start once printed 231 lines of traceback."""
+    env = {
+        **_clean_env(),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
+        "NABA_DB": str(settings.db_path),
+        "NABA_SEEDS": str(settings.seeds_dir),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = (out + err).decode("utf-8", "replace")
+    assert proc.returncode == 2, text[-2000:]
+    assert "Traceback" not in text and "naba stops" in text
+    assert len(err.decode().strip().splitlines()) <= 3
+    assert TOKEN.split(":")[1] not in text
