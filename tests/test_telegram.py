@@ -682,22 +682,9 @@ async def test_a_rejected_token_stops_with_one_line_and_leaks_nothing(
     """Telegram answers 401 to a wrong token: naba says so in one line and exits 2, and
     neither form of the token appears in anything it printed."""
     wrong = "987654321:WRONG-secret_half-of-a-token"
-    env = {
-        **_clean_env(),
-        "TELEGRAM_BOT_TOKEN": wrong,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "NABA_DB": str(settings.db_path),
-        "NABA_SEEDS": str(settings.seeds_dir),
-        "NABA_LOG_LEVEL": "DEBUG",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    text = (out + err).decode("utf-8", "replace")
-    assert proc.returncode == 2, text[-2000:]
-    assert "401" in err.decode() and "Traceback" not in text
+    code, err, text = await _run_once(settings, wrong, api.base_url, NABA_LOG_LEVEL="DEBUG")
+    assert code == 2, text[-2000:]
+    assert "401" in err and "Traceback" not in text
     assert "WRONG-secret_half" not in text and "WRONG-secret_half" not in text.replace("%2D", "-")
 
 
@@ -705,20 +692,25 @@ async def test_an_unreachable_bot_api_stops_with_one_line(
     settings: Settings, tmp_path: Path
 ) -> None:
     """Telegram unreachable at start once printed 231 lines of traceback."""
+    nobody = f"http://127.0.0.1:{_free_port()}/bot"  # nobody listens there
+    code, err, text = await _run_once(settings, TOKEN, nobody)
+    assert code == 2, text[-2000:]
+    assert "Traceback" not in text and "naba stops" in text
+    assert len(err.strip().splitlines()) <= 3
+    assert TOKEN.split(":")[1] not in text
+
+
+async def _run_once(
+    settings: Settings, token: str, base_url: str, **extra: str
+) -> tuple[int | None, str, str]:
+    """`python -m bot run` until it exits: (status, stderr, stdout + stderr)."""
     env = {
-        **_clean_env(),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",  # nobody listens
-        "NABA_DB": str(settings.db_path),
-        "NABA_SEEDS": str(settings.seeds_dir),
+        **_clean_env(), "TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": base_url,
+        "NABA_DB": str(settings.db_path), "NABA_SEEDS": str(settings.seeds_dir), **extra,
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
-    text = (out + err).decode("utf-8", "replace")
-    assert proc.returncode == 2, text[-2000:]
-    assert "Traceback" not in text and "naba stops" in text
-    assert len(err.decode().strip().splitlines()) <= 3
-    assert TOKEN.split(":")[1] not in text
+    return proc.returncode, err.decode("utf-8", "replace"), (out + err).decode("utf-8", "replace")
