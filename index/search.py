@@ -20,28 +20,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.bm25 import MERGE_THRESHOLD, BM25Index
-from index.excerpt import MAX_EXCERPT_CHARS, best_excerpt, make_hit
+from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
 from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
-from index.relevance import MIN_COVERAGE, Judge, coverage_weight
+from index.relevance import Judge
 from index.results import Candidate, collapse_copies
-from index.roots import root_of, roots_joined
+from index.roots import root_of, roots, roots_joined
 from index.store import PassageContext, Store
 from index.thesaurus import Thesaurus
-
-__all__ = [
-    "DEFAULT_TOP",
-    "MAX_EXCERPT_CHARS",
-    "MAX_QUERY_CHARS",
-    "MIN_COVERAGE",
-    "Library",
-    "best_excerpt",
-    "check_question",
-    "coverage_weight",
-]
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +131,7 @@ class Library:
                 docs = []
                 for row in await self.store.passages_of(article_id):
                     tokens = row.tokens.split()
-                    docs.append(self.fields.add(tokens, [root_of(t) for t in tokens], title))
+                    docs.append(self.fields.add(tokens, roots(tokens), title))
                     self._passage_of_doc.append(row.id)
                 if docs:
                     self._docs_of_article[article_id] = docs
@@ -238,13 +227,12 @@ class Library:
         context = {a.candidate.passage_id: a.context for a in accepted}
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
-        copies = sorted({a for cand in page for a in cand.copies})
         articles = {a.context.article.id: a.context.article for a in accepted}
         hits = []
         for rank, cand in enumerate(page, start=offset + 1):
             also = [
                 Attribution(a.id, a.title, a.source, a.published, a.url)
-                for a in (articles[i] for i in cand.copies if i in copies)
+                for a in (articles[i] for i in cand.copies)
             ]
             hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
         return tuple(hits)

@@ -12,10 +12,11 @@ import pytest
 
 from bot.format import LATIN_HINT, NOT_FOUND, not_found_text
 from index.articles import read_article_file
+from index.excerpt import MAX_EXCERPT_CHARS
 from index.ingest import ingest_article, ingest_path
 from index.models import Answer, ArticleIn
 from index.normalize import ANALYZER_VERSION, analyze, analyze_spans
-from index.search import MAX_EXCERPT_CHARS, Library
+from index.search import Library
 from index.store import Store
 
 ISSUE_QUESTION = "متى أعلنت غرفة عمليات الجنوب تحرير درعا؟"
