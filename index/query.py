@@ -21,7 +21,7 @@ become concepts; `question_type` still reads them («امتى» → "when").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from typing import Protocol
@@ -31,7 +31,14 @@ from rapidfuzz.distance import OSA
 
 from index.bm25 import BM25Index
 from index.dialects import COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
-from index.normalize import DEFAULT_ANALYZER, analyze, get_analyzer, normalize, tokenize
+from index.normalize import (
+    DEFAULT_ANALYZER,
+    Analyzer,
+    analyze,
+    get_analyzer,
+    normalize,
+    tokenize,
+)
 from index.roots import root_of
 
 # Credit of a spelling neighbour: enough to complete a question, never enough to carry one
@@ -118,7 +125,6 @@ class ParsedQuery:
     tokens: tuple[str, ...]
     concepts: tuple[Concept, ...]
     kind: str | None = None  # "when", "where", "who", "how_many", … (index.dialects)
-    synonyms: dict[str, float] = field(default_factory=dict)
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
@@ -207,21 +213,20 @@ def parse_query(
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
         words = [(w, norm) for w, norm in words if norm not in framing]
     for word, norm in words:
+        if word in seen:  # a repeated word counts again, as rank-bm25 counts repeats
+            concepts.append(concepts[seen[word]])
+            continue
         terms = _terms_for(word, norm, chain, vocabulary)
         for msa in _colloquial(norm, word) if COLLOQUIAL else ():
             terms.setdefault(msa, 1.0)
-        if synonyms is not None:
+        if synonyms is not None and SYNONYM_CREDIT:
             for alt in synonyms(word):
-                if SYNONYM_CREDIT:
-                    terms.setdefault(alt, SYNONYM_CREDIT)
+                terms.setdefault(alt, SYNONYM_CREDIT)
         known_terms = [t for t in terms if vocabulary.df(t) > 0]
         roots: dict[str, float] = {}
         for term in known_terms or [word]:
             root = root_of(term)
             roots[root] = max(roots.get(root, 0.0), terms.get(term, 1.0))
-        if word in seen:  # a repeated word counts again, as rank-bm25 counts repeats
-            concepts.append(concepts[seen[word]])
-            continue
         seen[word] = len(concepts)
         concepts.append(Concept(word=word, terms=terms, roots=roots, known=bool(known_terms)))
     return ParsedQuery(
@@ -232,7 +237,9 @@ def parse_query(
     )
 
 
-def _terms_for(word: str, norm: str, chain, vocabulary: Vocabulary) -> dict[str, float]:
+def _terms_for(
+    word: str, norm: str, chain: Analyzer, vocabulary: Vocabulary
+) -> dict[str, float]:
     """Index terms for one analysed word: itself, better readings, glued forms, neighbours."""
     terms: dict[str, float] = {word: 1.0}
     if word.startswith("month") or word.isascii():
