@@ -22,7 +22,7 @@ from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, parse_query
 from index.ranking import Fields, FusedBM25
 from index.relevance import Judge
-from index.roots import root_of
+from index.roots import roots
 from index.thesaurus import Thesaurus
 
 # Deep enough for Recall@20; MRR@10 only looks at the first ten.
@@ -132,17 +132,15 @@ def _ranked(index: BM25Index, tokens: list[str], k: int) -> list[int]:
 RANKERS = ("bm25", "naba")
 
 
-def build_fields(contexts: Sequence[str], titles: Sequence[str], k1: float = K1,
+def build_fields(light: Sequence[list[str]], titles: Sequence[str], k1: float = K1,
                  b: float = B) -> Fields:
-    """The production fields (light stems, roots, titles) over a list of passages."""
-    light = [analyze(c) for c in contexts]
-    fields = Fields(
+    """The production fields over passages given as their analysed terms: those terms, their
+    roots, and each passage's analysed title."""
+    return Fields(
         BM25Index.from_corpus(light, k1=k1, b=b, epsilon=EPSILON),
-        BM25Index.from_corpus(([root_of(t) for t in ts] for ts in light), k1=k1, b=b,
-                              epsilon=EPSILON),
+        BM25Index.from_corpus((roots(ts) for ts in light), k1=k1, b=b, epsilon=EPSILON),
         BM25Index.from_corpus((analyze(t) for t in titles), k1=k1, b=b, epsilon=EPSILON),
     )
-    return fields
 
 
 def _naba_ranked(parsed, fused: FusedBM25, fields: Fields, tokens: list[list[str]]) -> list[int]:
@@ -150,13 +148,14 @@ def _naba_ranked(parsed, fused: FusedBM25, fields: Fields, tokens: list[list[str
     ranked = fused.rank(parsed, max(_DEPTH, 50))
     if not ranked:
         return []
-    judge = Judge(parsed, len(fields.light), fields.light.df, root_of)
+    judge = Judge(parsed, len(fields.light), fields.light.df)
     best = ranked[0].score
     final = []
     for s in ranked:
         sequence = tokens[s.doc]
-        coverage = judge.coverage(set(sequence))
-        final.append((judge.rerank(s.score, best, coverage, sequence), s.doc))
+        present = frozenset(sequence)
+        coverage = judge.coverage(present)
+        final.append((judge.rerank(s.score, best, coverage, sequence, present), s.doc))
     final.sort(key=lambda x: (-x[0], x[1]))
     return [doc for _, doc in final[:_DEPTH]]
 
@@ -182,7 +181,7 @@ def evaluate(
     started = time.perf_counter()
     if ranker == "naba":
         light_tokens = [analyze(c) for c in contexts]
-        fields = build_fields(contexts, titles, k1, b)
+        fields = build_fields(light_tokens, titles, k1, b)
         fused = FusedBM25(fields)
         vocabulary = IndexVocabulary(lambda: fields.light)
         thesaurus = Thesaurus.default()
@@ -290,7 +289,7 @@ def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
     _, questions = load_squad(path_q)
     contexts, titles, _ = load_squad_titled(path_c)
     tokens = [analyze(c) for c in contexts]
-    fields = build_fields(contexts, titles)
+    fields = build_fields(tokens, titles)
     fused = FusedBM25(fields)
     vocabulary = IndexVocabulary(lambda: fields.light)
     thesaurus = Thesaurus.default()
@@ -298,7 +297,7 @@ def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
     for question, gold in questions:
         parsed = parse_query(question, vocabulary, thesaurus.alternatives)
         ranked = _naba_ranked(parsed, fused, fields, tokens)[:10] if parsed.concepts else []
-        judge = Judge(parsed, len(fields.light), fields.light.df, root_of)
+        judge = Judge(parsed, len(fields.light), fields.light.df)
         cover = [judge.coverage(set(tokens[d])) for d in ranked]
         firsts = [next((d for d, c in zip(ranked, cover, strict=True) if c.answers(*rule)),
                        None) for rule in rules]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from index.query import Concept, ParsedQuery
 from index.results import fits_kind
+from index.roots import root_of
 
 MIN_COVERAGE = 0.5
 # No single concept left unmatched may carry more than this share of the question's weight:
@@ -37,7 +38,6 @@ MAX_MISSING = 0.3
 COVERAGE_POWER = 1.0
 PROXIMITY_WEIGHT = 0.3
 KIND_BOOST = 0.1
-UNKNOWN_CAP = 1.0
 # Credit of a concept matched only through its root (the passage has «تحرير», the question
 # «تحررت»): a family member, not the word.
 ROOT_CREDIT = 0.5
@@ -74,10 +74,7 @@ class Coverage:
 class Judge:
     """Coverage of passages for one question; built once per question."""
 
-    def __init__(
-        self, query: ParsedQuery, n_docs: int, df: Callable[[str], int],
-        root_of: Callable[[str], str],
-    ) -> None:
+    def __init__(self, query: ParsedQuery, n_docs: int, df: Callable[[str], int]) -> None:
         distinct: dict[str, Concept] = {}
         for concept in query.concepts:
             distinct.setdefault(concept.word, concept)
@@ -85,7 +82,7 @@ class Judge:
         found = [max((df(t) for t in c.terms), default=0) for c in self.concepts]
         self.weights = [coverage_weight(n_docs, f) for f in found]
         known = [w for w, f in zip(self.weights, found, strict=True) if f]
-        if known and UNKNOWN_CAP:
+        if known:
             # A word the index has never seen weighs like the question's heaviest known word:
             # in a corpus of a dozen passages every word is "rare", and an unseen one must not
             # outweigh the names the question is about.
@@ -94,14 +91,17 @@ class Judge:
             self.weights = [w if f else min(w, cap) for w, f in pairs]
         self.total = sum(self.weights)
         self.kind = query.kind
-        self._root_of = root_of
 
-    def rerank(self, score: float, best: float, coverage: Coverage, sequence: list[str]) -> float:
-        """A candidate's final score from its fused BM25 score and its fit to the question."""
+    def rerank(
+        self, score: float, best: float, coverage: Coverage, sequence: list[str],
+        tokens: frozenset[str],
+    ) -> float:
+        """A candidate's final score from its fused BM25 score and its fit to the question;
+        `sequence` is the passage's terms in order, `tokens` the same as a set."""
         score *= coverage.share**COVERAGE_POWER
         if PROXIMITY_WEIGHT:
             score += PROXIMITY_WEIGHT * best * self.proximity(sequence)
-        if KIND_BOOST and self.kind and fits_kind(frozenset(sequence), self.kind):
+        if KIND_BOOST and self.kind and fits_kind(tokens, self.kind):
             score *= 1 + KIND_BOOST
         return score
 
@@ -123,7 +123,7 @@ class Judge:
                 found += min(self.weights[i], self.weights[i + 1])
         return found / self.total if self.total > 0 else 0.0
 
-    def coverage(self, tokens: set[str]) -> Coverage:
+    def coverage(self, tokens: set[str] | frozenset[str]) -> Coverage:
         """Coverage of a passage given its analysed tokens."""
         if not self.concepts or self.total <= 0:
             return Coverage(0.0, 0, len(self.concepts))
@@ -135,7 +135,7 @@ class Judge:
             credit = max((c for t, c in concept.terms.items() if t in tokens), default=0.0)
             if credit < 1.0 and concept.roots:
                 if roots is None:
-                    roots = {self._root_of(t) for t in tokens}
+                    roots = {root_of(t) for t in tokens}
                 shared = [c for r, c in concept.roots.items() if r in roots]
                 if shared:
                     credit = max(credit, ROOT_CREDIT * max(shared))

@@ -28,7 +28,7 @@ from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, collapse_copies
-from index.roots import root_of, roots, roots_joined
+from index.roots import roots, roots_joined
 from index.store import PassageContext, Store
 from index.thesaurus import Thesaurus
 
@@ -212,7 +212,7 @@ class Library:
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
-            score = judge.rerank(scored.score, best, coverage, sequence)
+            score = judge.rerank(scored.score, best, coverage, sequence, tokens)
             cand = Candidate(scored.doc, ctx.passage_id, ctx.article_id, score, tokens)
             accepted.append(_Accepted(cand, ctx))
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
@@ -251,7 +251,7 @@ class Library:
         return False
 
     def _judge(self, parsed: ParsedQuery) -> Judge:
-        return Judge(parsed, len(self.fields.light), self.fields.light.df, root_of)
+        return Judge(parsed, len(self.fields.light), self.fields.light.df)
 
 
 def _overlaps(a: PassageContext, b: PassageContext) -> bool:

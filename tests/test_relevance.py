@@ -9,7 +9,6 @@ from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
 from index.relevance import Coverage, Judge, coverage_weight
 from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number
-from index.roots import root_of
 
 CORPUS = [
     "تحرير محافظة درعا بالكامل من سيطرة قوات النظام",
@@ -25,7 +24,7 @@ def judge_for(question: str, corpus: list[str] = CORPUS) -> tuple[Judge, list[li
     tokens = [analyze(p) for p in corpus]
     index = BM25Index.from_corpus(tokens)
     parsed = parse_query(question, IndexVocabulary(lambda: index))
-    return Judge(parsed, len(index), index.df, root_of), tokens
+    return Judge(parsed, len(index), index.df), tokens
 
 
 def best_coverage(question: str) -> Coverage:
