@@ -173,8 +173,7 @@ async def deliver(
         if message_id is None:
             return
         # UNCERTAIN: sent, as far as anyone can know; no message id to keep
-        await store.mark_deliveries(sub.id, ids, "sent",
-                                    None if message_id is UNCERTAIN else message_id)
+        await store.mark_deliveries(sub.id, ids, "sent", message_id or None)
         run.sent_messages += 1
         run.sent_entries += len(ids)
         if pace:
@@ -182,11 +181,9 @@ async def deliver(
     await store.finish_digest(sub.id)
 
 
-class _Uncertain(int):
-    """The message id of a send whose answer was lost after the request went out."""
-
-
-UNCERTAIN = _Uncertain(0)
+# What _send returns for a send whose answer was lost after the request went out (real
+# message ids are positive).
+UNCERTAIN = 0
 
 
 async def _send(
