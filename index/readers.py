@@ -211,12 +211,17 @@ def format_reader_table(rows: Sequence[ReaderRow]) -> str:
     return "\n".join([line(head), "  ".join("-" * w for w in widths), *map(line, body)])
 
 
-async def ingest_news_dump(store: Store, path: str | PathLike[str]) -> int:
-    """Ingest a (gzipped) JSON list of articles in naba's .json format; returns how many."""
+async def ingest_news_dump(
+    store: Store, path: str | PathLike[str], limit: int | None = None
+) -> int:
+    """Ingest a (gzipped) JSON list of articles in naba's .json format (its first `limit`
+    ones); returns how many were stored or recognised."""
     path = Path(path)
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
     articles = parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}")
+    if limit is not None:
+        articles = articles[:limit]
     report = await ingest_articles(store, articles, str(path))
     return sum(report.counts.values())

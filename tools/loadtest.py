@@ -36,21 +36,14 @@ TOKEN = "123456789:LOAD-test_token_for_the_fake_api"
 
 async def _prepare_store(db: Path, news: Path | None, articles: int) -> None:
     """Seeds, and the first `articles` articles of the news dump, in a fresh store."""
-    import gzip
-
-    from index.articles import parse_article_bytes
-    from index.ingest import ingest_articles, ingest_path
+    from index.ingest import ingest_path
+    from index.readers import ingest_news_dump
     from index.store import Store
 
     async with await Store.open(db) as store:
         await ingest_path(store, REPO / "seeds")
         if news is not None and articles > 0:
-            raw = news.read_bytes()
-            if news.suffix == ".gz":
-                raw = gzip.decompress(raw)
-            items = json.loads(raw)[:articles]
-            parsed = parse_article_bytes(json.dumps(items).encode(), "news.json", "load:news")
-            await ingest_articles(store, parsed, "loadtest")
+            await ingest_news_dump(store, news, limit=articles)
 
 
 def _peak_rss_mb(pid: int) -> float | None:
