@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from bot.cli import seed_if_empty
 from bot.config import Settings
 from bot.format import attribution_parts, format_date, neutral, render_text
 from bot.texts import ARTICLES, EXAMPLE, PASSAGES, counted, date_range
@@ -73,8 +74,6 @@ def run_console(settings: Settings) -> int:
     with asyncio.Runner() as runner:
         store = runner.run(Store.open(settings.db_path))
         try:
-            from bot.cli import seed_if_empty
-
             runner.run(seed_if_empty(store, settings))
             library = Library(store)
             runner.run(library.build())
