@@ -294,12 +294,6 @@ class LightStemmer:
     min_stem: int = 2
     # و starts many roots (وصل, وجد, ورد), so removing it must leave three letters.
     min_stem_after_one_letter_prefix: int = 3
-    # Suffixes after which a final ت is a tied ة: «عاصمتها» → «عاصمت» → «عاصم», as «عاصمة».
-    tied_teh_after: tuple[str, ...] = ()
-    # Strip the preposition ل from a stem that keeps min_stem letters: «لمصر» → «مصر».
-    li_prefix: bool = False
-    # Spell the imperfect's ت as ي, so «تقع» and «يقع», «تحد» and «يحد» meet.
-    imperfect_yeh: bool = False
 
     def __call__(self, word: str) -> str:
         for prefix in self.prefixes:
@@ -308,13 +302,7 @@ class LightStemmer:
                 if len(word) - len(prefix) >= keep:
                     word = word[len(prefix) :]
                     break
-        word = _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after)
-        if self.li_prefix and word.startswith(LAM) and len(word) - 1 >= self.min_stem:
-            word = word[1:]
-        # Three letters, so that a two-letter stem such as «تل» (hill) stays as it is.
-        if self.imperfect_yeh and word.startswith(TEH) and len(word) >= 3:
-            word = YEH + word[1:]
-        return word
+        return _strip_suffixes(word, self.suffixes, self.min_stem, ())
 
 
 # Lucene's light10 lists, with ة and ية folded into ه and يه by the normalizer.
