@@ -128,18 +128,19 @@ class ParsedQuery:
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
-        out: dict[str, float] = {}
-        for concept in self.concepts:
-            for term, credit in concept.terms.items():
-                out[term] = out.get(term, 0.0) + credit
-        return out
+        return _summed(c.terms for c in self.concepts)
 
     def weighted_roots(self) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for concept in self.concepts:
-            for root, credit in concept.roots.items():
-                out[root] = out.get(root, 0.0) + credit
-        return out
+        """Root-field query, summed the same way."""
+        return _summed(c.roots for c in self.concepts)
+
+
+def _summed(credits: Iterable[dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for mapping in credits:
+        for term, credit in mapping.items():
+            out[term] = out.get(term, 0.0) + credit
+    return out
 
 
 def question_type(text: str) -> str | None:
