@@ -188,13 +188,16 @@ async def test_pressing_faster_than_the_question_limit_is_refused(
 
 
 async def test_an_answer_that_meets_a_429_is_delivered_after_the_wait(
-    api: FakeBotApi, bot
+    api: FakeBotApi, bot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A 429 on the answer once dropped it (and the apology with it)."""
+    """A 429 on the answer once dropped it (and the apology with it), with an ERROR
+    traceback; a handled 429 is no error."""
+    caplog.set_level(logging.INFO)
     api.fail_chat(USER, 429, retry_after=1, times=1)
     api.send_text(USER, QUESTION)
     [reply] = await api.wait_for_messages(USER, 1, timeout=15)
     assert "7 كانون الأول 2024" in reply.plain_text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 @pytest.mark.parametrize("declared", [None, 1000])
