@@ -39,6 +39,7 @@ from index.store import Feed, Store, now_utc
 __all__ = [
     "FeedOptions",
     "feed_client",
+    "fetch_once",
     "ingest_sources",
     "next_poll_time",
     "poll_due_feeds",
@@ -99,20 +100,19 @@ async def ingest_sources(
     options: FeedOptions | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest files, folders and feed URLs. A feed URL is polled at once (conditionally, so an
-    unchanged feed costs a 304) and remembered as a feed if the poll worked."""
+    """Ingest files, folders and feed URLs, once. A URL is fetched now and its entries stored;
+    it does not become a feed that is polled again (`feeds add` does that), unless it already
+    is one, when this is that feed's poll, brought forward."""
     options = options or FeedOptions()
     report = IngestReport()
     for source in sources:
         if looks_like_feed_url(source):
-            feed, created = await store.add_feed(source, added_by="ingest")
+            feed = await store.feed_by_url(source)
             async with feed_client() as client:
-                report.merge(await poll_feed(store, feed, client, options))
-            after = await store.feed_by_url(source)
-            if created and after is not None and after.last_success_at is None:
-                # A typo or a page that is not a feed must not be polled for ever.
-                await store.remove_feed(source)
-                report.problems.append(f"{source}: not remembered as a feed (the poll failed)")
+                if feed is not None:
+                    report.merge(await poll_feed(store, feed, client, options))
+                else:
+                    report.merge(await fetch_once(store, source, client, options))
             if on_progress:
                 on_progress(1)
             continue
@@ -248,6 +248,40 @@ async def poll_feed(
         return report
 
 
+async def fetch_once(
+    store: Store, url: str, client: httpx.AsyncClient, options: FeedOptions
+) -> IngestReport:
+    """Fetch a feed URL one time and ingest its entries, remembering nothing about the feed:
+    a failure is reported and logged, never retried."""
+    report = IngestReport()
+    result = await fetch_feed(client, url, max_bytes=options.max_bytes, timeout=options.timeout)
+    error = result.error
+    parsed = None
+    if error is None and result.body is not None:
+        try:
+            parsed = await asyncio.to_thread(parse_feed, result.body, result.final_url)
+        except FeedError as err:
+            error = str(err).removeprefix(f"{result.final_url}: ")
+    if parsed is None:
+        error = error or "no feed in the answer"
+        await store.log_ingest(url, "failed", error)
+        report.add("failed")
+        report.problems.append(f"{url}: {error}")
+        return report
+    notes = list(parsed.problems)
+    for entry in parsed.entries:
+        notes.extend(await _ingest_entry(store, _Source(url, None), entry, report))
+    if parsed.skipped_non_arabic:
+        report.counts["skipped"] += parsed.skipped_non_arabic
+        await store.log_ingest_many(
+            [(url, "skipped", "entry not in Arabic")] * parsed.skipped_non_arabic
+        )
+    if notes:
+        await store.log_ingest_many([(url, "warning", note) for note in notes])
+        report.problems.extend(f"{url}: {note}" for note in notes)
+    return report
+
+
 async def _record_failure(store: Store, feed: Feed, error: str, options: FeedOptions) -> float:
     next_at = next_poll_time(options, feed.failures + 1)
     await store.record_feed_poll(feed.id, ok=False, error=error, next_poll_at=next_at)
@@ -323,8 +357,16 @@ async def _poll_feed(
     return report
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where a feed entry came from: the feed's URL, and its row when it is a kept feed."""
+
+    url: str
+    id: int | None
+
+
 async def _ingest_entry(
-    store: Store, feed: Feed, entry: ArticleIn, report: IngestReport
+    store: Store, feed: Feed | _Source, entry: ArticleIn, report: IngestReport
 ) -> list[str]:
     """Ingest one feed entry; returns notes about it (failure, missing link or date)."""
     label = _label(entry)
@@ -333,10 +375,11 @@ async def _ingest_entry(
     entry = replace(entry, guid=f"{feed.url}#{entry.guid}" if entry.guid else None)
     canonical = identity_url(entry.url)
     match = await store.article_match(entry.guid, canonical)
-    if match is not None and match[2] != entry.guid and match[1] != feed.id:
-        # Not ours but the same link: another feed (or a file) carries this story. The first
-        # source keeps it, or two feeds with different teasers would overwrite each other at
-        # every poll.
+    ours = feed.id is not None and match is not None and match[1] == feed.id
+    if match is not None and match[2] != entry.guid and not ours:
+        # Not ours but the same link: another feed (or a file, or a one-time fetch) carries
+        # this story. The first source keeps it, or two feeds with different teasers would
+        # overwrite each other at every poll.
         await store.log_ingest(feed.url, "duplicate", f"{label}: same link as article "
                                f"{match[0]} from another source", article_id=match[0])
         report.add("duplicate", match[0])

@@ -644,7 +644,27 @@ async def test_ingest_sources_files_folders_and_urls(
     assert report.counts["new"] == 4
     assert report.counts["failed"] == 2
     assert sum(ticks) == 4
-    urls = [f.url for f in await store.feeds()]
-    assert urls == [server.url("/rss")]  # a URL that is no feed is not remembered
-    assert any("not remembered" in p for p in report.problems)
+    # a URL given to ingest is fetched once, never kept as a feed to poll (`feeds add` does)
+    assert await store.feeds() == []
+    assert any(p.startswith(server.url("/page")) for p in report.problems)
     assert log_rows(store, str(tmp_path / "nope")) == [("failed", "no such file or folder")]
+    assert [s for s, _ in log_rows(store, server.url("/page"))] == ["failed"]
+
+
+async def test_ingest_url_is_one_time_and_a_kept_feed_is_polled_now(
+    store: Store, server: FeedServer
+) -> None:
+    server.set_feed("/rss", rss(story_item(1) + story_item(2)))
+    first = await ingest_sources(store, [server.url("/rss")])
+    again = await ingest_sources(store, [server.url("/rss")])
+    assert (first.counts["new"], again.counts["new"], again.counts["duplicate"]) == (2, 0, 2)
+    assert await store.feeds() == []
+    assert len(server.requests_for("/rss")) == 2
+
+    # once kept with `feeds add`, the same story is its own (same guid), not another's copy
+    feed, _ = await store.add_feed(server.url("/rss"), added_by="cli")
+    server.set_feed("/rss", rss(story_item(1) + story_item(2) + story_item(3)))
+    report = await ingest_sources(store, [server.url("/rss")])
+    assert (report.counts["new"], report.counts["duplicate"]) == (1, 2)
+    kept = await store.feed_by_url(server.url("/rss"))
+    assert kept is not None and kept.last_success_at is not None and kept.entries_new == 1
