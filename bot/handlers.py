@@ -522,14 +522,17 @@ async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE)
         return
     try:
         # parsing a 2 MB JSON list takes a while: off the event loop, so others get answers
-        articles = await asyncio.to_thread(
+        read = await asyncio.to_thread(
             parse_article_bytes, data, name, f"upload:{doc.file_unique_id}"
         )
     except ValueError as err:
         await message.reply_text(f"تعذّرت قراءة الملف: {esc(str(err))}")
         return
     app = naba(context)
-    report = await ingest_articles(app.store, articles, f"telegram:{name}")
+    report = await ingest_articles(app.store, read.articles, f"telegram:{name}")
+    for problem in read.problems:
+        report.add("failed")
+        report.problems.append(problem)
     await app.library.refresh()
     problems = "\n".join(esc(p) for p in report.problems[:5])
     await message.reply_text(f"نتيجة الإدخال: {esc(report.summary())}\n{problems}".strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,16 +16,29 @@ from index.models import ArticleIn
 __all__ = [
     "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
+    "FileArticles",
     "article_files",
     "parse_article_bytes",
     "read_article_file",
     "read_articles",
+    "read_file",
 ]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json"})
 # Far beyond any article or export of articles; stops a mistaken path (a disk image, a
 # database) from being read whole into memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+
+@dataclass(frozen=True)
+class FileArticles:
+    """The articles a file holds, and why any of its items could not be read: a JSON list
+    keeps its good items, each bad one is named by its position counted from 1."""
+
+    articles: list[ArticleIn]
+    problems: list[str] = field(default_factory=list)
+
 
 _FRONT_MATTER_KEYS = frozenset({"title", "source", "url", "published", "language", "guid"})
 _HEADING = re.compile(r"^#{1,6}\s+")
@@ -57,17 +71,21 @@ def article_files(path: Path) -> list[Path]:
 def read_articles(path: Path) -> list[ArticleIn]:
     """All articles in a file or, recursively, a folder of .txt, .md and .json files.
 
-    Raises ValueError naming the file at the first file that cannot be read."""
+    Strict: raises ValueError naming the file (and the item) at the first problem. Ingest
+    reads with read_file, which keeps the good items of a list."""
     articles: list[ArticleIn] = []
     for file in article_files(Path(path)):
-        articles.extend(_read_file(file))
+        read = read_file(file)
+        if read.problems:
+            raise ValueError(read.problems[0])
+        articles.extend(read.articles)
     return articles
 
 
 def read_article_file(path: Path) -> ArticleIn:
     """The single article in a .txt, .md or .json file (a JSON list needs read_articles)."""
     path = Path(path)
-    articles = _read_file(path)
+    articles = read_articles(path)
     if len(articles) != 1:
         raise ValueError(
             f"{path}: holds a list of {len(articles)} articles; read it with read_articles()"
@@ -81,11 +99,13 @@ def _guid(path: Path) -> str:
     # a/1.txt and b/1.txt one article, and a second folder silently replaced the first one's
     # stories. Moving a folder gives its files new guids; unchanged files are then recognised
     # by their content hash as duplicates, not stored again. Items of a JSON list add
-    # "#<index>" unless they carry their own "guid".
+    # "#<index>" (counted from 0, as stored since the first version) unless they carry their
+    # own "guid".
     return f"file:{path.resolve().as_posix()}"
 
 
-def _read_file(path: Path) -> list[ArticleIn]:
+def read_file(path: Path) -> FileArticles:
+    """One article file: ValueError naming it when the file as a whole cannot be read."""
     _check_suffix(path)
     try:
         size = path.stat().st_size
@@ -97,7 +117,7 @@ def _read_file(path: Path) -> list[ArticleIn]:
     return parse_article_bytes(raw, path, _guid(path))
 
 
-def parse_article_bytes(raw: bytes, name: str | Path, guid: str) -> list[ArticleIn]:
+def parse_article_bytes(raw: bytes, name: str | Path, guid: str) -> FileArticles:
     """The articles in a file's bytes (an upload, say), read by the rules of its name's
     suffix exactly as a file on disk would be; ValueError messages name `name`."""
     path = Path(name)
@@ -108,7 +128,7 @@ def parse_article_bytes(raw: bytes, name: str | Path, guid: str) -> list[Article
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix == ".json":
         return _from_json(path, text, guid)
-    return [_from_text(path, text, guid)]
+    return FileArticles([_from_text(path, text, guid)])
 
 
 def _check_suffix(path: Path) -> str:
@@ -220,7 +240,7 @@ def _paragraphs(lines: list[str]) -> str:
     return normalize_text("\n".join(paragraphs))
 
 
-def _from_json(path: Path, text: str, guid: str) -> list[ArticleIn]:
+def _from_json(path: Path, text: str, guid: str) -> FileArticles:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -231,14 +251,19 @@ def _from_json(path: Path, text: str, guid: str) -> list[ArticleIn]:
         # «[[[[…]]]]» thousands deep: Python's parser gives up; no article nests like that
         raise ValueError(f"{path}: JSON nested too deeply to be an article file") from None
     if isinstance(data, dict):
-        return [_from_json_object(path, data, guid, where="")]
+        return FileArticles([_from_json_object(path, data, guid, where="")])
     if isinstance(data, list):
         if not data:
             raise ValueError(f"{path}: the JSON list holds no articles")
-        return [
-            _from_json_object(path, item, f"{guid}#{index}", where=f" (item {index})")
-            for index, item in enumerate(data)
-        ]
+        read = FileArticles([])
+        for index, item in enumerate(data):
+            try:
+                read.articles.append(
+                    _from_json_object(path, item, f"{guid}#{index}", where=f" (item {index + 1})")
+                )
+            except ValueError as err:  # one bad item must not cost the file its good ones
+                read.problems.append(str(err))
+        return read
     raise ValueError(f"{path}: JSON must be an article object or a list of them")
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.articles import article_files, read_articles
+from index.articles import FileArticles, article_files, read_file
 from index.cleaning import content_hash, is_arabic
 from index.feeds import looks_like_feed_url
 from index.models import ArticleIn, PassageSpan
@@ -141,17 +141,20 @@ async def ingest_articles(
 
 
 async def ingest_file(store: Store, file: Path) -> IngestReport:
-    """Every article in one file, each in its own transaction; an unreadable file is
-    reported and logged as failed, never raised."""
+    """Every article in one file, each in its own transaction; an unreadable file, or a bad
+    item of a JSON list (named by its position from 1), is reported and logged as failed,
+    never raised, and the file's good items are still stored."""
     report = IngestReport()
     try:
-        articles = await asyncio.to_thread(read_articles, file)
+        read = await asyncio.to_thread(read_file, file)
     except ValueError as err:
+        read = FileArticles([], [str(err)])
+    for problem in read.problems:
         report.add("failed")
-        report.problems.append(str(err))
-        await store.log_ingest(str(file), "failed", str(err))
-        return report
-    report.merge(await ingest_articles(store, articles, str(file)))
+        report.problems.append(problem)
+    if read.problems:
+        await store.log_ingest_many([(str(file), "failed", p) for p in read.problems])
+    report.merge(await ingest_articles(store, read.articles, str(file)))
     return report
 
 

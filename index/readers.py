@@ -220,7 +220,7 @@ async def ingest_news_dump(
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
-    articles = parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}")
+    articles = parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}").articles
     if limit is not None:
         articles = articles[:limit]
     report = await ingest_articles(store, articles, str(path))

@@ -191,7 +191,7 @@ def test_deeply_nested_json_is_a_clear_error(tmp_path: Path) -> None:
         ("bad.json", '{"title": "x", "text": ', "malformed JSON at line 1"),
         ("no_title.json", json.dumps({"text": PARA1}), "missing title"),
         ("no_text.json", json.dumps({"title": TITLE}), "missing text"),
-        ("item.json", json.dumps([{"title": "a", "text": "b"}, {"text": "c"}]), r"item 1.*title"),
+        ("item.json", json.dumps([{"title": "a", "text": "b"}, {"text": "c"}]), r"item 2.*title"),
         ("scalar.json", "42", "object or a list"),
         ("empty_list.json", "[]", "no articles"),
         ("list_of_str.json", '["x"]', "expected a JSON object"),

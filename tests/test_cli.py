@@ -141,6 +141,26 @@ def test_ingest_twice_reports_a_duplicate(env: dict[str, str], seed_file: Path) 
     assert len({a["article_id"] for a in data["answers"]}) == 1
 
 
+def test_a_bad_item_in_a_json_list_costs_only_itself(env: dict[str, str], tmp_path: Path) -> None:
+    items = [
+        {"title": "خبر أول عن سوق الخضار", "text": "افتتحت البلدية سوق الخضار الجديد في المدينة."},
+        {"text": "خبر بلا عنوان"},
+        {"title": "خبر ثالث عن المطر", "text": "هطلت أمطار غزيرة على المدينة صباح اليوم."},
+        "ليس كائنًا",
+    ]
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    result = bot(env, "ingest", "--no-progress", str(path))
+    assert result.returncode == 1, result.stderr
+    assert "new=2" in result.stdout and "failed=2" in result.stdout
+    problems = [line for line in result.stderr.splitlines() if line.startswith("problem:")]
+    assert len(problems) == 2
+    assert "(item 2): missing title" in problems[0]
+    assert "(item 4): expected a JSON object" in problems[1]
+    data = json.loads(ok(bot(env, "ask", "--json", "متى هطلت الأمطار على المدينة؟")).stdout)
+    assert data["answers"] and data["answers"][0]["title"] == "خبر ثالث عن المطر"
+
+
 def test_console_chat(indexed: dict[str, str]) -> None:
     result = ok(bot(indexed, stdin="متى تحررت درعا؟\n"))
     out = result.stdout

@@ -575,13 +575,13 @@ async def test_rescan_seeds_reads_only_new_and_changed_files(
     write_article(seeds, "a.txt", 1)
     write_article(seeds, "sub/b.md", 2)
     reads: list[str] = []
-    real_read = ingest_module.read_articles
+    real_read = ingest_module.read_file
 
     def counting_read(path: Path, **kw: Any) -> Any:
         reads.append(Path(path).name)
         return real_read(path, **kw)
 
-    monkeypatch.setattr(ingest_module, "read_articles", counting_read)  # where files are read
+    monkeypatch.setattr(ingest_module, "read_file", counting_read)  # where files are read
     assert "0002_source_files" in await store.applied_migrations()
 
     report = await rescan_seeds(store, seeds)
@@ -662,7 +662,7 @@ async def test_ingest_url_is_one_time_and_a_kept_feed_is_polled_now(
     assert len(server.requests_for("/rss")) == 2
 
     # once kept with `feeds add`, the same story is its own (same guid), not another's copy
-    feed, _ = await store.add_feed(server.url("/rss"), added_by="cli")
+    await store.add_feed(server.url("/rss"), added_by="cli")
     server.set_feed("/rss", rss(story_item(1) + story_item(2) + story_item(3)))
     report = await ingest_sources(store, [server.url("/rss")])
     assert (report.counts["new"], report.counts["duplicate"]) == (1, 2)
