@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one question (or '-' for one per line on stdin)")
-    ask.add_argument("question", help="the question, or - to read questions from stdin")
+    ask.add_argument("question", nargs="+",
+                     help="the question (quotes optional), or - to answer stdin line by line")
     ask.add_argument("--json", action="store_true", help="print JSON (one object a line)")
     ask.add_argument("--top", type=int, default=DEFAULT_TOP, help="how many passages (default 3)")
 
@@ -110,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {err}", file=sys.stderr)
         return 2
     from bot.logs import configure_logging
+    from index.store import StoreUnavailable
 
     configure_logging(settings.log_level)
     command = args.command
@@ -159,6 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_bench(args)
     except KeyboardInterrupt:
         return 130
+    except StoreUnavailable as err:
+        # One line, English then Arabic, naming the variable (a text for bot/texts.py).
+        cannot_write = ("naba: cannot write NABA_DB={path} ({reason}); set NABA_DB to a "
+                        "writable path — لا أستطيع الكتابة في NABA_DB={path}؛ "
+                        "اضبط NABA_DB على مسار قابل للكتابة")
+        print(cannot_write.format(path=err.path, reason=err.reason), file=sys.stderr)
+        return 2
     except sqlite3.DatabaseError as err:
         print(f"cannot use the database {settings.db_path} (NABA_DB): {err}", file=sys.stderr)
         return 2
@@ -199,24 +208,28 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     library = await open_library(settings)
     try:
-        if args.question == "-":
-            # one question a line in, one JSON object a line out (for scripts and evaluation)
-            questions = [line.rstrip("\n") for line in sys.stdin if line.strip()]
-            as_json = True
+        if args.question == ["-"]:
+            # One JSON line out per line in, each as soon as its line arrives, so a script
+            # (or a person typing) can pair them up; an empty line gets its "empty" object.
+            while line := sys.stdin.readline():
+                await _print_answer(library, line.rstrip("\r\n"), args.top, as_json=True)
         else:
             # Python keeps argv bytes that are not UTF-8 as lone surrogates, which cannot be
             # printed back; make them U+FFFD, as on stdin.
-            question = os.fsencode(args.question).decode("utf-8", "replace")
-            questions, as_json = [question], args.json
-        for question in questions:
-            answer = await library.answer(question, top=args.top)
-            if as_json:
-                print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
-            else:
-                print(render_text(answer), flush=True)
+            question = " ".join(args.question)
+            question = os.fsencode(question).decode("utf-8", "replace")
+            await _print_answer(library, question, args.top, as_json=args.json)
     finally:
         await library.store.close()
     return 0
+
+
+async def _print_answer(library: Library, question: str, top: int, *, as_json: bool) -> None:
+    answer = await library.answer(question, top=top)
+    if as_json:
+        print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
+    else:
+        print(render_text(answer), flush=True)
 
 
 async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool = True) -> int:

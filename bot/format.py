@@ -83,7 +83,8 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
-    """The `ask --json` object: query, normalized_tokens, answers (empty when none)."""
+    """The `ask --json` object: query, normalized_tokens, answers (empty when none), and
+    problem (a code) with error (its Arabic sentence) when the question could not be searched."""
     data: dict[str, Any] = {
         "query": answer.query,
         "normalized_tokens": list(answer.tokens),
@@ -108,6 +109,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
         ],
     }
     if answer.problem:
+        data["problem"] = answer.problem  # a code for scripts: empty, too_long, no_words
         data["error"] = problem_text(answer.problem, answer.query)
     return data
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -101,8 +102,9 @@ def test_questions_from_stdin_one_json_object_a_line(indexed: dict[str, str]) ->
     stdin = f"{ISSUE_QUESTION}\n\n   \n{GOLD_QUESTION}\nماذا حدث في السويداء؟\n"
     result = ok(bot(indexed, "ask", "-", stdin=stdin))
     objects = [json.loads(line) for line in result.stdout.splitlines()]
+    # one object per line in, empty lines included, so output lines up with input
     assert [o["query"] for o in objects] == [
-        ISSUE_QUESTION, GOLD_QUESTION, "ماذا حدث في السويداء؟",
+        ISSUE_QUESTION, "", "   ", GOLD_QUESTION, "ماذا حدث في السويداء؟",
     ]  # fmt: skip
     for o in objects:
         assert {"query", "normalized_tokens", "answers"} <= set(o)
@@ -110,8 +112,42 @@ def test_questions_from_stdin_one_json_object_a_line(indexed: dict[str, str]) ->
         for answer in o["answers"]:
             assert set(answer) == ANSWER_KEYS
     assert "7 كانون الأول 2024" in objects[0]["answers"][0]["passage"]
-    assert objects[1]["answers"] == []
-    assert "السويداء" in objects[2]["answers"][0]["passage"]
+    assert [o.get("problem") for o in objects] == [None, "empty", "empty", None, None]
+    assert "اكتب سؤالك" in objects[1]["error"]
+    assert objects[3]["answers"] == []
+    assert "السويداء" in objects[4]["answers"][0]["passage"]
+
+
+def _read_line(proc: subprocess.Popen, timeout: float = TIMEOUT) -> str:
+    """One line of a child's stdout, or fail after `timeout` seconds (never hang the suite)."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, f"no output within {timeout} s"
+    return proc.stdout.readline()
+
+
+def test_ask_stdin_answers_each_line_as_it_arrives(indexed: dict[str, str]) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "-"], cwd=ROOT, env=indexed, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    try:
+        proc.stdin.write(ISSUE_QUESTION + "\n")
+        proc.stdin.flush()
+        first = json.loads(_read_line(proc))  # stdin is still open: answered line by line
+        assert first["query"] == ISSUE_QUESTION and first["answers"]
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        assert json.loads(_read_line(proc))["problem"] == "empty"
+        proc.stdin.close()
+        assert proc.wait(timeout=TIMEOUT) == 0
+    finally:
+        proc.kill()
+
+
+def test_an_unquoted_question_is_one_question(indexed: dict[str, str]) -> None:
+    data = json.loads(ok(bot(indexed, "ask", "--json", *ISSUE_QUESTION.split())).stdout)
+    assert data["query"] == ISSUE_QUESTION
+    assert "7 كانون الأول 2024" in data["answers"][0]["passage"]
 
 
 @pytest.mark.parametrize(
