@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -291,6 +293,46 @@ async def _earlier_version(
     return None
 
 
+class StoreUnavailable(OSError):
+    """The SQLite file cannot be created or opened for writing at `path`: its folder cannot be
+    made or written, a file stands where a folder should, the file itself is read-only. `reason`
+    says which, in a few English words; the caller names the setting that chose the path."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write the database {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# SQLite's words for "this file cannot be opened, or not for writing".
+_UNWRITABLE = ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
+
+
+def _cannot_write(err: sqlite3.OperationalError) -> bool:
+    return (getattr(err, "sqlite_errorname", None) or "").startswith(_UNWRITABLE)
+
+
+def _unwritable_reason(path: Path, err: BaseException) -> str:
+    """Why `path` cannot be created or written, for StoreUnavailable's message."""
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if path.exists():
+        if not path.is_file():
+            return "not a file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return "the file is read-only"
+    for folder in path.parents:  # the nearest folder that exists decides
+        if folder.exists():
+            if not folder.is_dir():
+                return f"{folder} is a file, not a folder"
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return "permission denied"
+            break
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror[0].lower() + err.strerror[1:]
+    return str(err)
+
+
 class Store:
     """An open SQLite database. Use ``async with await Store.open(path) as store``."""
 
@@ -302,10 +344,17 @@ class Store:
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
+        """Open (creating it and its folder if need be) the SQLite file at `path`. Raises
+        StoreUnavailable when the file cannot be created, opened or written there."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.OperationalError) as err:
+            if isinstance(err, sqlite3.OperationalError) and not _cannot_write(err):
+                raise
+            raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
         store = cls(db, path)
         try:
             await db.execute("PRAGMA journal_mode=WAL")
@@ -314,8 +363,10 @@ class Store:
             await db.execute("PRAGMA busy_timeout=10000")
             await db.execute("PRAGMA synchronous=NORMAL")
             await store._migrate()
-        except BaseException:
+        except BaseException as err:
             await db.close()
+            if isinstance(err, sqlite3.OperationalError) and _cannot_write(err):
+                raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
             raise
         return store
 

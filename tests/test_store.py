@@ -7,11 +7,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from index.ingest import ingest_article
 from index.models import ArticleIn
 from index.normalize import ANALYZER_VERSION, analyze
 from index.passages import split_passages
-from index.store import MIGRATIONS, Store
+from index.store import MIGRATIONS, Store, StoreUnavailable
 
 TEXT_A = (
     "افتتحت بلدية الواحة الخيالية مكتبة عامة جديدة صباح اليوم.\n"
@@ -63,6 +65,34 @@ async def test_open_creates_missing_parent_folders(tmp_path: Path) -> None:
     async with await Store.open(path):
         pass
     assert path.is_file()
+
+
+async def test_a_file_where_the_folder_should_be_is_store_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("", encoding="utf-8")
+    for path in (tmp_path / "data" / "naba.db", tmp_path / "data" / "x" / "naba.db"):
+        with pytest.raises(StoreUnavailable, match="is a file, not a folder") as caught:
+            await Store.open(path)
+        assert caught.value.path == path and isinstance(caught.value, OSError)
+
+
+async def test_a_folder_it_may_not_write_is_store_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a non-root container meets under root's /app (chmod would not stop root here)."""
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(StoreUnavailable) as caught:
+        await Store.open(tmp_path / "app" / "data" / "naba.db")
+    assert caught.value.reason == "permission denied"
+    assert str(tmp_path / "app" / "data" / "naba.db") in str(caught.value)
+
+
+async def test_a_folder_given_as_the_database_is_store_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable, match="not a file"):
+        await Store.open(tmp_path)
 
 
 # ---- articles and passages ---------------------------------------------------------------------
