@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from index.sources import FeedOptions
 
@@ -62,6 +63,9 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 # Telegram accepts 1–256 characters; 32 of a random alphabet of 64 is 192 bits.
 MIN_SECRET_CHARS = 32
 
+# The feed defaults are index.sources' own; Settings only names them as variables.
+_FEED_DEFAULTS = FeedOptions()
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -77,9 +81,9 @@ class Settings:
     digest_check_seconds: int = 60
     digest_pace_seconds: float = 0.05
     feeds: tuple[str, ...] = ()
-    feed_poll_seconds: int = 900
-    feed_timeout_seconds: float = 20.0
-    feed_max_bytes: int = 5_000_000
+    feed_poll_seconds: int = int(_FEED_DEFAULTS.poll_seconds)
+    feed_timeout_seconds: float = float(_FEED_DEFAULTS.timeout)
+    feed_max_bytes: int = _FEED_DEFAULTS.max_bytes
     seeds_rescan_seconds: int = 300
     refresh_seconds: float = 1.0
     questions_per_minute: int = 20
@@ -101,10 +105,21 @@ class Settings:
         return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base
 
     @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Each field's default, as written once in the fields above."""
+        return {f.name: f.default for f in fields(cls)}
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Every variable unset or blank takes the field's default; see `.env.example`."""
         env = os.environ if env is None else env
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
-        base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+        default = cls.defaults()
+
+        def text(name: str, key: str) -> Any:
+            return env.get(name, "").strip() or default[key]
+
+        token = text("TELEGRAM_BOT_TOKEN", "token")
+        base = text("TELEGRAM_API_BASE_URL", "api_base_url")
         if not base.startswith(("http://", "https://")):
             raise ConfigError(
                 f"TELEGRAM_API_BASE_URL must start with http:// or https://, got {base!r}"
@@ -117,8 +132,8 @@ class Settings:
                 f"got {base!r}"
             )
         base = base.rstrip("/")
-        webhook = env.get("NABA_WEBHOOK_URL", "").strip() or None
-        secret = env.get("NABA_WEBHOOK_SECRET", "").strip() or None
+        webhook = text("NABA_WEBHOOK_URL", "webhook_url")
+        secret = text("NABA_WEBHOOK_SECRET", "webhook_secret")
         if webhook and not webhook.startswith("https://"):
             raise ConfigError("NABA_WEBHOOK_URL must be an https:// URL (Telegram requires it)")
         if secret and not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret):
@@ -130,7 +145,7 @@ class Settings:
                 "A-Z a-z 0-9 _ -, when NABA_WEBHOOK_URL is set; make one with: python -c "
                 "'import secrets; print(secrets.token_urlsafe(32))'"
             )
-        level = env.get("NABA_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        level = text("NABA_LOG_LEVEL", "log_level").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(
                 f"NABA_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}"
@@ -138,21 +153,31 @@ class Settings:
         return cls(
             token=token,
             api_base_url=base,
-            db_path=Path(env.get("NABA_DB", "").strip() or "data/naba.db"),
-            seeds_dir=Path(env.get("NABA_SEEDS", "").strip() or "seeds"),
+            db_path=Path(text("NABA_DB", "db_path")),
+            seeds_dir=Path(text("NABA_SEEDS", "seeds_dir")),
             admin_ids=_ids(env, "NABA_ADMIN_IDS"),
             webhook_url=webhook,
             webhook_secret=secret,
-            webhook_listen=env.get("NABA_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-            webhook_port=_int(env, "NABA_WEBHOOK_PORT", 8443, 1),
-            digest_check_seconds=_int(env, "NABA_DIGEST_CHECK_SECONDS", 60, 1),
-            digest_pace_seconds=_float(env, "NABA_DIGEST_PACE_SECONDS", 0.05),
+            webhook_listen=text("NABA_WEBHOOK_LISTEN", "webhook_listen"),
+            webhook_port=_int(env, "NABA_WEBHOOK_PORT", default["webhook_port"], 1),
+            digest_check_seconds=_int(
+                env, "NABA_DIGEST_CHECK_SECONDS", default["digest_check_seconds"], 1
+            ),
+            digest_pace_seconds=_float(
+                env, "NABA_DIGEST_PACE_SECONDS", default["digest_pace_seconds"]
+            ),
             feeds=_list(env, "NABA_FEEDS"),
-            feed_poll_seconds=_int(env, "NABA_FEED_POLL_SECONDS", 900, 1),
-            feed_timeout_seconds=_float(env, "NABA_FEED_TIMEOUT_SECONDS", 20.0, 0.1),
-            feed_max_bytes=_int(env, "NABA_FEED_MAX_BYTES", 5_000_000, 1024),
-            seeds_rescan_seconds=_int(env, "NABA_SEEDS_RESCAN_SECONDS", 300, 1),
-            refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", 1.0, 0.05),
-            questions_per_minute=_int(env, "NABA_QUESTIONS_PER_MINUTE", 20, 1),
+            feed_poll_seconds=_int(env, "NABA_FEED_POLL_SECONDS", default["feed_poll_seconds"], 1),
+            feed_timeout_seconds=_float(
+                env, "NABA_FEED_TIMEOUT_SECONDS", default["feed_timeout_seconds"], 0.1
+            ),
+            feed_max_bytes=_int(env, "NABA_FEED_MAX_BYTES", default["feed_max_bytes"], 1024),
+            seeds_rescan_seconds=_int(
+                env, "NABA_SEEDS_RESCAN_SECONDS", default["seeds_rescan_seconds"], 1
+            ),
+            refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", default["refresh_seconds"], 0.05),
+            questions_per_minute=_int(
+                env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1
+            ),
             log_level=level,
         )

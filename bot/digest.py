@@ -31,6 +31,7 @@ import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.config import Settings
 from bot.format import (
     RLM,
     TELEGRAM_LIMIT,
@@ -58,6 +59,8 @@ _MAYBE_SENT = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 # A digest lists at most this many entries per run; the rest follow in the next run, so a
 # subscriber coming back after a flood of entries gets readable messages, not dozens at once.
 MAX_ENTRIES_PER_RUN = 60
+# Seconds between two messages of one fan-out: NABA_DIGEST_PACE_SECONDS's default.
+DEFAULT_PACE_SECONDS = Settings.defaults()["digest_pace_seconds"]
 
 HEADER = "📬 <b>موجز الأخبار الجديدة</b> ({n})"
 HEADER_TOPIC = "📬 <b>موجز الأخبار الجديدة عن «{topic}»</b> ({n})"
@@ -121,7 +124,7 @@ async def run_digests(
     store: Store,
     library: Library,
     *,
-    pace: float = 0.05,
+    pace: float = DEFAULT_PACE_SECONDS,
     now: datetime | None = None,
     only_chat: int | None = None,
 ) -> DigestRun:
@@ -149,7 +152,7 @@ async def deliver(
     sub: Subscription,
     run: DigestRun,
     *,
-    pace: float = 0.05,
+    pace: float = DEFAULT_PACE_SECONDS,
 ) -> None:
     entries = await store.pending_entries(sub, limit=MAX_ENTRIES_PER_RUN)
     if sub.topic and entries:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULT_API_BASE_URL, ConfigError, Settings
+from index.sources import FeedOptions
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_without_any_variable() -> None:
@@ -85,3 +89,42 @@ def test_feed_options_carry_the_feed_settings() -> None:
         "NABA_FEED_MAX_BYTES": "4096",
     }).feed_options
     assert (options.poll_seconds, options.timeout, options.max_bytes) == (120, 2.5, 4096)
+
+
+def test_the_dataclass_defaults_are_what_no_variable_gives() -> None:
+    """Each default is written once, in the field: from_env adds none of its own."""
+    blank = Settings.from_env({})
+    for name, default in Settings.defaults().items():
+        value = getattr(blank, name)
+        assert value == default and type(value) is type(default), name
+    assert blank == Settings()
+
+
+def test_feed_defaults_are_index_sources_own() -> None:
+    options = FeedOptions()
+    assert Settings().feed_options == options
+    assert Settings.from_env({}).feed_options == options
+
+
+def test_readme_table_lists_every_variable_with_its_default() -> None:
+    """README's Configuration table: every variable bot/config.py reads, once each, and the
+    default shown is the one the code has (setting the variable to it changes nothing)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| variable | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    shown: dict[str, str] = {}
+    for row in table.strip().splitlines()[1:]:
+        names, defaults = (cell.strip() for cell in row.strip("|").split("|")[:2])
+        names = [n.strip(" `") for n in names.split(" / ")]
+        defaults = [d.strip(" `") for d in defaults.split(" / ")]
+        assert len(names) == len(defaults), row
+        prefix = names[0].rsplit("_", 1)[0]
+        for name, default in zip(names, defaults, strict=True):
+            name = prefix + name if name.startswith("_") else name
+            assert name not in shown, f"{name} twice in README's table"
+            shown[name] = default
+    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"\"((?:NABA|TELEGRAM)_[A-Z0-9_]+)\"", source))
+    assert set(shown) == read, (sorted(set(shown) - read), sorted(read - set(shown)))
+    for name, default in shown.items():
+        if default != "—":
+            assert Settings.from_env({name: default}) == Settings(), f"{name}: README {default}"
