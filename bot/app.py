@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -31,34 +32,44 @@ from bot.digest import run_digests
 from bot.logs import install_redaction
 from bot.polling import NabaBot
 from bot.runtime import KEY, Naba, naba
+from bot.texts import MENU
 from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
 
 log = logging.getLogger(__name__)
 
-COMMANDS_AR = [
-    ("start", "ما الذي أعرفه ومثال على سؤال"),
-    ("help", "كيف تستخدمني"),
-    ("ask", "اسأل عن خبر: /ask متى تحررت درعا؟"),
-    ("sources", "الأخبار المفهرسة"),
-    ("latest", "أحدث الأخبار"),
-    ("subscribe", "اشترك في موجز الأخبار الجديدة [موضوع]"),
-    ("unsubscribe", "ألغِ الاشتراك"),
-    ("digest", "وتيرة الموجز: instant أو hourly أو daily أو now"),
-    ("status", "حالة الفهرس واشتراكك"),
-]
-COMMANDS_EN = [
-    ("start", "What I know, with an example question"),
-    ("help", "How to use the bot"),
-    ("ask", "Ask about the news (in Arabic)"),
-    ("sources", "Indexed articles"),
-    ("latest", "Newest entries"),
-    ("subscribe", "Subscribe to digests of new entries [topic]"),
-    ("unsubscribe", "Stop the digest"),
-    ("digest", "Digest frequency: instant, hourly, daily, or now"),
-    ("status", "Index and subscription status"),
-]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One /command: its handler, where it works, and whether Telegram's menu lists it (its
+    descriptions, Arabic and English, are bot.texts.MENU[name])."""
+
+    name: str
+    callback: handlers.Handler
+    # also in channel posts (a channel subscribes and asks for its status)
+    channels: bool = False
+    menu: bool = True
+
+
+# The one list of commands: registration and both languages' menus are made from it.
+COMMANDS = (
+    Command("start", handlers.start),
+    Command("help", handlers.help_command),
+    Command("ask", handlers.ask),
+    Command("sources", handlers.sources),
+    Command("latest", handlers.latest),
+    Command("subscribe", handlers.subscribe, channels=True),
+    Command("unsubscribe", handlers.unsubscribe, channels=True),
+    Command("digest", handlers.digest, channels=True),
+    Command("status", handlers.status, channels=True),
+    # for NABA_ADMIN_IDS (handlers.admin_only), so kept out of everyone's menu
+    Command("stats", handlers.stats, menu=False),
+    Command("reindex", handlers.reindex, menu=False),
+    Command("ingest", handlers.ingest, menu=False),
+    Command("feeds", handlers.feeds_command, menu=False),
+)
 
 
 # How often a call Telegram answered 429 is retried after its retry_after.
@@ -75,7 +86,10 @@ def build_application(settings: Settings, *, updater: bool = True) -> Applicatio
         settings.token,
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_base_url,
-        defaults=Defaults(parse_mode=ParseMode.HTML),
+        # Every reply is HTML, and none unfolds a preview of the first link it quotes.
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
         # A 429 (RetryAfter) is waited out and the call made again, so an answer is not lost.
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
         # the pools ApplicationBuilder gives its own bot
@@ -99,19 +113,9 @@ def add_handlers(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     anywhere = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler("help", handlers.help_command))
-    app.add_handler(CommandHandler("ask", handlers.ask))
-    app.add_handler(CommandHandler("sources", handlers.sources))
-    app.add_handler(CommandHandler("latest", handlers.latest))
-    app.add_handler(CommandHandler("status", handlers.status, filters=anywhere))
-    app.add_handler(CommandHandler("subscribe", handlers.subscribe, filters=anywhere))
-    app.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe, filters=anywhere))
-    app.add_handler(CommandHandler("digest", handlers.digest, filters=anywhere))
-    app.add_handler(CommandHandler("stats", handlers.stats))
-    app.add_handler(CommandHandler("reindex", handlers.reindex))
-    app.add_handler(CommandHandler("ingest", handlers.ingest))
-    app.add_handler(CommandHandler("feeds", handlers.feeds_command))
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.name, command.callback,
+                                       filters=anywhere if command.channels else None))
     app.add_handler(
         MessageHandler(
             private & filters.Document.ALL & filters.CaptionRegex(r"^/ingest\b"), handlers.ingest
@@ -185,11 +189,13 @@ async def _post_shutdown(app: Application) -> None:
 
 
 async def _set_commands(app: Application) -> None:
+    """The command menu from COMMANDS: English by default, Arabic for Arabic-language users."""
+    menu = [c.name for c in COMMANDS if c.menu]
     await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COMMANDS_EN], scope=BotCommandScopeDefault()
+        [BotCommand(name, MENU[name][1]) for name in menu], scope=BotCommandScopeDefault()
     )
     await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COMMANDS_AR],
+        [BotCommand(name, MENU[name][0]) for name in menu],
         scope=BotCommandScopeDefault(),
         language_code="ar",
     )

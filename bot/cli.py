@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from bot.config import ConfigError, Settings
 from bot.format import render_text, to_json
+from bot.texts import CANNOT_WRITE_DB
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
 from index.sources import (
@@ -162,11 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except StoreUnavailable as err:
-        # One line, English then Arabic, naming the variable (a text for bot/texts.py).
-        cannot_write = ("naba: cannot write NABA_DB={path} ({reason}); set NABA_DB to a "
-                        "writable path — لا أستطيع الكتابة في NABA_DB={path}؛ "
-                        "اضبط NABA_DB على مسار قابل للكتابة")
-        print(cannot_write.format(path=err.path, reason=err.reason), file=sys.stderr)
+        print(CANNOT_WRITE_DB.format(path=err.path, reason=err.reason), file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as err:
         print(f"cannot use the database {settings.db_path} (NABA_DB): {err}", file=sys.stderr)

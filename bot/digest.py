@@ -28,18 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.config import Settings
-from bot.format import (
-    RLM,
-    TELEGRAM_LIMIT,
-    esc,
-    html_entry_line,
-    split_blocks_indexed,
-    visible_length,
-)
+from bot.format import html_digest
 from index.models import Article
 from index.passages import sentence_spans
 from index.search import Library
@@ -62,9 +55,6 @@ MAX_ENTRIES_PER_RUN = 60
 # Seconds between two messages of one fan-out: NABA_DIGEST_PACE_SECONDS's default.
 DEFAULT_PACE_SECONDS = Settings.defaults()["digest_pace_seconds"]
 
-HEADER = "📬 <b>موجز الأخبار الجديدة</b> ({n})"
-HEADER_TOPIC = "📬 <b>موجز الأخبار الجديدة عن «{topic}»</b> ({n})"
-CONTINUED = "📬 <b>تابع الموجز</b>"
 
 
 @dataclass
@@ -103,20 +93,8 @@ def one_line_excerpt(article: Article) -> str:
 
 
 def digest_messages(entries: list[Article], topic: str | None) -> list[tuple[str, list[int]]]:
-    """(HTML text, entry ids) per message, split at entry boundaries within 4096 characters."""
-    header = (
-        HEADER_TOPIC.format(topic=esc(topic), n=len(entries))
-        if topic
-        else HEADER.format(n=len(entries))
-    )
-    blocks = [html_entry_line(e, one_line_excerpt(e)) for e in entries]
-    # Room for the longest header, so every message can carry one.
-    room = TELEGRAM_LIMIT - visible_length(f"{RLM}{header}\n\n") - 8
-    out = []
-    for n, (body, group) in enumerate(split_blocks_indexed(blocks, room)):
-        title = header if n == 0 else CONTINUED
-        out.append((f"{RLM}{title}\n\n{body}", [entries[i].id for i in group]))
-    return out
+    """(HTML text, entry ids) per message: each entry with its lede, split at entries."""
+    return html_digest(entries, [one_line_excerpt(e) for e in entries], topic)
 
 
 async def run_digests(
@@ -200,7 +178,6 @@ async def _send(
                 sub.chat_id,
                 text,
                 message_thread_id=sub.thread_id,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
                 read_timeout=SEND_READ_TIMEOUT,
             )
             return message.message_id

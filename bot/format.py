@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.texts import ALSO_IN, LATIN_HINT, NOT_FOUND, NOT_FOUND_HINT, problem_text
+from bot import texts
+from bot.texts import (
+    ALSO_IN,
+    LATIN_HINT,
+    LATIN_HINT_EN,
+    MONTHS,
+    NO_DATE,
+    NO_LINK,
+    NOT_FOUND,
+    NOT_FOUND_HINT,
+    UNKNOWN_SOURCE,
+    problem_text,
+)
 from index.models import Answer, Article, Hit
+from index.store import Feed, Subscription
 
 TELEGRAM_LIMIT = 4096
-# Arabic month names as Arabic-language news sites print them (Egypt, Gulf; the Levantine names
-# are folded to the same month by the analyzer anyway).
-MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-             "أكتوبر", "نوفمبر", "ديسمبر")
-UNKNOWN_SOURCE = "المصدر غير معروف"
-NO_DATE = "تاريخ النشر غير معروف"
 RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
 LRI, PDI = "\u2066", "\u2069"  # isolate an LTR run like [1] so it cannot reorder the Arabic
 
@@ -32,7 +39,7 @@ def format_date(value: datetime | None) -> str:
     """«7 ديسمبر 2024» (Western digits, as the articles write them)."""
     if value is None:
         return NO_DATE
-    return f"{value.day} {MONTHS_AR[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def not_found_text(answer: Answer) -> str:
@@ -40,7 +47,7 @@ def not_found_text(answer: Answer) -> str:
     if answer.problem:
         return problem_text(answer.problem, answer.query)
     if _LATIN.search(answer.query) and not _ARABIC.search(answer.query):
-        return f"{NOT_FOUND}\n{LATIN_HINT}"
+        return f"{NOT_FOUND}\n{LATIN_HINT}\n{LATIN_HINT_EN}"
     return f"{NOT_FOUND}\n{NOT_FOUND_HINT}"
 
 
@@ -74,7 +81,7 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
     blocks = []
     for hit in answer.hits:
         quote = _marked(hit.excerpt, hit.marks, *bold)
-        parts = attribution_parts(hit) + ([hit.url] if hit.url else ["الرابط غير معروف"])
+        parts = attribution_parts(hit) + ([hit.url] if hit.url else [NO_LINK])
         block = f"{hit.rank}. ❝{quote}❞\n   — " + " · ".join(parts)
         if also := also_sources(hit):
             block += f"\n   ↪ {ALSO_IN}: " + "، ".join(also)
@@ -169,7 +176,7 @@ def html_answer(answer: Answer) -> list[str]:
     """Telegram messages (HTML) for an answer, split at result boundaries."""
     if not answer.hits:
         return [esc(not_found_text(answer))]
-    header = f"{RLM}🔎 نتائج عن: <i>{esc(_short(answer.query, 120))}</i>"
+    header = f"{RLM}{texts.RESULTS_FOR} <i>{esc(_short(answer.query, 120))}</i>"
     return split_blocks([header, *(html_hit(h) for h in answer.hits)])
 
 
@@ -260,3 +267,155 @@ def _short(text: str, n: int) -> str:
 def html_entry_line(article: Article, excerpt: str) -> str:
     """One digest entry: title (linked), source, date, and a one-line excerpt."""
     return f"{html_attribution(article)}\n{RLM}<i>{esc(_short(excerpt, 200))}</i>"
+
+
+# ---- the bot's other replies ---------------------------------------------------------------
+
+
+def _lines(*lines: str) -> str:
+    """Lines of an Arabic reply, each opened by an RLM so a line that starts with a digit or
+    a Latin word stays right-to-left."""
+    return "\n".join(f"{RLM}{line}" for line in "\n".join(lines).split("\n"))
+
+
+def html_help(language_code: str | None = None) -> str:
+    """/help: in English for a user whose Telegram speaks English, otherwise in Arabic."""
+    if (language_code or "").lower().startswith("en"):
+        return texts.HELP_EN
+    return _lines(texts.HELP)
+
+
+def html_known(summary: Mapping[str, Any]) -> str:
+    """«أعرف الآن خبر واحد (4 مقاطع)، منشورة في 7 ديسمبر 2024»."""
+    known = texts.KNOWN.format(news=texts.counted(summary["articles"], texts.NEWS),
+                               passages=texts.counted(summary["passages"], texts.PASSAGES))
+    if summary["first_published"]:
+        dates = texts.date_range(format_date(summary["first_published"]),
+                                 format_date(summary["last_published"]))
+        known += texts.KNOWN_DATES.format(dates=esc(dates))
+    return known
+
+
+def html_start(summary: Mapping[str, Any], language_code: str | None = None) -> str:
+    return f"{RLM}{html_known(summary)}.\n\n{html_help(language_code)}"
+
+
+def html_unknown_command(language_code: str | None = None) -> str:
+    return f"{RLM}{texts.UNKNOWN_COMMAND}\n\n{html_help(language_code)}"
+
+
+def html_sources(total: int, articles: Sequence[Article]) -> list[str]:
+    """/sources: the newest articles, one attributed line each, split at 4096."""
+    if not articles:
+        return [esc(texts.NOTHING_INDEXED)]
+    head = f"{RLM}{texts.SOURCES_HEAD.format(n=total)}"
+    lines = [f"{RLM}{i}. {html_attribution(a)}" for i, a in enumerate(articles, 1)]
+    return split_blocks([head, *lines], sep="\n")
+
+
+def html_latest(articles: Sequence[Article], excerpts: Sequence[str]) -> list[str]:
+    """/latest: the newest entries with their ledes."""
+    if not articles:
+        return [esc(texts.NOTHING_INDEXED)]
+    blocks = [f"{RLM}{texts.LATEST_HEAD}"]
+    blocks += [html_entry_line(a, e) for a, e in zip(articles, excerpts, strict=True)]
+    return split_blocks(blocks)
+
+
+def _minutes(value: datetime) -> str:
+    return esc(value.isoformat(" ", "minutes"))
+
+
+def html_status(
+    summary: Mapping[str, Any],
+    passages: int,
+    last_ingest: tuple[datetime, str, str] | None,
+    subscription: Subscription | None,
+) -> str:
+    """/status: what is indexed, the last ingest, and this chat's subscription."""
+    last = (f"{_minutes(last_ingest[0])} ({esc(last_ingest[2])})" if last_ingest
+            else texts.STATUS_NO_INGEST)
+    lines = [
+        texts.STATUS_HEAD,
+        texts.STATUS_INDEX.format(articles=summary["articles"], passages=passages),
+        texts.STATUS_LAST_INGEST.format(last=last),
+    ]
+    if subscription is None:
+        lines.append(texts.STATUS_NOT_SUBSCRIBED)
+    else:
+        sub = subscription
+        lines.append(texts.STATUS_SUBSCRIPTION.format(
+            topic=texts.ABOUT_TOPIC.format(topic=esc(sub.topic)) if sub.topic else texts.ALL_NEWS,
+            frequency=frequency_name(sub.frequency),
+            state=texts.PAUSED if sub.paused else texts.ACTIVE,
+            last=_minutes(sub.last_digest_at) if sub.last_digest_at else texts.NO_DIGEST_YET,
+        ))
+    return _lines(*lines)
+
+
+def frequency_name(frequency: str) -> str:
+    return texts.FREQUENCY.get(frequency, frequency)
+
+
+def html_subscribed(topic: str | None, frequency: str) -> str:
+    what = texts.NEWS_ABOUT.format(topic=esc(topic)) if topic else texts.ALL_NEW
+    return _lines(texts.SUBSCRIBED.format(what=what, frequency=frequency_name(frequency)))
+
+
+def html_stats(
+    summary: Mapping[str, Any],
+    subscriptions: Mapping[str, int],
+    deliveries: Mapping[str, int],
+    ingests: Mapping[str, int],
+    feeds: Sequence[Feed],
+) -> str:
+    """/stats for admins: articles, subscribers, deliveries, ingest outcomes, feeds."""
+    counts = {k: ingests.get(k, 0)
+              for k in ("new", "updated", "duplicate", "skipped", "failed")}
+    return _lines(texts.STATS.format(
+        articles=summary["articles"], passages=summary["passages"],
+        subscriptions=subscriptions["subscriptions"], paused=subscriptions["paused"],
+        sent=deliveries.get("sent", 0), sending=deliveries.get("sending", 0),
+        filtered=deliveries.get("filtered", 0), feeds=len(feeds),
+        feed_errors=sum(f.errors_total for f in feeds), **counts,
+    ))
+
+
+def html_ingest_report(summary: str, problems: Sequence[str]) -> str:
+    """An admin's ingest result: the counts, then the first five problems."""
+    lines = [texts.INGEST_RESULT.format(summary=esc(summary)), *(esc(p) for p in problems[:5])]
+    return "\n".join(lines)
+
+
+def html_feeds(feeds: Sequence[Feed]) -> list[str]:
+    """/feeds list: each feed's health, split at 4096."""
+    if not feeds:
+        return [esc(texts.NO_FEEDS)]
+    return split_blocks([
+        texts.FEED_LINE.format(
+            id=f.id, url=esc(f.url), error=esc(f.last_error or "-"), new=f.entries_new,
+            errors=f.errors_total,
+            ok=_minutes(f.last_success_at) if f.last_success_at else texts.NEVER,
+        )
+        for f in feeds
+    ])
+
+
+def html_digest(
+    entries: Sequence[Article], excerpts: Sequence[str], topic: str | None
+) -> list[tuple[str, list[int]]]:
+    """(HTML text, entry ids) per digest message, split at entry boundaries within 4096
+    characters; the first message has the header, the others «تابع الموجز»."""
+    header = (
+        texts.DIGEST_HEADER_TOPIC.format(topic=esc(topic), n=len(entries))
+        if topic
+        else texts.DIGEST_HEADER.format(n=len(entries))
+    )
+    blocks = [html_entry_line(e, x) for e, x in zip(entries, excerpts, strict=True)]
+    # Room for the longest header, so every message can carry one.
+    room = TELEGRAM_LIMIT - visible_length(f"{RLM}{header}\n\n") - 8
+    out = []
+    for n, (body, group) in enumerate(split_blocks_indexed(blocks, room)):
+        title = header if n == 0 else texts.DIGEST_CONTINUED
+        out.append((f"{RLM}{title}\n\n{body}", [entries[i].id for i in group]))
+    return out

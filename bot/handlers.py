@@ -7,16 +7,16 @@ bot or replies to it. Everything dynamic is HTML-escaped by bot.format.
 from __future__ import annotations
 
 import asyncio
-import html
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     Update,
 )
@@ -25,24 +25,30 @@ from telegram.constants import (
     ChatMemberStatus,
     ChatType,
     MessageEntityType,
-    ParseMode,
 )
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.digest import FREQUENCIES, one_line_excerpt, run_digests
 from bot.format import (
-    RLM,
     esc,
-    format_date,
+    frequency_name,
     html_answer,
-    html_attribution,
-    html_entry_line,
+    html_feeds,
+    html_help,
     html_hit,
-    split_blocks,
+    html_ingest_report,
+    html_latest,
+    html_sources,
+    html_start,
+    html_stats,
+    html_status,
+    html_subscribed,
+    html_unknown_command,
 )
 from bot.runtime import naba
-from bot.texts import NEWS, PASSAGES, counted, date_range
+from bot.texts import PASSAGES, counted
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
@@ -55,30 +61,33 @@ PAGE = 3
 INLINE_MIN_CHARS = 3
 INLINE_CACHE_SECONDS = 60
 MAX_DOCUMENT_BYTES = 2_000_000
-
-EXAMPLE = "متى تحررت درعا؟"
-HELP = f"""{RLM}أنا <b>نبأ</b>: أجيب عن أسئلتك عن الأخبار باقتباسات من نصوصها، \
-مع المصدر والتاريخ والرابط.
-
-<b>اسأل</b> بالعربية مباشرة (أو /ask سؤالك)، مثل: «{EXAMPLE}»
-/sources — الأخبار المفهرسة
-/latest — أحدث الأخبار
-/subscribe [موضوع] — موجز بالأخبار الجديدة (كلها أو عن موضوع)
-/unsubscribe — إلغاء الاشتراك
-/digest instant|hourly|daily|now — وتيرة الموجز، أو أرسله الآن
-/status — حالة الفهرس واشتراكك
-في المجموعات: اذكرني (@) أو ردّ على رسالتي أو استخدم /ask.
-في أي محادثة: اكتب @اسمي ثم سؤالك."""
-RATE_LIMITED = "مهلًا 🙂 وصلت إلى حد الأسئلة في الدقيقة ({n}). حاول بعد قليل."
-NOT_TEXT = "أفهم الرسائل النصية فقط. اكتب سؤالك بالعربية، مثل: «متى تحررت درعا؟»"
-ASK_USAGE = "اكتب سؤالك بعد الأمر، مثل: /ask متى تحررت درعا؟"
-ADMIN_ONLY = "هذا الأمر للمشرفين فقط."
-GROUP_ADMINS_ONLY = "يغيّر اشتراك المجموعة مشرفوها فقط."
-EXPIRED = "انتهت صلاحية هذا الزر. أعد إرسال سؤالك."
-TOO_BIG = "الملف كبير جدًا أو بلا حجم معلن (الحد 2 ميغابايت)."
-ERROR_REPLY = "عذرًا، حدث خطأ غير متوقع أثناء معالجة طلبك. حاول مرة أخرى بعد قليل."
+MAX_TOPIC_CHARS = 200
+TOO_BIG = texts.TOO_BIG.format(mb=MAX_DOCUMENT_BYTES // 1_000_000)
 
 _COMMAND = re.compile(r"^/\w+(@\w+)?\s*", re.ASCII)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def _language(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user else None
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Run `handler` for NABA_ADMIN_IDS only; anyone else is refused (and the refusal logged)."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None or user.id not in naba(context).admins:
+            log.warning("admin command refused for user %s", user.id if user else None)
+            await update.effective_message.reply_text(esc(texts.ADMIN_ONLY))
+            return
+        await handler(update, context)
+
+    guarded.admin_only = True  # type: ignore[attr-defined]  # for the table's tests
+    return guarded
 
 
 # ---- questions ---------------------------------------------------------------------------
@@ -103,10 +112,10 @@ def _more_button(offset: int, total: int) -> InlineKeyboardMarkup | None:
     buttons = []
     if offset > 0:
         buttons.append(
-            InlineKeyboardButton("→ السابق", callback_data=f"more:{max(0, offset - PAGE)}")
+            InlineKeyboardButton(texts.PREVIOUS, callback_data=f"more:{max(0, offset - PAGE)}")
         )
     if offset + PAGE < total and offset + PAGE <= MAX_OFFSET:
-        buttons.append(InlineKeyboardButton("المزيد ←", callback_data=f"more:{offset + PAGE}"))
+        buttons.append(InlineKeyboardButton(texts.MORE, callback_data=f"more:{offset + PAGE}"))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
@@ -116,7 +125,8 @@ async def _answer_and_reply(
     app = naba(context)
     user = message.from_user
     if user and not app.allow_question(user.id):
-        await message.reply_text(esc(RATE_LIMITED.format(n=app.settings.questions_per_minute)))
+        limit = app.settings.questions_per_minute
+        await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
         return
     await app.library.refresh()
     searching = asyncio.ensure_future(app.library.answer(text, top=PAGE))
@@ -136,7 +146,6 @@ async def _answer_and_reply(
             page,
             do_quote=True,
             reply_markup=markup if i == len(pages) - 1 else None,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
 
 
@@ -150,7 +159,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     question = " ".join(context.args or [])
     if not question.strip():
-        await message.reply_text(esc(ASK_USAGE))
+        await message.reply_text(esc(texts.ASK_USAGE))
         return
     await _answer_and_reply(message, context, question)
 
@@ -173,25 +182,25 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     question = _question_of(message, context.bot.username)
     if not question:
-        await message.reply_text(esc(ASK_USAGE))
+        await message.reply_text(esc(texts.ASK_USAGE))
         return
     await _answer_and_reply(message, context, question)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice… in a private chat: a polite hint."""
-    await update.effective_message.reply_text(esc(NOT_TEXT))
+    await update.effective_message.reply_text(esc(texts.NOT_TEXT))
 
 
 async def stray_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback data naba never sent (an old client, a forged button): answered, so the
     user's spinner stops, and nothing else."""
-    await update.callback_query.answer(EXPIRED)
+    await update.callback_query.answer(texts.EXPIRED)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A /command the bot does not have, in a private chat: say so, and what it has."""
-    await update.effective_message.reply_text(f"{RLM}لا أعرف هذا الأمر.\n\n{HELP}")
+    await update.effective_message.reply_text(html_unknown_command(_language(update)))
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -206,16 +215,16 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except (IndexError, ValueError):
         offset = -1
     if not 0 <= offset <= MAX_OFFSET or offset % PAGE:
-        await query.answer(EXPIRED)
+        await query.answer(texts.EXPIRED)
         return
     app = naba(context)
     if query.from_user and not app.allow_question(query.from_user.id):
-        await query.answer(RATE_LIMITED.format(n=app.settings.questions_per_minute))
+        await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
         return
     original = query.message.reply_to_message if query.message else None
     question = _question_of(original, context.bot.username) if original else ""
     if not question:
-        await query.answer(EXPIRED, show_alert=True)
+        await query.answer(texts.EXPIRED, show_alert=True)
         return
     await query.answer()
     answer = await app.library.answer(question, top=PAGE, offset=offset)
@@ -227,7 +236,6 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(
             page,
             reply_markup=_more_button(offset, answer.total),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
     except BadRequest as err:
         if "not modified" not in err.message.lower():
@@ -247,11 +255,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             id=str(hit.passage_id),
             title=hit.title[:100],
             description=" ".join(hit.excerpt.split())[:120],
-            input_message_content=InputTextMessageContent(
-                html_hit(hit),
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
+            input_message_content=InputTextMessageContent(html_hit(hit)),
         )
         for hit in answer.hits
     ]
@@ -262,88 +266,59 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    store = naba(context).store
-    summary = await store.article_summary()
-    known = (f"{RLM}أعرف الآن <b>{counted(summary['articles'], NEWS)}</b> "
-             f"({counted(summary['passages'], PASSAGES)})")
-    if summary["first_published"]:
-        dates = date_range(format_date(summary["first_published"]),
-                           format_date(summary["last_published"]))
-        known += f"، منشورة {esc(dates)}"
-    await update.effective_message.reply_text(f"{known}.\n\n{HELP}")
+    summary = await naba(context).store.article_summary()
+    await update.effective_message.reply_text(html_start(summary, _language(update)))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+    await update.effective_message.reply_text(html_help(_language(update)))
+
+
+async def _reply_all(update: Update, pages: list[str]) -> None:
+    for text in pages:
+        await update.effective_message.reply_text(text)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = naba(context).store
     summary = await store.article_summary()
-    articles = await store.articles(limit=30)
-    if not articles:
-        await update.effective_message.reply_text("لا توجد أخبار مفهرسة بعد.")
-        return
-    head = f"{RLM}📚 الأخبار المفهرسة: {summary['articles']} (الأحدث أولًا)"
-    lines = [f"{RLM}{i}. {html_attribution(a)}" for i, a in enumerate(articles, 1)]
-    for text in split_blocks([head, *lines], sep="\n"):
-        await update.effective_message.reply_text(
-            text, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        )
+    await _reply_all(update, html_sources(summary["articles"], await store.articles(limit=30)))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     articles = await naba(context).store.articles(limit=5)
-    if not articles:
-        await update.effective_message.reply_text("لا توجد أخبار مفهرسة بعد.")
-        return
-    blocks = [f"{RLM}🆕 أحدث الأخبار"] + [html_entry_line(a, one_line_excerpt(a)) for a in articles]
-    for text in split_blocks(blocks):
-        await update.effective_message.reply_text(
-            text, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        )
+    await _reply_all(update, html_latest(articles, [one_line_excerpt(a) for a in articles]))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
     store = app.store
-    chat = update.effective_chat
-    summary = await store.article_summary()
-    last = await store.last_ingest()
-    sub = await store.subscription(chat.id)
-    lines = [
-        f"{RLM}📊 <b>الحالة</b>",
-        f"{RLM}الأخبار: {summary['articles']} · المقاطع المفهرسة: {app.library.passages}",
-    ]
-    lines.append(
-        f"{RLM}آخر إدخال: "
-        + (f"{esc(last[0].isoformat(' ', 'minutes'))} ({esc(last[2])})" if last else "لا يوجد")
+    text = html_status(
+        await store.article_summary(),
+        app.library.passages,
+        await store.last_ingest(),
+        await store.subscription(update.effective_chat.id),
     )
-    if sub:
-        topic = f"عن «{esc(sub.topic)}»" if sub.topic else "كل الأخبار"
-        state = "موقوف" if sub.paused else "فعّال"
-        last_digest = (
-            esc(sub.last_digest_at.isoformat(" ", "minutes"))
-            if sub.last_digest_at
-            else "لم يُرسل بعد"
-        )
-        lines.append(
-            f"{RLM}اشتراكك: {topic} · {FREQ_AR.get(sub.frequency, sub.frequency)} · "
-            f"{state} · آخر موجز: {last_digest}"
-        )
-    else:
-        lines.append(f"{RLM}لست مشتركًا. اكتب /subscribe لتصلك الأخبار الجديدة.")
-    await update.effective_message.reply_text("\n".join(lines))
+    await update.effective_message.reply_text(text)
 
 
 # ---- subscriptions ---------------------------------------------------------------------------
 
-FREQ_AR = {"instant": "فوري", "hourly": "كل ساعة", "daily": "يومي"}
+
+def manages_subscription(handler: Handler) -> Handler:
+    """Run `handler` only for who may change this chat's subscription: in groups the group's
+    admins (or an anonymous admin posting as the group); private chats and channel posts are
+    their own."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await _may_manage_subscription(update, context):
+            await handler(update, context)
+
+    return guarded
 
 
 async def _may_manage_subscription(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """In groups only the group's admins (or an anonymous admin posting as the group) may
-    change what the whole group receives; private chats and channel posts are their own."""
     chat = update.effective_chat
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
         return True
@@ -356,18 +331,17 @@ async def _may_manage_subscription(update: Update, context: ContextTypes.DEFAULT
     member = await context.bot.get_chat_member(chat.id, user.id)
     if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
         return True
-    await message.reply_text(GROUP_ADMINS_ONLY)
+    await message.reply_text(esc(texts.GROUP_ADMINS_ONLY))
     return False
 
 
+@manages_subscription
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     chat = update.effective_chat
-    if not await _may_manage_subscription(update, context):
-        return
     topic = " ".join(context.args or []).strip() or None
-    if topic and len(topic) > 200:
-        await message.reply_text("الموضوع طويل جدًا؛ اكتب كلمات قليلة (حتى 200 حرف).")
+    if topic and len(topic) > MAX_TOPIC_CHARS:
+        await message.reply_text(esc(texts.TOPIC_TOO_LONG.format(max=MAX_TOPIC_CHARS)))
         return
     sub = await naba(context).store.subscribe(
         chat.id,
@@ -375,107 +349,90 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         thread_id=message.message_thread_id if message.is_topic_message else None,
         topic=topic,
     )
-    what = f"الأخبار الجديدة عن «{esc(topic)}»" if topic else "كل الأخبار الجديدة"
-    await message.reply_text(
-        f"{RLM}✅ اشتركت في موجز {what} ({FREQ_AR.get(sub.frequency, sub.frequency)}).\n"
-        f"{RLM}غيّر الوتيرة بـ /digest instant أو hourly أو daily، واطلب الموجز الآن بـ /digest now."
-    )
+    await message.reply_text(html_subscribed(topic, sub.frequency))
 
 
+@manages_subscription
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _may_manage_subscription(update, context):
-        return
     removed = await naba(context).store.unsubscribe(update.effective_chat.id)
     await update.effective_message.reply_text(
-        "تم إلغاء اشتراكك." if removed else "لست مشتركًا أصلًا. اكتب /subscribe للاشتراك."
+        esc(texts.UNSUBSCRIBED if removed else texts.NOT_SUBSCRIBED)
     )
 
 
 async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    app = naba(context)
-    message = update.effective_message
-    chat_id = update.effective_chat.id
+    """/digest now (anyone in the chat) or /digest FREQUENCY (who manages the subscription)."""
     choice = (context.args or [""])[0].lower()
     if choice not in (*FREQUENCIES, "now"):
-        await message.reply_text("استخدم: /digest instant أو hourly أو daily أو now")
-        return
-    if choice != "now" and not await _may_manage_subscription(update, context):
-        return
+        await update.effective_message.reply_text(esc(texts.DIGEST_USAGE))
+    elif choice == "now":
+        await _digest_now(update, context)
+    else:
+        await _set_frequency(update, context)
+
+
+async def _digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = naba(context)
+    chat_id = update.effective_chat.id
     if await app.store.subscription(chat_id) is None:
-        await message.reply_text("لست مشتركًا بعد. اكتب /subscribe أولًا.")
+        await update.effective_message.reply_text(esc(texts.SUBSCRIBE_FIRST))
         return
-    if choice == "now":
-        await app.library.refresh()
-        await app.store.request_digest_now(chat_id)
-        async with app.digest_lock:
-            run = await run_digests(
-                context.bot,
-                app.store,
-                app.library,
-                pace=app.settings.digest_pace_seconds,
-                only_chat=chat_id,
-            )
-        if not run.sent_messages:
-            await message.reply_text("لا جديد منذ آخر موجز.")
+    await app.library.refresh()
+    await app.store.request_digest_now(chat_id)
+    async with app.digest_lock:
+        run = await run_digests(
+            context.bot,
+            app.store,
+            app.library,
+            pace=app.settings.digest_pace_seconds,
+            only_chat=chat_id,
+        )
+    if not run.sent_messages:
+        await update.effective_message.reply_text(esc(texts.NOTHING_NEW))
+
+
+@manages_subscription
+async def _set_frequency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = naba(context)
+    chat_id = update.effective_chat.id
+    choice = context.args[0].lower()
+    if await app.store.subscription(chat_id) is None:
+        await update.effective_message.reply_text(esc(texts.SUBSCRIBE_FIRST))
         return
     await app.store.set_frequency(chat_id, choice)
-    await message.reply_text(f"{RLM}وتيرة الموجز الآن: {FREQ_AR[choice]}.")
+    await update.effective_message.reply_text(
+        esc(texts.FREQUENCY_SET.format(frequency=frequency_name(choice)))
+    )
 
 
 # ---- admin ---------------------------------------------------------------------------------
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return bool(user and user.id in naba(context).admins)
-
-
-async def _refuse(update: Update) -> None:
-    log.warning(
-        "admin command refused for user %s",
-        update.effective_user.id if update.effective_user else None,
-    )
-    await update.effective_message.reply_text(ADMIN_ONLY)
-
-
+@admin_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not _is_admin(update, context):
-        await _refuse(update)
-        return
-    app = naba(context)
-    summary = await app.store.article_summary()
-    ingests = await app.store.ingest_counts()
-    deliveries = await app.store.delivery_counts()
-    subs = await app.store.count_subscriptions()
-    feeds = await app.store.feeds()
-    feed_errors = sum(f.errors_total for f in feeds)
-    text = (
-        f"{RLM}📈 <b>إحصاءات</b>\n"
-        f"{RLM}الأخبار: {summary['articles']} · المقاطع: {summary['passages']}\n"
-        f"{RLM}المشتركون: {subs['subscriptions']} (موقوف: {subs['paused']})\n"
-        f"{RLM}الموجزات المرسلة: {deliveries.get('sent', 0)} · قيد الإرسال: "
-        f"{deliveries.get('sending', 0)} · خارج الموضوع: {deliveries.get('filtered', 0)}\n"
-        f"{RLM}الإدخال: جديد {ingests.get('new', 0)} · محدّث {ingests.get('updated', 0)} · "
-        f"مكرر {ingests.get('duplicate', 0)} · متجاوز {ingests.get('skipped', 0)} · "
-        f"فاشل {ingests.get('failed', 0)}\n"
-        f"{RLM}الخلاصات: {len(feeds)} · أخطاء الخلاصات: {feed_errors}"
+    store = naba(context).store
+    text = html_stats(
+        await store.article_summary(),
+        await store.count_subscriptions(),
+        await store.delivery_counts(),
+        await store.ingest_counts(),
+        await store.feeds(),
     )
     await update.effective_message.reply_text(text)
 
 
+@admin_only
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not _is_admin(update, context):
-        await _refuse(update)
-        return
     count = await naba(context).library.build()
-    await update.effective_message.reply_text(f"أُعيد بناء الفهرس: {counted(count, PASSAGES)}.")
+    await update.effective_message.reply_text(
+        esc(texts.REINDEXED.format(passages=counted(count, PASSAGES)))
+    )
 
 
+@admin_only
 async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/ingest URL (a feed), or a .txt/.md/.json document sent with /ingest as caption."""
-    if not _is_admin(update, context):
-        await _refuse(update)
-        return
+    """/ingest URL (a feed, fetched once), or a .txt/.md/.json document sent with /ingest as
+    caption."""
     app = naba(context)
     message = update.effective_message
     if message.document:
@@ -483,18 +440,18 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     args = context.args or []
     if len(args) != 1 or not looks_like_feed_url(args[0]):
-        await message.reply_text("استخدم: /ingest رابط-الخلاصة، أو أرسل ملف .txt أو .md أو .json.")
+        await message.reply_text(esc(texts.INGEST_USAGE))
         return
-    report = await ingest_sources(app.store, args, options=naba(context).settings.feed_options)
+    report = await ingest_sources(app.store, args, options=app.settings.feed_options)
     await app.library.refresh()
-    problems = "\n".join(esc(p) for p in report.problems[:5])
-    await message.reply_text(f"نتيجة الإدخال: {esc(report.summary())}\n{problems}".strip())
+    await message.reply_text(html_ingest_report(report.summary(), report.problems))
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document in a private chat: admins' article uploads; others get a polite hint."""
-    if not _is_admin(update, context):
-        await update.effective_message.reply_text(esc(NOT_TEXT))
+    user = update.effective_user
+    if user is None or user.id not in naba(context).admins:
+        await update.effective_message.reply_text(esc(texts.NOT_TEXT))
         return
     await _ingest_document(update.effective_message, context)
 
@@ -505,20 +462,20 @@ async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE)
     doc = message.document
     name = doc.file_name or "document.txt"
     if not name.lower().endswith(tuple(ARTICLE_SUFFIXES)):
-        await message.reply_text("أقبل ملفات .txt و.md و.json فقط.")
+        await message.reply_text(esc(texts.ONLY_ARTICLE_FILES))
         return
     # Checked before downloading (the size Telegram declares) and after (a missing or wrong
     # declaration must not let a larger file through to the parser).
     if not doc.file_size or doc.file_size > MAX_DOCUMENT_BYTES:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(esc(TOO_BIG))
         return
     file = await doc.get_file()
     if file.file_size and file.file_size > MAX_DOCUMENT_BYTES:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(esc(TOO_BIG))
         return
     data = bytes(await file.download_as_bytearray())
     if len(data) > MAX_DOCUMENT_BYTES:
-        await message.reply_text(TOO_BIG)
+        await message.reply_text(esc(TOO_BIG))
         return
     try:
         # parsing a 2 MB JSON list takes a while: off the event loop, so others get answers
@@ -526,7 +483,7 @@ async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE)
             parse_article_bytes, data, name, f"upload:{doc.file_unique_id}"
         )
     except ValueError as err:
-        await message.reply_text(f"تعذّرت قراءة الملف: {esc(str(err))}")
+        await message.reply_text(esc(texts.UNREADABLE_FILE.format(reason=err)))
         return
     app = naba(context)
     report = await ingest_articles(app.store, read.articles, f"telegram:{name}")
@@ -534,43 +491,27 @@ async def _ingest_document(message: Message, context: ContextTypes.DEFAULT_TYPE)
         report.add("failed")
         report.problems.append(problem)
     await app.library.refresh()
-    problems = "\n".join(esc(p) for p in report.problems[:5])
-    await message.reply_text(f"نتيجة الإدخال: {esc(report.summary())}\n{problems}".strip())
+    await message.reply_text(html_ingest_report(report.summary(), report.problems))
 
 
+@admin_only
 async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not _is_admin(update, context):
-        await _refuse(update)
-        return
+    """/feeds add URL | remove URL | list."""
     store = naba(context).store
     message = update.effective_message
     args = context.args or []
     action = args[0].lower() if args else "list"
     if action == "add" and len(args) == 2 and looks_like_feed_url(args[1]):
         feed, created = await store.add_feed(args[1], added_by=str(update.effective_user.id))
-        await message.reply_text(("أُضيفت" if created else "موجودة مسبقًا") + f": #{feed.id}")
+        text = texts.FEED_ADDED if created else texts.FEED_EXISTS
+        await message.reply_text(esc(text.format(id=feed.id)))
     elif action == "remove" and len(args) == 2:
         removed = await store.remove_feed(args[1])
-        await message.reply_text("حُذفت." if removed else "لا توجد خلاصة بهذا الرابط.")
+        await message.reply_text(esc(texts.FEED_REMOVED if removed else texts.FEED_UNKNOWN))
     elif action == "list":
-        feeds = await store.feeds()
-        if not feeds:
-            await message.reply_text("لا توجد خلاصات. أضف واحدة: /feeds add رابط")
-            return
-        blocks = []
-        for f in feeds:
-            ok = f.last_success_at.isoformat(" ", "minutes") if f.last_success_at else "أبدًا"
-            err = esc(f.last_error or "-")
-            blocks.append(
-                f"#{f.id} {esc(f.url)}\nآخر نجاح: {esc(ok)} · آخر خطأ: {err} · "
-                f"جديد {f.entries_new} · أخطاء {f.errors_total}"
-            )
-        for text in split_blocks(blocks):
-            await message.reply_text(
-                text, link_preview_options=LinkPreviewOptions(is_disabled=True)
-            )
+        await _reply_all(update, html_feeds(await store.feeds()))
     else:
-        await message.reply_text("استخدم: /feeds add رابط | /feeds remove رابط | /feeds list")
+        await message.reply_text(esc(texts.FEEDS_USAGE))
 
 
 # ---- errors --------------------------------------------------------------------------------
@@ -582,12 +523,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         if update.callback_query:
             try:
-                await update.callback_query.answer(ERROR_REPLY)
+                await update.callback_query.answer(texts.ERROR_REPLY)
             except Exception:  # already answered, or too old
                 log.debug("could not answer callback after error", exc_info=True)
         message = update.effective_message
         if message and update.effective_chat and update.effective_chat.type != ChatType.CHANNEL:
             try:
-                await message.reply_text(html.escape(ERROR_REPLY))
+                await message.reply_text(esc(texts.ERROR_REPLY))
             except Exception:
                 log.warning("could not send the error reply", exc_info=True)

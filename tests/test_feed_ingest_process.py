@@ -146,7 +146,7 @@ def test_ingest_files_folders_and_a_feed_url(
     assert query(db, "SELECT published, source FROM articles WHERE url LIKE '%/j/10'") == [
         ("2025-01-06T10:00:00+03:00", "مصدر تجريبي")  # the publisher's own offset is kept
     ]
-    assert query(db, "SELECT url FROM feeds") == [(server.url("/rss"),)]
+    assert query(db, "SELECT url FROM feeds") == []  # fetched once, not kept as a feed
 
     second = bot(env, "ingest", str(folder), str(single), server.url("/rss"))
     assert "ingest: new=0 updated=0 duplicate=7" in second.stdout

@@ -662,6 +662,38 @@ async def test_an_unknown_command_gets_help(api: FakeBotApi, bot) -> None:
     assert "لا أعرف هذا الأمر" in reply.plain_text and "/subscribe" in reply.plain_text
 
 
+async def test_help_speaks_the_user_s_language_and_latin_gets_an_english_line(
+    api: FakeBotApi, bot
+) -> None:
+    english, arabic = 5151, 5252
+    api.send_text(english, "/help", language_code="en")
+    api.send_text(arabic, "/help", language_code="ar")
+    [en] = await api.wait_for_messages(english, 1)
+    [ar] = await api.wait_for_messages(arabic, 1)
+    assert "Ask in Arabic" in en.plain_text and "/subscribe" in en.plain_text
+    assert "اسأل" in ar.plain_text and "Ask in Arabic" not in ar.plain_text
+    api.send_text(english, "when was Daraa liberated?", language_code="en")
+    [_, latin] = await api.wait_for_messages(english, 2)
+    assert "بالعربية" in latin.plain_text
+    assert "I answer questions in Arabic only" in latin.plain_text
+
+
+async def test_no_reply_unfolds_a_link_preview(api: FakeBotApi, bot) -> None:
+    """Defaults set link previews off once; every kind of reply inherits it."""
+    for text in ("/start", QUESTION, "/sources", "/latest", "/subscribe", "/digest now"):
+        api.send_text(USER, text)
+    await api.wait_for_messages(USER, 6)
+    api.inline_query(USER, "درعا")
+    await api.wait_for(lambda a: len(a.inline_answers) == 1, timeout=10)
+    for message in api.sent_to(USER):
+        assert message.params.get("link_preview_options") == {"is_disabled": True}, message.text
+        assert message.parse_mode == "HTML"
+    for result in api.inline_answers[0].results:
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert content["link_preview_options"] == {"is_disabled": True}
+
+
 async def test_an_uploaded_file_is_read_like_a_file_on_disk(api: FakeBotApi, bot) -> None:
     # Front matter in Windows-1256, as Arabic Windows editors save it.
     body = (

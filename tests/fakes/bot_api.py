@@ -598,6 +598,7 @@ class FakeBotApi:
         message_thread_id: int | None = None,
         username: str | None = None,
         first_name: str | None = None,
+        language_code: str = "ar",
     ) -> int:
         """A user's text message. Without ``entities``, a leading /command gets a bot_command
         entity and each @username a mention entity, as Telegram adds them. ``reply_to_bot``:
@@ -610,7 +611,7 @@ class FakeBotApi:
         return self._inject_message(
             chat_id, extra, kind="text", text=text, user_id=user_id, chat_type=chat_type,
             reply_to=reply_to_bot, thread=message_thread_id, username=username,
-            first_name=first_name,
+            first_name=first_name, language_code=language_code,
         )  # fmt: skip
 
     def post_in_channel(self, chat_id: int, text: str, *, title: str | None = None) -> int:
@@ -786,6 +787,7 @@ class FakeBotApi:
         username: str | None = None,
         first_name: str | None = None,
         update_kind: str = "message",
+        language_code: str = "ar",
     ) -> int:
         with self._lock:
             chat = self._ensure_chat(chat_id, chat_type, forum=thread is not None)
@@ -793,7 +795,8 @@ class FakeBotApi:
             mid = self._new_message_id(chat_id)
             message: dict[str, Any] = {
                 "message_id": mid,
-                "from": self._user(uid, username=username, first_name=first_name),
+                "from": self._user(uid, username=username, first_name=first_name,
+                                   language_code=language_code),
                 "chat": dict(chat),
                 "date": int(time.time()),
             }
@@ -848,11 +851,16 @@ class FakeBotApi:
         }  # fmt: skip
 
     def _user(
-        self, user_id: int, *, username: str | None = None, first_name: str | None = None
+        self,
+        user_id: int,
+        *,
+        username: str | None = None,
+        first_name: str | None = None,
+        language_code: str = "ar",
     ) -> dict[str, Any]:
         return {
             "id": user_id, "is_bot": False, "first_name": first_name or f"User {user_id}",
-            "username": username or f"user{user_id}", "language_code": "ar",
+            "username": username or f"user{user_id}", "language_code": language_code,
         }  # fmt: skip
 
     def _default_user(self, chat: dict[str, Any]) -> int:
