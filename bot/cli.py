@@ -26,7 +26,7 @@ from index.sources import (
     rescan_seeds,
     source_units,
 )
-from index.store import Store
+from index.store import Store, StoreUnavailable
 
 log = logging.getLogger("naba")
 
@@ -112,7 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {err}", file=sys.stderr)
         return 2
     from bot.logs import configure_logging
-    from index.store import StoreUnavailable
 
     configure_logging(settings.log_level)
     command = args.command

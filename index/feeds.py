@@ -65,14 +65,20 @@ class ParsedFeed:
     problems: list[str] = field(default_factory=list)
 
 
+# A feed larger than this is refused (decoded bytes), and a whole fetch taking longer fails:
+# NABA_FEED_MAX_BYTES and NABA_FEED_TIMEOUT_SECONDS default to these.
+DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_TIMEOUT = 20.0
+
+
 async def fetch_feed(
     client: httpx.AsyncClient,
     url: str,
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    max_bytes: int = 5_000_000,
-    timeout: float = 20.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> FetchResult:
     """GET a feed conditionally, following at most MAX_REDIRECTS redirects.
 

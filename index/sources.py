@@ -24,7 +24,15 @@ from pathlib import Path
 import httpx
 
 from index.articles import article_files
-from index.feeds import FeedError, backoff_seconds, fetch_feed, looks_like_feed_url, parse_feed
+from index.feeds import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    FeedError,
+    backoff_seconds,
+    fetch_feed,
+    looks_like_feed_url,
+    parse_feed,
+)
 from index.ingest import (
     IngestReport,
     InvalidArticle,
@@ -54,8 +62,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FeedOptions:
     poll_seconds: float = 900
-    timeout: float = 20.0
-    max_bytes: int = 5_000_000
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
     # Up to this share of a wait is added at random, so that feeds added together (or all
     # failing together when the network drops) do not stay in lock-step for ever.
     jitter: float = 0.1
