@@ -152,7 +152,7 @@ def _post_init(settings: Settings):
             log.info("seeds %s: %s", settings.seeds_dir, report.summary())
         passages = await library.build()
         log.info("index built: %d passages", passages)
-        interrupted = await store.interrupted_deliveries()
+        interrupted = await store.deliveries.interrupted()
         if interrupted:
             # A previous process died between recording 'sending' and 'sent': those entries
             # count as undelivered and go out in the next digest run.

@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def seed_if_empty(store: Store, settings: Settings) -> None:
     """An empty store (a fresh clone, another folder, a new NABA_DB) first gets NABA_SEEDS,
     so a question is never answered «not found» by a store that holds nothing."""
-    if (await store.article_summary())["articles"]:
+    if (await store.articles.summary()).articles:
         return
     if not settings.seeds_dir.is_dir():
         print(f"nothing is indexed in {settings.db_path} and NABA_SEEDS ({settings.seeds_dir}) "
@@ -255,8 +255,8 @@ async def cmd_index(settings: Settings) -> int:
             print(f"seeds folder {settings.seeds_dir} does not exist (NABA_SEEDS)", file=sys.stderr)
         library = Library(store)
         passages = await library.build()
-        summary = await store.article_summary()
-    print(f"index: {summary['articles']} articles, {passages} passages ({settings.db_path})")
+        summary = await store.articles.summary()
+    print(f"index: {summary.articles} articles, {passages} passages ({settings.db_path})")
     return 0
 
 
@@ -267,15 +267,15 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
     async with await Store.open(settings.db_path) as store:
         for env_url in settings.feeds:  # NABA_FEEDS are feeds like the others
             if looks_like_feed_url(env_url):
-                await store.add_feed(env_url, added_by="env")
+                await store.feeds.add(env_url, added_by="env")
         if action == "add":
             if not looks_like_feed_url(url):
                 print(f"not an http(s) URL: {url}", file=sys.stderr)
                 return 2
-            feed, created = await store.add_feed(url, added_by="cli")
+            feed, created = await store.feeds.add(url, added_by="cli")
             print(("added" if created else "already there") + f": #{feed.id} {feed.url}")
         elif action == "remove":
-            if not await store.remove_feed(url):
+            if not await store.feeds.remove(url):
                 print(f"no such feed: {url}", file=sys.stderr)
                 return 1
             print(f"removed: {url}")
@@ -289,7 +289,7 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
             for problem in report.problems:
                 print(f"problem: {problem}", file=sys.stderr)
         else:
-            feeds = await store.feeds()
+            feeds = await store.feeds.all()
             if not feeds:
                 print("no feeds (python -m bot feeds add URL, or NABA_FEEDS)")
             for f in feeds:

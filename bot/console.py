@@ -20,18 +20,18 @@ from index.store import Store
 
 
 async def _status(store: Store) -> str:
-    summary = await store.article_summary()
+    summary = await store.articles.summary()
     dates = ""
-    if summary["first_published"]:
+    if summary.first_published:
         dates = texts.KNOWN_DATES.format(dates=date_range(
-            format_date(summary["first_published"]), format_date(summary["last_published"])))
-    return texts.CONSOLE_STATUS.format(articles=counted(summary["articles"], ARTICLES),
-                                       passages=counted(summary["passages"], PASSAGES),
+            format_date(summary.first_published), format_date(summary.last_published)))
+    return texts.CONSOLE_STATUS.format(articles=counted(summary.articles, ARTICLES),
+                                       passages=counted(summary.passages, PASSAGES),
                                        dates=dates)
 
 
 async def _listing(store: Store, limit: int) -> str:
-    articles = await store.articles(limit=limit)
+    articles = await store.articles.newest(limit=limit)
     if not articles:
         return texts.NOTHING_INDEXED
     return "\n".join(f"{i}. " + neutral(" · ".join(attribution_parts(a)))

@@ -110,7 +110,7 @@ async def run_digests(
     other with `pace` seconds between messages: a fan-out is paced, not burst."""
     now = now or now_utc()
     run = DigestRun()
-    for sub in await store.subscriptions(active_only=True):
+    for sub in await store.subscriptions.list(active_only=True):
         if only_chat is not None and sub.chat_id != only_chat:
             continue
         if not is_due(sub, now):
@@ -132,7 +132,7 @@ async def deliver(
     *,
     pace: float = DEFAULT_PACE_SECONDS,
 ) -> None:
-    entries = await store.pending_entries(sub, limit=MAX_ENTRIES_PER_RUN)
+    entries = await store.deliveries.pending(sub, limit=MAX_ENTRIES_PER_RUN)
     if sub.topic and entries:
         matching = []
         for entry in entries:
@@ -141,25 +141,25 @@ async def deliver(
         kept = {e.id for e in matching}
         skipped = [e.id for e in entries if e.id not in kept]
         if skipped:
-            await store.mark_deliveries(sub.id, skipped, "filtered")
+            await store.deliveries.mark(sub.id, skipped, "filtered")
             run.filtered += len(skipped)
         entries = matching
     if not entries:
         if sub.force_due:
-            await store.finish_digest(sub.id)
+            await store.subscriptions.finish_digest(sub.id)
         return
     for text, ids in digest_messages(entries, sub.topic):
-        await store.mark_deliveries(sub.id, ids, "sending")
+        await store.deliveries.mark(sub.id, ids, "sending")
         message_id = await _send(bot, store, sub, text, ids, run)
         if message_id is None:
             return
         # UNCERTAIN: sent, as far as anyone can know; no message id to keep
-        await store.mark_deliveries(sub.id, ids, "sent", message_id or None)
+        await store.deliveries.mark(sub.id, ids, "sent", message_id or None)
         run.sent_messages += 1
         run.sent_entries += len(ids)
         if pace:
             await asyncio.sleep(pace)
-    await store.finish_digest(sub.id)
+    await store.subscriptions.finish_digest(sub.id)
 
 
 # What _send returns for a send whose answer was lost after the request went out (real
@@ -187,15 +187,15 @@ async def _send(
             log.warning("429 for chat %s: waiting %.1f s", sub.chat_id, seconds)
             await asyncio.sleep(seconds)
         except Forbidden as err:
-            await store.clear_sending(sub.id, ids)
-            await store.pause_subscription(sub.id, f"forbidden: {err.message}")
+            await store.deliveries.clear_sending(sub.id, ids)
+            await store.subscriptions.pause(sub.id, f"forbidden: {err.message}")
             log.warning("subscription %s paused: %s", sub.id, err.message)
             run.paused.append(sub.id)
             return None
         except BadRequest as err:
-            await store.clear_sending(sub.id, ids)
+            await store.deliveries.clear_sending(sub.id, ids)
             if "chat not found" in err.message.lower():
-                await store.pause_subscription(sub.id, f"bad request: {err.message}")
+                await store.subscriptions.pause(sub.id, f"bad request: {err.message}")
                 run.paused.append(sub.id)
             else:
                 log.error("digest for chat %s rejected: %s", sub.chat_id, err.message)
@@ -207,10 +207,10 @@ async def _send(
                             "delivered, not sent again", sub.chat_id, err)
                 run.uncertain += 1
                 return UNCERTAIN
-            await store.clear_sending(sub.id, ids)
+            await store.deliveries.clear_sending(sub.id, ids)
             log.warning("network error for chat %s (%s): retry next run", sub.chat_id, err)
             run.retry_later.append(sub.id)
             return None
-    await store.clear_sending(sub.id, ids)
+    await store.deliveries.clear_sending(sub.id, ids)
     run.retry_later.append(sub.id)
     return None

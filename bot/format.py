@@ -25,7 +25,7 @@ from bot.texts import (
     problem_text,
 )
 from index.models import Answer, Article, Hit
-from index.store import Feed, Subscription
+from index.store import Feed, IngestEntry, Subscription, SubscriptionCounts, Summary
 
 TELEGRAM_LIMIT = 4096
 RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
@@ -285,18 +285,18 @@ def html_help(language_code: str | None = None) -> str:
     return _lines(texts.HELP)
 
 
-def html_known(summary: Mapping[str, Any]) -> str:
+def html_known(summary: Summary) -> str:
     """«أعرف الآن خبر واحد (4 مقاطع)، منشورة في 7 ديسمبر 2024»."""
-    known = texts.KNOWN.format(news=texts.counted(summary["articles"], texts.NEWS),
-                               passages=texts.counted(summary["passages"], texts.PASSAGES))
-    if summary["first_published"]:
-        dates = texts.date_range(format_date(summary["first_published"]),
-                                 format_date(summary["last_published"]))
+    known = texts.KNOWN.format(news=texts.counted(summary.articles, texts.NEWS),
+                               passages=texts.counted(summary.passages, texts.PASSAGES))
+    if summary.first_published:
+        dates = texts.date_range(format_date(summary.first_published),
+                                 format_date(summary.last_published))
         known += texts.KNOWN_DATES.format(dates=esc(dates))
     return known
 
 
-def html_start(summary: Mapping[str, Any], language_code: str | None = None) -> str:
+def html_start(summary: Summary, language_code: str | None = None) -> str:
     return f"{RLM}{html_known(summary)}.\n\n{html_help(language_code)}"
 
 
@@ -327,17 +327,17 @@ def _minutes(value: datetime) -> str:
 
 
 def html_status(
-    summary: Mapping[str, Any],
+    summary: Summary,
     passages: int,
-    last_ingest: tuple[datetime, str, str] | None,
+    last_ingest: IngestEntry | None,
     subscription: Subscription | None,
 ) -> str:
     """/status: what is indexed, the last ingest, and this chat's subscription."""
-    last = (f"{_minutes(last_ingest[0])} ({esc(last_ingest[2])})" if last_ingest
+    last = (f"{_minutes(last_ingest.at)} ({esc(last_ingest.status)})" if last_ingest
             else texts.STATUS_NO_INGEST)
     lines = [
         texts.STATUS_HEAD,
-        texts.STATUS_INDEX.format(articles=summary["articles"], passages=passages),
+        texts.STATUS_INDEX.format(articles=summary.articles, passages=passages),
         texts.STATUS_LAST_INGEST.format(last=last),
     ]
     if subscription is None:
@@ -363,8 +363,8 @@ def html_subscribed(topic: str | None, frequency: str) -> str:
 
 
 def html_stats(
-    summary: Mapping[str, Any],
-    subscriptions: Mapping[str, int],
+    summary: Summary,
+    subscriptions: SubscriptionCounts,
     deliveries: Mapping[str, int],
     ingests: Mapping[str, int],
     feeds: Sequence[Feed],
@@ -373,8 +373,8 @@ def html_stats(
     counts = {k: ingests.get(k, 0)
               for k in ("new", "updated", "duplicate", "skipped", "failed")}
     return _lines(texts.STATS.format(
-        articles=summary["articles"], passages=summary["passages"],
-        subscriptions=subscriptions["subscriptions"], paused=subscriptions["paused"],
+        articles=summary.articles, passages=summary.passages,
+        subscriptions=subscriptions.subscriptions, paused=subscriptions.paused,
         sent=deliveries.get("sent", 0), sending=deliveries.get("sending", 0),
         filtered=deliveries.get("filtered", 0), feeds=len(feeds),
         feed_errors=sum(f.errors_total for f in feeds), **counts,

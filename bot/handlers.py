@@ -266,7 +266,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    summary = await naba(context).store.article_summary()
+    summary = await naba(context).store.articles.summary()
     await update.effective_message.reply_text(html_start(summary, _language(update)))
 
 
@@ -281,12 +281,12 @@ async def _reply_all(update: Update, pages: list[str]) -> None:
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = naba(context).store
-    summary = await store.article_summary()
-    await _reply_all(update, html_sources(summary["articles"], await store.articles(limit=30)))
+    summary = await store.articles.summary()
+    await _reply_all(update, html_sources(summary.articles, await store.articles.newest(limit=30)))
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    articles = await naba(context).store.articles(limit=5)
+    articles = await naba(context).store.articles.newest(limit=5)
     await _reply_all(update, html_latest(articles, [one_line_excerpt(a) for a in articles]))
 
 
@@ -294,10 +294,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
     store = app.store
     text = html_status(
-        await store.article_summary(),
+        await store.articles.summary(),
         app.library.passages,
-        await store.last_ingest(),
-        await store.subscription(update.effective_chat.id),
+        await store.log.last(),
+        await store.subscriptions.get(update.effective_chat.id),
     )
     await update.effective_message.reply_text(text)
 
@@ -343,7 +343,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if topic and len(topic) > MAX_TOPIC_CHARS:
         await message.reply_text(esc(texts.TOPIC_TOO_LONG.format(max=MAX_TOPIC_CHARS)))
         return
-    sub = await naba(context).store.subscribe(
+    sub = await naba(context).store.subscriptions.subscribe(
         chat.id,
         chat_type=chat.type,
         thread_id=message.message_thread_id if message.is_topic_message else None,
@@ -354,7 +354,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @manages_subscription
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    removed = await naba(context).store.unsubscribe(update.effective_chat.id)
+    removed = await naba(context).store.subscriptions.unsubscribe(update.effective_chat.id)
     await update.effective_message.reply_text(
         esc(texts.UNSUBSCRIBED if removed else texts.NOT_SUBSCRIBED)
     )
@@ -374,11 +374,11 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
     chat_id = update.effective_chat.id
-    if await app.store.subscription(chat_id) is None:
+    if await app.store.subscriptions.get(chat_id) is None:
         await update.effective_message.reply_text(esc(texts.SUBSCRIBE_FIRST))
         return
     await app.library.refresh()
-    await app.store.request_digest_now(chat_id)
+    await app.store.subscriptions.request_now(chat_id)
     async with app.digest_lock:
         run = await run_digests(
             context.bot,
@@ -396,10 +396,10 @@ async def _set_frequency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     app = naba(context)
     chat_id = update.effective_chat.id
     choice = context.args[0].lower()
-    if await app.store.subscription(chat_id) is None:
+    if await app.store.subscriptions.get(chat_id) is None:
         await update.effective_message.reply_text(esc(texts.SUBSCRIBE_FIRST))
         return
-    await app.store.set_frequency(chat_id, choice)
+    await app.store.subscriptions.set_frequency(chat_id, choice)
     await update.effective_message.reply_text(
         esc(texts.FREQUENCY_SET.format(frequency=frequency_name(choice)))
     )
@@ -412,11 +412,11 @@ async def _set_frequency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = naba(context).store
     text = html_stats(
-        await store.article_summary(),
-        await store.count_subscriptions(),
-        await store.delivery_counts(),
-        await store.ingest_counts(),
-        await store.feeds(),
+        await store.articles.summary(),
+        await store.subscriptions.counts(),
+        await store.deliveries.counts(),
+        await store.log.counts(),
+        await store.feeds.all(),
     )
     await update.effective_message.reply_text(text)
 
@@ -502,14 +502,14 @@ async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     args = context.args or []
     action = args[0].lower() if args else "list"
     if action == "add" and len(args) == 2 and looks_like_feed_url(args[1]):
-        feed, created = await store.add_feed(args[1], added_by=str(update.effective_user.id))
+        feed, created = await store.feeds.add(args[1], added_by=str(update.effective_user.id))
         text = texts.FEED_ADDED if created else texts.FEED_EXISTS
         await message.reply_text(esc(text.format(id=feed.id)))
     elif action == "remove" and len(args) == 2:
-        removed = await store.remove_feed(args[1])
+        removed = await store.feeds.remove(args[1])
         await message.reply_text(esc(texts.FEED_REMOVED if removed else texts.FEED_UNKNOWN))
     elif action == "list":
-        await _reply_all(update, html_feeds(await store.feeds()))
+        await _reply_all(update, html_feeds(await store.feeds.all()))
     else:
         await message.reply_text(esc(texts.FEEDS_USAGE))
 

@@ -99,9 +99,9 @@ async def ingest_article(store: Store, article: ArticleIn, origin: str) -> Inges
     try:
         clean, passages, digest, canonical = await asyncio.to_thread(prepare, article)
     except InvalidArticle as err:
-        await store.log_ingest(origin, "failed", str(err))
+        await store.log.record(origin, "failed", str(err))
         raise
-    return await store.save_article(
+    return await store.articles.save(
         clean,
         url_canonical=canonical,
         content_hash=digest,
@@ -126,7 +126,7 @@ async def ingest_articles(
         if require_arabic and not is_arabic(f"{article.title}\n{article.text}"):
             report.add("skipped")
             report.problems.append(f"{where}: not Arabic, skipped")
-            await store.log_ingest(where, "skipped", "not Arabic")
+            await store.log.record(where, "skipped", "not Arabic")
         else:
             try:
                 outcome = await ingest_article(store, article, where)
@@ -153,7 +153,7 @@ async def ingest_file(store: Store, file: Path) -> IngestReport:
         report.add("failed")
         report.problems.append(problem)
     if read.problems:
-        await store.log_ingest_many([(str(file), "failed", p) for p in read.problems])
+        await store.log.record_many([(str(file), "failed", p) for p in read.problems])
     report.merge(await ingest_articles(store, read.articles, str(file)))
     return report
 

@@ -132,7 +132,7 @@ async def run_shifted(
     for q in questions:
         if q.corpus != "news" or q.expect is None or not q.guid:
             continue
-        day = await library.store.published_day(q.guid)
+        day = await library.store.articles.published_day(q.guid)
         if day is None:
             continue
         answer = await library.answer(

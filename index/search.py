@@ -96,9 +96,10 @@ class Library:
         are re-tokenized first. Returns the number of passages indexed."""
         async with self._refresh_lock:
             await retokenize_stale(self.store)
-            seq = await self.store.last_event_seq()  # read first: later events replay safely
-            rows = await self.store.all_passages()
-            titles = {a: analyze(t) for a, t in (await self.store.article_titles()).items()}
+            # read first: later events replay safely
+            seq = await self.store.articles.last_event_seq()
+            rows = await self.store.articles.all_passages()
+            titles = {a: analyze(t) for a, t in (await self.store.articles.titles()).items()}
             fields = Fields.empty(*self._params)
 
             def fill() -> None:
@@ -120,22 +121,22 @@ class Library:
     async def refresh(self) -> int:
         """Apply articles stored since the last build/refresh; returns how many changed."""
         async with self._refresh_lock:
-            events = await self.store.events_since(self._seq)
+            events = await self.store.articles.events_since(self._seq)
             if not events:
                 return 0
-            changed = list(dict.fromkeys(article for _, article in events))
-            titles = await self.store.article_titles(changed)
+            changed = list(dict.fromkeys(e.article_id for e in events))
+            titles = await self.store.articles.titles(changed)
             for article_id in changed:
                 self.fields.remove_many(self._docs_of_article.pop(article_id, []))
                 title = analyze(titles.get(article_id, ""))
                 docs = []
-                for row in await self.store.passages_of(article_id):
+                for row in await self.store.articles.passages_of(article_id):
                     tokens = row.tokens.split()
                     docs.append(self.fields.add(tokens, roots(tokens), title))
                     self._passage_of_doc.append(row.id)
                 if docs:
                     self._docs_of_article[article_id] = docs
-            self._seq = events[-1][0]
+            self._seq = events[-1].seq
             if self.fields.delta_size > MERGE_THRESHOLD:
                 await asyncio.to_thread(self.fields.merge)
             return len(changed)
@@ -193,7 +194,7 @@ class Library:
     ) -> list[_Accepted]:
         """Step 4: keep the passages that cover the question (index.relevance), dropping a
         window that overlaps a passage already kept."""
-        contexts = await self.store.passage_contexts(
+        contexts = await self.store.articles.passage_contexts(
             [self._passage_of_doc[s.doc] for s in ranked]
         )
         judge = self._judge(parsed)
@@ -244,7 +245,7 @@ class Library:
         if not parsed.concepts:
             return True
         judge = self._judge(parsed)
-        for row in await self.store.passages_of(article_id):
+        for row in await self.store.articles.passages_of(article_id):
             coverage = judge.coverage(set(row.tokens.split()))
             if coverage.answers(self.min_coverage, self.max_missing):
                 return True
@@ -260,17 +261,18 @@ def _overlaps(a: PassageContext, b: PassageContext) -> bool:
 
 async def retokenize_stale(store: Store) -> int:
     """Re-analyse passages stored by an older analyzer version (tokens are derived data)."""
-    stale = await store.stale_passages(ANALYZER_VERSION)
+    stale = await store.articles.stale_passages(ANALYZER_VERSION)
     if not stale:
         return 0
     texts: dict[int, str] = {}
     rows = []
-    for pid, article_id, start, end in stale:
-        if article_id not in texts:
-            article = await store.get_article(article_id)
-            texts[article_id] = article.text if article else ""
-        rows.append((pid, " ".join(analyze(texts[article_id][start:end], DEFAULT_ANALYZER))))
-    await store.retokenize(rows, ANALYZER_VERSION)
+    for passage in stale:
+        if passage.article_id not in texts:
+            article = await store.articles.get(passage.article_id)
+            texts[passage.article_id] = article.text if article else ""
+        words = analyze(texts[passage.article_id][passage.start : passage.end], DEFAULT_ANALYZER)
+        rows.append((passage.id, " ".join(words)))
+    await store.articles.retokenize(rows, ANALYZER_VERSION)
     log.info("re-tokenized %d passages for analyzer %s", len(rows), ANALYZER_VERSION)
     return len(rows)
 

@@ -42,7 +42,7 @@ from index.ingest import (
     ingest_path,
 )
 from index.models import ArticleIn
-from index.store import Feed, Store, now_utc
+from index.store import Feed, FileState, Store, now_utc
 
 __all__ = [
     "FeedOptions",
@@ -115,7 +115,7 @@ async def ingest_sources(
     report = IngestReport()
     for source in sources:
         if looks_like_feed_url(source):
-            feed = await store.feed_by_url(source)
+            feed = await store.feeds.by_url(source)
             async with feed_client() as client:
                 if feed is not None:
                     report.merge(await poll_feed(store, feed, client, options))
@@ -128,7 +128,7 @@ async def ingest_sources(
         if not path.exists():
             report.add("failed")
             report.problems.append(f"{source}: no such file or folder")
-            await store.log_ingest(source, "failed", "no such file or folder")
+            await store.log.record(source, "failed", "no such file or folder")
             continue
         report.merge(await ingest_path(store, path, on_progress=on_progress))
     return report
@@ -152,22 +152,22 @@ async def rescan_seeds(
     files = await asyncio.to_thread(_stat_files, root)
     prefix = str(root.resolve()) + os.sep
     known = {
-        path: state for path, state in (await store.source_file_states()).items()
+        path: state for path, state in (await store.seeds.states()).items()
         if path.startswith(prefix)
     }
     for file, key, state in files:
-        if known.get(key) == state:
+        if known.get(key) == FileState(*state):
             report.counts["unchanged"] += 1
         else:
             report.merge(await ingest_file(store, file))
             # Remembered even when unreadable: a broken file is reported once, not every scan;
             # fixing it changes its size or time and it is read again.
-            await store.remember_source_file(key, *state)
+            await store.seeds.remember(key, *state)
         if on_progress:
             on_progress(1)
     gone = set(known) - {key for _, key, _ in files}
     if gone:
-        await store.forget_source_files(sorted(gone))
+        await store.seeds.forget(sorted(gone))
     changed = {k: v for k, v in report.counts.items() if k != "unchanged" and v}
     if changed:
         log.info("seeds %s: %s", root, report.summary())
@@ -204,12 +204,12 @@ async def poll_due_feeds(
     recorded on its row and never stops the others."""
     for url in extra_urls:
         if looks_like_feed_url(url):
-            await store.add_feed(url, added_by="env")
+            await store.feeds.add(url, added_by="env")
         else:
             log.warning("NABA_FEEDS: not an http(s) URL, ignored: %s", url)
     report = IngestReport()
     now = now_utc()
-    due = [f for f in await store.feeds()
+    due = [f for f in await store.feeds.all()
            if force or f.next_poll_at is None or f.next_poll_at <= now]
     if not due:
         return report
@@ -272,7 +272,7 @@ async def fetch_once(
             error = str(err).removeprefix(f"{result.final_url}: ")
     if parsed is None:
         error = error or "no feed in the answer"
-        await store.log_ingest(url, "failed", error)
+        await store.log.record(url, "failed", error)
         report.add("failed")
         report.problems.append(f"{url}: {error}")
         return report
@@ -281,19 +281,19 @@ async def fetch_once(
         notes.extend(await _ingest_entry(store, _Source(url, None), entry, report))
     if parsed.skipped_non_arabic:
         report.counts["skipped"] += parsed.skipped_non_arabic
-        await store.log_ingest_many(
+        await store.log.record_many(
             [(url, "skipped", "entry not in Arabic")] * parsed.skipped_non_arabic
         )
     if notes:
-        await store.log_ingest_many([(url, "warning", note) for note in notes])
+        await store.log.record_many([(url, "warning", note) for note in notes])
         report.problems.extend(f"{url}: {note}" for note in notes)
     return report
 
 
 async def _record_failure(store: Store, feed: Feed, error: str, options: FeedOptions) -> float:
     next_at = next_poll_time(options, feed.failures + 1)
-    await store.record_feed_poll(feed.id, ok=False, error=error, next_poll_at=next_at)
-    await store.log_ingest(feed.url, "failed", error)
+    await store.feeds.record_poll(feed.id, ok=False, error=error, next_poll_at=next_at)
+    await store.log.record(feed.url, "failed", error)
     return (next_at - now_utc()).total_seconds()
 
 
@@ -334,12 +334,12 @@ async def _poll_feed(
             notes.extend(await _ingest_entry(store, feed, entry, report))
         if parsed.skipped_non_arabic:
             report.counts["skipped"] += parsed.skipped_non_arabic
-            await store.log_ingest_many(
+            await store.log.record_many(
                 [(feed.url, "skipped", "entry not in Arabic")] * parsed.skipped_non_arabic
             )
     # Validators are stored only now, after every entry is in: a crash before this point
     # means the next poll fetches the whole feed again instead of getting a 304.
-    await store.record_feed_poll(
+    await store.feeds.record_poll(
         feed.id,
         ok=True,
         title=parsed.title if parsed else None,
@@ -351,8 +351,8 @@ async def _poll_feed(
         skipped=report.counts.get("skipped", 0),
     )
     if notes:
-        await store.record_feed_problems(feed.id, notes)
-        await store.log_ingest_many([(feed.url, "warning", note) for note in notes])
+        await store.feeds.record_problems(feed.id, notes)
+        await store.log.record_many([(feed.url, "warning", note) for note in notes])
         for note in notes:
             log.warning("feed %s: %s", feed.url, note)
             report.problems.append(f"{feed.url}: {note}")
@@ -382,15 +382,15 @@ async def _ingest_entry(
     # they are stored qualified by the feed; the same story in two feeds meets by its link.
     entry = replace(entry, guid=f"{feed.url}#{entry.guid}" if entry.guid else None)
     canonical = identity_url(entry.url)
-    match = await store.article_match(entry.guid, canonical)
-    ours = feed.id is not None and match is not None and match[1] == feed.id
-    if match is not None and match[2] != entry.guid and not ours:
+    match = await store.articles.match(entry.guid, canonical)
+    ours = feed.id is not None and match is not None and match.feed_id == feed.id
+    if match is not None and match.guid != entry.guid and not ours:
         # Not ours but the same link: another feed (or a file, or a one-time fetch) carries
         # this story. The first source keeps it, or two feeds with different teasers would
         # overwrite each other at every poll.
-        await store.log_ingest(feed.url, "duplicate", f"{label}: same link as article "
-                               f"{match[0]} from another source", article_id=match[0])
-        report.add("duplicate", match[0])
+        await store.log.record(feed.url, "duplicate", f"{label}: same link as article "
+                               f"{match.id} from another source", article_id=match.id)
+        report.add("duplicate", match.id)
         return []
     try:
         outcome = await ingest_article(store, entry, feed.url)

@@ -109,8 +109,9 @@ async def test_digests_under_faults_and_kills_lose_nothing_and_repeat_nothing(
     async with await Store.open(settings.db_path) as store:
         await ingest_path(store, settings.seeds_dir)
         for chat in chats:
-            await store.subscribe(chat, chat_type="private", thread_id=None, topic=None,
-                                  frequency="instant")
+            await store.subscriptions.subscribe(
+                chat, chat_type="private", thread_id=None, topic=None, frequency="instant"
+            )
 
     def sow_faults() -> None:
         for chat in rng.sample(chats, 12):

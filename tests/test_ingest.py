@@ -75,7 +75,7 @@ async def test_folder_of_txt_md_and_json(store: Store, folder: Path, db_path: Pa
     report = await ingest_path(store, folder)
     assert report.counts == {"new": 4}
     assert report.problems == []
-    articles = {a.title: a for a in await store.articles(limit=10)}
+    articles = {a.title: a for a in await store.articles.newest(limit=10)}
     assert set(articles) == {
         "خبر تجريبي: افتتاح مكتبة في الواحة",
         "خبر تجريبي: مهرجان الكتاب",
@@ -95,7 +95,7 @@ async def test_folder_of_txt_md_and_json(store: Store, folder: Path, db_path: Pa
     assert articles["خبر تجريبي: حديقة"].published == datetime(2024, 12, 8, tzinfo=UTC)
     assert articles["خبر تجريبي: جسر"].text == "افتتحت مدينة الجسور الخيالية جسرًا جديدًا."
     assert count(db_path, "passages") == 5  # one per paragraph: 1 + 2 + 1 + 1
-    assert await store.ingest_counts() == {"new": 4}
+    assert await store.log.counts() == {"new": 4}
 
 
 async def test_ingesting_twice_stores_nothing_new(store: Store, folder: Path, db_path: Path):
@@ -107,7 +107,7 @@ async def test_ingesting_twice_stores_nothing_new(store: Store, folder: Path, db
     assert second.article_ids == []
     after = (count(db_path, "articles"), count(db_path, "passages"), count(db_path, "index_events"))
     assert after == rows
-    assert await store.ingest_counts() == {"new": 4, "duplicate": 4}
+    assert await store.log.counts() == {"new": 4, "duplicate": 4}
 
 
 async def test_same_article_in_two_files_is_stored_once(store: Store, tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ async def test_same_article_in_two_files_is_stored_once(store: Store, tmp_path: 
     write(tmp_path / "two" / "copy.txt", TXT.replace("مكتبة عامة", "مكتبةٌ  عامة"))
     report = await ingest_path(store, tmp_path)
     assert report.counts == {"new": 1, "duplicate": 1}
-    assert (await store.article_summary())["articles"] == 1
+    assert (await store.articles.summary()).articles == 1
 
 
 async def test_edited_file_replaces_its_article(store: Store, tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ async def test_edited_file_replaces_its_article(store: Store, tmp_path: Path) ->
     second = await ingest_path(store, tmp_path)
     assert second.counts == {"updated": 1}
     assert second.article_ids == first.article_ids
-    got = await store.get_article(first.article_ids[0])
+    got = await store.articles.get(first.article_ids[0])
     assert got is not None and got.text.endswith("مساءً أيضًا.")
 
 
@@ -144,12 +144,12 @@ async def test_folders_with_the_same_file_names_do_not_replace_each_other(
     first = await ingest_path(store, tmp_path / "a")
     second = await ingest_path(store, tmp_path / "b")
     assert first.counts == second.counts == {"new": 2}
-    assert (await store.article_summary())["articles"] == 4
+    assert (await store.articles.summary()).articles == 4
     # an edit of the same file still updates in place
     write(tmp_path / "a" / "1.txt", "خبر a1\nافتتحت بلدية الواحة مكتبة عامة جديدة مساءً.\n")
     again = await ingest_path(store, tmp_path / "a")
     assert again.counts == {"updated": 1, "duplicate": 1}
-    assert (await store.article_summary())["articles"] == 4
+    assert (await store.articles.summary()).articles == 4
 
 
 async def test_bad_files_are_reported_and_good_ones_stored(store: Store, folder: Path) -> None:
@@ -162,8 +162,8 @@ async def test_bad_files_are_reported_and_good_ones_stored(store: Store, folder:
     assert "broken.json" in problems and "malformed JSON" in problems
     assert "garbage.txt" in problems
     assert "empty.md" in problems and "empty" in problems
-    assert (await store.article_summary())["articles"] == 4
-    assert (await store.ingest_counts())["failed"] == 3
+    assert (await store.articles.summary()).articles == 4
+    assert (await store.log.counts())["failed"] == 3
 
 
 BAD_TEXTS = [
@@ -181,7 +181,7 @@ async def test_unusable_text_is_refused_and_logged(
 ) -> None:
     with pytest.raises(InvalidArticle, match=message):
         await ingest_article(store, ArticleIn(title="خبر تجريبي", text=text), "test")
-    assert await store.ingest_counts() == {"failed": 1}
+    assert await store.log.counts() == {"failed": 1}
     assert count(db_path, "articles") == 0
 
 
@@ -209,7 +209,7 @@ async def test_huge_text_is_refused(store: Store) -> None:
     assert len(huge.strip()) > MAX_ARTICLE_CHARS
     with pytest.raises(InvalidArticle, match="the limit is"):
         await ingest_article(store, ArticleIn(title="طويل", text=huge), "test")
-    assert await store.ingest_counts() == {"failed": 1}
+    assert await store.log.counts() == {"failed": 1}
 
 
 def test_long_title_is_shortened_and_whitespace_collapsed() -> None:
@@ -242,4 +242,4 @@ async def test_non_arabic_is_skipped_when_required(store: Store) -> None:
     english = ArticleIn(title="Library", text="The town opened a library.", guid="en")
     report = await ingest_articles(store, [english], "feed", require_arabic=True)
     assert report.counts == {"skipped": 1}
-    assert await store.ingest_counts() == {"skipped": 1}
+    assert await store.log.counts() == {"skipped": 1}

@@ -249,7 +249,7 @@ async def test_hostile_input_gets_an_answer_never_an_exception(
         text = not_found_text(answer)
         assert ARABIC.search(text), "the reply is in Arabic"
     # the store is intact afterwards
-    assert (await library.store.article_summary())["articles"] == 1
+    assert (await library.store.articles.summary()).articles == 1
     assert (await library.answer(ISSUE_QUESTION)).hits
 
 

@@ -7,6 +7,7 @@ article here is an invented test fixture (fictional places, example.test hosts),
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -126,7 +127,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 def q(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
     """Read the database file through a second, read-only connection."""
-    with sqlite3.connect(f"file:{store.path}?mode=ro", uri=True) as db:
+    with sqlite3.connect(f"file:{store.target}?mode=ro", uri=True) as db:
         return db.execute(sql, params).fetchall()
 
 
@@ -135,18 +136,19 @@ def log_rows(store: Store, origin: str) -> list[tuple[str, str | None]]:
 
 
 async def make_all_due(store: Store) -> None:
-    async with store.transaction() as db:
-        await db.execute("UPDATE feeds SET next_poll_at = ?", (to_iso(now_utc() - timedelta(1)),))
+    """Every feed due now, written through a second connection to the file."""
+    with contextlib.closing(sqlite3.connect(store.target, timeout=10)) as db, db:
+        db.execute("UPDATE feeds SET next_poll_at = ?", (to_iso(now_utc() - timedelta(1)),))
 
 
 async def poll(store: Store, client: httpx.AsyncClient, *urls: str, **kw: Any) -> Any:
     for url in urls:
-        await store.add_feed(url)
+        await store.feeds.add(url)
     return await poll_due_feeds(store, kw.pop("options", OPTIONS), client=client, **kw)
 
 
 async def feed_row(store: Store, url: str) -> Any:
-    feed = await store.feed_by_url(url)
+    feed = await store.feeds.by_url(url)
     assert feed is not None
     return feed
 
@@ -180,7 +182,7 @@ async def test_feed_entries_become_articles_with_metadata(
     report = await poll(store, client, server.url("/rss"))
     assert (report.counts["new"], report.counts["skipped"], report.counts["failed"]) == (2, 2, 0)
 
-    entries = [a for a in await store.articles(limit=50) if a.id not in fillers]
+    entries = [a for a in await store.articles.newest(limit=50) if a.id not in fillers]
     first, second = sorted(entries, key=lambda a: a.id)
     assert (first.title, first.text) == story(1)
     assert first.source == FEED_TITLE
@@ -195,7 +197,7 @@ async def test_feed_entries_become_articles_with_metadata(
     assert feed.last_success_at is not None
     assert between(feed.next_poll_at, 60, 66)
     assert [s for s, _ in log_rows(store, server.url("/rss"))].count("skipped") == 2
-    assert (await store.ingest_counts()).get("skipped") == 2
+    assert (await store.log.counts()).get("skipped") == 2
 
     # Incremental: answerable after refresh(), without build().
     assert (await library.answer(word(1))).hits == ()
@@ -214,14 +216,14 @@ async def test_conditional_requests_give_304_and_nothing_is_reingested(
     await poll(store, client, url)
     feed = await feed_row(store, url)
     assert (feed.etag, feed.last_modified) == ('"v1"', modified)
-    events = await store.last_event_seq()
+    events = await store.articles.last_event_seq()
 
     report = await poll(store, client, force=True)
     request = server.requests_for("/rss")[-1]
     assert request.headers["If-None-Match"] == '"v1"'
     assert request.headers["If-Modified-Since"] == modified
     assert sum(report.counts.values()) == 0
-    assert await store.last_event_seq() == events  # nothing re-indexed
+    assert await store.articles.last_event_seq() == events  # nothing re-indexed
     assert q(store, "SELECT status FROM ingest_log WHERE origin = ?", (url,)) == [("new",)]
     again = await feed_row(store, url)
     assert again.etag == '"v1"' and again.entries_new == 1 and again.failures == 0
@@ -306,7 +308,7 @@ async def test_bad_feeds_are_recorded_and_the_others_still_ingested(
     assert report.counts["failed"] == len(failing)
     assert report.counts["new"] == 5  # good1 x2, cp1256, bare, good2
 
-    titles = {a.title for a in await store.articles(limit=50)}
+    titles = {a.title for a in await store.articles.newest(limit=50)}
     assert titles == {story(i)[0] for i in (1, 2, 4, 5, 6)}
     for path, message in failing.items():
         url = server.url(path)
@@ -328,7 +330,7 @@ async def test_bad_feeds_are_recorded_and_the_others_still_ingested(
     assert "warning" in {s for s, _ in log_rows(store, server.url("/cp1256"))}
 
     # No link, no date: stored all the same, each gap noted with the feed.
-    bare = next(a for a in await store.articles(limit=50) if a.title == story(5)[0])
+    bare = next(a for a in await store.articles.newest(limit=50) if a.title == story(5)[0])
     assert (bare.url, bare.published) == (None, None)
     row = await feed_row(store, server.url("/bare"))
     assert (row.entries_new, row.failures, row.errors_total) == (1, 0, 2)
@@ -395,10 +397,10 @@ async def test_same_entry_with_tracking_params_in_another_feed_is_stored_once(
     await poll(store, client, server.url("/a"))
     report = await poll(store, client, server.url("/b"), server.url("/c"), force=True)
     assert (report.counts["new"], report.counts["updated"], report.counts["duplicate"]) == (0, 0, 3)
-    [article] = await store.articles()
+    [article] = await store.articles.newest()
     assert (article.text, article.source) == (text, FEED_TITLE)  # the first source keeps it
     await poll(store, client, force=True)  # polling all again changes nothing
-    assert len(await store.articles()) == 1
+    assert len(await store.articles.newest()) == 1
     assert (await feed_row(store, server.url("/a"))).entries_updated == 0
 
 
@@ -412,7 +414,7 @@ async def test_same_story_reposted_under_another_url_is_stored_once(
     server.set_feed("/b", rss(item("عنوان آخر", reposted, guid="b", link="https://other.test/x")))
     report = await poll(store, client, server.url("/a"), server.url("/b"))
     assert (report.counts["new"], report.counts["duplicate"]) == (1, 1)
-    assert len(await store.articles()) == 1
+    assert len(await store.articles.newest()) == 1
 
 
 async def test_same_guid_in_two_feeds_is_two_stories(
@@ -422,7 +424,7 @@ async def test_same_guid_in_two_feeds_is_two_stories(
     server.set_feed("/b", rss(item(*story(2), guid="123")))
     report = await poll(store, client, server.url("/a"), server.url("/b"))
     assert report.counts["new"] == 2
-    assert {a.title for a in await store.articles()} == {story(1)[0], story(2)[0]}
+    assert {a.title for a in await store.articles.newest()} == {story(1)[0], story(2)[0]}
 
 
 async def test_edited_entry_replaces_its_passages(
@@ -436,33 +438,33 @@ async def test_edited_entry_replaces_its_passages(
     await poll(store, client, server.url("/rss"))
     library = Library(store)
     await library.build()
-    [article] = [a for a in await store.articles(limit=50) if a.id not in fillers]
+    [article] = [a for a in await store.articles.newest(limit=50) if a.id not in fillers]
     assert [h.article_id for h in (await library.answer("القطار المحطة")).hits] == [article.id]
 
     server.set_feed("/rss", rss(item("خبر تجريبي معدل", new, guid="e9", link=link)), etag='"2"')
     report = await poll(store, client, force=True)
     assert (report.counts["updated"], report.counts["new"]) == (1, 0)
-    [edited] = [a for a in await store.articles(limit=50) if a.id not in fillers]
+    [edited] = [a for a in await store.articles.newest(limit=50) if a.id not in fillers]
     assert (edited.id, edited.title, edited.text) == (article.id, "خبر تجريبي معدل", new)
     assert await library.refresh() == 1
     assert article.id not in {h.article_id for h in (await library.answer("القطار المحطة")).hits}
     assert [h.article_id for h in (await library.answer("السفينة الميناء")).hits] == [article.id]
     assert (await feed_row(store, server.url("/rss"))).entries_updated == 1
     assert q(store, "SELECT COUNT(*) FROM passages WHERE article_id = ?", (article.id,)) == [
-        (len(await store.passages_of(article.id)),)
+        (len(await store.articles.passages_of(article.id)),)
     ]
 
 
 async def test_every_new_entry_reaches_digests_exactly_once(
     store: Store, server: FeedServer, client: httpx.AsyncClient
 ) -> None:
-    sub = await store.subscribe(42, chat_type="private", thread_id=None, topic=None)
+    sub = await store.subscriptions.subscribe(42, chat_type="private", thread_id=None, topic=None)
     server.set_feed("/a", rss(story_item(1) + story_item(2) + story_item(3)), etag='"1"')
     server.set_feed(
         "/b", rss(story_item(1, guid="other", link="https://example.test/news/1?ref=b"))
     )
     await poll(store, client, server.url("/a"), server.url("/b"))
-    pending = await store.pending_entries(sub)
+    pending = await store.deliveries.pending(sub)
     assert [a.title for a in pending] == [story(i)[0] for i in (1, 2, 3)]
 
     edited_title, edited_text = story(2)
@@ -483,11 +485,11 @@ async def test_every_new_entry_reaches_digests_exactly_once(
     )
     report = await poll(store, client, force=True)
     assert (report.counts["new"], report.counts["updated"]) == (1, 1)
-    pending = await store.pending_entries(sub)
+    pending = await store.deliveries.pending(sub)
     assert [a.title for a in pending] == [story(i)[0] for i in (1, 2, 3, 4)]
     assert len({a.id for a in pending}) == 4
     assert "فقرة مضافة" in pending[1].text  # the edit is in the same row
-    ids = [a.id for a in await store.articles(after_id=sub.after_article_id, limit=100)]
+    ids = [a.id for a in await store.articles.newest(after_id=sub.after_article_id, limit=100)]
     assert len(ids) == len(set(ids)) == 4
 
 
@@ -504,7 +506,7 @@ async def test_queries_keep_working_while_a_big_feed_is_ingested(
     await library.build()
 
     committed: dict[int, tuple[int, float]] = {}  # article id -> (entry number, commit time)
-    real_save = store.save_article
+    real_save = store.articles.save
 
     async def save_and_note(article: Any, **kw: Any) -> Any:
         outcome = await real_save(article, **kw)
@@ -512,7 +514,7 @@ async def test_queries_keep_working_while_a_big_feed_is_ingested(
             committed[outcome.article_id] = (int(article.guid.rsplit("#g", 1)[1]), time.monotonic())
         return outcome
 
-    monkeypatch.setattr(store, "save_article", save_and_note)
+    monkeypatch.setattr(store.articles, "save", save_and_note)
     done = asyncio.Event()
     answered = 0
     latencies: dict[int, float] = {}
@@ -582,7 +584,7 @@ async def test_rescan_seeds_reads_only_new_and_changed_files(
         return real_read(path, **kw)
 
     monkeypatch.setattr(ingest_module, "read_file", counting_read)  # where files are read
-    assert "0002_source_files" in await store.applied_migrations()
+    assert "0002_source_files" in await store.schema.applied()
 
     report = await rescan_seeds(store, seeds)
     assert (report.counts["new"], reads) == (2, ["a.txt", "b.md"])
@@ -600,7 +602,7 @@ async def test_rescan_seeds_reads_only_new_and_changed_files(
     os.utime(a, ns=(a.stat().st_atime_ns, a.stat().st_mtime_ns + 10**9))
     report = await rescan_seeds(store, seeds)
     assert (report.counts["updated"], report.counts["new"], reads) == (1, 0, ["a.txt"])
-    assert len(await store.articles()) == 3
+    assert len(await store.articles.newest()) == 3
 
     reads.clear()
     (seeds / "broken.json").write_text("{not json", encoding="utf-8")
@@ -610,8 +612,8 @@ async def test_rescan_seeds_reads_only_new_and_changed_files(
 
     (seeds / "c.txt").unlink()
     await rescan_seeds(store, seeds)
-    assert not any(p.endswith("c.txt") for p in await store.source_file_states())
-    assert len(await store.articles()) == 3  # articles stay
+    assert not any(p.endswith("c.txt") for p in await store.seeds.states())
+    assert len(await store.articles.newest()) == 3  # articles stay
 
     missing = await rescan_seeds(store, tmp_path / "nowhere")
     assert missing.problems and not missing.counts
@@ -645,7 +647,7 @@ async def test_ingest_sources_files_folders_and_urls(
     assert report.counts["failed"] == 2
     assert sum(ticks) == 4
     # a URL given to ingest is fetched once, never kept as a feed to poll (`feeds add` does)
-    assert await store.feeds() == []
+    assert await store.feeds.all() == []
     assert any(p.startswith(server.url("/page")) for p in report.problems)
     assert log_rows(store, str(tmp_path / "nope")) == [("failed", "no such file or folder")]
     assert [s for s, _ in log_rows(store, server.url("/page"))] == ["failed"]
@@ -658,13 +660,13 @@ async def test_ingest_url_is_one_time_and_a_kept_feed_is_polled_now(
     first = await ingest_sources(store, [server.url("/rss")])
     again = await ingest_sources(store, [server.url("/rss")])
     assert (first.counts["new"], again.counts["new"], again.counts["duplicate"]) == (2, 0, 2)
-    assert await store.feeds() == []
+    assert await store.feeds.all() == []
     assert len(server.requests_for("/rss")) == 2
 
     # once kept with `feeds add`, the same story is its own (same guid), not another's copy
-    await store.add_feed(server.url("/rss"), added_by="cli")
+    await store.feeds.add(server.url("/rss"), added_by="cli")
     server.set_feed("/rss", rss(story_item(1) + story_item(2) + story_item(3)))
     report = await ingest_sources(store, [server.url("/rss")])
     assert (report.counts["new"], report.counts["duplicate"]) == (1, 2)
-    kept = await store.feed_by_url(server.url("/rss"))
+    kept = await store.feeds.by_url(server.url("/rss"))
     assert kept is not None and kept.last_success_at is not None and kept.entries_new == 1

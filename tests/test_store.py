@@ -13,7 +13,16 @@ from index.ingest import ingest_article
 from index.models import ArticleIn
 from index.normalize import ANALYZER_VERSION, analyze
 from index.passages import split_passages
-from index.store import MIGRATIONS, Store, StoreUnavailable
+from index.store import (
+    MIGRATIONS,
+    Decision,
+    DeliveryKey,
+    Earlier,
+    IndexEvent,
+    Store,
+    StoreUnavailable,
+    same_story,
+)
 
 TEXT_A = (
     "افتتحت بلدية الواحة الخيالية مكتبة عامة جديدة صباح اليوم.\n"
@@ -43,15 +52,15 @@ def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
 async def test_migrations_applied_once_and_recorded(db_path: Path) -> None:
     names = [name for name, _ in MIGRATIONS]
     async with await Store.open(db_path) as store:
-        assert await store.applied_migrations() == sorted(names)
+        assert await store.schema.applied() == sorted(names)
     first = rows(db_path, "SELECT name, applied_at FROM schema_migrations ORDER BY name")
     assert [name for name, _ in first] == sorted(names)
     # re-opening applies nothing again and keeps the data
     async with await Store.open(db_path) as store:
         await ingest_article(store, article(guid="g"), "test")
     async with await Store.open(db_path) as store:
-        assert await store.applied_migrations() == sorted(names)
-        assert (await store.article_summary())["articles"] == 1
+        assert await store.schema.applied() == sorted(names)
+        assert (await store.articles.summary()).articles == 1
     assert rows(db_path, "SELECT name, applied_at FROM schema_migrations ORDER BY name") == first
 
 
@@ -115,7 +124,7 @@ async def test_article_round_trip_keeps_all_metadata(store: Store) -> None:
         "test",
     )
     assert outcome.status == "new"
-    got = await store.get_article(outcome.article_id)
+    got = await store.articles.get(outcome.article_id)
     assert got is not None
     assert (got.id, got.title, got.text, got.source, got.url, got.language) == (
         outcome.article_id,
@@ -130,14 +139,14 @@ async def test_article_round_trip_keeps_all_metadata(store: Store) -> None:
     assert got.published.astimezone(UTC) == datetime(2024, 12, 7, 7, 30, tzinfo=UTC)
     assert got.added_at.tzinfo is not None
     assert before <= got.added_at <= datetime.now(UTC)
-    assert await store.get_article(outcome.article_id + 100) is None
+    assert await store.articles.get(outcome.article_id + 100) is None
 
 
 async def test_naive_published_is_taken_as_utc(store: Store) -> None:
     outcome = await ingest_article(
         store, article(published=datetime(2024, 12, 7, 0, 0), guid="n"), "test"
     )
-    got = await store.get_article(outcome.article_id)
+    got = await store.articles.get(outcome.article_id)
     assert got is not None and got.published == datetime(2024, 12, 7, tzinfo=UTC)
 
 
@@ -154,8 +163,8 @@ async def test_passages_are_stored_as_offsets_with_tokens(store: Store, db_path:
     for _, start, end, tokens, analyzer in stored:
         assert tokens == " ".join(analyze(TEXT_A[start:end]))
         assert analyzer == ANALYZER_VERSION
-    summary = await store.article_summary()
-    assert (summary["articles"], summary["passages"]) == (1, len(spans))
+    summary = await store.articles.summary()
+    assert (summary.articles, summary.passages) == (1, len(spans))
 
 
 async def test_title_with_sql_is_stored_verbatim(store: Store, db_path: Path) -> None:
@@ -163,7 +172,7 @@ async def test_title_with_sql_is_stored_verbatim(store: Store, db_path: Path) ->
     outcome = await ingest_article(
         store, article(title=hostile, guid=hostile, source=hostile), "test"
     )
-    got = await store.get_article(outcome.article_id)
+    got = await store.articles.get(outcome.article_id)
     assert got is not None and got.title == hostile and got.source == hostile
     assert rows(db_path, "SELECT COUNT(*) FROM articles") == [(1,)]
     assert rows(db_path, "SELECT guid FROM articles") == [(hostile,)]
@@ -174,9 +183,9 @@ async def test_articles_newest_first_and_after_id(store: Store) -> None:
         (await ingest_article(store, article(t, guid=f"g{i}"), "test")).article_id
         for i, t in enumerate((TEXT_A, TEXT_B, TEXT_C))
     ]
-    assert [a.id for a in await store.articles()] == ids[::-1]
-    assert [a.id for a in await store.articles(limit=1, offset=1)] == [ids[1]]
-    assert [a.id for a in await store.articles(after_id=ids[0])] == ids[1:]
+    assert [a.id for a in await store.articles.newest()] == ids[::-1]
+    assert [a.id for a in await store.articles.newest(limit=1, offset=1)] == [ids[1]]
+    assert [a.id for a in await store.articles.newest(after_id=ids[0])] == ids[1:]
 
 
 # ---- deduplication -----------------------------------------------------------------------------
@@ -184,31 +193,31 @@ async def test_articles_newest_first_and_after_id(store: Store) -> None:
 
 async def test_same_guid_same_content_is_a_duplicate(store: Store, db_path: Path) -> None:
     first = await ingest_article(store, article(guid="g"), "test")
-    seq = await store.last_event_seq()
+    seq = await store.articles.last_event_seq()
     # whitespace and diacritics differences do not make new content
     again = await ingest_article(store, article(TEXT_A.replace("اليوم", "اليومَ"), guid="g"), "t")
     assert (again.status, again.article_id) == ("duplicate", first.article_id)
     assert rows(db_path, "SELECT COUNT(*) FROM articles") == [(1,)]
-    assert await store.last_event_seq() == seq, "no index event for an unchanged article"
+    assert await store.articles.last_event_seq() == seq, "no index event for an unchanged article"
 
 
 async def test_same_guid_new_content_is_an_update(store: Store, db_path: Path) -> None:
     first = await ingest_article(store, article(guid="g", source="أ"), "test")
-    old = await store.passages_of(first.article_id)
-    seq = await store.last_event_seq()
+    old = await store.articles.passages_of(first.article_id)
+    seq = await store.articles.last_event_seq()
     updated = await ingest_article(
         store, article(TEXT_A_EDITED, guid="g", title="عنوان معدل"), "test"
     )
     assert (updated.status, updated.article_id) == ("updated", first.article_id)
-    got = await store.get_article(first.article_id)
+    got = await store.articles.get(first.article_id)
     assert got is not None
     assert (got.text, got.title) == (TEXT_A_EDITED, "عنوان معدل")
     assert got.source == "أ", "a missing source does not erase the stored one"
-    new = await store.passages_of(first.article_id)
+    new = await store.articles.passages_of(first.article_id)
     assert len(new) == len(split_passages(TEXT_A_EDITED)) == len(old) + 1
     assert not {p.id for p in old} & {p.id for p in new}, "old passages replaced"
     assert rows(db_path, "SELECT COUNT(*) FROM passages") == [(len(new),)]
-    assert await store.events_since(seq) == [(seq + 1, first.article_id)]
+    assert await store.articles.events_since(seq) == [IndexEvent(seq + 1, first.article_id)]
     assert any("مساء" in p.tokens for p in new)
 
 
@@ -220,7 +229,7 @@ async def test_same_canonical_url_from_another_guid_is_an_update(store: Store) -
         store, article(TEXT_A_EDITED, guid="b", url="https://example.test/news/1"), "test"
     )
     assert (second.status, second.article_id) == ("updated", first.article_id)
-    assert (await store.article_summary())["articles"] == 1
+    assert (await store.articles.summary()).articles == 1
 
 
 async def test_same_content_elsewhere_is_stored_once(store: Store, db_path: Path) -> None:
@@ -241,7 +250,7 @@ async def test_edit_equal_to_another_article_is_a_duplicate(store: Store) -> Non
     b = await ingest_article(store, article(TEXT_B, guid="b"), "test")
     clash = await ingest_article(store, article(TEXT_A, guid="b"), "test")
     assert (clash.status, clash.article_id) == ("duplicate", a.article_id)
-    kept = await store.get_article(b.article_id)
+    kept = await store.articles.get(b.article_id)
     assert kept is not None and kept.text == TEXT_B
 
 
@@ -254,7 +263,7 @@ async def test_edit_pointing_at_another_articles_url_updates_without_error(store
         store, article(TEXT_A_EDITED, guid="a", url="https://example.test/b"), "t"
     )
     assert (edited.status, edited.article_id) == ("updated", a.article_id)
-    got_a, got_b = await store.get_article(a.article_id), await store.get_article(b.article_id)
+    got_a, got_b = await store.articles.get(a.article_id), await store.articles.get(b.article_id)
     assert got_a is not None and got_a.text == TEXT_A_EDITED
     assert got_b is not None and got_b.text == TEXT_B
 
@@ -264,10 +273,10 @@ async def test_ingest_log_counts_every_outcome(store: Store) -> None:
     await ingest_article(store, article(guid="a"), "one")
     await ingest_article(store, article(TEXT_A_EDITED, guid="a"), "one")
     await ingest_article(store, article(TEXT_B, guid="b"), "two")
-    await store.log_ingest("three", "failed", "broken")
-    assert await store.ingest_counts() == {"new": 2, "duplicate": 1, "updated": 1, "failed": 1}
-    last = await store.last_ingest()
-    assert last is not None and last[1:] == ("three", "failed")
+    await store.log.record("three", "failed", "broken")
+    assert await store.log.counts() == {"new": 2, "duplicate": 1, "updated": 1, "failed": 1}
+    last = await store.log.last()
+    assert last is not None and (last.origin, last.status) == ("three", "failed")
 
 
 # ---- subscriptions and deliveries --------------------------------------------------------------
@@ -275,49 +284,53 @@ async def test_ingest_log_counts_every_outcome(store: Store) -> None:
 
 async def test_subscription_and_delivery_states(store: Store, db_path: Path) -> None:
     old = await ingest_article(store, article(TEXT_A, guid="a"), "t")
-    sub = await store.subscribe(42, chat_type="private", thread_id=None, topic=None)
+    sub = await store.subscriptions.subscribe(42, chat_type="private", thread_id=None, topic=None)
     assert sub.after_article_id == old.article_id, "starts after the newest article"
     assert (sub.frequency, sub.paused, sub.topic) == ("daily", False, None)
-    assert await store.pending_entries(sub) == []
+    assert await store.deliveries.pending(sub) == []
 
     b = await ingest_article(store, article(TEXT_B, guid="b"), "t")
     c = await ingest_article(store, article(TEXT_C, guid="c"), "t")
-    assert [a.id for a in await store.pending_entries(sub)] == [b.article_id, c.article_id]
+    assert [a.id for a in await store.deliveries.pending(sub)] == [b.article_id, c.article_id]
 
-    await store.mark_deliveries(sub.id, [b.article_id], "sending")
-    assert await store.interrupted_deliveries() == [(sub.id, b.article_id)]
+    await store.deliveries.mark(sub.id, [b.article_id], "sending")
+    assert await store.deliveries.interrupted() == [DeliveryKey(sub.id, b.article_id)]
     # 'sending' is not done yet: a crash before 'sent' must leave the entry pending
-    assert [a.id for a in await store.pending_entries(sub)] == [b.article_id, c.article_id]
-    await store.mark_deliveries(sub.id, [b.article_id], "sent", message_id=777)
-    assert await store.interrupted_deliveries() == []
-    assert [a.id for a in await store.pending_entries(sub)] == [c.article_id]
+    assert [a.id for a in await store.deliveries.pending(sub)] == [b.article_id, c.article_id]
+    await store.deliveries.mark(sub.id, [b.article_id], "sent", message_id=777)
+    assert await store.deliveries.interrupted() == []
+    assert [a.id for a in await store.deliveries.pending(sub)] == [c.article_id]
     assert rows(db_path, "SELECT state, message_id, attempts FROM deliveries") == [
         ("sent", 777, 1)
     ]
-    await store.mark_deliveries(sub.id, [c.article_id], "filtered")
-    assert await store.pending_entries(sub) == []
-    assert await store.delivery_counts() == {"sent": 1, "filtered": 1}
+    await store.deliveries.mark(sub.id, [c.article_id], "filtered")
+    assert await store.deliveries.pending(sub) == []
+    assert await store.deliveries.counts() == {"sent": 1, "filtered": 1}
 
     # subscribing again updates the topic but keeps the starting point
-    again = await store.subscribe(42, chat_type="private", thread_id=None, topic="مكتبة")
+    again = await store.subscriptions.subscribe(
+        42, chat_type="private", thread_id=None, topic="مكتبة"
+    )
     assert (again.id, again.topic) == (sub.id, "مكتبة")
     assert again.after_article_id == sub.after_article_id
 
-    assert await store.unsubscribe(42) is True
-    assert await store.subscription(42) is None
+    assert await store.subscriptions.unsubscribe(42) is True
+    assert await store.subscriptions.get(42) is None
     assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(0,)], "deliveries cascade"
-    assert await store.unsubscribe(42) is False
+    assert await store.subscriptions.unsubscribe(42) is False
 
 
 async def test_clear_sending_forgets_a_failed_send(store: Store) -> None:
     await ingest_article(store, article(TEXT_A, guid="a"), "t")
-    sub = await store.subscribe(7, chat_type="group", thread_id=3, topic=None, frequency="hourly")
+    sub = await store.subscriptions.subscribe(
+        7, chat_type="group", thread_id=3, topic=None, frequency="hourly"
+    )
     assert (sub.frequency, sub.thread_id) == ("hourly", 3)
     b = await ingest_article(store, article(TEXT_B, guid="b"), "t")
-    await store.mark_deliveries(sub.id, [b.article_id], "sending")
-    await store.clear_sending(sub.id, [b.article_id])
-    assert await store.interrupted_deliveries() == []
-    assert [a.id for a in await store.pending_entries(sub)] == [b.article_id]
+    await store.deliveries.mark(sub.id, [b.article_id], "sending")
+    await store.deliveries.clear_sending(sub.id, [b.article_id])
+    assert await store.deliveries.interrupted() == []
+    assert [a.id for a in await store.deliveries.pending(sub)] == [b.article_id]
 
 
 # ---- feeds -------------------------------------------------------------------------------------
@@ -325,36 +338,58 @@ async def test_clear_sending_forgets_a_failed_send(store: Store) -> None:
 
 async def test_feed_added_twice_is_one_row(store: Store, db_path: Path) -> None:
     url = "https://example.test/rss.xml"
-    feed, created = await store.add_feed(url, added_by="cli")
-    again, created_again = await store.add_feed(url, added_by="cli")
+    feed, created = await store.feeds.add(url, added_by="cli")
+    again, created_again = await store.feeds.add(url, added_by="cli")
     assert (created, created_again) == (True, False)
     assert again.id == feed.id
     assert rows(db_path, "SELECT COUNT(*) FROM feeds") == [(1,)]
-    assert [f.url for f in await store.feeds()] == [url]
-    assert await store.remove_feed(str(feed.id)) is True
-    assert await store.feeds() == []
+    assert [f.url for f in await store.feeds.all()] == [url]
+    assert await store.feeds.remove(str(feed.id)) is True
+    assert await store.feeds.all() == []
 
 
 async def test_feed_poll_counters(store: Store) -> None:
     url = "https://example.test/rss.xml"
-    feed, _ = await store.add_feed(url)
+    feed, _ = await store.feeds.add(url)
     later = datetime(2030, 1, 1, tzinfo=UTC)
-    await store.record_feed_poll(feed.id, ok=False, error="timeout", next_poll_at=later)
-    await store.record_feed_poll(feed.id, ok=False, error="HTTP 500", next_poll_at=later)
-    failed = await store.feed_by_url(url)
+    await store.feeds.record_poll(feed.id, ok=False, error="timeout", next_poll_at=later)
+    await store.feeds.record_poll(feed.id, ok=False, error="HTTP 500", next_poll_at=later)
+    failed = await store.feeds.by_url(url)
     assert failed is not None
     assert (failed.failures, failed.errors_total, failed.last_error) == (2, 2, "HTTP 500")
     assert failed.last_error_at is not None and failed.last_success_at is None
     assert failed.next_poll_at == later
 
-    await store.record_feed_poll(
+    await store.feeds.record_poll(
         feed.id, ok=True, title="صحيفة", etag='"v1"', last_modified="Sat, 07 Dec 2024",
         next_poll_at=later, new=3, updated=1, skipped=2,
     )
-    await store.record_feed_poll(feed.id, ok=True, etag='"v2"', new=1)
-    ok = await store.feed_by_url(url)
+    await store.feeds.record_poll(feed.id, ok=True, etag='"v2"', new=1)
+    ok = await store.feeds.by_url(url)
     assert ok is not None
     assert (ok.failures, ok.errors_total) == (0, 2), "a success resets the run, not the total"
     assert (ok.entries_new, ok.entries_updated, ok.entries_skipped) == (4, 1, 2)
     assert (ok.title, ok.etag) == ("صحيفة", '"v2"')
     assert ok.last_success_at is not None
+
+
+# ---- "is this the same story?" (a pure function, decided inside the save transaction) ------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "hash_holder", "url_owner", "expected"),
+    [
+        (None, None, None, Decision("insert")),
+        (None, 7, None, Decision("duplicate", 7, "same content as stored")),
+        (Earlier(3, "h1", None, "g"), None, None, Decision("duplicate", 3, "unchanged")),
+        (Earlier(3, "h0", None, "g"), 7, None, Decision("duplicate", 7, "edit equals another")),
+        (Earlier(3, "h0", None, "g"), None, None, Decision("update", 3)),
+        (Earlier(3, "h0", None, "g"), None, 9, Decision("update", 3, claim_url=False)),
+    ],
+    ids=["new", "same-content-elsewhere", "unchanged", "edit-equals-another", "edit",
+         "edit-onto-another-s-link"],
+)
+def test_same_story_decides_identity(
+    earlier: Earlier | None, hash_holder: int | None, url_owner: int | None, expected: Decision
+) -> None:
+    assert same_story(earlier, "h1", hash_holder=hash_holder, url_owner=url_owner) == expected

@@ -427,9 +427,9 @@ async def test_forbidden_and_retry_after_do_not_stop_other_subscribers(
     assert api.sent_to(blocked) == []
     assert len(api.sent_to(throttled)) == 1 and len(api.sent_to(fine)) == 1
     async with await Store.open(settings.db_path) as store:
-        sub = await store.subscription(blocked)
+        sub = await store.subscriptions.get(blocked)
         assert sub.paused and "blocked" in sub.paused_reason
-        assert (await store.delivery_counts()).get("sent") == 2
+        assert (await store.deliveries.counts()).get("sent") == 2
 
 
 async def test_a_digest_whose_answer_is_lost_is_not_sent_twice(
@@ -447,8 +447,8 @@ async def test_a_digest_whose_answer_is_lost_is_not_sent_twice(
         await asyncio.sleep(2.5)  # two more digest runs (digest_check_seconds=1)
     assert len(api.sent_to(unlucky)) == 1 and len(api.sent_to(fine)) == 1
     async with await Store.open(settings.db_path) as store:
-        assert (await store.delivery_counts()).get("sent") == 2
-        assert await store.pending_entries(await store.subscription(unlucky)) == []
+        assert (await store.deliveries.counts()).get("sent") == 2
+        assert await store.deliveries.pending(await store.subscriptions.get(unlucky)) == []
 
 
 async def test_a_digest_that_never_reached_telegram_is_sent_next_run(
@@ -471,7 +471,7 @@ async def subscribe_then_ingest(settings: Settings, chats: list[int]) -> None:
     async with await Store.open(settings.db_path) as store:
         await ingest_path(store, settings.seeds_dir)
         for chat in chats:
-            await store.subscribe(
+            await store.subscriptions.subscribe(
                 chat, chat_type="private", thread_id=None, topic=None, frequency="instant"
             )
         await ingest_article(store, FICTION, "test")
@@ -613,9 +613,9 @@ async def test_a_channel_subscribes_and_gets_its_digest(
     [confirmation] = await api.wait_for_messages(channel, 1)
     assert "اشتركت" in confirmation.plain_text
     async with await Store.open(settings.db_path) as store:
-        sub = await store.subscription(channel)
+        sub = await store.subscriptions.get(channel)
         assert sub is not None and sub.chat_type == "channel"
-        await store.set_frequency(channel, "instant")
+        await store.subscriptions.set_frequency(channel, "instant")
         await ingest_article(store, FICTION, "test")
     [_, digest] = await api.wait_for_messages(channel, 2, timeout=15)
     assert FICTION.title in digest.plain_text
@@ -652,7 +652,7 @@ async def test_only_group_admins_change_a_group_subscription(
     [_, accepted] = await api.wait_for_messages(group, 2)
     assert "اشتركت" in accepted.plain_text
     async with await Store.open(settings.db_path) as store:
-        sub = await store.subscription(group)
+        sub = await store.subscriptions.get(group)
         assert sub is not None and sub.topic == "درعا"
 
 

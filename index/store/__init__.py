@@ -1,0 +1,131 @@
+"""The store: the single source of truth for articles, passages, feeds, subscriptions and
+digest deliveries. Everything else (the BM25 index) is derived from it.
+
+`Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
+``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
+``store.deliveries``, ``store.schema``. `Store.open` picks the database from its target: a
+file path is SQLite (index.store.sqlite, the embedded default); a ``postgresql://`` URL is
+PostgreSQL (index.store.postgres), for several processes on several machines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.store.identity import Decision, Earlier, same_story
+from index.store.protocols import (
+    Articles,
+    Deliveries,
+    Feeds,
+    IngestLog,
+    Schema,
+    SeedFiles,
+    Subscriptions,
+)
+from index.store.rows import (
+    ArticleMatch,
+    DeliveryKey,
+    Feed,
+    FileState,
+    IndexEvent,
+    IngestEntry,
+    IngestOutcome,
+    PassageContext,
+    StalePassage,
+    StoredPassage,
+    Subscription,
+    SubscriptionCounts,
+    Summary,
+    from_iso,
+    now_utc,
+    to_iso,
+)
+from index.store.sqlite import MIGRATIONS, StoreUnavailable
+
+__all__ = [
+    "MIGRATIONS",
+    "ArticleMatch",
+    "Articles",
+    "Decision",
+    "Deliveries",
+    "DeliveryKey",
+    "Earlier",
+    "Feed",
+    "Feeds",
+    "FileState",
+    "IndexEvent",
+    "IngestEntry",
+    "IngestLog",
+    "IngestOutcome",
+    "PassageContext",
+    "Schema",
+    "SeedFiles",
+    "StalePassage",
+    "Store",
+    "StoreUnavailable",
+    "StoredPassage",
+    "Subscription",
+    "SubscriptionCounts",
+    "Subscriptions",
+    "Summary",
+    "from_iso",
+    "is_postgres_url",
+    "now_utc",
+    "same_story",
+    "to_iso",
+]
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+@dataclass(eq=False)
+class Store:
+    """One open database, by concern. ``async with await Store.open(target) as store``."""
+
+    articles: Articles
+    log: IngestLog
+    feeds: Feeds
+    seeds: SeedFiles
+    subscriptions: Subscriptions
+    deliveries: Deliveries
+    schema: Schema
+    target: str  # the file path or the URL without its password, for messages
+    kind: str  # "sqlite" | "postgresql"
+    _close: Callable[[], Awaitable[None]] = field(repr=False)
+
+    @classmethod
+    async def open(cls, target: str | Path) -> Store:
+        """The SQLite file at a path (created with its folder), or the PostgreSQL database
+        at a ``postgresql://`` URL; migrated either way."""
+        if is_postgres_url(target):
+            from index.store.postgres import open_postgres
+
+            return await open_postgres(str(target))
+        from index.store import sqlite
+
+        db = await sqlite.open_sqlite(target)
+        return cls(
+            articles=sqlite.SqliteArticles(db),
+            log=sqlite.SqliteIngestLog(db),
+            feeds=sqlite.SqliteFeeds(db),
+            seeds=sqlite.SqliteSeedFiles(db),
+            subscriptions=sqlite.SqliteSubscriptions(db),
+            deliveries=sqlite.SqliteDeliveries(db),
+            schema=sqlite.SqliteSchema(db),
+            target=str(db.path),
+            kind="sqlite",
+            _close=db.close,
+        )
+
+    async def close(self) -> None:
+        await self._close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

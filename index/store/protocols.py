@@ -1,0 +1,143 @@
+"""The store, split by concern: what the rest of naba may ask of it, as typed protocols. The
+SQLite (index.store.sqlite) and PostgreSQL (index.store.postgres) stores both satisfy them,
+and one contract suite (tests/test_store.py) holds them to it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from index.models import Article, ArticleIn, PassageSpan
+from index.store.rows import (
+    ArticleMatch,
+    DeliveryKey,
+    Feed,
+    FileState,
+    IndexEvent,
+    IngestEntry,
+    IngestOutcome,
+    PassageContext,
+    StalePassage,
+    StoredPassage,
+    Subscription,
+    SubscriptionCounts,
+    Summary,
+)
+
+
+class Articles(Protocol):
+    """Articles, their passages, and the change log the in-memory index replays."""
+
+    async def save(
+        self,
+        article: ArticleIn,
+        *,
+        url_canonical: str | None,
+        content_hash: str,
+        passages: Sequence[tuple[PassageSpan, str]],
+        analyzer: str,
+        origin: str,
+    ) -> IngestOutcome:
+        """Store one article and its passages in one transaction, deduplicated
+        (index.store.identity decides), with a change-log event and an ingest-log row."""
+        ...
+
+    async def match(self, guid: str | None, url_canonical: str | None) -> ArticleMatch | None: ...
+    async def get(self, article_id: int) -> Article | None: ...
+    async def newest(
+        self, *, limit: int = 20, offset: int = 0, after_id: int | None = None
+    ) -> list[Article]: ...
+    async def summary(self) -> Summary: ...
+    async def all_passages(self) -> list[StoredPassage]: ...
+    async def passages_of(self, article_id: int) -> list[StoredPassage]: ...
+    async def published_day(self, guid: str) -> date | None: ...
+    async def titles(self, article_ids: Sequence[int] | None = None) -> dict[int, str]: ...
+    async def stale_passages(self, analyzer: str) -> list[StalePassage]: ...
+    async def retokenize(self, rows: Sequence[tuple[int, str]], analyzer: str) -> None: ...
+    async def passage_contexts(
+        self, passage_ids: Sequence[int]
+    ) -> dict[int, PassageContext]: ...
+    async def last_event_seq(self) -> int: ...
+    async def events_since(self, seq: int) -> list[IndexEvent]: ...
+
+
+class IngestLog(Protocol):
+    """One row per ingest outcome (new, updated, duplicate, skipped, failed, warning)."""
+
+    async def record(
+        self, origin: str, status: str, detail: str | None = None, article_id: int | None = None
+    ) -> None: ...
+    async def record_many(self, rows: Sequence[tuple[str, str, str | None]]) -> None: ...
+    async def counts(self) -> Mapping[str, int]: ...
+    async def last(self) -> IngestEntry | None: ...
+
+
+class Feeds(Protocol):
+    """RSS/Atom feeds polled on a schedule, with their validators and health."""
+
+    async def add(self, url: str, added_by: str | None = None) -> tuple[Feed, bool]: ...
+    async def by_url(self, url: str) -> Feed | None: ...
+    async def remove(self, url_or_id: str) -> bool: ...
+    async def all(self) -> list[Feed]: ...
+    async def record_poll(
+        self,
+        feed_id: int,
+        *,
+        ok: bool,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        next_poll_at: datetime | None = None,
+        new: int = 0,
+        updated: int = 0,
+        skipped: int = 0,
+    ) -> None: ...
+    async def record_problems(self, feed_id: int, problems: Sequence[str]) -> None: ...
+
+
+class SeedFiles(Protocol):
+    """What the seeds-folder rescan has read, so it reads only new and changed files."""
+
+    async def states(self) -> dict[str, FileState]: ...
+    async def remember(self, path: str, mtime_ns: int, size: int) -> None: ...
+    async def forget(self, paths: Sequence[str]) -> None: ...
+
+
+class Subscriptions(Protocol):
+    """Chats subscribed to digests of new entries."""
+
+    async def subscribe(
+        self, chat_id: int, *, chat_type: str | None, thread_id: int | None,
+        topic: str | None, frequency: str | None = None,
+    ) -> Subscription: ...
+    async def unsubscribe(self, chat_id: int) -> bool: ...
+    async def get(self, chat_id: int) -> Subscription | None: ...
+    async def list(self, *, active_only: bool = True) -> list[Subscription]: ...
+    async def set_frequency(self, chat_id: int, frequency: str) -> bool: ...
+    async def request_now(self, chat_id: int) -> bool: ...
+    async def pause(self, subscription_id: int, reason: str) -> None: ...
+    async def finish_digest(self, subscription_id: int) -> None: ...
+    async def counts(self) -> SubscriptionCounts: ...
+    async def last_digest_at(self) -> datetime | None: ...
+
+
+class Deliveries(Protocol):
+    """Exactly-once digests: one row per (subscription, entry), 'sending' before the Bot API
+    call and 'sent' after it."""
+
+    async def pending(self, sub: Subscription, limit: int = 200) -> list[Article]: ...
+    async def mark(
+        self, subscription_id: int, article_ids: Sequence[int], state: str,
+        message_id: int | None = None,
+    ) -> None: ...
+    async def clear_sending(self, subscription_id: int, article_ids: Sequence[int]) -> None: ...
+    async def interrupted(self) -> list[DeliveryKey]: ...
+    async def counts(self) -> Mapping[str, int]: ...
+
+
+class Schema(Protocol):
+    """Named, append-only migrations, applied under a lock at open."""
+
+    async def applied(self) -> list[str]: ...

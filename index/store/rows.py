@@ -1,0 +1,206 @@
+"""Typed rows the store hands out, and the time helpers both databases share.
+
+Times are stored as ISO 8601 text on both SQLite and PostgreSQL, each keeping the offset it was
+written with: a story published at 00:30 in Damascus stays dated that day (a timestamptz would
+keep only the instant, and its day would be the UTC one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from index.models import Article
+
+ARTICLE_COLUMNS = ("id", "title", "text", "source", "url", "published", "language", "added_at")
+FEED_COLUMNS = (
+    "id", "url", "title", "etag", "last_modified", "last_success_at", "last_error",
+    "last_error_at", "failures", "next_poll_at", "entries_new", "entries_updated",
+    "entries_skipped", "errors_total",
+)  # fmt: skip
+SUBSCRIPTION_COLUMNS = (
+    "id", "chat_id", "chat_type", "thread_id", "topic", "frequency", "paused", "paused_reason",
+    "after_article_id", "created_at", "last_digest_at", "force_due",
+)  # fmt: skip
+
+
+def columns(names: Sequence[str], table: str | None = None) -> str:
+    """«a.id, a.title, …» for a SELECT list."""
+    return ", ".join(f"{table}.{n}" if table else n for n in names)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """ISO 8601 text keeping the value's own UTC offset (naive means UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """What the index needs of a passage."""
+
+    id: int
+    article_id: int
+    tokens: str
+
+
+@dataclass(frozen=True, slots=True)
+class StalePassage:
+    """A passage analysed by another analyzer version: re-analyse article text[start:end]."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PassageContext:
+    """A passage with its article's attribution, for rendering a hit."""
+
+    passage_id: int
+    article_id: int
+    start: int
+    end: int
+    tokens: str  # the analysed terms, space-joined, as indexed
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    status: str  # 'new' | 'updated' | 'duplicate'
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMatch:
+    """The stored article an incoming one would replace (same guid, else same link)."""
+
+    id: int
+    feed_id: int | None
+    guid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts and the published-date range, for /start, /status and /stats."""
+
+    articles: int
+    passages: int
+    first_published: datetime | None
+    last_published: datetime | None
+    max_article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEvent:
+    """One change to an article's passages, in commit order (seq)."""
+
+    seq: int
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IngestEntry:
+    at: datetime
+    origin: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A seeds-folder file as it was when last read."""
+
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    chat_id: int
+    chat_type: str | None
+    thread_id: int | None
+    topic: str | None
+    frequency: str
+    paused: bool
+    paused_reason: str | None
+    after_article_id: int
+    created_at: datetime
+    last_digest_at: datetime | None
+    force_due: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionCounts:
+    subscriptions: int
+    paused: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryKey:
+    subscription_id: int
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    failures: int
+    next_poll_at: datetime | None
+    entries_new: int
+    entries_updated: int
+    entries_skipped: int
+    errors_total: int
+
+
+def article_row(row: Sequence[Any]) -> Article:
+    """An Article from ARTICLE_COLUMNS, in that order."""
+    return Article(
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        source=row[3],
+        url=row[4],
+        published=from_iso(row[5]),
+        language=row[6],
+        added_at=from_iso(row[7]) or now_utc(),
+    )
+
+
+def feed_row(row: Sequence[Any]) -> Feed:
+    """A Feed from FEED_COLUMNS, in that order."""
+    values = dict(zip(FEED_COLUMNS, row, strict=True))
+    for name in ("last_success_at", "last_error_at", "next_poll_at"):
+        values[name] = from_iso(values[name])
+    return Feed(**values)
+
+
+def subscription_row(row: Sequence[Any]) -> Subscription:
+    """A Subscription from SUBSCRIPTION_COLUMNS, in that order."""
+    values = dict(zip(SUBSCRIPTION_COLUMNS, row, strict=True))
+    values["paused"] = bool(values["paused"])
+    values["force_due"] = bool(values["force_due"])
+    values["created_at"] = from_iso(values["created_at"]) or now_utc()
+    values["last_digest_at"] = from_iso(values["last_digest_at"])
+    return Subscription(**values)

@@ -1,0 +1,765 @@
+"""The SQLite store through aiosqlite: the embedded default, one file for one machine.
+
+Writes happen in explicit transactions (``BEGIN IMMEDIATE``) so a crash leaves either all of
+an entry or none of it, and WAL lets a second process (``python -m bot ingest`` while the bot
+runs) write safely. All SQL uses ``?`` parameters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from index.models import Article, ArticleIn, PassageSpan
+from index.store.identity import Earlier, same_story
+from index.store.rows import (
+    ARTICLE_COLUMNS,
+    FEED_COLUMNS,
+    SUBSCRIPTION_COLUMNS,
+    ArticleMatch,
+    DeliveryKey,
+    Feed,
+    FileState,
+    IndexEvent,
+    IngestEntry,
+    IngestOutcome,
+    PassageContext,
+    StalePassage,
+    StoredPassage,
+    Subscription,
+    SubscriptionCounts,
+    Summary,
+    article_row,
+    columns,
+    feed_row,
+    from_iso,
+    now_utc,
+    subscription_row,
+    to_iso,
+)
+
+log = logging.getLogger(__name__)
+
+# Named, append-only migrations: a database records which ones it has, so old files upgrade
+# in place. Never edit a shipped migration; add a new one. Statements are split at ";", so
+# comments inside the SQL must not contain one.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            added_by TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT,
+            entries_new INTEGER NOT NULL DEFAULT 0,
+            entries_updated INTEGER NOT NULL DEFAULT 0,
+            entries_skipped INTEGER NOT NULL DEFAULT 0,
+            errors_total INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            guid TEXT UNIQUE,
+            url TEXT,
+            url_canonical TEXT UNIQUE,
+            title TEXT NOT NULL,
+            source TEXT,
+            published TEXT,
+            language TEXT NOT NULL DEFAULT 'ar',
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            tokens TEXT NOT NULL,
+            analyzer TEXT NOT NULL
+        );
+        CREATE INDEX passages_by_article ON passages(article_id);
+        -- One row per change to an article's passages: the index replays rows past the last
+        -- sequence number it applied, so an ingest from any process reaches a running bot.
+        CREATE TABLE index_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE ingest_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            article_id INTEGER,
+            detail TEXT
+        );
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL UNIQUE,
+            chat_type TEXT,
+            thread_id INTEGER,
+            topic TEXT,
+            frequency TEXT NOT NULL DEFAULT 'daily',
+            paused INTEGER NOT NULL DEFAULT 0,
+            paused_reason TEXT,
+            after_article_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            last_digest_at TEXT,
+            force_due INTEGER NOT NULL DEFAULT 0
+        );
+        -- Exactly-once digests: one row per (subscription, entry). 'sending' is written and
+        -- committed before the Bot API call, 'sent' (with the message id) right after it,
+        -- 'filtered' marks entries that did not match the subscription's topic.
+        CREATE TABLE deliveries (
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'filtered')),
+            message_id INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (subscription_id, article_id)
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        """,
+    ),
+    (
+        "0002_source_files",
+        """
+        -- Size and modification time of each seeds-folder file when it was last read, so a
+        -- rescan reads only new and changed files (index.sources.rescan_seeds).
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        """,
+    ),
+]
+
+
+class StoreUnavailable(OSError):
+    """The SQLite file cannot be created or opened for writing at `path`: its folder cannot be
+    made or written, a file stands where a folder should, the file itself is read-only. `reason`
+    says which, in a few English words; the caller names the setting that chose the path."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write the database {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# SQLite's words for "this file cannot be opened, or not for writing".
+_UNWRITABLE = ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM")
+
+
+def _cannot_write(err: sqlite3.OperationalError) -> bool:
+    return (getattr(err, "sqlite_errorname", None) or "").startswith(_UNWRITABLE)
+
+
+def _unwritable_reason(path: Path, err: BaseException) -> str:
+    """Why `path` cannot be created or written, for StoreUnavailable's message."""
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if path.exists():
+        if not path.is_file():
+            return "not a file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return "the file is read-only"
+    for folder in path.parents:  # the nearest folder that exists decides
+        if folder.exists():
+            if not folder.is_dir():
+                return f"{folder} is a file, not a folder"
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return "permission denied"
+            break
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror[0].lower() + err.strerror[1:]
+    return str(err)
+
+
+
+
+class SqliteDb:
+    """One aiosqlite connection shared by the concerns; the lock keeps two tasks' statements
+    and transactions apart."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self.lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error), one task at a time."""
+        async with self.lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        async with self.lock, self.db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        async with self.lock, self.db.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def migrate(self) -> None:
+        """Apply the migrations not yet applied. Each is checked and applied inside one
+        BEGIN IMMEDIATE, so two processes opening a new file at once apply it once."""
+        await self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        for name, sql in MIGRATIONS:
+            async with self.transaction() as db:
+                async with db.execute(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", (name,)
+                ) as cur:
+                    if await cur.fetchone():
+                        continue
+                for statement in filter(str.strip, sql.split(";")):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (name, to_iso(now_utc())),
+                )
+            log.info("applied migration %s", name)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def _log(
+    db: aiosqlite.Connection, origin: str, status: str, article_id: int | None, detail: str | None
+) -> None:
+    await db.execute(
+        "INSERT INTO ingest_log (at, origin, status, article_id, detail) VALUES (?, ?, ?, ?, ?)",
+        (to_iso(now_utc()), origin, status, article_id, detail),
+    )
+
+
+async def _earlier(
+    db: aiosqlite.Connection, guid: str | None, url_canonical: str | None
+) -> Earlier | None:
+    for column, value in (("guid", guid), ("url_canonical", url_canonical)):
+        if value:
+            async with db.execute(
+                f"SELECT id, content_hash, feed_id, guid FROM articles WHERE {column} = ?",
+                (value,),
+            ) as cur:
+                row = await cur.fetchone()
+            if row:
+                return Earlier(*row)
+    return None
+
+
+async def _one(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> Any:
+    async with db.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class SqliteArticles:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def save(
+        self,
+        article: ArticleIn,
+        *,
+        url_canonical: str | None,
+        content_hash: str,
+        passages: Sequence[tuple[PassageSpan, str]],
+        analyzer: str,
+        origin: str,
+    ) -> IngestOutcome:
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            earlier = await _earlier(db, article.guid, url_canonical)
+            other = earlier.id if earlier else -1
+            decision = same_story(
+                earlier,
+                content_hash,
+                hash_holder=await _one(
+                    db, "SELECT id FROM articles WHERE content_hash = ? AND id != ?",
+                    (content_hash, other),
+                ),
+                url_owner=await _one(
+                    db, "SELECT id FROM articles WHERE url_canonical = ? AND id != ?",
+                    (url_canonical, other),
+                ) if url_canonical else None,
+            )
+            if decision.action == "duplicate":
+                await _log(db, origin, "duplicate", decision.article_id, decision.detail)
+                return IngestOutcome("duplicate", decision.article_id)
+            if decision.action == "insert":
+                cur = await db.execute(
+                    "INSERT INTO articles (guid, url, url_canonical, title, source, published,"
+                    " language, text, content_hash, feed_id, added_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article.guid, article.url, url_canonical, article.title, article.source,
+                     to_iso(article.published), article.language, article.text, content_hash,
+                     article.feed_id, now, now),
+                )
+                article_id, status = cur.lastrowid, "new"
+            else:
+                article_id, status = decision.article_id, "updated"
+                await db.execute(
+                    "UPDATE articles SET url = COALESCE(?, url), url_canonical ="
+                    " COALESCE(?, url_canonical), title = ?, source = COALESCE(?, source),"
+                    " published = COALESCE(?, published), language = ?, text = ?,"
+                    " content_hash = ?, updated_at = ? WHERE id = ?",
+                    (article.url, url_canonical if decision.claim_url else None, article.title,
+                     article.source, to_iso(article.published), article.language, article.text,
+                     content_hash, now, article_id),
+                )
+                await db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            await db.executemany(
+                "INSERT INTO passages (article_id, ordinal, start, end, tokens, analyzer)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(article_id, p.ordinal, p.start, p.end, toks, analyzer) for p, toks in passages],
+            )
+            await db.execute(
+                "INSERT INTO index_events (article_id, at) VALUES (?, ?)", (article_id, now)
+            )
+            await _log(db, origin, status, article_id, None)
+            return IngestOutcome(status, article_id)
+
+    async def match(self, guid: str | None, url_canonical: str | None) -> ArticleMatch | None:
+        async with self._db.lock:
+            earlier = await _earlier(self._db.db, guid, url_canonical)
+        return ArticleMatch(earlier.id, earlier.feed_id, earlier.guid) if earlier else None
+
+    async def get(self, article_id: int) -> Article | None:
+        row = await self._db.fetchone(
+            f"SELECT {columns(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        )
+        return article_row(row) if row else None
+
+    async def newest(
+        self, *, limit: int = 20, offset: int = 0, after_id: int | None = None
+    ) -> list[Article]:
+        """Newest first (by when they arrived); `after_id` keeps only those added after it,
+        oldest first."""
+        if after_id is None:
+            rows = await self._db.fetchall(
+                f"SELECT {columns(ARTICLE_COLUMNS)} FROM articles ORDER BY id DESC"
+                " LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT {columns(ARTICLE_COLUMNS)} FROM articles WHERE id > ? ORDER BY id"
+                " LIMIT ?",
+                (after_id, limit),
+            )
+        return [article_row(r) for r in rows]
+
+    async def summary(self) -> Summary:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*), MIN(published), MAX(published), MAX(id) FROM articles"
+        )
+        passages = await self._db.fetchone("SELECT COUNT(*) FROM passages")
+        return Summary(articles=row[0], passages=passages[0], first_published=from_iso(row[1]),
+                       last_published=from_iso(row[2]), max_article_id=row[3] or 0)
+
+    async def all_passages(self) -> list[StoredPassage]:
+        rows = await self._db.fetchall("SELECT id, article_id, tokens FROM passages ORDER BY id")
+        return [StoredPassage(*r) for r in rows]
+
+    async def passages_of(self, article_id: int) -> list[StoredPassage]:
+        rows = await self._db.fetchall(
+            "SELECT id, article_id, tokens FROM passages WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        )
+        return [StoredPassage(*r) for r in rows]
+
+    async def published_day(self, guid: str) -> date | None:
+        row = await self._db.fetchone("SELECT published FROM articles WHERE guid = ?", (guid,))
+        published = from_iso(row[0]) if row else None
+        return published.date() if published else None
+
+    async def titles(self, article_ids: Sequence[int] | None = None) -> dict[int, str]:
+        if article_ids is None:
+            rows = await self._db.fetchall("SELECT id, title FROM articles")
+        elif not article_ids:
+            return {}
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT id, title FROM articles WHERE id IN ({_marks(len(article_ids))})",
+                list(article_ids),
+            )
+        return dict(rows)
+
+    async def stale_passages(self, analyzer: str) -> list[StalePassage]:
+        rows = await self._db.fetchall(
+            "SELECT id, article_id, start, end FROM passages WHERE analyzer != ?", (analyzer,)
+        )
+        return [StalePassage(*r) for r in rows]
+
+    async def retokenize(self, rows: Sequence[tuple[int, str]], analyzer: str) -> None:
+        async with self._db.transaction() as db:
+            await db.executemany(
+                "UPDATE passages SET tokens = ?, analyzer = ? WHERE id = ?",
+                [(tokens, analyzer, pid) for pid, tokens in rows],
+            )
+
+    async def passage_contexts(self, passage_ids: Sequence[int]) -> dict[int, PassageContext]:
+        if not passage_ids:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT p.id, p.article_id, p.start, p.end, p.tokens,"
+            f" {columns(ARTICLE_COLUMNS, 'a')} FROM passages p JOIN articles a"
+            f" ON a.id = p.article_id WHERE p.id IN ({_marks(len(passage_ids))})",
+            list(passage_ids),
+        )
+        return {r[0]: PassageContext(*r[:5], article_row(r[5:])) for r in rows}
+
+    async def last_event_seq(self) -> int:
+        row = await self._db.fetchone("SELECT COALESCE(MAX(seq), 0) FROM index_events")
+        return row[0]
+
+    async def events_since(self, seq: int) -> list[IndexEvent]:
+        rows = await self._db.fetchall(
+            "SELECT seq, article_id FROM index_events WHERE seq > ? ORDER BY seq", (seq,)
+        )
+        return [IndexEvent(*r) for r in rows]
+
+
+class SqliteIngestLog:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def record(
+        self, origin: str, status: str, detail: str | None = None, article_id: int | None = None
+    ) -> None:
+        """An ingest that stored nothing (skipped, failed), so /stats can count it."""
+        async with self._db.transaction() as db:
+            await _log(db, origin, status, article_id, detail)
+
+    async def record_many(self, rows: Sequence[tuple[str, str, str | None]]) -> None:
+        """Several (origin, status, detail) rows in one transaction."""
+        if not rows:
+            return
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            await db.executemany(
+                "INSERT INTO ingest_log (at, origin, status, article_id, detail)"
+                " VALUES (?, ?, ?, NULL, ?)",
+                [(now, origin, status, detail) for origin, status, detail in rows],
+            )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._db.fetchall("SELECT status, COUNT(*) FROM ingest_log GROUP BY status")
+        return dict(rows)
+
+    async def last(self) -> IngestEntry | None:
+        row = await self._db.fetchone(
+            "SELECT at, origin, status FROM ingest_log ORDER BY id DESC LIMIT 1"
+        )
+        return IngestEntry(from_iso(row[0]), row[1], row[2]) if row else None
+
+
+class SqliteFeeds:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def add(self, url: str, added_by: str | None = None) -> tuple[Feed, bool]:
+        """(feed, created): adding a URL twice returns the existing feed."""
+        async with self._db.transaction() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO feeds (url, added_at, added_by) VALUES (?, ?, ?)",
+                (url, to_iso(now_utc()), added_by),
+            )
+            created = cur.rowcount > 0
+        feed = await self.by_url(url)
+        assert feed is not None
+        return feed, created
+
+    async def by_url(self, url: str) -> Feed | None:
+        row = await self._db.fetchone(
+            f"SELECT {columns(FEED_COLUMNS)} FROM feeds WHERE url = ?", (url,)
+        )
+        return feed_row(row) if row else None
+
+    async def remove(self, url_or_id: str) -> bool:
+        async with self._db.transaction() as db:
+            cur = await db.execute(
+                "DELETE FROM feeds WHERE url = ? OR CAST(id AS TEXT) = ?", (url_or_id, url_or_id)
+            )
+            return cur.rowcount > 0
+
+    async def all(self) -> list[Feed]:
+        rows = await self._db.fetchall(f"SELECT {columns(FEED_COLUMNS)} FROM feeds ORDER BY id")
+        return [feed_row(r) for r in rows]
+
+    async def record_poll(
+        self,
+        feed_id: int,
+        *,
+        ok: bool,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        next_poll_at: datetime | None = None,
+        new: int = 0,
+        updated: int = 0,
+        skipped: int = 0,
+    ) -> None:
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            if ok:
+                await db.execute(
+                    "UPDATE feeds SET title = COALESCE(?, title), etag = ?, last_modified = ?,"
+                    " last_polled_at = ?, last_success_at = ?, failures = 0, next_poll_at = ?,"
+                    " entries_new = entries_new + ?, entries_updated = entries_updated + ?,"
+                    " entries_skipped = entries_skipped + ? WHERE id = ?",
+                    (title, etag, last_modified, now, now, to_iso(next_poll_at), new, updated,
+                     skipped, feed_id),
+                )
+            else:
+                await db.execute(
+                    "UPDATE feeds SET last_polled_at = ?, last_error = ?, last_error_at = ?,"
+                    " failures = failures + 1, errors_total = errors_total + 1,"
+                    " next_poll_at = ? WHERE id = ?",
+                    (now, error, now, to_iso(next_poll_at), feed_id),
+                )
+
+    async def record_problems(self, feed_id: int, problems: Sequence[str]) -> None:
+        """Problems of a poll that still worked: errors_total and last_error, but not the
+        failures-in-a-row counter that drives back-off."""
+        if not problems:
+            return
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            await db.execute(
+                "UPDATE feeds SET last_error = ?, last_error_at = ?,"
+                " errors_total = errors_total + ? WHERE id = ?",
+                (problems[-1], now, len(problems), feed_id),
+            )
+
+
+class SqliteSeedFiles:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def states(self) -> dict[str, FileState]:
+        rows = await self._db.fetchall("SELECT path, mtime_ns, size FROM source_files")
+        return {path: FileState(mtime, size) for path, mtime, size in rows}
+
+    async def remember(self, path: str, mtime_ns: int, size: int) -> None:
+        async with self._db.transaction() as db:
+            await db.execute(
+                "INSERT INTO source_files (path, mtime_ns, size, seen_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET mtime_ns = excluded.mtime_ns,"
+                " size = excluded.size, seen_at = excluded.seen_at",
+                (path, mtime_ns, size, to_iso(now_utc())),
+            )
+
+    async def forget(self, paths: Sequence[str]) -> None:
+        async with self._db.transaction() as db:
+            await db.executemany("DELETE FROM source_files WHERE path = ?", [(p,) for p in paths])
+
+
+class SqliteSubscriptions:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def subscribe(
+        self, chat_id: int, *, chat_type: str | None, thread_id: int | None, topic: str | None,
+        frequency: str | None = None,
+    ) -> Subscription:
+        """Create or update a chat's subscription; a new one starts after the newest entry."""
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            await db.execute(
+                "INSERT INTO subscriptions (chat_id, chat_type, thread_id, topic, frequency,"
+                " after_article_id, created_at) VALUES (?, ?, ?, ?, ?,"
+                " (SELECT COALESCE(MAX(id), 0) FROM articles), ?)"
+                " ON CONFLICT(chat_id) DO UPDATE SET topic = excluded.topic,"
+                " thread_id = excluded.thread_id, paused = 0, paused_reason = NULL",
+                (chat_id, chat_type, thread_id, topic, frequency or "daily", now),
+            )
+            if frequency:
+                await db.execute(
+                    "UPDATE subscriptions SET frequency = ? WHERE chat_id = ?", (frequency, chat_id)
+                )
+        sub = await self.get(chat_id)
+        assert sub is not None
+        return sub
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        return await self._update("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+
+    async def get(self, chat_id: int) -> Subscription | None:
+        row = await self._db.fetchone(
+            f"SELECT {columns(SUBSCRIPTION_COLUMNS)} FROM subscriptions WHERE chat_id = ?",
+            (chat_id,),
+        )
+        return subscription_row(row) if row else None
+
+    async def list(self, *, active_only: bool = True) -> list[Subscription]:
+        where = "WHERE paused = 0" if active_only else ""
+        rows = await self._db.fetchall(
+            f"SELECT {columns(SUBSCRIPTION_COLUMNS)} FROM subscriptions {where} ORDER BY id"
+        )
+        return [subscription_row(r) for r in rows]
+
+    async def set_frequency(self, chat_id: int, frequency: str) -> bool:
+        return await self._update(
+            "UPDATE subscriptions SET frequency = ? WHERE chat_id = ?", (frequency, chat_id)
+        )
+
+    async def request_now(self, chat_id: int) -> bool:
+        return await self._update(
+            "UPDATE subscriptions SET force_due = 1 WHERE chat_id = ?", (chat_id,)
+        )
+
+    async def pause(self, subscription_id: int, reason: str) -> None:
+        await self._update(
+            "UPDATE subscriptions SET paused = 1, paused_reason = ? WHERE id = ?",
+            (reason, subscription_id),
+        )
+
+    async def finish_digest(self, subscription_id: int) -> None:
+        await self._update(
+            "UPDATE subscriptions SET last_digest_at = ?, force_due = 0 WHERE id = ?",
+            (to_iso(now_utc()), subscription_id),
+        )
+
+    async def counts(self) -> SubscriptionCounts:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(paused), 0) FROM subscriptions"
+        )
+        return SubscriptionCounts(row[0], row[1])
+
+    async def last_digest_at(self) -> datetime | None:
+        row = await self._db.fetchone("SELECT MAX(last_digest_at) FROM subscriptions")
+        return from_iso(row[0]) if row else None
+
+    async def _update(self, sql: str, params: Sequence[Any]) -> bool:
+        async with self._db.transaction() as db:
+            cur = await db.execute(sql, params)
+            return cur.rowcount > 0
+
+
+class SqliteDeliveries:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def pending(self, sub: Subscription, limit: int = 200) -> list[Article]:
+        """Entries added after the subscription started that it has not had (nor filtered)."""
+        rows = await self._db.fetchall(
+            f"SELECT {columns(ARTICLE_COLUMNS, 'a')}"
+            " FROM articles a WHERE a.id > ? AND NOT EXISTS (SELECT 1 FROM deliveries d"
+            " WHERE d.subscription_id = ? AND d.article_id = a.id AND d.state != 'sending')"
+            " ORDER BY a.id LIMIT ?",
+            (sub.after_article_id, sub.id, limit),
+        )
+        return [article_row(r) for r in rows]
+
+    async def mark(
+        self, subscription_id: int, article_ids: Sequence[int], state: str,
+        message_id: int | None = None,
+    ) -> None:
+        """Record (subscription, entry) delivery states in one transaction."""
+        now = to_iso(now_utc())
+        async with self._db.transaction() as db:
+            await db.executemany(
+                "INSERT INTO deliveries (subscription_id, article_id, state, message_id,"
+                " attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT"
+                " (subscription_id, article_id) DO UPDATE SET state = excluded.state,"
+                " message_id = COALESCE(excluded.message_id, message_id),"
+                " attempts = attempts + (excluded.state = 'sending'),"
+                " updated_at = excluded.updated_at",
+                [(subscription_id, a, state, message_id, now) for a in article_ids],
+            )
+
+    async def clear_sending(self, subscription_id: int, article_ids: Sequence[int]) -> None:
+        """Forget 'sending' marks of a send that failed, so the next run tries again."""
+        async with self._db.transaction() as db:
+            await db.executemany(
+                "DELETE FROM deliveries WHERE subscription_id = ? AND article_id = ?"
+                " AND state = 'sending'",
+                [(subscription_id, a) for a in article_ids],
+            )
+
+    async def interrupted(self) -> list[DeliveryKey]:
+        """Deliveries left 'sending' by a process that died mid-send."""
+        rows = await self._db.fetchall(
+            "SELECT subscription_id, article_id FROM deliveries WHERE state = 'sending'"
+        )
+        return [DeliveryKey(*r) for r in rows]
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._db.fetchall("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
+        return dict(rows)
+
+
+class SqliteSchema:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def applied(self) -> list[str]:
+        rows = await self._db.fetchall("SELECT name FROM schema_migrations ORDER BY 1")
+        return [r[0] for r in rows]
+
+
+async def open_sqlite(path: str | Path) -> SqliteDb:
+    """Open (creating it and its folder if need be) the SQLite file at `path`, migrated.
+    Raises StoreUnavailable when the file cannot be created, opened or written there."""
+    path = Path(path)
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except (OSError, sqlite3.OperationalError) as err:
+        if isinstance(err, sqlite3.OperationalError) and not _cannot_write(err):
+            raise
+        raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
+    db = SqliteDb(conn, path)
+    try:
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        # Another process may hold the write lock for a moment (an ingest while the bot runs).
+        await conn.execute("PRAGMA busy_timeout=10000")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await db.migrate()
+    except BaseException as err:
+        await conn.close()
+        if isinstance(err, sqlite3.OperationalError) and _cannot_write(err):
+            raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
+        raise
+    return db
