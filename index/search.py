@@ -75,7 +75,7 @@ class Library:
         self.synonyms = synonyms if synonyms is not None else Thesaurus.default()
         self._passage_of_doc: list[int] = []
         self._docs_of_article: dict[int, list[int]] = {}
-        self._seq = 0
+        self._cursor = 0
         self._refresh_lock = asyncio.Lock()
         self.vocabulary = IndexVocabulary(lambda: self.fields.light)
         # The relevance rule (index.relevance); None: the calibrated defaults.
@@ -97,7 +97,7 @@ class Library:
         async with self._refresh_lock:
             await retokenize_stale(self.store)
             # read first: later events replay safely
-            seq = await self.store.articles.last_event_seq()
+            cursor = await self.store.articles.change_cursor()
             rows = await self.store.articles.all_passages()
             titles = {a: analyze(t) for a, t in (await self.store.articles.titles()).items()}
             fields = Fields.empty(*self._params)
@@ -115,14 +115,16 @@ class Library:
             self.ranker = self._make_ranker(fields)
             self._passage_of_doc = [r.id for r in rows]
             self._docs_of_article = docs_of_article
-            self._seq = seq
+            self._cursor = cursor
         return len(rows)
 
     async def refresh(self) -> int:
         """Apply articles stored since the last build/refresh; returns how many changed."""
         async with self._refresh_lock:
-            events = await self.store.articles.events_since(self._seq)
+            changes = await self.store.articles.changes_since(self._cursor)
+            events = changes.events
             if not events:
+                self._cursor = changes.cursor
                 return 0
             changed = list(dict.fromkeys(e.article_id for e in events))
             titles = await self.store.articles.titles(changed)
@@ -136,7 +138,7 @@ class Library:
                     self._passage_of_doc.append(row.id)
                 if docs:
                     self._docs_of_article[article_id] = docs
-            self._seq = events[-1].seq
+            self._cursor = changes.cursor
             if self.fields.delta_size > MERGE_THRESHOLD:
                 await asyncio.to_thread(self.fields.merge)
             return len(changed)

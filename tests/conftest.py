@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary SQLite store and a private copy of the seed articles.
+"""Shared fixtures: a temporary SQLite store, a private copy of the seed articles, and a
+throw-away PostgreSQL server for the store contract suite.
 
 No __init__.py next to this file on purpose: pytest then puts tests/ on sys.path, which is how
 `from fakes.feed_server import FeedServer` resolves.
@@ -6,11 +7,17 @@ No __init__.py next to this file on purpose: pytest then puts tests/ on sys.path
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import shutil
-from collections.abc import AsyncIterator
+import sqlite3
+import subprocess
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
+from pg_server import PostgresServer
 
 from index.store import Store
 
@@ -48,3 +55,51 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+# ---- PostgreSQL: one throw-away server per session, a fresh database per test ---------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """Started only when a test asks for PostgreSQL (tests/pg_server.py says how)."""
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer) -> str:
+    """The URL of a new, empty database on the session's server."""
+    name = f"t{next(_databases)}"
+    subprocess.run(
+        [str(pg_server.bin / "createdb"), "-h", "127.0.0.1", "-p", str(pg_server.port),
+         "-U", "naba", name],
+        check=True, capture_output=True, timeout=30,
+    )
+    return pg_server.url_for(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """The contract suite's database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(db_path)
+    return request.getfixturevalue("pg_url")
+
+
+async def sql(store: Store, query: str) -> list[tuple]:
+    """Rows of a plain SQL query, read through a second connection to the store's database."""
+    if store.kind == "sqlite":
+        with contextlib.closing(sqlite3.connect(f"file:{store.target}?mode=ro", uri=True)) as db:
+            return db.execute(query).fetchall()
+    con = await asyncpg.connect(store.target)
+    try:
+        return [tuple(r) for r in await con.fetch(query)]
+    finally:
+        await con.close()

@@ -1,13 +1,22 @@
-"""The SQLite store on real temporary files: migrations, articles and passages, deduplication,
-the ingest log, subscriptions and deliveries, feeds. Every article here is invented."""
+"""The store contract: every test taking `store` runs twice, on a real SQLite file and on a
+real PostgreSQL database (a server the suite starts, tests/pg_server.py): articles and
+passages, deduplication, the change log, the ingest log, subscriptions and deliveries, feeds.
+Opening SQLite files (paths, WAL, unwritable folders) is SQLite's own. Every article here is
+invented."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import asyncpg
 import pytest
+from conftest import sql
 
 from index.ingest import ingest_article
 from index.models import ArticleIn
@@ -33,8 +42,20 @@ TEXT_B = "أقامت قرية السنابل الخيالية مهرجانًا �
 TEXT_C = "زرعت بلدة النخيل الخيالية ألف شجرة في حديقتها الجديدة."
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def article(text: str = TEXT_A, **kw) -> ArticleIn:
     return ArticleIn(**{"title": "خبر تجريبي", "text": text, **kw})
+
+
+@pytest.fixture
+async def store(store_target: str) -> AsyncIterator[Store]:
+    opened = await Store.open(store_target)
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
@@ -64,7 +85,9 @@ async def test_migrations_applied_once_and_recorded(db_path: Path) -> None:
     assert rows(db_path, "SELECT name, applied_at FROM schema_migrations ORDER BY name") == first
 
 
-async def test_wal_mode_is_on(store: Store, db_path: Path) -> None:
+async def test_wal_mode_is_on(db_path: Path) -> None:
+    async with await Store.open(db_path):
+        pass
     # journal_mode=WAL is stored in the file, so a plain connection sees it too
     assert rows(db_path, "PRAGMA journal_mode") == [("wal",)]
 
@@ -150,13 +173,12 @@ async def test_naive_published_is_taken_as_utc(store: Store) -> None:
     assert got is not None and got.published == datetime(2024, 12, 7, tzinfo=UTC)
 
 
-async def test_passages_are_stored_as_offsets_with_tokens(store: Store, db_path: Path) -> None:
+async def test_passages_are_stored_as_offsets_with_tokens(store: Store) -> None:
     outcome = await ingest_article(store, article(guid="g"), "test")
-    stored = rows(
-        db_path,
-        "SELECT ordinal, start, end, tokens, analyzer FROM passages WHERE article_id = ?"
-        " ORDER BY ordinal",
-        (outcome.article_id,),
+    stored = await sql(
+        store,
+        'SELECT ordinal, start, "end", tokens, analyzer FROM passages'
+        f" WHERE article_id = {int(outcome.article_id)} ORDER BY ordinal",
     )
     spans = split_passages(TEXT_A)
     assert [(o, s, e) for o, s, e, _, _ in stored] == [(p.ordinal, p.start, p.end) for p in spans]
@@ -167,15 +189,15 @@ async def test_passages_are_stored_as_offsets_with_tokens(store: Store, db_path:
     assert (summary.articles, summary.passages) == (1, len(spans))
 
 
-async def test_title_with_sql_is_stored_verbatim(store: Store, db_path: Path) -> None:
+async def test_title_with_sql_is_stored_verbatim(store: Store) -> None:
     hostile = "'); DROP TABLE articles; --"
     outcome = await ingest_article(
         store, article(title=hostile, guid=hostile, source=hostile), "test"
     )
     got = await store.articles.get(outcome.article_id)
     assert got is not None and got.title == hostile and got.source == hostile
-    assert rows(db_path, "SELECT COUNT(*) FROM articles") == [(1,)]
-    assert rows(db_path, "SELECT guid FROM articles") == [(hostile,)]
+    assert await sql(store, "SELECT COUNT(*) FROM articles") == [(1,)]
+    assert await sql(store, "SELECT guid FROM articles") == [(hostile,)]
 
 
 async def test_articles_newest_first_and_after_id(store: Store) -> None:
@@ -191,19 +213,20 @@ async def test_articles_newest_first_and_after_id(store: Store) -> None:
 # ---- deduplication -----------------------------------------------------------------------------
 
 
-async def test_same_guid_same_content_is_a_duplicate(store: Store, db_path: Path) -> None:
+async def test_same_guid_same_content_is_a_duplicate(store: Store) -> None:
     first = await ingest_article(store, article(guid="g"), "test")
     seq = await store.articles.last_event_seq()
     # whitespace and diacritics differences do not make new content
     again = await ingest_article(store, article(TEXT_A.replace("اليوم", "اليومَ"), guid="g"), "t")
     assert (again.status, again.article_id) == ("duplicate", first.article_id)
-    assert rows(db_path, "SELECT COUNT(*) FROM articles") == [(1,)]
+    assert await sql(store, "SELECT COUNT(*) FROM articles") == [(1,)]
     assert await store.articles.last_event_seq() == seq, "no index event for an unchanged article"
 
 
-async def test_same_guid_new_content_is_an_update(store: Store, db_path: Path) -> None:
+async def test_same_guid_new_content_is_an_update(store: Store) -> None:
     first = await ingest_article(store, article(guid="g", source="أ"), "test")
     old = await store.articles.passages_of(first.article_id)
+    cursor = await store.articles.change_cursor()
     seq = await store.articles.last_event_seq()
     updated = await ingest_article(
         store, article(TEXT_A_EDITED, guid="g", title="عنوان معدل"), "test"
@@ -216,8 +239,10 @@ async def test_same_guid_new_content_is_an_update(store: Store, db_path: Path) -
     new = await store.articles.passages_of(first.article_id)
     assert len(new) == len(split_passages(TEXT_A_EDITED)) == len(old) + 1
     assert not {p.id for p in old} & {p.id for p in new}, "old passages replaced"
-    assert rows(db_path, "SELECT COUNT(*) FROM passages") == [(len(new),)]
-    assert await store.articles.events_since(seq) == [IndexEvent(seq + 1, first.article_id)]
+    assert await sql(store, "SELECT COUNT(*) FROM passages") == [(len(new),)]
+    assert (await store.articles.changes_since(cursor)).events == [
+        IndexEvent(seq + 1, first.article_id)
+    ]
     assert any("مساء" in p.tokens for p in new)
 
 
@@ -232,7 +257,7 @@ async def test_same_canonical_url_from_another_guid_is_an_update(store: Store) -
     assert (await store.articles.summary()).articles == 1
 
 
-async def test_same_content_elsewhere_is_stored_once(store: Store, db_path: Path) -> None:
+async def test_same_content_elsewhere_is_stored_once(store: Store) -> None:
     first = await ingest_article(
         store, article(guid="a", url="https://one.example.test/x", source="أ"), "test"
     )
@@ -240,8 +265,8 @@ async def test_same_content_elsewhere_is_stored_once(store: Store, db_path: Path
         store, article(guid="b", url="https://two.example.test/y", source="ب"), "test"
     )
     assert (copy.status, copy.article_id) == ("duplicate", first.article_id)
-    assert rows(db_path, "SELECT COUNT(*), MIN(source) FROM articles") == [(1, "أ")]
-    passages = rows(db_path, "SELECT COUNT(*) FROM passages")[0][0]
+    assert await sql(store, "SELECT COUNT(*), MIN(source) FROM articles") == [(1, "أ")]
+    [(passages,)] = await sql(store, "SELECT COUNT(*) FROM passages")
     assert passages == len(split_passages(TEXT_A))
 
 
@@ -282,7 +307,7 @@ async def test_ingest_log_counts_every_outcome(store: Store) -> None:
 # ---- subscriptions and deliveries --------------------------------------------------------------
 
 
-async def test_subscription_and_delivery_states(store: Store, db_path: Path) -> None:
+async def test_subscription_and_delivery_states(store: Store) -> None:
     old = await ingest_article(store, article(TEXT_A, guid="a"), "t")
     sub = await store.subscriptions.subscribe(42, chat_type="private", thread_id=None, topic=None)
     assert sub.after_article_id == old.article_id, "starts after the newest article"
@@ -300,7 +325,7 @@ async def test_subscription_and_delivery_states(store: Store, db_path: Path) -> 
     await store.deliveries.mark(sub.id, [b.article_id], "sent", message_id=777)
     assert await store.deliveries.interrupted() == []
     assert [a.id for a in await store.deliveries.pending(sub)] == [c.article_id]
-    assert rows(db_path, "SELECT state, message_id, attempts FROM deliveries") == [
+    assert await sql(store, "SELECT state, message_id, attempts FROM deliveries") == [
         ("sent", 777, 1)
     ]
     await store.deliveries.mark(sub.id, [c.article_id], "filtered")
@@ -316,7 +341,7 @@ async def test_subscription_and_delivery_states(store: Store, db_path: Path) -> 
 
     assert await store.subscriptions.unsubscribe(42) is True
     assert await store.subscriptions.get(42) is None
-    assert rows(db_path, "SELECT COUNT(*) FROM deliveries") == [(0,)], "deliveries cascade"
+    assert await sql(store, "SELECT COUNT(*) FROM deliveries") == [(0,)], "deliveries cascade"
     assert await store.subscriptions.unsubscribe(42) is False
 
 
@@ -336,13 +361,13 @@ async def test_clear_sending_forgets_a_failed_send(store: Store) -> None:
 # ---- feeds -------------------------------------------------------------------------------------
 
 
-async def test_feed_added_twice_is_one_row(store: Store, db_path: Path) -> None:
+async def test_feed_added_twice_is_one_row(store: Store) -> None:
     url = "https://example.test/rss.xml"
     feed, created = await store.feeds.add(url, added_by="cli")
     again, created_again = await store.feeds.add(url, added_by="cli")
     assert (created, created_again) == (True, False)
     assert again.id == feed.id
-    assert rows(db_path, "SELECT COUNT(*) FROM feeds") == [(1,)]
+    assert await sql(store, "SELECT COUNT(*) FROM feeds") == [(1,)]
     assert [f.url for f in await store.feeds.all()] == [url]
     assert await store.feeds.remove(str(feed.id)) is True
     assert await store.feeds.all() == []
@@ -393,3 +418,75 @@ def test_same_story_decides_identity(
     earlier: Earlier | None, hash_holder: int | None, url_owner: int | None, expected: Decision
 ) -> None:
     assert same_story(earlier, "h1", hash_holder=hash_holder, url_owner=url_owner) == expected
+
+
+# ---- many writers: what several processes or replicas need ----------------------------------
+
+
+async def test_stores_opening_a_new_database_at_once_migrate_it_once(store_target: str) -> None:
+    stores = await asyncio.gather(*(Store.open(store_target) for _ in range(6)))
+    try:
+        for opened in stores:
+            assert await opened.schema.applied() == [name for name, _ in MIGRATIONS]
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+
+
+def test_processes_opening_a_new_sqlite_file_at_once_all_start(db_path: Path) -> None:
+    """Two processes starting on a new file once raced on the migrations (3 of 40 died)."""
+    code = (
+        "import asyncio, sys\nfrom index.store import Store\n"
+        "async def main():\n    await (await Store.open(sys.argv[1])).close()\n"
+        "asyncio.run(main())"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(db_path)], cwd=ROOT,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    assert rows(db_path, "SELECT COUNT(*) FROM schema_migrations") == [(len(MIGRATIONS),)]
+
+
+async def test_the_same_articles_saved_at_once_by_two_stores_end_as_one_row_each(
+    store: Store, store_target: str
+) -> None:
+    other = await Store.open(store_target)
+    try:
+        texts = [f"{TEXT_B} الخبر رقم {i} عن موسم الحصاد." for i in range(12)]
+        outcomes = await asyncio.gather(*(
+            ingest_article(s, article(text, guid=f"race-{i}"), "replica")
+            for i, text in enumerate(texts) for s in (store, other)
+        ))
+    finally:
+        await other.close()
+    by_guid: dict[int, list[str]] = {}
+    for outcome in outcomes:
+        by_guid.setdefault(outcome.article_id, []).append(outcome.status)
+    assert sorted(sorted(v) for v in by_guid.values()) == [["duplicate", "new"]] * len(texts)
+    assert await sql(store, "SELECT COUNT(*) FROM articles") == [(len(texts),)]
+
+
+async def test_a_change_committed_late_is_not_skipped(pg_url: str) -> None:
+    """Sequence numbers are handed out at insert, not at commit: a reader that asked for
+    "events after the last seq I saw" lost an article whose transaction committed after a
+    later one (observed on PostgreSQL). The cursor is a transaction horizon instead."""
+    store = await Store.open(pg_url)
+    slow = await asyncpg.connect(pg_url)
+    try:
+        cursor = await store.articles.change_cursor()
+        late = slow.transaction()
+        await late.start()
+        await slow.execute("INSERT INTO index_events (article_id, at) VALUES (999, 'now')")
+        fast = await ingest_article(store, article(TEXT_B, guid="fast"), "replica")
+        first = await store.articles.changes_since(cursor)
+        await late.commit()
+        second = await store.articles.changes_since(first.cursor)
+        seen = [e.article_id for e in first.events + second.events]
+        assert 999 in seen and fast.article_id in seen
+        assert [e.seq for e in second.events] == sorted(e.seq for e in second.events)
+    finally:
+        await slow.close()
+        await store.close()

@@ -26,6 +26,7 @@ from index.store.protocols import (
 )
 from index.store.rows import (
     ArticleMatch,
+    Changes,
     DeliveryKey,
     Feed,
     FileState,
@@ -48,6 +49,7 @@ __all__ = [
     "MIGRATIONS",
     "ArticleMatch",
     "Articles",
+    "Changes",
     "Decision",
     "Deliveries",
     "DeliveryKey",
@@ -102,9 +104,21 @@ class Store:
         """The SQLite file at a path (created with its folder), or the PostgreSQL database
         at a ``postgresql://`` URL; migrated either way."""
         if is_postgres_url(target):
-            from index.store.postgres import open_postgres
+            from index.store import postgres
 
-            return await open_postgres(str(target))
+            pg = await postgres.open_postgres(str(target))
+            return cls(
+                articles=postgres.PgArticles(pg),
+                log=postgres.PgIngestLog(pg),
+                feeds=postgres.PgFeeds(pg),
+                seeds=postgres.PgSeedFiles(pg),
+                subscriptions=postgres.PgSubscriptions(pg),
+                deliveries=postgres.PgDeliveries(pg),
+                schema=postgres.PgSchema(pg),
+                target=postgres.redacted(str(target)),
+                kind="postgresql",
+                _close=pg.close,
+            )
         from index.store import sqlite
 
         db = await sqlite.open_sqlite(target)

@@ -11,10 +11,10 @@ from typing import Protocol
 from index.models import Article, ArticleIn, PassageSpan
 from index.store.rows import (
     ArticleMatch,
+    Changes,
     DeliveryKey,
     Feed,
     FileState,
-    IndexEvent,
     IngestEntry,
     IngestOutcome,
     PassageContext,
@@ -59,7 +59,12 @@ class Articles(Protocol):
         self, passage_ids: Sequence[int]
     ) -> dict[int, PassageContext]: ...
     async def last_event_seq(self) -> int: ...
-    async def events_since(self, seq: int) -> list[IndexEvent]: ...
+    async def change_cursor(self) -> int:
+        """A cursor taken before reading passages: changes_since(it) returns every change the
+        read may have missed (some twice, which replays harmlessly), none lost."""
+        ...
+
+    async def changes_since(self, cursor: int) -> Changes: ...
 
 
 class IngestLog(Protocol):

@@ -114,6 +114,14 @@ class IndexEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Changes:
+    """The change-log events past a cursor, and the cursor to ask from next time."""
+
+    events: list[IndexEvent]
+    cursor: int
+
+
+@dataclass(frozen=True, slots=True)
 class IngestEntry:
     at: datetime
     origin: str

@@ -26,6 +26,7 @@ from index.store.rows import (
     FEED_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     ArticleMatch,
+    Changes,
     DeliveryKey,
     Feed,
     FileState,
@@ -450,11 +451,17 @@ class SqliteArticles:
         row = await self._db.fetchone("SELECT COALESCE(MAX(seq), 0) FROM index_events")
         return row[0]
 
-    async def events_since(self, seq: int) -> list[IndexEvent]:
+    async def change_cursor(self) -> int:
+        # One writer at a time: sequence numbers are handed out in commit order, so the last
+        # one is a cursor nothing can slip behind.
+        return await self.last_event_seq()
+
+    async def changes_since(self, cursor: int) -> Changes:
         rows = await self._db.fetchall(
-            "SELECT seq, article_id FROM index_events WHERE seq > ? ORDER BY seq", (seq,)
+            "SELECT seq, article_id FROM index_events WHERE seq > ? ORDER BY seq", (cursor,)
         )
-        return [IndexEvent(*r) for r in rows]
+        events = [IndexEvent(*r) for r in rows]
+        return Changes(events, events[-1].seq if events else cursor)
 
 
 class SqliteIngestLog:
