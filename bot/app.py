@@ -145,7 +145,7 @@ def add_handlers(app: Application) -> None:
 
 def _post_init(settings: Settings):
     async def post_init(app: Application) -> None:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.store_target)
         library = Library(store)
         if settings.seeds_dir.exists():
             report = await rescan_seeds(store, settings.seeds_dir)

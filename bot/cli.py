@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from bot.config import ConfigError, Settings
 from bot.format import render_text, to_json
-from bot.texts import CANNOT_WRITE_DB
+from bot.texts import CANNOT_REACH_DB, CANNOT_WRITE_DB
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
 from index.sources import (
@@ -162,10 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except StoreUnavailable as err:
-        print(CANNOT_WRITE_DB.format(path=err.path, reason=err.reason), file=sys.stderr)
+        line = CANNOT_REACH_DB if settings.database_url else CANNOT_WRITE_DB
+        print(line.format(path=err.path, reason=err.reason), file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as err:
-        print(f"cannot use the database {settings.db_path} (NABA_DB): {err}", file=sys.stderr)
+        print(f"cannot use the database {settings.store_name}: {err}", file=sys.stderr)
         return 2
     raise AssertionError(command)
 
@@ -176,17 +177,17 @@ async def seed_if_empty(store: Store, settings: Settings) -> None:
     if (await store.articles.summary()).articles:
         return
     if not settings.seeds_dir.is_dir():
-        print(f"nothing is indexed in {settings.db_path} and NABA_SEEDS ({settings.seeds_dir}) "
+        print(f"nothing is indexed in {settings.store_name} and NABA_SEEDS ({settings.seeds_dir}) "
               "is not a folder: run `make run`, or `.venv/bin/python -m bot ingest PATH`",
               file=sys.stderr)
         return
     report = await rescan_seeds(store, settings.seeds_dir)
-    print(f"(the store {settings.db_path} was empty: indexed {settings.seeds_dir} first — "
+    print(f"(the store {settings.store_name} was empty: indexed {settings.seeds_dir} first — "
           f"{report.summary()})", file=sys.stderr)
 
 
 async def open_library(settings: Settings) -> Library:
-    store = await Store.open(settings.db_path)
+    store = await Store.open(settings.store_target)
     library = Library(store)
     try:
         await seed_if_empty(store, settings)
@@ -229,7 +230,7 @@ async def _print_answer(library: Library, question: str, top: int, *, as_json: b
 
 
 async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool = True) -> int:
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.store_target) as store:
         # disable=None: a bar only on a terminal, so logs and pipes stay clean.
         total = source_units(paths) if progress else None
         with tqdm(desc="ingest", unit=" files", total=total or None,
@@ -245,7 +246,7 @@ async def cmd_ingest(settings: Settings, paths: Sequence[str], *, progress: bool
 
 
 async def cmd_index(settings: Settings) -> int:
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.store_target) as store:
         if settings.seeds_dir.exists():
             report = await rescan_seeds(store, settings.seeds_dir)
             print(f"seeds ({settings.seeds_dir}): {report.summary()}")
@@ -256,7 +257,7 @@ async def cmd_index(settings: Settings) -> int:
         library = Library(store)
         passages = await library.build()
         summary = await store.articles.summary()
-    print(f"index: {summary.articles} articles, {passages} passages ({settings.db_path})")
+    print(f"index: {summary.articles} articles, {passages} passages ({settings.store_name})")
     return 0
 
 
@@ -264,7 +265,7 @@ async def cmd_feeds(settings: Settings, action: str, url: str | None) -> int:
     if action in ("add", "remove") and not url:
         print(f"usage: python -m bot feeds {action} URL", file=sys.stderr)
         return 2
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.store_target) as store:
         for env_url in settings.feeds:  # NABA_FEEDS are feeds like the others
             if looks_like_feed_url(env_url):
                 await store.feeds.add(env_url, added_by="env")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.sources import FeedOptions
+from index.store import is_postgres_url, redacted_url
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -72,6 +73,9 @@ class Settings:
     token: str | None = field(default=None, repr=False)  # never printed, never logged
     api_base_url: str = DEFAULT_API_BASE_URL
     db_path: Path = Path("data/naba.db")
+    # PostgreSQL instead of the SQLite file, for several processes or machines; may hold a
+    # password, so never printed
+    database_url: str | None = field(default=None, repr=False)
     seeds_dir: Path = Path("seeds")
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str | None = None
@@ -97,6 +101,18 @@ class Settings:
             timeout=self.feed_timeout_seconds,
             max_bytes=self.feed_max_bytes,
         )
+
+    @property
+    def store_target(self) -> str:
+        """What Store.open takes: NABA_DATABASE_URL when set, else the NABA_DB file."""
+        return self.database_url or str(self.db_path)
+
+    @property
+    def store_name(self) -> str:
+        """The store as messages name it: the variable, and the file or the URL's host."""
+        if self.database_url:
+            return f"NABA_DATABASE_URL={redacted_url(self.database_url)}"
+        return f"NABA_DB={self.db_path}"
 
     @property
     def api_file_base_url(self) -> str:
@@ -145,6 +161,13 @@ class Settings:
                 "A-Z a-z 0-9 _ -, when NABA_WEBHOOK_URL is set; make one with: python -c "
                 "'import secrets; print(secrets.token_urlsafe(32))'"
             )
+        database_url = text("NABA_DATABASE_URL", "database_url")
+        scheme = database_url.split("://", 1)[0] if database_url and "://" in database_url else ""
+        if database_url and not is_postgres_url(database_url):
+            raise ConfigError(
+                "NABA_DATABASE_URL must be a postgresql:// URL (leave it empty for the SQLite "
+                f"file NABA_DB), got a URL of scheme {scheme!r}"
+            )
         level = text("NABA_LOG_LEVEL", "log_level").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(
@@ -154,6 +177,7 @@ class Settings:
             token=token,
             api_base_url=base,
             db_path=Path(text("NABA_DB", "db_path")),
+            database_url=database_url,
             seeds_dir=Path(text("NABA_SEEDS", "seeds_dir")),
             admin_ids=_ids(env, "NABA_ADMIN_IDS"),
             webhook_url=webhook,

@@ -57,7 +57,7 @@ async def reply(library: Library, line: str, bold: tuple[str, str]) -> str:
 
 def run_console(settings: Settings) -> int:
     with asyncio.Runner() as runner:
-        store = runner.run(Store.open(settings.db_path))
+        store = runner.run(Store.open(settings.store_target))
         try:
             runner.run(seed_if_empty(store, settings))
             library = Library(store)

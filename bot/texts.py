@@ -183,6 +183,8 @@ EXIT_WORDS = frozenset({"خروج", "exit", "quit", ":q"})
 
 # ---- start-up errors (one line, English then Arabic, naming the variable) ------------------
 
+CANNOT_REACH_DB = ("naba: cannot use NABA_DATABASE_URL={path} ({reason}) — لا أستطيع استخدام "
+                   "قاعدة البيانات NABA_DATABASE_URL={path}")
 CANNOT_WRITE_DB = ("naba: cannot write NABA_DB={path} ({reason}); set NABA_DB to a writable "
                    "path — لا أستطيع الكتابة في NABA_DB={path}؛ اضبط NABA_DB على مسار قابل "
                    "للكتابة")

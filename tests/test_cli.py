@@ -10,6 +10,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -270,3 +271,35 @@ def test_ctrl_c_ends_the_console_with_a_goodbye(indexed: dict[str, str]) -> None
         proc.kill()
     assert proc.returncode == 0, err
     assert out.rstrip().endswith("مع السلامة!") and "Traceback" not in err
+
+
+# ---- the same commands on PostgreSQL (NABA_DATABASE_URL) -------------------------------------
+
+
+def test_the_cli_on_postgresql(env: dict[str, str], pg_url: str, tmp_path: Path) -> None:
+    pg = {**env, "NABA_DATABASE_URL": pg_url}
+    indexed = ok(bot(pg, "index"))
+    assert "new=1" in indexed.stdout and "NABA_DATABASE_URL=" in indexed.stdout
+    data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)
+    assert "7 كانون الأول 2024" in data["answers"][0]["passage"]
+    assert not (tmp_path / "data").exists(), "the SQLite file is not touched"
+    again = ok(bot(pg, "index"))
+    assert "new=0" in again.stdout and "index: 1 articles" in again.stdout
+
+
+def test_an_unreachable_database_url_is_one_line(env: dict[str, str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens there once the socket closes
+    url = f"postgresql://naba:hunter2-secret@127.0.0.1:{port}/naba"
+    result = bot({**env, "NABA_DATABASE_URL": url}, "ask", ISSUE_QUESTION)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "NABA_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused(env: dict[str, str]) -> None:
+    result = bot({**env, "NABA_DATABASE_URL": "mysql://root:hunter2@db/naba"}, "ask", "س")
+    assert result.returncode == 2 and "NABA_DATABASE_URL" in result.stderr
+    assert "hunter2" not in result.stderr

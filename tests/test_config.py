@@ -128,3 +128,15 @@ def test_readme_table_lists_every_variable_with_its_default() -> None:
     for name, default in shown.items():
         if default != "—":
             assert Settings.from_env({name: default}) == Settings(), f"{name}: README {default}"
+
+
+def test_database_url_picks_postgresql_and_stays_out_of_repr() -> None:
+    url = "postgresql://naba:s3cret-pw@db.internal:5432/naba"
+    settings = Settings.from_env({"NABA_DATABASE_URL": url})
+    assert settings.store_target == url
+    assert "s3cret-pw" not in repr(settings) and "s3cret-pw" not in settings.store_name
+    assert settings.store_name == "NABA_DATABASE_URL=postgresql://naba:***@db.internal:5432/naba"
+    assert Settings.from_env({}).store_target == "data/naba.db"
+    with pytest.raises(ConfigError, match="NABA_DATABASE_URL") as caught:
+        Settings.from_env({"NABA_DATABASE_URL": "naba:s3cret-pw@db/naba"})
+    assert "s3cret-pw" not in str(caught.value)

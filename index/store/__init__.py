@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from index.store.identity import Decision, Earlier, same_story
 from index.store.protocols import (
@@ -75,6 +76,7 @@ __all__ = [
     "from_iso",
     "is_postgres_url",
     "now_utc",
+    "redacted_url",
     "same_story",
     "to_iso",
 ]
@@ -82,6 +84,15 @@ __all__ = [
 
 def is_postgres_url(target: str | Path) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def redacted_url(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @dataclass(eq=False)
@@ -106,7 +117,13 @@ class Store:
         if is_postgres_url(target):
             from index.store import postgres
 
-            pg = await postgres.open_postgres(str(target))
+            try:
+                pg = await postgres.open_postgres(str(target))
+            except (OSError, postgres.asyncpg.PostgresError,
+                    postgres.asyncpg.InterfaceError) as err:
+                # unreachable, refused, no such database or role, wrong password: one line
+                reason = " ".join(str(err).split()) or type(err).__name__
+                raise StoreUnavailable(redacted_url(str(target)), reason) from err
             return cls(
                 articles=postgres.PgArticles(pg),
                 log=postgres.PgIngestLog(pg),
@@ -115,7 +132,7 @@ class Store:
                 subscriptions=postgres.PgSubscriptions(pg),
                 deliveries=postgres.PgDeliveries(pg),
                 schema=postgres.PgSchema(pg),
-                target=postgres.redacted(str(target)),
+                target=redacted_url(str(target)),
                 kind="postgresql",
                 _close=pg.close,
             )

@@ -20,7 +20,6 @@ import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -167,15 +166,6 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 # Transactions with an id below this horizon have all finished; see the module docstring.
 _HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for logs and messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _count(status: str) -> int:

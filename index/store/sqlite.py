@@ -166,7 +166,7 @@ class StoreUnavailable(OSError):
     made or written, a file stands where a folder should, the file itself is read-only. `reason`
     says which, in a few English words; the caller names the setting that chose the path."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"cannot write the database {path}: {reason}")
         self.path = path
         self.reason = reason
