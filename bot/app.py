@@ -7,6 +7,7 @@ Resources (store, index) open in post_init and close in post_shutdown. Jobs: ind
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -36,8 +37,12 @@ from bot.texts import MENU
 from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
+from index.store.lease import PROCESS_ID
 
 log = logging.getLogger(__name__)
+
+# The lease whose holder runs digests, feed polls and seed rescans.
+LEADER = "scheduler"
 
 
 
@@ -163,6 +168,11 @@ def _post_init(settings: Settings):
         await _set_commands(app)
         jobs = app.job_queue
         jobs.run_repeating(_refresh_job, interval=settings.refresh_seconds, first=1, name="refresh")
+        # Digests, feed polls and seed rescans run in one process at a time, the leader: the
+        # one holding the "scheduler" lease, renewed three times per lease length.
+        jobs.run_repeating(
+            _leader_job, interval=settings.lease_seconds / 3, first=0, name="leader"
+        )
         jobs.run_repeating(
             _digest_job,
             interval=settings.digest_check_seconds,
@@ -185,6 +195,9 @@ def _post_init(settings: Settings):
 async def _post_shutdown(app: Application) -> None:
     runtime: Naba | None = app.bot_data.get(KEY)
     if runtime is not None:
+        if runtime.leader:  # hand the scheduled jobs over now, not a lease length later
+            with contextlib.suppress(Exception):
+                await runtime.store.leases.release(LEADER, PROCESS_ID)
         await runtime.store.close()
 
 
@@ -205,12 +218,28 @@ async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await naba(context).library.refresh()
 
 
+async def _leader_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = naba(context)
+    try:
+        leader = await app.store.leases.acquire(LEADER, PROCESS_ID, app.settings.lease_seconds)
+    except Exception:
+        log.warning("could not renew the scheduler lease", exc_info=True)
+        leader = False
+    if leader != app.leader:
+        log.info("this process %s the scheduled jobs (%s)",
+                 "now runs" if leader else "no longer runs", PROCESS_ID)
+    app.leader = leader
+
+
 async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
+    if not app.leader:
+        return
     await app.library.refresh()
     async with app.digest_lock:
         run = await run_digests(
-            context.bot, app.store, app.library, pace=app.settings.digest_pace_seconds
+            context.bot, app.store, app.library, pace=app.settings.digest_pace_seconds,
+            lease_seconds=app.settings.lease_seconds,
         )
     if run.sent_messages or run.paused or run.retry_later:
         log.info(
@@ -224,6 +253,8 @@ async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
+    if not app.leader:
+        return
     report = await poll_due_feeds(
         app.store, app.settings.feed_options, extra_urls=app.settings.feeds
     )
@@ -233,7 +264,7 @@ async def _feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _seeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     app = naba(context)
-    if app.settings.seeds_dir.exists():
+    if app.leader and app.settings.seeds_dir.exists():
         report = await rescan_seeds(app.store, app.settings.seeds_dir)
         if report.article_ids:
             log.info("seeds rescan: %s", report.summary())

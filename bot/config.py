@@ -90,6 +90,9 @@ class Settings:
     feed_max_bytes: int = _FEED_DEFAULTS.max_bytes
     seeds_rescan_seconds: int = 300
     refresh_seconds: float = 1.0
+    # A lease (scheduler leader, a digest fan-out, a feed poll) outlives a dead holder by this
+    # long: the bound on how soon another process takes the work over.
+    lease_seconds: float = 30.0
     questions_per_minute: int = 20
     log_level: str = "INFO"
 
@@ -199,6 +202,7 @@ class Settings:
             seeds_rescan_seconds=_int(
                 env, "NABA_SEEDS_RESCAN_SECONDS", default["seeds_rescan_seconds"], 1
             ),
+            lease_seconds=_float(env, "NABA_LEASE_SECONDS", default["lease_seconds"], 1.0),
             refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", default["refresh_seconds"], 0.05),
             questions_per_minute=_int(
                 env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1

@@ -5,7 +5,10 @@ Delivery protocol, per message (one or more entries):
 2. call sendMessage,
 3. commit 'sent' with the message id — or, on failure, forget the 'sending' marks so the next
    run retries (network error), pause the subscription (blocked, kicked), or wait out a 429.
-A process killed between 1 and 3 leaves 'sending' rows; they count as not yet delivered, so the
+Across processes (several replicas, or the bot and `/digest now` elsewhere), a subscription's
+fan-out runs under its lease "digest:<id>" (index.store.lease): one process at a time, renewed
+while it works, expiring LEASE seconds after its holder dies. A process killed between 1 and 3
+leaves 'sending' rows; they count as not yet delivered, so the
 next run sends them. The only way to get an entry twice is a crash in the instant after Telegram
 accepted a message and before step 3 committed (the Bot API has no idempotency key to close
 that gap); a crash never loses an entry.
@@ -37,6 +40,7 @@ from index.models import Article
 from index.passages import sentence_spans
 from index.search import Library
 from index.store import Store, Subscription, now_utc
+from index.store.lease import PROCESS_ID, Held, hold
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,9 @@ _MAYBE_SENT = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 MAX_ENTRIES_PER_RUN = 60
 # Seconds between two messages of one fan-out: NABA_DIGEST_PACE_SECONDS's default.
 DEFAULT_PACE_SECONDS = Settings.defaults()["digest_pace_seconds"]
+# How long a subscription's fan-out stays leased to a process that stopped renewing (died).
+DEFAULT_LEASE_SECONDS = Settings.defaults()["lease_seconds"]
+
 
 
 
@@ -66,6 +73,7 @@ class DigestRun:
     filtered: int = 0
     paused: list[int] = field(default_factory=list)
     retry_later: list[int] = field(default_factory=list)
+    elsewhere: list[int] = field(default_factory=list)  # leased to another process
     uncertain: int = 0  # messages whose answer was lost after the request went out
 
 
@@ -105,9 +113,12 @@ async def run_digests(
     pace: float = DEFAULT_PACE_SECONDS,
     now: datetime | None = None,
     only_chat: int | None = None,
+    owner: str = PROCESS_ID,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
 ) -> DigestRun:
     """Send every due subscriber its pending entries. Subscribers are served one after the
-    other with `pace` seconds between messages: a fan-out is paced, not burst."""
+    other with `pace` seconds between messages: a fan-out is paced, not burst. A subscription
+    whose lease another process holds is left to it."""
     now = now or now_utc()
     run = DigestRun()
     for sub in await store.subscriptions.list(active_only=True):
@@ -115,11 +126,15 @@ async def run_digests(
             continue
         if not is_due(sub, now):
             continue
-        try:
-            await deliver(bot, store, library, sub, run, pace=pace)
-        except Exception:  # one subscriber's surprise must not stop the others
-            log.exception("digest for subscription %s failed; will retry next run", sub.id)
-            run.retry_later.append(sub.id)
+        async with hold(store.leases, f"digest:{sub.id}", owner, lease_seconds) as lease:
+            if not lease.held:
+                run.elsewhere.append(sub.id)
+                continue
+            try:
+                await deliver(bot, store, library, sub, run, pace=pace, lease=lease)
+            except Exception:  # one subscriber's surprise must not stop the others
+                log.exception("digest for subscription %s failed; will retry next run", sub.id)
+                run.retry_later.append(sub.id)
     return run
 
 
@@ -131,7 +146,9 @@ async def deliver(
     run: DigestRun,
     *,
     pace: float = DEFAULT_PACE_SECONDS,
+    lease: Held | None = None,
 ) -> None:
+    """One subscription's fan-out; stops at the first message if `lease` is lost."""
     entries = await store.deliveries.pending(sub, limit=MAX_ENTRIES_PER_RUN)
     if sub.topic and entries:
         matching = []
@@ -149,6 +166,10 @@ async def deliver(
             await store.subscriptions.finish_digest(sub.id)
         return
     for text, ids in digest_messages(entries, sub.topic):
+        if lease is not None and not lease.held:
+            # another process may now own this fan-out: sending on would repeat its messages
+            run.retry_later.append(sub.id)
+            return
         await store.deliveries.mark(sub.id, ids, "sending")
         message_id = await _send(bot, store, sub, text, ids, run)
         if message_id is None:

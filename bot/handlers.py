@@ -386,6 +386,7 @@ async def _digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             app.library,
             pace=app.settings.digest_pace_seconds,
             only_chat=chat_id,
+            lease_seconds=app.settings.lease_seconds,
         )
     if not run.sent_messages:
         await update.effective_message.reply_text(esc(texts.NOTHING_NEW))

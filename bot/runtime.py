@@ -26,6 +26,8 @@ class Naba:
     # One digest run at a time: the scheduled job and a /digest now must not both pick up
     # the same pending entries and send them twice.
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # whether this process holds the scheduler lease (bot.app's leader job keeps it current)
+    leader: bool = False
 
     @property
     def admins(self) -> frozenset[int]:

@@ -43,6 +43,7 @@ from index.ingest import (
 )
 from index.models import ArticleIn
 from index.store import Feed, FileState, Store, now_utc
+from index.store.lease import PROCESS_ID, hold
 
 __all__ = [
     "FeedOptions",
@@ -198,6 +199,7 @@ async def poll_due_feeds(
     extra_urls: Sequence[str] = (),
     force: bool = False,
     client: httpx.AsyncClient | None = None,
+    owner: str = PROCESS_ID,
 ) -> IngestReport:
     """Poll every feed whose next poll time has come (all of them with `force`), a few at a
     time. `extra_urls` (NABA_FEEDS) are added to the feeds table first. A failing feed is
@@ -209,15 +211,22 @@ async def poll_due_feeds(
             log.warning("NABA_FEEDS: not an http(s) URL, ignored: %s", url)
     report = IngestReport()
     now = now_utc()
-    due = [f for f in await store.feeds.all()
-           if force or f.next_poll_at is None or f.next_poll_at <= now]
+    due = [f for f in await store.feeds.all() if force or _due(f, now)]
     if not due:
         return report
     gate = asyncio.Semaphore(max(1, options.concurrency))
 
     async def one(http: httpx.AsyncClient, feed: Feed) -> IngestReport:
-        async with gate:
-            return await poll_feed(store, feed, http, options)
+        # one process polls a feed at a time (several replicas, or `feeds poll` beside the bot)
+        seconds = max(options.timeout * 3, 30.0)
+        async with gate, hold(store.leases, f"feed:{feed.id}", owner, seconds) as lease:
+            if not lease.held:
+                return IngestReport()
+            # another process may have polled it between our look and our lease
+            fresh = await store.feeds.by_url(feed.url)
+            if fresh is None or not (force or _due(fresh, now_utc())):
+                return IngestReport()
+            return await poll_feed(store, fresh, http, options)
 
     if client is not None:
         results = await asyncio.gather(*(one(client, f) for f in due), return_exceptions=True)
@@ -234,6 +243,10 @@ async def poll_due_feeds(
         else:
             report.merge(result)
     return report
+
+
+def _due(feed: Feed, now: datetime) -> bool:
+    return feed.next_poll_at is None or feed.next_poll_at <= now
 
 
 async def poll_feed(

@@ -490,3 +490,30 @@ async def test_a_change_committed_late_is_not_skipped(pg_url: str) -> None:
     finally:
         await slow.close()
         await store.close()
+
+
+async def test_a_lease_has_one_holder_until_it_expires_or_is_released(
+    store: Store, store_target: str
+) -> None:
+    other = await Store.open(store_target)  # another process's connection
+    try:
+        assert await store.leases.acquire("scheduler", "a", 30)
+        assert not await other.leases.acquire("scheduler", "b", 30)
+        assert await store.leases.acquire("scheduler", "a", 30), "the owner renews"
+        assert await other.leases.holder("scheduler") == "a"
+        await other.leases.release("scheduler", "b")  # not b's to release
+        assert await store.leases.holder("scheduler") == "a"
+        await store.leases.release("scheduler", "a")
+        assert await other.leases.acquire("scheduler", "b", 0.2)
+        assert await store.leases.acquire("digest:1", "a", 30), "names are independent"
+        await asyncio.sleep(0.4)  # b died without releasing: its lease runs out
+        assert await store.leases.holder("scheduler") is None
+        assert await store.leases.acquire("scheduler", "a", 30)
+        # many contenders at once: exactly one wins
+        wins = await asyncio.gather(*(
+            s.leases.acquire("feed:7", owner, 30)
+            for owner, s in [(f"p{i}", (store, other)[i % 2]) for i in range(10)]
+        ))
+        assert sum(wins) == 1
+    finally:
+        await other.close()

@@ -493,6 +493,8 @@ async def _start_bot_process(api: FakeBotApi, settings: Settings, log_file: Path
         "NABA_DIGEST_CHECK_SECONDS": "1",
         "NABA_DIGEST_PACE_SECONDS": "0.05",
         "NABA_FEED_POLL_SECONDS": "3600",
+        # a killed process's leases (scheduler, digest fan-out) run out within 2 s
+        "NABA_LEASE_SECONDS": "2",
         "NABA_LOG_LEVEL": "DEBUG",
     }
     handle = log_file.open("ab")

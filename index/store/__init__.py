@@ -3,9 +3,10 @@ digest deliveries. Everything else (the BM25 index) is derived from it.
 
 `Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
 ``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
-``store.deliveries``, ``store.schema``. `Store.open` picks the database from its target: a
-file path is SQLite (index.store.sqlite, the embedded default); a ``postgresql://`` URL is
-PostgreSQL (index.store.postgres), for several processes on several machines.
+``store.deliveries``, ``store.schema``, ``store.leases``. `Store.open` picks the database from
+its target: a file path is SQLite (index.store.sqlite, the embedded default); a
+``postgresql://`` URL is PostgreSQL (index.store.postgres), for several processes on several
+machines.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from index.store.protocols import (
     Deliveries,
     Feeds,
     IngestLog,
+    Leases,
     Schema,
     SeedFiles,
     Subscriptions,
@@ -62,6 +64,7 @@ __all__ = [
     "IngestEntry",
     "IngestLog",
     "IngestOutcome",
+    "Leases",
     "PassageContext",
     "Schema",
     "SeedFiles",
@@ -106,6 +109,7 @@ class Store:
     subscriptions: Subscriptions
     deliveries: Deliveries
     schema: Schema
+    leases: Leases
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
@@ -132,6 +136,7 @@ class Store:
                 subscriptions=postgres.PgSubscriptions(pg),
                 deliveries=postgres.PgDeliveries(pg),
                 schema=postgres.PgSchema(pg),
+                leases=postgres.PgLeases(pg),
                 target=redacted_url(str(target)),
                 kind="postgresql",
                 _close=pg.close,
@@ -147,6 +152,7 @@ class Store:
             subscriptions=sqlite.SqliteSubscriptions(db),
             deliveries=sqlite.SqliteDeliveries(db),
             schema=sqlite.SqliteSchema(db),
+            leases=sqlite.SqliteLeases(db),
             target=str(db.path),
             kind="sqlite",
             _close=db.close,

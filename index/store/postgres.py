@@ -162,6 +162,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         )
         """,
     ),
+    (
+        "0003_leases",
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            until DOUBLE PRECISION NOT NULL
+        )
+        """,
+    ),
 ]
 
 # Transactions with an id below this horizon have all finished; see the module docstring.
@@ -689,6 +699,31 @@ class PgDeliveries:
     async def counts(self) -> dict[str, int]:
         rows = await self._db.fetch("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
         return {r[0]: r[1] for r in rows}
+
+
+_PG_NOW = "extract(epoch from clock_timestamp())"
+
+
+class PgLeases:
+    def __init__(self, db: PgDb) -> None:
+        self._db = db
+
+    async def acquire(self, name: str, owner: str, seconds: float) -> bool:
+        return await self._db.execute(
+            f"INSERT INTO leases (name, owner, until) VALUES ($1, $2, {_PG_NOW} + $3)"
+            " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until"
+            f" WHERE leases.until < {_PG_NOW} OR leases.owner = excluded.owner",
+            name, owner, float(seconds),
+        ) > 0
+
+    async def release(self, name: str, owner: str) -> None:
+        await self._db.execute("DELETE FROM leases WHERE name = $1 AND owner = $2", name, owner)
+
+    async def holder(self, name: str) -> str | None:
+        row = await self._db.fetchrow(
+            f"SELECT owner FROM leases WHERE name = $1 AND until >= {_PG_NOW}", name
+        )
+        return row[0] if row else None
 
 
 class PgSchema:

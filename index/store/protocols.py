@@ -142,6 +142,20 @@ class Deliveries(Protocol):
     async def counts(self) -> Mapping[str, int]: ...
 
 
+class Leases(Protocol):
+    """Named leases that outlive no crash by more than their length: the one process that holds
+    "scheduler" runs the scheduled jobs, the one that holds "digest:<id>" sends that
+    subscription's digest, "feed:<id>" polls that feed. Time is the database's clock."""
+
+    async def acquire(self, name: str, owner: str, seconds: float) -> bool:
+        """Take (or, as its owner, renew) the lease for `seconds`; False while another owner
+        holds it unexpired."""
+        ...
+
+    async def release(self, name: str, owner: str) -> None: ...
+    async def holder(self, name: str) -> str | None: ...
+
+
 class Schema(Protocol):
     """Named, append-only migrations, applied under a lock at open."""
 

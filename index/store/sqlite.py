@@ -158,6 +158,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_leases",
+        """
+        -- Named leases (index.store.protocols.Leases): the scheduler leader, a subscription's
+        -- digest fan-out, a feed's poll. `until` is seconds since the epoch by the database's
+        -- clock, so processes with skewed clocks still agree on who holds what.
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            until REAL NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -735,6 +748,36 @@ class SqliteDeliveries:
         return dict(rows)
 
 
+# Seconds since the epoch by SQLite's clock (julianday has sub-second precision everywhere;
+# unixepoch('subsec') needs SQLite 3.42).
+_SQLITE_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+
+
+class SqliteLeases:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def acquire(self, name: str, owner: str, seconds: float) -> bool:
+        async with self._db.transaction() as db:
+            cur = await db.execute(
+                f"INSERT INTO leases (name, owner, until) VALUES (?, ?, {_SQLITE_NOW} + ?)"
+                " ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, until = excluded.until"
+                f" WHERE leases.until < {_SQLITE_NOW} OR leases.owner = excluded.owner",
+                (name, owner, seconds),
+            )
+            return cur.rowcount > 0
+
+    async def release(self, name: str, owner: str) -> None:
+        async with self._db.transaction() as db:
+            await db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
+
+    async def holder(self, name: str) -> str | None:
+        row = await self._db.fetchone(
+            f"SELECT owner FROM leases WHERE name = ? AND until >= {_SQLITE_NOW}", (name,)
+        )
+        return row[0] if row else None
+
+
 class SqliteSchema:
     def __init__(self, db: SqliteDb) -> None:
         self._db = db
@@ -758,10 +801,11 @@ async def open_sqlite(path: str | Path) -> SqliteDb:
         raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
     db = SqliteDb(conn, path)
     try:
+        # Another process may hold the write lock for a moment (an ingest while the bot runs, a
+        # replica opening the same new file): wait for it, from the very first statement.
+        await conn.execute("PRAGMA busy_timeout=10000")
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        # Another process may hold the write lock for a moment (an ingest while the bot runs).
-        await conn.execute("PRAGMA busy_timeout=10000")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await db.migrate()
     except BaseException as err:
