@@ -286,6 +286,9 @@ class FakeBotApi:
         self.strict_html = strict_html
         self.max_poll_timeout = max_poll_timeout
         self.port: int | None = None
+        # Seconds each send takes to answer, as Telegram's ~100 ms: long enough for a process
+        # killed mid fan-out to die with a request in flight.
+        self.send_latency = 0.0
 
         self._lock = threading.RLock()
         self._t0 = time.monotonic()
@@ -944,6 +947,8 @@ class FakeBotApi:
                 request.transport.close()
             return web.Response(status=503)
         received = time.monotonic()  # a released request counts from its release
+        if self.send_latency and method.startswith("send"):
+            await asyncio.sleep(self.send_latency)
         try:
             if isinstance(chat_id, int):
                 self._raise_scripted_failure(chat_id, method)
