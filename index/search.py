@@ -262,7 +262,14 @@ def _overlaps(a: PassageContext, b: PassageContext) -> bool:
 
 
 async def retokenize_stale(store: Store) -> int:
-    """Re-analyse passages stored by an older analyzer version (tokens are derived data)."""
+    """Re-analyse passages stored by another analyzer version (tokens are derived data) — if
+    this process's version is the newest the database has seen: during a rolling deploy the
+    replicas still on the old version index the new tokens as they are, instead of
+    re-tokenizing them back."""
+    if not await store.schema.claim_analyzer(ANALYZER_VERSION):
+        log.info("analyzer %s is not the newest this store has seen; not re-tokenizing",
+                 ANALYZER_VERSION)
+        return 0
     stale = await store.articles.stale_passages(ANALYZER_VERSION)
     if not stale:
         return 0

@@ -517,3 +517,19 @@ async def test_a_lease_has_one_holder_until_it_expires_or_is_released(
         assert sum(wins) == 1
     finally:
         await other.close()
+
+
+async def test_only_the_newest_analyzer_version_may_retokenize(
+    store: Store, store_target: str
+) -> None:
+    """A rolling deploy: old replicas (version A) and new ones (B) share the database; B
+    re-tokenizes the passages and A, restarted meanwhile, must not turn them back."""
+    assert await store.schema.claim_analyzer("A")
+    await asyncio.sleep(0.01)
+    other = await Store.open(store_target)
+    try:
+        assert await other.schema.claim_analyzer("B")
+        assert not await store.schema.claim_analyzer("A"), "A restarts: B is newer"
+        assert await other.schema.claim_analyzer("B")
+    finally:
+        await other.close()

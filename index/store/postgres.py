@@ -730,6 +730,19 @@ class PgSchema:
     def __init__(self, db: PgDb) -> None:
         self._db = db
 
+    async def claim_analyzer(self, version: str) -> bool:
+        async with self._db.pool.acquire() as con, con.transaction():
+            await con.execute(
+                f"INSERT INTO meta (key, value) VALUES ($1, {_PG_NOW}::text)"
+                " ON CONFLICT (key) DO NOTHING",
+                f"analyzer:{version}",
+            )
+            newest = await con.fetchval(
+                "SELECT key FROM meta WHERE key LIKE 'analyzer:%'"
+                " ORDER BY CAST(value AS DOUBLE PRECISION) DESC, key DESC LIMIT 1"
+            )
+        return newest == f"analyzer:{version}"
+
     async def applied(self) -> list[str]:
         rows = await self._db.fetch("SELECT name FROM schema_migrations ORDER BY 1")
         return [r[0] for r in rows]

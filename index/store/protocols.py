@@ -157,6 +157,12 @@ class Leases(Protocol):
 
 
 class Schema(Protocol):
-    """Named, append-only migrations, applied under a lock at open."""
+    """Named, append-only migrations, applied under a lock at open; and which analyzer version
+    the stored passages should be analysed by."""
 
     async def applied(self) -> list[str]: ...
+    async def claim_analyzer(self, version: str) -> bool:
+        """Record that a process runs analyzer `version`; True if it is the newest version the
+        database has seen (the first to arrive last), whose owner may re-tokenize passages.
+        In a rolling deploy the old replicas then never re-tokenize back."""
+        ...

@@ -782,6 +782,19 @@ class SqliteSchema:
     def __init__(self, db: SqliteDb) -> None:
         self._db = db
 
+    async def claim_analyzer(self, version: str) -> bool:
+        async with self._db.transaction() as db:
+            await db.execute(
+                f"INSERT OR IGNORE INTO meta (key, value) VALUES (?, {_SQLITE_NOW})",
+                (f"analyzer:{version}",),
+            )
+            async with db.execute(
+                "SELECT key FROM meta WHERE key LIKE 'analyzer:%'"
+                " ORDER BY CAST(value AS REAL) DESC, key DESC LIMIT 1"
+            ) as cur:
+                newest = await cur.fetchone()
+        return newest[0] == f"analyzer:{version}"
+
     async def applied(self) -> list[str]:
         rows = await self._db.fetchall("SELECT name FROM schema_migrations ORDER BY 1")
         return [r[0] for r in rows]
