@@ -77,6 +77,21 @@ COMMANDS = (
 )
 
 
+# Telegram's broadcast limits for one bot (its FAQ), shared out among NABA_REPLICAS processes.
+TELEGRAM_MESSAGES_PER_SECOND = 30
+TELEGRAM_GROUP_MESSAGES_PER_MINUTE = 20
+
+
+def flood_limits(replicas: int) -> dict[str, float]:
+    """This process's share of the bot's flood limits, as AIORateLimiter takes them. Split per
+    replica rather than counted in the database: a shared bucket would cost a database round
+    trip per message sent, and a 429 that slips through is waited out anyway."""
+    return {
+        "overall_max_rate": TELEGRAM_MESSAGES_PER_SECOND / replicas,
+        "group_max_rate": TELEGRAM_GROUP_MESSAGES_PER_MINUTE / replicas,
+    }
+
+
 # How often a call Telegram answered 429 is retried after its retry_after.
 RATE_LIMIT_RETRIES = 3
 
@@ -96,7 +111,9 @@ def build_application(settings: Settings, *, updater: bool = True) -> Applicatio
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
         # A 429 (RetryAfter) is waited out and the call made again, so an answer is not lost.
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        rate_limiter=AIORateLimiter(
+            **flood_limits(settings.replicas), max_retries=RATE_LIMIT_RETRIES
+        ),
         # the pools ApplicationBuilder gives its own bot
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1),

@@ -93,6 +93,9 @@ class Settings:
     # A lease (scheduler leader, a digest fan-out, a feed poll) outlives a dead holder by this
     # long: the bound on how soon another process takes the work over.
     lease_seconds: float = 30.0
+    # How many bot processes share the token: each sends at most 1/replicas of Telegram's
+    # ~30 messages a second (and 20 a minute per group), so together they stay under it.
+    replicas: int = 1
     questions_per_minute: int = 20
     log_level: str = "INFO"
 
@@ -203,6 +206,7 @@ class Settings:
                 env, "NABA_SEEDS_RESCAN_SECONDS", default["seeds_rescan_seconds"], 1
             ),
             lease_seconds=_float(env, "NABA_LEASE_SECONDS", default["lease_seconds"], 1.0),
+            replicas=_int(env, "NABA_REPLICAS", default["replicas"], 1),
             refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", default["refresh_seconds"], 0.05),
             questions_per_minute=_int(
                 env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1

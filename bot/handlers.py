@@ -124,7 +124,7 @@ async def _answer_and_reply(
 ) -> None:
     app = naba(context)
     user = message.from_user
-    if user and not app.allow_question(user.id):
+    if user and not await app.allow_question(user.id):
         limit = app.settings.questions_per_minute
         await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
         return
@@ -218,7 +218,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.EXPIRED)
         return
     app = naba(context)
-    if query.from_user and not app.allow_question(query.from_user.id):
+    if query.from_user and not await app.allow_question(query.from_user.id):
         await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
         return
     original = query.message.reply_to_message if query.message else None

@@ -140,3 +140,16 @@ def test_database_url_picks_postgresql_and_stays_out_of_repr() -> None:
     with pytest.raises(ConfigError, match="NABA_DATABASE_URL") as caught:
         Settings.from_env({"NABA_DATABASE_URL": "naba:s3cret-pw@db/naba"})
     assert "s3cret-pw" not in str(caught.value)
+
+
+def test_replicas_share_out_telegram_s_flood_limits() -> None:
+    from bot.app import flood_limits
+
+    settings = Settings.from_env({"NABA_REPLICAS": "3"})
+    assert settings.replicas == 3
+    assert flood_limits(settings.replicas) == {
+        "overall_max_rate": pytest.approx(10), "group_max_rate": pytest.approx(20 / 3)
+    }
+    assert flood_limits(Settings().replicas) == {"overall_max_rate": 30, "group_max_rate": 20}
+    with pytest.raises(ConfigError, match="NABA_REPLICAS"):
+        Settings.from_env({"NABA_REPLICAS": "0"})

@@ -533,3 +533,19 @@ async def test_only_the_newest_analyzer_version_may_retokenize(
         assert await other.schema.claim_analyzer("B")
     finally:
         await other.close()
+
+
+async def test_a_limit_counted_by_two_processes_is_one_count(
+    store: Store, store_target: str
+) -> None:
+    other = await Store.open(store_target)
+    try:
+        counts = [await s.limits.count("questions:42", 60) for s in (store, other) * 3]
+        assert counts == [1, 2, 3, 4, 5, 6]
+        assert await other.limits.count("questions:43", 60) == 1, "keys are apart"
+        # a new window starts the count again
+        assert await store.limits.count("questions:44", 1) == 1
+        await asyncio.sleep(1.05)
+        assert await store.limits.count("questions:44", 1) == 1
+    finally:
+        await other.close()

@@ -3,8 +3,8 @@ digest deliveries. Everything else (the BM25 index) is derived from it.
 
 `Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
 ``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
-``store.deliveries``, ``store.schema``, ``store.leases``. `Store.open` picks the database from
-its target: a file path is SQLite (index.store.sqlite, the embedded default); a
+``store.deliveries``, ``store.schema``, ``store.leases``, ``store.limits``. `Store.open` picks the
+database from its target: a file path is SQLite (index.store.sqlite, the embedded default); a
 ``postgresql://`` URL is PostgreSQL (index.store.postgres), for several processes on several
 machines.
 """
@@ -23,6 +23,7 @@ from index.store.protocols import (
     Feeds,
     IngestLog,
     Leases,
+    Limits,
     Schema,
     SeedFiles,
     Subscriptions,
@@ -65,6 +66,7 @@ __all__ = [
     "IngestLog",
     "IngestOutcome",
     "Leases",
+    "Limits",
     "PassageContext",
     "Schema",
     "SeedFiles",
@@ -110,6 +112,7 @@ class Store:
     deliveries: Deliveries
     schema: Schema
     leases: Leases
+    limits: Limits
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
@@ -137,6 +140,7 @@ class Store:
                 deliveries=postgres.PgDeliveries(pg),
                 schema=postgres.PgSchema(pg),
                 leases=postgres.PgLeases(pg),
+                limits=postgres.PgLimits(pg),
                 target=redacted_url(str(target)),
                 kind="postgresql",
                 _close=pg.close,
@@ -153,6 +157,7 @@ class Store:
             deliveries=sqlite.SqliteDeliveries(db),
             schema=sqlite.SqliteSchema(db),
             leases=sqlite.SqliteLeases(db),
+            limits=sqlite.SqliteLimits(db),
             target=str(db.path),
             kind="sqlite",
             _close=db.close,

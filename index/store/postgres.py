@@ -172,6 +172,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         )
         """,
     ),
+    (
+        "0004_rate_counters",
+        """
+        CREATE TABLE rate_counters (
+            key TEXT PRIMARY KEY,
+            "window" BIGINT NOT NULL,
+            count INTEGER NOT NULL
+        )
+        """,
+    ),
 ]
 
 # Transactions with an id below this horizon have all finished; see the module docstring.
@@ -724,6 +734,21 @@ class PgLeases:
             f"SELECT owner FROM leases WHERE name = $1 AND until >= {_PG_NOW}", name
         )
         return row[0] if row else None
+
+
+class PgLimits:
+    def __init__(self, db: PgDb) -> None:
+        self._db = db
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        return await self._db.pool.fetchval(
+            'INSERT INTO rate_counters (key, "window", count)'
+            f" VALUES ($1, floor({_PG_NOW} / $2)::bigint, 1)"
+            ' ON CONFLICT (key) DO UPDATE SET count = CASE WHEN rate_counters."window" ='
+            ' excluded."window" THEN rate_counters.count + 1 ELSE 1 END,'
+            ' "window" = excluded."window" RETURNING count',
+            key, window_seconds,
+        )
 
 
 class PgSchema:

@@ -156,6 +156,15 @@ class Leases(Protocol):
     async def holder(self, name: str) -> str | None: ...
 
 
+class Limits(Protocol):
+    """Counters shared by every process: the per-user question limit holds across replicas."""
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        """Count one more for `key` in the current fixed window (the database's clock) and
+        return the window's count so far."""
+        ...
+
+
 class Schema(Protocol):
     """Named, append-only migrations, applied under a lock at open; and which analyzer version
     the stored passages should be analysed by."""

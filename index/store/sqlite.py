@@ -171,6 +171,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0004_rate_counters",
+        """
+        -- Per-user limits shared by every process (index.store.protocols.Limits): one row per
+        -- key, its count in the current fixed window.
+        CREATE TABLE rate_counters (
+            key TEXT PRIMARY KEY,
+            window INTEGER NOT NULL,
+            count INTEGER NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -776,6 +788,23 @@ class SqliteLeases:
             f"SELECT owner FROM leases WHERE name = ? AND until >= {_SQLITE_NOW}", (name,)
         )
         return row[0] if row else None
+
+
+class SqliteLimits:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        sql = (
+            "INSERT INTO rate_counters (key, window, count)"
+            f" VALUES (?, CAST({_SQLITE_NOW} / ? AS INTEGER), 1)"
+            " ON CONFLICT(key) DO UPDATE SET count = CASE WHEN rate_counters.window ="
+            " excluded.window THEN rate_counters.count + 1 ELSE 1 END,"
+            " window = excluded.window RETURNING count"
+        )
+        async with self._db.transaction() as db, db.execute(sql, (key, window_seconds)) as cur:
+            row = await cur.fetchone()
+        return row[0]
 
 
 class SqliteSchema:
