@@ -26,7 +26,7 @@ from index.sources import (
     rescan_seeds,
     source_units,
 )
-from index.store import Store, StoreUnavailable
+from index.store import Store, StoreUnavailable, redacted_url
 
 log = logging.getLogger("naba")
 
@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("index", help="ingest NABA_SEEDS and rebuild the index")
+    migrate = sub.add_parser(
+        "migrate-store",
+        help="copy the SQLite store (NABA_DB) into an empty PostgreSQL database: articles, "
+        "passages, feeds, subscriptions and delivery records, ids kept",
+    )
+    migrate.add_argument("--to", required=True, metavar="postgresql://…",
+                         help="the destination database (then set NABA_DATABASE_URL to it)")
     sub.add_parser("console", help="the Arabic console chat")
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
 
@@ -126,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_index(settings))
         if command == "feeds":
             return asyncio.run(cmd_feeds(settings, args.action, args.url))
+        if command == "migrate-store":
+            return asyncio.run(cmd_migrate_store(settings, args.to))
         if command == "console":
             from bot.console import run_console
 
@@ -258,6 +267,19 @@ async def cmd_index(settings: Settings) -> int:
         passages = await library.build()
         summary = await store.articles.summary()
     print(f"index: {summary.articles} articles, {passages} passages ({settings.store_name})")
+    return 0
+
+
+async def cmd_migrate_store(settings: Settings, url: str) -> int:
+    from index.store.migrate import MigrationRefused, copy_sqlite_to_postgres
+
+    try:
+        copied = await copy_sqlite_to_postgres(settings.db_path, url)
+    except MigrationRefused as err:
+        print(f"migrate-store: {err}", file=sys.stderr)
+        return 1
+    print(f"copied {settings.db_path} → {redacted_url(url)}: {copied.summary()}")
+    print("next: set NABA_DATABASE_URL to that URL for every naba process")
     return 0
 
 

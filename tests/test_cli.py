@@ -6,6 +6,7 @@ nothing can reach Telegram."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import select
@@ -303,3 +304,53 @@ def test_a_database_url_that_is_not_postgresql_is_refused(env: dict[str, str]) -
     result = bot({**env, "NABA_DATABASE_URL": "mysql://root:hunter2@db/naba"}, "ask", "س")
     assert result.returncode == 2 and "NABA_DATABASE_URL" in result.stderr
     assert "hunter2" not in result.stderr
+
+
+def test_migrate_store_moves_a_sqlite_deployment_to_postgresql(
+    env: dict[str, str], pg_url: str, tmp_path: Path
+) -> None:
+    async def fill() -> None:
+        from index.ingest import ingest_article, ingest_path
+        from index.models import ArticleIn
+        from index.store import Store
+
+        async with await Store.open(env["NABA_DB"]) as store:
+            await ingest_path(store, Path(env["NABA_SEEDS"]))
+            await store.feeds.add("https://example.test/rss.xml", added_by="cli")
+            sub = await store.subscriptions.subscribe(
+                -100123, chat_type="supergroup", thread_id=7, topic="درعا", frequency="hourly"
+            )
+            late = await ingest_article(
+                store, ArticleIn(title="خبر تجريبي عن مكتبة", text="افتتحت مكتبة جديدة."), "t"
+            )
+            await store.deliveries.mark(sub.id, [late.article_id], "sent", message_id=55)
+
+    async def read(target: str) -> tuple:
+        from index.store import Store
+
+        async with await Store.open(target) as store:
+            sub = await store.subscriptions.get(-100123)
+            return (
+                await store.articles.summary(),
+                [(p.id, p.article_id, p.tokens) for p in await store.articles.all_passages()],
+                [f.url for f in await store.feeds.all()],
+                (sub.id, sub.topic, sub.thread_id, sub.frequency, sub.after_article_id),
+                await store.deliveries.counts(),
+            )
+
+    asyncio.run(fill())
+    before = asyncio.run(read(env["NABA_DB"]))
+    result = ok(bot(env, "migrate-store", "--to", pg_url))
+    assert "articles 2" in result.stdout and "deliveries 1" in result.stdout
+    assert asyncio.run(read(pg_url)) == before
+    # the moved deployment answers, and numbers new rows past the copied ones
+    pg = {**env, "NABA_DATABASE_URL": pg_url}
+    data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)
+    assert "7 كانون الأول 2024" in data["answers"][0]["passage"]
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"title": "خبر تجريبي آخر", "text": "زرعت البلدة ألف شجرة."},
+                                ensure_ascii=False), encoding="utf-8")
+    assert "new=1" in ok(bot(pg, "ingest", "--no-progress", str(extra))).stdout
+    # a second copy into the same database is refused: nothing doubles
+    again = bot(env, "migrate-store", "--to", pg_url)
+    assert again.returncode == 1 and "empty database" in again.stderr
