@@ -5,7 +5,8 @@ Dockerfile, .dockerignore and .env.example are parsed and held to what the bot r
 example must leave the image's paths alone; and when NABA_DB cannot be written anyway, naba
 says so in one line naming the variable (run here as a real process, as root or not).
 
-No compose file exists yet: when one is added, its checks belong here too."""
+compose.yaml (PostgreSQL, two webhook replicas, Caddy in front) is checked the same way: its
+services, their settings, and the Caddyfile routing to every replica."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 
 from bot.cli import _parser
 from bot.config import Settings
@@ -27,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 DOCKERIGNORE = ROOT / ".dockerignore"
+COMPOSE = ROOT / "compose.yaml"
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
 TIMEOUT = 60
 
 
@@ -105,6 +109,11 @@ def settings_variables() -> set[str]:
     return set(re.findall(r"\"((?:NABA|TELEGRAM)_[A-Z0-9_]+)\"", source))
 
 
+def compose_variables() -> set[str]:
+    """The variables compose.yaml takes from .env by interpolation (${NAME…})."""
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", COMPOSE.read_text(encoding="utf-8")))
+
+
 def test_the_bot_runs_as_a_user_the_image_creates_not_root() -> None:
     user = runtime_user()
     assert user not in ("root", "0")
@@ -176,9 +185,10 @@ def test_the_image_paths_are_valid_settings() -> None:
 def test_env_example_lists_exactly_the_variables_settings_reads() -> None:
     set_, shown = env_example()
     listed = set(set_) | set(shown)
-    assert listed == settings_variables(), (
-        f"only in .env.example: {sorted(listed - settings_variables())}; "
-        f"never in it: {sorted(settings_variables() - listed)}"
+    expected = settings_variables() | compose_variables()
+    assert listed == expected, (
+        f"only in .env.example: {sorted(listed - expected)}; "
+        f"never in it: {sorted(expected - listed)}"
     )
     assert not set(set_) & set(shown), "a variable both set and shown commented out"
 
@@ -245,3 +255,55 @@ def test_an_unwritable_db_path_stops_with_one_line_naming_the_variable(
     assert len(lines) == 1, result.stderr
     assert "NABA_DB=data/naba.db" in lines[0] and "لا أستطيع الكتابة" in lines[0]
     assert (tmp_path / "data").is_file()
+
+
+# ---- compose.yaml: past one machine ------------------------------------------------------------
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def bot_services() -> dict[str, dict]:
+    return {name: svc for name, svc in compose()["services"].items() if svc.get("build") == "."}
+
+
+def interpolated(value: str) -> str:
+    """A compose value with ${NAME:?…} / ${NAME} filled with a stand-in, as compose would."""
+    return re.sub(r"\$\{([A-Z0-9_]+)[^}]*\}", lambda m: f"x-{m[1].lower()}", str(value))
+
+
+def test_compose_runs_several_replicas_of_the_image_on_one_postgresql() -> None:
+    services = compose()["services"]
+    bots = bot_services()
+    assert len(bots) >= 2, "replicas: at least two bot services built from this Dockerfile"
+    db = services["db"]
+    assert str(db["image"]).startswith("postgres:")
+    assert any(str(v).endswith(":/var/lib/postgresql/data") for v in db["volumes"]), "data kept"
+    assert "healthcheck" in db
+    for name, bot in bots.items():
+        env = {k: interpolated(v) for k, v in bot["environment"].items()}
+        url = env["NABA_DATABASE_URL"]
+        assert url.startswith("postgresql://") and "@db:5432/" in url, name
+        assert env["NABA_REPLICAS"] == str(len(bots)), f"{name}: NABA_REPLICAS"
+        assert env["NABA_WEBHOOK_LISTEN"] == "0.0.0.0", f"{name}: reachable by the proxy"
+        assert "NABA_DB" not in env, f"{name}: the SQLite file is not used"
+        assert set(env) <= settings_variables(), f"{name}: unknown variables"
+        assert bot["depends_on"]["db"]["condition"] == "service_healthy"
+        settings = Settings.from_env({
+            **env, "NABA_WEBHOOK_URL": "https://naba.example.org/naba-hook",
+            "NABA_WEBHOOK_SECRET": "s" * 40,
+        })
+        assert settings.database_url == url and settings.replicas == len(bots)
+
+
+def test_the_proxy_routes_the_webhook_path_to_every_replica() -> None:
+    caddy = CADDYFILE.read_text(encoding="utf-8")
+    proxy = compose()["services"]["proxy"]
+    assert any(str(v).startswith("./deploy/Caddyfile:") for v in proxy["volumes"])
+    assert "handle /naba-hook" in caddy
+    assert "/naba-hook" in ENV_EXAMPLE.read_text(encoding="utf-8")
+    for name, bot in bot_services().items():
+        port = bot["environment"]["NABA_WEBHOOK_PORT"]
+        assert f"{name}:{port}" in caddy, f"the proxy never reaches {name}"
+        assert name in proxy["depends_on"]
