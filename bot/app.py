@@ -181,15 +181,16 @@ def _post_init(settings: Settings):
             log.warning(
                 "%d digest deliveries were interrupted; they will be sent again", len(interrupted)
             )
-        app.bot_data[KEY] = Naba(settings=settings, store=store, library=library)
+        runtime = Naba(settings=settings, store=store, library=library)
+        # taken now, not at the leader job's first run a third of a lease from now
+        runtime.leader = await store.leases.acquire(LEADER, PROCESS_ID, settings.lease_seconds)
+        app.bot_data[KEY] = runtime
         await _set_commands(app)
         jobs = app.job_queue
         jobs.run_repeating(_refresh_job, interval=settings.refresh_seconds, first=1, name="refresh")
         # Digests, feed polls and seed rescans run in one process at a time, the leader: the
         # one holding the "scheduler" lease, renewed three times per lease length.
-        jobs.run_repeating(
-            _leader_job, interval=settings.lease_seconds / 3, first=0, name="leader"
-        )
+        jobs.run_repeating(_leader_job, interval=settings.lease_seconds / 3, name="leader")
         jobs.run_repeating(
             _digest_job,
             interval=settings.digest_check_seconds,
