@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
@@ -182,6 +183,9 @@ def _post_init(settings: Settings):
                 "%d digest deliveries were interrupted; they will be sent again", len(interrupted)
             )
         runtime = Naba(settings=settings, store=store, library=library)
+        # PostgreSQL tells at once when another replica stored an article; the refresh job
+        # below still polls, so a missed wake-up only delays, never loses, an article
+        await store.articles.on_change(_refresher(app, library))
         # taken now, not at the leader job's first run a third of a lease from now
         runtime.leader = await store.leases.acquire(LEADER, PROCESS_ID, settings.lease_seconds)
         app.bot_data[KEY] = runtime
@@ -208,6 +212,17 @@ def _post_init(settings: Settings):
         )
 
     return post_init
+
+
+def _refresher(app: Application, library: Library) -> Callable[[], None]:
+    """A wake-up that starts one index refresh, not one per notification of a burst."""
+    running: list[asyncio.Task] = []
+
+    def wake() -> None:
+        if not running or running[0].done():
+            running[:] = [app.create_task(library.refresh(), name="refresh on notify")]
+
+    return wake
 
 
 async def _post_shutdown(app: Application) -> None:

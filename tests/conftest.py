@@ -17,7 +17,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from pg_server import PostgresServer
+from pg_server import PostgresServer, find_binaries
 
 from index.store import Store
 
@@ -58,6 +58,19 @@ async def store(db_path: Path) -> AsyncIterator[Store]:
 
 
 # ---- PostgreSQL: one throw-away server per session, a fresh database per test ---------------
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Which PostgreSQL binaries the store and replica tests will start, in every run's log
+    (even under -q, which hides pytest's report header)."""
+    try:
+        path, origin = find_binaries()
+        line = f"postgresql: {origin} binaries in {path}"
+    except RuntimeError as err:
+        line = f"postgresql: {err}"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -549,3 +549,19 @@ async def test_a_limit_counted_by_two_processes_is_one_count(
         assert await store.limits.count("questions:44", 1) == 1
     finally:
         await other.close()
+
+
+async def test_another_process_s_save_wakes_a_listening_index(pg_url: str) -> None:
+    """PostgreSQL: LISTEN/NOTIFY wakes a replica's index at once (polling stays the floor)."""
+    listening, writing = await Store.open(pg_url), await Store.open(pg_url)
+    woken = asyncio.Event()
+    try:
+        await listening.articles.on_change(woken.set)
+        cursor = await listening.articles.change_cursor()
+        saved = await ingest_article(writing, article(TEXT_C, guid="notify"), "replica")
+        await asyncio.wait_for(woken.wait(), 10)
+        changes = await listening.articles.changes_since(cursor)
+        assert saved.article_id in [e.article_id for e in changes.events]
+    finally:
+        await writing.close()
+        await listening.close()

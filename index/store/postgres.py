@@ -17,7 +17,7 @@ with what many writers need:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_lock key for migrations (any constant shared by every naba process).
 MIGRATION_LOCK = 0x6E616261  # "naba"
+# The NOTIFY channel a save wakes other replicas' indexes on.
+CHANGES_CHANNEL = "naba_changes"
 # A save racing another replica's save of the same story is retried this many times.
 SAVE_ATTEMPTS = 3
 
@@ -199,6 +201,13 @@ class PgDb:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self.pool = pool
         self.url = url
+        self._listener: asyncpg.Connection | None = None
+
+    async def listen(self, channel: str, wake: Callable[[], None]) -> None:
+        """LISTEN on a connection of its own (a pooled one would be handed to others)."""
+        if self._listener is None:
+            self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(channel, lambda *_: wake())
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         async with self.pool.acquire() as con:
@@ -238,6 +247,8 @@ class PgDb:
                 await con.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
     async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
         await self.pool.close()
 
 
@@ -349,6 +360,8 @@ class PgArticles:
             await con.execute(
                 "INSERT INTO index_events (article_id, at) VALUES ($1, $2)", article_id, now
             )
+            # delivered at commit, to every replica listening: a wake-up, not the data
+            await con.execute("SELECT pg_notify($1, $2)", CHANGES_CHANNEL, str(article_id))
             await _log(con, origin, status, article_id, None)
             return IngestOutcome(status, article_id)
 
@@ -442,6 +455,9 @@ class PgArticles:
     async def last_event_seq(self) -> int:
         row = await self._db.fetchrow("SELECT COALESCE(MAX(seq), 0) FROM index_events")
         return row[0]
+
+    async def on_change(self, wake: Callable[[], None]) -> None:
+        await self._db.listen(CHANGES_CHANNEL, wake)
 
     async def change_cursor(self) -> int:
         row = await self._db.fetchrow(_HORIZON)

@@ -4,7 +4,7 @@ and one contract suite (tests/test_store.py) holds them to it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -65,6 +65,12 @@ class Articles(Protocol):
         ...
 
     async def changes_since(self, cursor: int) -> Changes: ...
+    async def on_change(self, wake: Callable[[], None]) -> None:
+        """Call `wake` soon after another process commits a change (PostgreSQL: LISTEN/NOTIFY),
+        so a replica refreshes at once instead of at its next poll; a store that cannot tell
+        does nothing, and polling (NABA_REFRESH_SECONDS) still finds every change. Only a
+        wake-up: changes_since decides what changed."""
+        ...
 
 
 class IngestLog(Protocol):

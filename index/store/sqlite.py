@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -480,6 +480,9 @@ class SqliteArticles:
         # One writer at a time: sequence numbers are handed out in commit order, so the last
         # one is a cursor nothing can slip behind.
         return await self.last_event_seq()
+
+    async def on_change(self, wake: Callable[[], None]) -> None:
+        """SQLite has no notifications across processes: polling finds the changes."""
 
     async def changes_since(self, cursor: int) -> Changes:
         rows = await self._db.fetchall(
