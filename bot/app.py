@@ -161,6 +161,7 @@ def add_handlers(app: Application) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(handlers.stray_callback))
     app.add_handler(InlineQueryHandler(handlers.inline))
     app.add_error_handler(handlers.on_error)

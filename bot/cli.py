@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--details", action="store_true",
                     help="print each reader question the bot got wrong")
     ev.add_argument("--json", action="store_true", help="one JSON object a line")
+    ev.add_argument("--feedback", action="store_true",
+                    help="readers' 👍/👎 from the store (NABA_DB or NABA_DATABASE_URL): the rate, "
+                    "and with --export the disliked questions as reader-set rows")
+    ev.add_argument("--export", type=Path, metavar="FILE.jsonl",
+                    help="with --feedback: write each disliked question as a reader-set row "
+                    "(expect left null: fill in the phrase the right passage holds)")
     ev.add_argument(
         "--thresholds",
         action="store_true",
@@ -160,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"{RedactToken(settings.token).clean(str(err))}", file=sys.stderr)
                 return 2
             return 0
+        if command == "eval" and args.feedback:
+            from bot.measure import cmd_feedback
+
+            return asyncio.run(cmd_feedback(settings, args.export))
         if command == "eval":
             from bot.measure import cmd_eval
 

@@ -25,7 +25,14 @@ from bot.texts import (
     problem_text,
 )
 from index.models import Answer, Article, Hit
-from index.store import Feed, IngestEntry, Subscription, SubscriptionCounts, Summary
+from index.store import (
+    Feed,
+    IngestEntry,
+    Subscription,
+    SubscriptionCounts,
+    Summary,
+    VoteCounts,
+)
 
 TELEGRAM_LIMIT = 4096
 RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
@@ -368,6 +375,7 @@ def html_stats(
     deliveries: Mapping[str, int],
     ingests: Mapping[str, int],
     feeds: Sequence[Feed],
+    votes: VoteCounts,
 ) -> str:
     """/stats for admins: articles, subscribers, deliveries, ingest outcomes, feeds."""
     counts = {k: ingests.get(k, 0)
@@ -377,7 +385,10 @@ def html_stats(
         subscriptions=subscriptions.subscriptions, paused=subscriptions.paused,
         sent=deliveries.get("sent", 0), sending=deliveries.get("sending", 0),
         filtered=deliveries.get("filtered", 0), feeds=len(feeds),
-        feed_errors=sum(f.errors_total for f in feeds), **counts,
+        feed_errors=sum(f.errors_total for f in feeds), up=votes.up, down=votes.down,
+        rate=texts.VOTE_RATE.format(percent=round(100 * votes.rate)) if votes.rate is not None
+        else "",
+        **counts,
     ))
 
 

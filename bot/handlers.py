@@ -52,6 +52,7 @@ from bot.texts import PASSAGES, counted
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
+from index.normalize import ANALYZER_VERSION
 from index.search import MIN_CANDIDATES
 from index.sources import ingest_sources
 
@@ -108,15 +109,34 @@ TYPING_AFTER_SECONDS = 0.3
 MAX_OFFSET = MIN_CANDIDATES - PAGE
 
 
-def _more_button(offset: int, total: int) -> InlineKeyboardMarkup | None:
-    buttons = []
+# Telegram's limit on a button's callback data.
+MAX_CALLBACK_BYTES = 64
+
+
+def _vote_data(vote: int, passage_ids: list[int]) -> str:
+    """«v:1:812.813.90»: the vote and the passages it judges, within 64 bytes."""
+    ids = [str(p) for p in passage_ids[:PAGE]]
+    while ids and len(f"v:{vote}:{'.'.join(ids)}".encode()) > MAX_CALLBACK_BYTES:
+        ids.pop()
+    return f"v:{vote}:{'.'.join(ids)}"
+
+
+def _answer_keyboard(offset: int, total: int, passage_ids: list[int]) -> InlineKeyboardMarkup:
+    """👍 👎 under every answer, and the paging buttons when there are other pages."""
+    rows = [[
+        InlineKeyboardButton(texts.VOTE_UP, callback_data=_vote_data(1, passage_ids)),
+        InlineKeyboardButton(texts.VOTE_DOWN, callback_data=_vote_data(-1, passage_ids)),
+    ]]
+    paging = []
     if offset > 0:
-        buttons.append(
+        paging.append(
             InlineKeyboardButton(texts.PREVIOUS, callback_data=f"more:{max(0, offset - PAGE)}")
         )
     if offset + PAGE < total and offset + PAGE <= MAX_OFFSET:
-        buttons.append(InlineKeyboardButton(texts.MORE, callback_data=f"more:{offset + PAGE}"))
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+        paging.append(InlineKeyboardButton(texts.MORE, callback_data=f"more:{offset + PAGE}"))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows)
 
 
 async def _answer_and_reply(
@@ -140,7 +160,8 @@ async def _answer_and_reply(
         )
     answer = await searching
     pages = html_answer(answer)
-    markup = _more_button(0, answer.total) if answer.hits else None
+    ids = [h.passage_id for h in answer.hits]
+    markup = _answer_keyboard(0, answer.total, ids) if answer.hits else None
     for i, page in enumerate(pages):
         await message.reply_text(
             page,
@@ -235,11 +256,47 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await query.edit_message_text(
             page,
-            reply_markup=_more_button(offset, answer.total),
+            reply_markup=_answer_keyboard(
+                offset, answer.total, [h.passage_id for h in answer.hits]
+            ),
         )
     except BadRequest as err:
         if "not modified" not in err.message.lower():
             raise
+
+
+def _parse_vote(data: str | None) -> tuple[int, list[int]] | None:
+    """(vote, passage ids) from «v:1:812.813», or None for data naba never sent."""
+    parts = (data or "").split(":")
+    if len(parts) != 3 or parts[1] not in ("1", "-1"):
+        return None
+    try:
+        ids = [int(p) for p in parts[2].split(".") if p]
+    except ValueError:
+        return None
+    return (int(parts[1]), ids) if len(ids) <= PAGE else None
+
+
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 / 👎 under an answer: one vote per reader per answer, changed by pressing again;
+    kept with the question, the passages shown and the analyzer version."""
+    query = update.callback_query
+    parsed = _parse_vote(query.data)
+    if parsed is None or query.message is None or query.from_user is None:
+        await query.answer(texts.EXPIRED)
+        return
+    value, passage_ids = parsed
+    original = query.message.reply_to_message
+    await naba(context).store.feedback.vote(
+        chat_id=query.message.chat_id,
+        message_id=query.message.message_id,
+        user_id=query.from_user.id,
+        vote=value,
+        question=_question_of(original, context.bot.username) if original else "",
+        passage_ids=passage_ids,
+        analyzer=ANALYZER_VERSION,
+    )
+    await query.answer(texts.THANKS_UP if value > 0 else texts.THANKS_DOWN)
 
 
 async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -418,6 +475,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await store.deliveries.counts(),
         await store.log.counts(),
         await store.feeds.all(),
+        await store.feedback.counts(),
     )
     await update.effective_message.reply_text(text)
 

@@ -8,6 +8,10 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 # The shared evaluation data sits beside the repository when it is checked out with it.
@@ -265,3 +269,45 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(json.dumps(report) if args.json else format_report(report))
     # A ranking that differs from rank-bm25's is a bug, not a slow run: say so in the status.
     return 0 if report["top10_agreement"] in (None, 1.0) else 1
+
+
+async def cmd_feedback(settings: Settings, export: Path | None) -> int:
+    """Readers' votes: how many, the share of 👍, and (with `export`) every 👎 question as a
+    reader-set row a developer completes and adds to eval/readers."""
+    from index.store import Store
+
+    async with await Store.open(settings.store_target) as store:
+        counts = await store.feedback.counts()
+        disliked = await store.feedback.votes(vote=-1, limit=100_000)
+        contexts = await store.articles.passage_contexts(
+            sorted({p for v in disliked for p in v.passage_ids})
+        )
+    rate = f"{100 * counts.rate:.0f}% 👍" if counts.rate is not None else "no votes yet"
+    print(f"feedback: {counts.up} 👍, {counts.down} 👎 ({rate})")
+    if export is None:
+        return 0
+    rows, seen = [], set()
+    for vote in disliked:
+        if not vote.question or vote.question in seen:
+            continue
+        seen.add(vote.question)
+        shown = [
+            contexts[p].article.text[contexts[p].start : contexts[p].end][:300]
+            for p in vote.passage_ids if p in contexts
+        ]
+        rows.append({
+            "id": f"feedback-{vote.chat_id}-{vote.message_id}",
+            "corpus": "news",
+            "question": vote.question,
+            "expect": None,
+            "style": [],
+            "note": f"disliked {vote.at.date().isoformat()} (analyzer {vote.analyzer}); set "
+                    "expect to a phrase the right passage holds, or keep null if the "
+                    "articles do not cover it",
+            "shown": shown,
+        })
+    export.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    print(f"exported {len(rows)} disliked questions to {export}")
+    return 0

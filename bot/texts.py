@@ -86,6 +86,10 @@ ADMIN_ONLY = "هذا الأمر للمشرفين فقط."
 GROUP_ADMINS_ONLY = "يغيّر اشتراك المجموعة مشرفوها فقط."
 EXPIRED = "انتهت صلاحية هذا الزر. أعد إرسال سؤالك."
 MORE = "المزيد ←"
+VOTE_UP = "👍"
+VOTE_DOWN = "👎"
+THANKS_UP = "شكرًا! يسعدنا أن الإجابة أفادتك."
+THANKS_DOWN = "شكرًا، سجّلنا أن الإجابة لم تُفدك؛ سنستعملها لتحسين نبأ."
 PREVIOUS = "→ السابق"
 ERROR_REPLY = "عذرًا، حدث خطأ غير متوقع أثناء معالجة طلبك. حاول مرة أخرى بعد قليل."
 NOTHING_INDEXED = "لا توجد أخبار مفهرسة بعد."
@@ -130,7 +134,9 @@ STATS = """📈 <b>إحصاءات</b>
 المشتركون: {subscriptions} (موقوف: {paused})
 الموجزات المرسلة: {sent} · قيد الإرسال: {sending} · خارج الموضوع: {filtered}
 الإدخال: جديد {new} · محدّث {updated} · مكرر {duplicate} · متجاوز {skipped} · فاشل {failed}
-الخلاصات: {feeds} · أخطاء الخلاصات: {feed_errors}"""
+الخلاصات: {feeds} · أخطاء الخلاصات: {feed_errors}
+تقييم الإجابات: 👍 {up} · 👎 {down}{rate}"""
+VOTE_RATE = " ({percent}٪ مفيدة)"
 REINDEXED = "أُعيد بناء الفهرس: {passages}."
 INGEST_USAGE = "استخدم: /ingest رابط-الخلاصة، أو أرسل ملف .txt أو .md أو .json."
 INGEST_RESULT = "نتيجة الإدخال: {summary}"

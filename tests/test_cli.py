@@ -354,3 +354,34 @@ def test_migrate_store_moves_a_sqlite_deployment_to_postgresql(
     # a second copy into the same database is refused: nothing doubles
     again = bot(env, "migrate-store", "--to", pg_url)
     assert again.returncode == 1 and "empty database" in again.stderr
+
+
+def test_eval_feedback_reports_the_rate_and_exports_disliked_questions(
+    indexed: dict[str, str], tmp_path: Path
+) -> None:
+    async def vote() -> list[int]:
+        from index.store import Store
+
+        async with await Store.open(indexed["NABA_DB"]) as store:
+            ids = [p.id for p in await store.articles.all_passages()][:2]
+            common = {"chat_id": 1, "analyzer": "v"}
+            await store.feedback.vote(message_id=1, user_id=1, vote=1, question="س",
+                                      passage_ids=ids, **common)
+            await store.feedback.vote(message_id=2, user_id=1, vote=-1,
+                                      question="شو صار بحمص؟", passage_ids=ids, **common)
+            await store.feedback.vote(message_id=2, user_id=2, vote=-1,
+                                      question="شو صار بحمص؟", passage_ids=ids, **common)
+            return ids
+
+    asyncio.run(vote())
+    export = tmp_path / "disliked.jsonl"
+    result = ok(bot(indexed, "eval", "--feedback", "--export", str(export)))
+    assert "1 👍, 2 👎 (33% 👍)" in result.stdout
+    [row] = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert row["question"] == "شو صار بحمص؟" and row["expect"] is None
+    assert len(row["shown"]) == 2 and all(row["shown"])
+    # the row is a reader question as eval reads them
+    from index.readers import load_reader_questions
+
+    [question] = load_reader_questions([export])
+    assert question.question == "شو صار بحمص؟" and question.expect is None

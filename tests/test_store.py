@@ -565,3 +565,18 @@ async def test_another_process_s_save_wakes_a_listening_index(pg_url: str) -> No
     finally:
         await writing.close()
         await listening.close()
+
+
+async def test_one_vote_per_reader_per_answer_and_it_can_change(store: Store) -> None:
+    common = {"chat_id": 10, "question": "متى تحررت درعا؟", "analyzer": "v1"}
+    await store.feedback.vote(message_id=5, user_id=1, vote=1, passage_ids=[3, 4], **common)
+    await store.feedback.vote(message_id=5, user_id=1, vote=-1, passage_ids=[3, 4], **common)
+    await store.feedback.vote(message_id=5, user_id=2, vote=1, passage_ids=[3, 4], **common)
+    await store.feedback.vote(message_id=6, user_id=1, vote=-1, passage_ids=[9], **common)
+    counts = await store.feedback.counts()
+    assert (counts.up, counts.down, counts.rate) == (1, 2, pytest.approx(1 / 3))
+    down = await store.feedback.votes(vote=-1)
+    assert sorted((v.message_id, v.user_id, v.passage_ids) for v in down) == [
+        (5, 1, (3, 4)), (6, 1, (9,)),
+    ]
+    assert {v.question for v in await store.feedback.votes()} == {"متى تحررت درعا؟"}

@@ -146,7 +146,7 @@ async def test_one_chat_s_messages_are_answered_in_order(api: FakeBotApi, bot) -
 async def test_more_button_pages_and_callback_is_answered(api: FakeBotApi, bot) -> None:
     api.send_text(USER, "درعا")
     [reply] = await api.wait_for_messages(USER, 1)
-    assert reply.callback_data == ["more:3"]
+    assert [d for d in reply.callback_data if d.startswith("more:")] == ["more:3"]
     first_page = reply.plain_text
     api.press_button(USER, reply.message_id, "more:3")
     await api.wait_for(lambda a: a.edits and a.callback_answers, timeout=10)
@@ -156,8 +156,33 @@ async def test_more_button_pages_and_callback_is_answered(api: FakeBotApi, bot) 
     assert len(api.callback_answers) == 1
 
 
+async def test_readers_vote_on_answers_once_each_and_admins_see_the_rate(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    api.send_text(USER, QUESTION)
+    [reply] = await api.wait_for_messages(USER, 1)
+    up, down = [d for d in reply.callback_data if d.startswith("v:")]
+    assert up.startswith("v:1:") and down.startswith("v:-1:")
+    assert all(len(d.encode()) <= 64 for d in reply.callback_data)
+    shown = [int(p) for p in up.split(":")[2].split(".")]
+    api.press_button(USER, reply.message_id, up)
+    api.press_button(USER, reply.message_id, down)  # changed their mind: still one vote
+    api.press_button(USER, reply.message_id, "v:1:x.y", check=False)  # forged: not counted
+    await api.wait_for(lambda a: len(a.callback_answers) == 3, timeout=10)
+    assert all(a.text for a in api.callback_answers), "every press is answered"
+    async with await Store.open(settings.db_path) as store:
+        [vote] = await store.feedback.votes()
+    assert (vote.vote, vote.user_id, vote.question) == (-1, USER, QUESTION)
+    assert list(vote.passage_ids) == shown and vote.analyzer
+    api.send_text(ADMIN, "/stats")
+    [stats] = await api.wait_for_messages(ADMIN, 1)
+    assert "👍 0 · 👎 1" in stats.plain_text and "0٪" in stats.plain_text
+
+
 @pytest.mark.parametrize(
-    "data", ["more:99999999", "more:-3", "more:4", "more:", "more:x", "other:1", "🙂", ""]
+    "data",
+    ["more:99999999", "more:-3", "more:4", "more:", "more:x", "other:1", "🙂", "",
+     "v:2:1", "v:1:1.2.3.4", "v:-1:x", "v:1"],
 )
 async def test_forged_callbacks_are_answered_and_search_nothing(
     api: FakeBotApi, bot, data: str

@@ -3,10 +3,10 @@ digest deliveries. Everything else (the BM25 index) is derived from it.
 
 `Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
 ``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
-``store.deliveries``, ``store.schema``, ``store.leases``, ``store.limits``. `Store.open` picks the
-database from its target: a file path is SQLite (index.store.sqlite, the embedded default); a
-``postgresql://`` URL is PostgreSQL (index.store.postgres), for several processes on several
-machines.
+``store.deliveries``, ``store.schema``, ``store.leases``, ``store.limits``,
+``store.feedback``. `Store.open` picks the database from its target: a file path is SQLite
+(index.store.sqlite, the embedded default); a ``postgresql://`` URL is PostgreSQL
+(index.store.postgres), for several processes on several machines.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from index.store.identity import Decision, Earlier, same_story
 from index.store.protocols import (
     Articles,
     Deliveries,
+    Feedback,
     Feeds,
     IngestLog,
     Leases,
@@ -43,6 +44,8 @@ from index.store.rows import (
     Subscription,
     SubscriptionCounts,
     Summary,
+    Vote,
+    VoteCounts,
     from_iso,
     now_utc,
     to_iso,
@@ -59,6 +62,7 @@ __all__ = [
     "DeliveryKey",
     "Earlier",
     "Feed",
+    "Feedback",
     "Feeds",
     "FileState",
     "IndexEvent",
@@ -78,6 +82,8 @@ __all__ = [
     "SubscriptionCounts",
     "Subscriptions",
     "Summary",
+    "Vote",
+    "VoteCounts",
     "from_iso",
     "is_postgres_url",
     "now_utc",
@@ -113,6 +119,7 @@ class Store:
     schema: Schema
     leases: Leases
     limits: Limits
+    feedback: Feedback
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
@@ -141,6 +148,7 @@ class Store:
                 schema=postgres.PgSchema(pg),
                 leases=postgres.PgLeases(pg),
                 limits=postgres.PgLimits(pg),
+                feedback=postgres.PgFeedback(pg),
                 target=redacted_url(str(target)),
                 kind="postgresql",
                 _close=pg.close,
@@ -158,6 +166,7 @@ class Store:
             schema=sqlite.SqliteSchema(db),
             leases=sqlite.SqliteLeases(db),
             limits=sqlite.SqliteLimits(db),
+            feedback=sqlite.SqliteFeedback(db),
             target=str(db.path),
             kind="sqlite",
             _close=db.close,

@@ -29,6 +29,7 @@ from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
     SUBSCRIPTION_COLUMNS,
+    VOTE_COLUMNS,
     ArticleMatch,
     Changes,
     DeliveryKey,
@@ -43,6 +44,8 @@ from index.store.rows import (
     Subscription,
     SubscriptionCounts,
     Summary,
+    Vote,
+    VoteCounts,
     article_row,
     columns,
     feed_row,
@@ -50,6 +53,7 @@ from index.store.rows import (
     now_utc,
     subscription_row,
     to_iso,
+    vote_row,
 )
 
 log = logging.getLogger(__name__)
@@ -181,6 +185,22 @@ MIGRATIONS: list[tuple[str, str]] = [
             key TEXT PRIMARY KEY,
             "window" BIGINT NOT NULL,
             count INTEGER NOT NULL
+        )
+        """,
+    ),
+    (
+        "0005_feedback",
+        """
+        CREATE TABLE feedback (
+            chat_id BIGINT NOT NULL,
+            message_id BIGINT NOT NULL,
+            user_id BIGINT NOT NULL,
+            vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+            question TEXT NOT NULL,
+            passage_ids TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id, user_id)
         )
         """,
     ),
@@ -750,6 +770,44 @@ class PgLeases:
             f"SELECT owner FROM leases WHERE name = $1 AND until >= {_PG_NOW}", name
         )
         return row[0] if row else None
+
+
+class PgFeedback:
+    def __init__(self, db: PgDb) -> None:
+        self._db = db
+
+    async def vote(
+        self, *, chat_id: int, message_id: int, user_id: int, vote: int, question: str,
+        passage_ids: Sequence[int], analyzer: str,
+    ) -> None:
+        await self._db.execute(
+            f"INSERT INTO feedback ({columns(VOTE_COLUMNS)})"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote,"
+            " at = excluded.at",
+            chat_id, message_id, user_id, vote, question,
+            " ".join(str(p) for p in passage_ids), analyzer, to_iso(now_utc()),
+        )
+
+    async def counts(self) -> VoteCounts:
+        row = await self._db.fetchrow(
+            "SELECT COUNT(*) FILTER (WHERE vote = 1), COUNT(*) FILTER (WHERE vote = -1)"
+            " FROM feedback"
+        )
+        return VoteCounts(row[0], row[1])
+
+    async def votes(self, *, vote: int | None = None, limit: int = 1000) -> list[Vote]:
+        if vote is None:
+            rows = await self._db.fetch(
+                f"SELECT {columns(VOTE_COLUMNS)} FROM feedback ORDER BY at DESC LIMIT $1", limit
+            )
+        else:
+            rows = await self._db.fetch(
+                f"SELECT {columns(VOTE_COLUMNS)} FROM feedback WHERE vote = $1"
+                " ORDER BY at DESC LIMIT $2",
+                vote, limit,
+            )
+        return [vote_row(r) for r in rows]
 
 
 class PgLimits:

@@ -23,6 +23,8 @@ from index.store.rows import (
     Subscription,
     SubscriptionCounts,
     Summary,
+    Vote,
+    VoteCounts,
 )
 
 
@@ -160,6 +162,19 @@ class Leases(Protocol):
 
     async def release(self, name: str, owner: str) -> None: ...
     async def holder(self, name: str) -> str | None: ...
+
+
+class Feedback(Protocol):
+    """Readers' 👍/👎 on answers: one vote per user per answer message, changeable."""
+
+    async def vote(
+        self, *, chat_id: int, message_id: int, user_id: int, vote: int, question: str,
+        passage_ids: Sequence[int], analyzer: str,
+    ) -> None: ...
+    async def counts(self) -> VoteCounts: ...
+    async def votes(self, *, vote: int | None = None, limit: int = 1000) -> list[Vote]:
+        """Newest first; only 👍 (1) or 👎 (-1) ones when `vote` is given."""
+        ...
 
 
 class Limits(Protocol):

@@ -165,6 +165,32 @@ class DeliveryKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Vote:
+    """A reader's 👍 (+1) or 👎 (-1) on one answer message, with what it answered."""
+
+    chat_id: int
+    message_id: int
+    user_id: int
+    vote: int
+    question: str
+    passage_ids: tuple[int, ...]
+    analyzer: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteCounts:
+    up: int
+    down: int
+
+    @property
+    def rate(self) -> float | None:
+        """Share of 👍 among votes; None before the first."""
+        total = self.up + self.down
+        return self.up / total if total else None
+
+
+@dataclass(frozen=True, slots=True)
 class Feed:
     id: int
     url: str
@@ -202,6 +228,19 @@ def feed_row(row: Sequence[Any]) -> Feed:
     for name in ("last_success_at", "last_error_at", "next_poll_at"):
         values[name] = from_iso(values[name])
     return Feed(**values)
+
+
+VOTE_COLUMNS = (
+    "chat_id", "message_id", "user_id", "vote", "question", "passage_ids", "analyzer", "at",
+)  # fmt: skip
+
+
+def vote_row(row: Sequence[Any]) -> Vote:
+    """A Vote from VOTE_COLUMNS, in that order (passage ids stored space-separated)."""
+    values = dict(zip(VOTE_COLUMNS, row, strict=True))
+    values["passage_ids"] = tuple(int(p) for p in (values["passage_ids"] or "").split())
+    values["at"] = from_iso(values["at"]) or now_utc()
+    return Vote(**values)
 
 
 def subscription_row(row: Sequence[Any]) -> Subscription:

@@ -25,6 +25,7 @@ from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
     SUBSCRIPTION_COLUMNS,
+    VOTE_COLUMNS,
     ArticleMatch,
     Changes,
     DeliveryKey,
@@ -39,6 +40,8 @@ from index.store.rows import (
     Subscription,
     SubscriptionCounts,
     Summary,
+    Vote,
+    VoteCounts,
     article_row,
     columns,
     feed_row,
@@ -46,6 +49,7 @@ from index.store.rows import (
     now_utc,
     subscription_row,
     to_iso,
+    vote_row,
 )
 
 log = logging.getLogger(__name__)
@@ -180,6 +184,24 @@ MIGRATIONS: list[tuple[str, str]] = [
             key TEXT PRIMARY KEY,
             window INTEGER NOT NULL,
             count INTEGER NOT NULL
+        );
+        """,
+    ),
+    (
+        "0005_feedback",
+        """
+        -- Readers' votes on answers: one row per (answer message, user), the vote changeable;
+        -- the question, the passages shown and the analyzer version kept for the developer.
+        CREATE TABLE feedback (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+            question TEXT NOT NULL,
+            passage_ids TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id, user_id)
         );
         """,
     ),
@@ -791,6 +813,39 @@ class SqliteLeases:
             f"SELECT owner FROM leases WHERE name = ? AND until >= {_SQLITE_NOW}", (name,)
         )
         return row[0] if row else None
+
+
+class SqliteFeedback:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def vote(
+        self, *, chat_id: int, message_id: int, user_id: int, vote: int, question: str,
+        passage_ids: Sequence[int], analyzer: str,
+    ) -> None:
+        async with self._db.transaction() as db:
+            await db.execute(
+                f"INSERT INTO feedback ({columns(VOTE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote,"
+                " at = excluded.at",
+                (chat_id, message_id, user_id, vote, question,
+                 " ".join(str(p) for p in passage_ids), analyzer, to_iso(now_utc())),
+            )
+
+    async def counts(self) -> VoteCounts:
+        row = await self._db.fetchone(
+            "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM feedback"
+        )
+        return VoteCounts(row[0], row[1])
+
+    async def votes(self, *, vote: int | None = None, limit: int = 1000) -> list[Vote]:
+        where = "WHERE vote = ?" if vote is not None else ""
+        params = (vote, limit) if vote is not None else (limit,)
+        rows = await self._db.fetchall(
+            f"SELECT {columns(VOTE_COLUMNS)} FROM feedback {where} ORDER BY at DESC LIMIT ?",
+            params,
+        )
+        return [vote_row(r) for r in rows]
 
 
 class SqliteLimits:
