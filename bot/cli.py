@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--details", action="store_true",
                     help="print each reader question the bot got wrong")
     ev.add_argument("--json", action="store_true", help="one JSON object a line")
+    ev.add_argument("--direct", action="store_true",
+                    help="the direct answer (the date or count of when / how-many questions) "
+                    "against the answer spans of the --dataset files (default arcd-train and "
+                    "arcd-test)")
     ev.add_argument("--feedback", action="store_true",
                     help="readers' 👍/👎 from the store (NABA_DB or NABA_DATABASE_URL): the rate, "
                     "and with --export the disliked questions as reader-set rows")
@@ -166,6 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"{RedactToken(settings.token).clean(str(err))}", file=sys.stderr)
                 return 2
             return 0
+        if command == "eval" and args.direct:
+            from bot.measure import DEFAULT_DATASET, cmd_direct
+
+            paths = args.dataset or [DEFAULT_DATASET.with_name(n)
+                                     for n in ("arcd-train.json", "arcd-test.json")]
+            return asyncio.run(cmd_direct([Path(p) for p in paths]))
         if command == "eval" and args.feedback:
             from bot.measure import cmd_feedback
 

@@ -311,3 +311,56 @@ async def cmd_feedback(settings: Settings, export: Path | None) -> int:
     )
     print(f"exported {len(rows)} disliked questions to {export}")
     return 0
+
+
+async def cmd_direct(datasets: list[Path]) -> int:
+    """The direct answer line on SQuAD-format sets: each file's paragraphs become articles, its
+    questions go through answer(), and the line shown (if any) is compared with the gold
+    answers — per question word: how often one is shown, and exact / contained / token F1."""
+    from index.direct import contained, exact, token_f1
+    from index.ingest import ingest_articles
+    from index.models import ArticleIn
+    from index.query import question_type
+    from index.search import Library
+    from index.store import Store
+
+    for path in datasets:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        articles, qas = [], []
+        for i, item in enumerate(doc["data"]):
+            for j, paragraph in enumerate(item["paragraphs"]):
+                title = str(item.get("title") or "").replace("_", " ") or f"{i}"
+                articles.append(ArticleIn(title=title, text=paragraph["context"],
+                                          guid=f"squad:{i}:{j}"))
+                qas += [(qa["question"].strip(" -"), [a["text"] for a in qa["answers"]])
+                        for qa in paragraph["qas"]]
+        with tempfile.TemporaryDirectory() as tmp:
+            async with await Store.open(Path(tmp) / "direct.db") as store:
+                await ingest_articles(store, articles, str(path))
+                library = Library(store)
+                await library.build()
+                rows: dict[str, list[tuple[bool, bool, bool, float]]] = {}
+                for question, golds in qas:
+                    kind = question_type(question)
+                    if kind not in ("when", "how_many"):
+                        continue
+                    answer = await library.answer(question, top=3)
+                    shown = answer.direct
+                    scores = (
+                        shown is not None,
+                        any(exact(shown.text, g) for g in golds) if shown else False,
+                        any(contained(shown.text, g) for g in golds) if shown else False,
+                        max((token_f1(shown.text, g) for g in golds), default=0.0)
+                        if shown else 0.0,
+                    )
+                    rows.setdefault(kind, []).append(scores)
+        print(f"{path.name}: direct answers (precision among those shown)")
+        print(f"{'asks':<10} {'questions':>9} {'shown':>6} {'exact':>6} {'contained':>9} "
+              f"{'F1':>5}")
+        for kind, scores in sorted(rows.items()):
+            shown = [s for s in scores if s[0]]
+            n = len(shown) or 1
+            print(f"{kind:<10} {len(scores):>9} {len(shown) / len(scores):>6.0%} "
+                  f"{sum(s[1] for s in shown) / n:>6.0%} {sum(s[2] for s in shown) / n:>9.0%} "
+                  f"{sum(s[3] for s in shown) / n:>5.2f}")
+    return 0

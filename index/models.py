@@ -81,6 +81,15 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectAnswer:
+    """The answer itself, when a hit states it plainly: «7 كانون الأول 2024» for «متى …»."""
+
+    text: str
+    kind: str  # "date" | "number"
+    rank: int  # the hit (Hit.rank) it was taken from
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """What `answer()` returns: the query, its analysed tokens and the hits (empty when nothing
     is relevant). `problem` names why the query itself could not be used: "empty",
@@ -91,3 +100,4 @@ class Answer:
     hits: tuple[Hit, ...] = field(default_factory=tuple)
     problem: str | None = None
     total: int = 0
+    direct: DirectAnswer | None = None  # index.direct; first page only

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.bm25 import MERGE_THRESHOLD, BM25Index
+from index.direct import direct_answer
 from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
@@ -173,7 +174,10 @@ class Library:
         accepted = await self._decide(parsed, ranked, where)
         results = collapse_copies([a.candidate for a in accepted])
         hits = await self._excerpts(parsed, results, accepted, offset, top)
-        return Answer(query=query, tokens=parsed.tokens, hits=hits, total=len(results))
+        direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
+        return Answer(
+            query=query, tokens=parsed.tokens, hits=hits, total=len(results), direct=direct
+        )
 
     def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
         """Steps 2–3: the ranker's candidates, then passages holding a query term that BM25

@@ -89,6 +89,8 @@ def test_index_then_the_issue_question(indexed: dict[str, str]) -> None:
     assert first["published"] == "2024-12-07"
     assert first["source"] is None and first["url"] is None
     assert [a["rank"] for a in data["answers"]] == list(range(1, len(data["answers"]) + 1))
+    # the date the best passage states, for scripts (index.direct; not shown to people yet)
+    assert data["direct_answer"] == {"text": "7 كانون الأول 2024", "kind": "date", "rank": 1}
 
 
 def test_gold_question_has_no_answers(indexed: dict[str, str]) -> None:

@@ -119,7 +119,8 @@ def test_not_found_texts() -> None:
 def test_to_json_shape() -> None:
     hit = make_hit(published=datetime(2024, 12, 7, 9, 0, tzinfo=UTC))
     data = to_json(answer_of(hit))
-    assert set(data) == {"query", "normalized_tokens", "answers"}
+    assert set(data) == {"query", "normalized_tokens", "answers", "direct_answer"}
+    assert data["direct_answer"] is None  # this Answer holds none
     assert data["normalized_tokens"] == ["افتتحت", "بلد", "واح"]
     (item,) = data["answers"]
     assert item == {

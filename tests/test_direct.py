@@ -1,0 +1,71 @@
+"""The direct answer (index.direct): a date for «متى», a counted number for «كم», from the best
+passage only when it is clearly best and the value stands by the question's words. Every
+passage here is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.direct import contained, direct_answer, token_f1
+from index.models import DirectAnswer, Hit
+
+
+def hit(excerpt: str, marked: list[str], *, rank: int = 1, score: float = 10.0) -> Hit:
+    marks = tuple((excerpt.index(w), excerpt.index(w) + len(w)) for w in marked)
+    return Hit(rank=rank, score=score, article_id=rank, passage_id=rank, title="خبر تجريبي",
+               source=None, published=None, url=None, passage=excerpt, excerpt=excerpt,
+               marks=marks)
+
+
+DATED = "افتتحت بلدية الواحة الخيالية المكتبة العامة في 7 كانون الأول 2024 بحضور الأهالي."
+
+
+def test_a_date_next_to_the_matched_words_is_the_answer() -> None:
+    answer = direct_answer("متى افتتحت المكتبة؟", "when", [hit(DATED, ["افتتحت", "المكتبة"])])
+    assert answer == DirectAnswer("7 كانون الأول 2024", "date", 1)
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "expected"),
+    [
+        ("تأسس نادي الواحة الخيالي في عام 1907 على يد طلاب المدارس.", "عام 1907"),
+        ("تأسس نادي الواحة الخيالي في 1907م على يد طلاب المدارس.", "1907م"),
+        ("تأسس نادي الواحة الخيالي في رمضان 1436 هـ على يد طلاب المدارس.", "رمضان 1436 هـ"),
+        ("تأسس نادي الواحة الخيالي في ١٢ مارس ١٩٠٧ على يد طلاب المدارس.", "12 مارس 1907"),
+    ],
+    ids=["year", "year-era", "hijri", "arabic-indic"],
+)
+def test_date_shapes(excerpt: str, expected: str) -> None:
+    answer = direct_answer("متى تأسس نادي الواحة؟", "when", [hit(excerpt, ["تأسس", "نادي"])])
+    assert answer is not None and answer.text == expected
+
+
+def test_no_line_when_the_best_passage_is_not_clearly_best_or_holds_no_date() -> None:
+    close = [hit(DATED, ["افتتحت"], score=10.0), hit("نص آخر عن المكتبة.", [], rank=2,
+                                                     score=9.9)]
+    assert direct_answer("متى افتتحت المكتبة؟", "when", close) is None
+    undated = [hit("افتتحت البلدية المكتبة العامة بحضور الأهالي.", ["افتتحت"])]
+    assert direct_answer("متى افتتحت المكتبة؟", "when", undated) is None
+    assert direct_answer("لماذا افتتحت المكتبة؟", "why", [hit(DATED, ["افتتحت"])]) is None
+
+
+def test_a_count_must_count_what_the_question_counts() -> None:
+    text = "تضم الواحة 47 محافظة وثماني مناطق إدارية منذ عام 1990."
+    regions = direct_answer("كم منطقة في الواحة؟", "how_many", [hit(text, ["الواحة"])])
+    assert regions is not None and regions.text == "ثماني مناطق"
+    assert direct_answer("كم جزيرة في الواحة؟", "how_many", [hit(text, ["الواحة"])]) is None
+
+
+def test_the_question_s_own_number_and_bare_years_are_not_answers() -> None:
+    text = "شارك في بطولة 2018 الخيالية 32 منتخبا من القارات كلها."
+    answer = direct_answer("كم منتخبا شارك في بطولة 2018؟", "how_many",
+                           [hit(text, ["شارك", "بطولة"])])
+    assert answer is not None and answer.text == "32 منتخبا"
+    years = "بدأت البطولة الخيالية في الواحة عام 1990 وتكررت بعدها."
+    assert direct_answer("كم مرة أقيمت البطولة؟", "how_many", [hit(years, ["البطولة"])]) is None
+
+
+def test_the_measures() -> None:
+    assert contained("1958", "(13 أكتوبر 1958") and contained("11 مدينة", "11 مدينة روسية.")
+    assert not contained("1955", "في عام 1995،")
+    assert token_f1("11 مدينة", "11 مدينة روسية") == pytest.approx(0.8)
