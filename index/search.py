@@ -18,8 +18,10 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from index.bm25 import MERGE_THRESHOLD, BM25Index
+from index.dates import DateScope, question_dates
 from index.direct import direct_answer
 from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
@@ -30,7 +32,7 @@ from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, collapse_copies
 from index.roots import roots, roots_joined
-from index.store import PassageContext, Store
+from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
@@ -152,10 +154,13 @@ class Library:
 
     async def answer(
         self, query: str, top: int = DEFAULT_TOP, offset: int = 0, *,
-        where: Callable[[Article], bool] | None = None,
+        where: Callable[[Article], bool] | None = None, today: date | None = None,
     ) -> Answer:
         """The best `top` passages after the first `offset`, each quoted and attributed;
         `where` keeps only passages of the articles it accepts (a date range, an outlet).
+        Days the question names («أمس», «الأسبوع الماضي», «5 أغسطس», against `today`, by
+        default the UTC date) keep the articles published then — unless none answers, when
+        the question is answered from all; «آخر أخبار …» puts the newest first.
 
         >>> # await library.answer("شو صار بدرعا؟")
         """
@@ -164,14 +169,31 @@ class Library:
         problem = check_question(query)
         if problem:
             return Answer(query=query, tokens=(), problem=problem)
-        parsed = self.parse(query.strip())
+        whole = parsed = self.parse(query.strip())
+        scope = question_dates(query, today or now_utc().date())
+        if scope is not None:
+            narrowed = self.parse(scope.rest)  # «أمس» is no word to look for in a passage…
+            if narrowed.concepts:
+                parsed = narrowed
         if not parsed.concepts:
             return Answer(query=query, tokens=(), problem="no_words")
         if offset >= MAX_CANDIDATES:
             return Answer(query=query, tokens=parsed.tokens)  # nothing ranks that deep
         want = min(MAX_CANDIDATES, max(MIN_CANDIDATES, 4 * (offset + top)))
-        ranked = self._retrieve(parsed, want)
-        accepted = await self._decide(parsed, ranked, where)
+        dated = scope is not None and scope.first is not None
+        ranked = self._retrieve(parsed, MAX_CANDIDATES if dated else want)
+        accepted = await self._decide(parsed, ranked, _within(where, scope) if dated else where)
+        if dated and not accepted:
+            # …unless those days hold no answer: then the question as asked, «أمس» and all
+            # (an article's «يوم أمس» may be the day the reader means), then without the days
+            for fallback in (whole, parsed) if parsed is not whole else (whole,):
+                ranked = self._retrieve(fallback, want)
+                accepted = await self._decide(fallback, ranked, where)
+                if accepted:
+                    parsed = fallback
+                    break
+        if scope is not None and scope.newest:
+            accepted.sort(key=_newest_first)
         results = collapse_copies([a.candidate for a in accepted])
         hits = await self._excerpts(parsed, results, accepted, offset, top)
         direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
@@ -259,6 +281,23 @@ class Library:
 
     def _judge(self, parsed: ParsedQuery) -> Judge:
         return Judge(parsed, len(self.fields.light), self.fields.light.df)
+
+
+def _within(
+    where: Callable[[Article], bool] | None, scope: DateScope
+) -> Callable[[Article], bool]:
+    """`where`, and published on one of the days `scope` names."""
+
+    def accepts(article: Article) -> bool:
+        day = article.published.date() if article.published else None
+        return scope.holds(day) and (where is None or where(article))
+
+    return accepts
+
+
+def _newest_first(accepted: _Accepted) -> tuple[float, float]:
+    published = accepted.context.article.published
+    return (-(published.timestamp() if published else float("-inf")), -accepted.candidate.score)
 
 
 def _overlaps(a: PassageContext, b: PassageContext) -> bool:
