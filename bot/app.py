@@ -178,10 +178,12 @@ def _post_init(settings: Settings):
         log.info("index built: %d passages", passages)
         interrupted = await store.deliveries.interrupted()
         if interrupted:
-            # A previous process died between recording 'sending' and 'sent': those entries
-            # count as undelivered and go out in the next digest run.
+            # A process died between recording 'sending' and 'sent' (or another replica is
+            # sending right now): once that subscription's lease is free, the entries not
+            # recorded 'sent' go out again.
             log.warning(
-                "%d digest deliveries were interrupted; they will be sent again", len(interrupted)
+                "%d digest deliveries were interrupted (or are in flight in another process); "
+                "they will be sent again once their lease is free", len(interrupted)
             )
         runtime = Naba(settings=settings, store=store, library=library)
         # PostgreSQL tells at once when another replica stored an article; the refresh job

@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="the direct answer (the date or count of when / how-many questions) "
                     "against the answer spans of the --dataset files (default arcd-train and "
                     "arcd-test)")
+    ev.add_argument("--dates", action="store_true",
+                    help="date questions about the news corpus (eval/dates), each asked on its "
+                    "own day, with and without reading their dates")
     ev.add_argument("--feedback", action="store_true",
                     help="readers' 👍/👎 from the store (NABA_DB or NABA_DATABASE_URL): the rate, "
                     "and with --export the disliked questions as reader-set rows")
@@ -176,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             paths = args.dataset or [DEFAULT_DATASET.with_name(n)
                                      for n in ("arcd-train.json", "arcd-test.json")]
             return asyncio.run(cmd_direct([Path(p) for p in paths]))
+        if command == "eval" and args.dates:
+            from bot.measure import DEFAULT_DATE_QUESTIONS, DEFAULT_NEWS, cmd_dates
+
+            news = args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
+            return asyncio.run(cmd_dates(DEFAULT_DATE_QUESTIONS, news))
         if command == "eval" and args.feedback:
             from bot.measure import cmd_feedback
 

@@ -364,3 +364,44 @@ async def cmd_direct(datasets: list[Path]) -> int:
                   f"{sum(s[1] for s in shown) / n:>6.0%} {sum(s[2] for s in shown) / n:>9.0%} "
                   f"{sum(s[3] for s in shown) / n:>5.2f}")
     return 0
+
+
+DEFAULT_DATE_QUESTIONS = REPO / "eval" / "dates" / "news.jsonl"
+
+
+async def cmd_dates(path: Path, news: Path | None) -> int:
+    """Date questions about the news corpus («امبارح», «آخر أخبار …», «يوم ٤ أغسطس»), each
+    asked on its own day: how often the first answer (and one of the first three) is from the
+    day meant and says what was expected — with dates read, and without."""
+    from datetime import date
+
+    if news is None or not news.is_file():
+        return _fail("the date questions are about the news corpus: pass --news PATH")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        library, store = await _reader_library(Path(tmp) / "dates.db", news)
+        try:
+            tally = {True: [0, 0], False: [0, 0]}
+            for row in rows:
+                today = date.fromisoformat(row["asked_on"])
+                for dates in (True, False):
+                    answer = await library.answer(row["question"], top=3, today=today,
+                                                  dates=dates)
+                    right = [
+                        h.published is not None
+                        and h.published.date().isoformat() in row["days"]
+                        and any(e in h.passage or e in h.title for e in row["expect"])
+                        for h in answer.hits
+                    ]
+                    tally[dates][0] += bool(right[:1] and right[0])
+                    tally[dates][1] += any(right)
+        finally:
+            await store.close()
+    n = len(rows)
+    print(f"{path.name}: {n} date questions about the news corpus, each asked on its own day")
+    print(f"{'':<16} {'top-1':>6} {'top-3':>6}")
+    for dates, label in ((False, "dates not read"), (True, "dates read")):
+        top1, top3 = tally[dates]
+        print(f"{label:<16} {top1 / n:>6.0%} {top3 / n:>6.0%}")
+    return 0

@@ -155,12 +155,14 @@ class Library:
     async def answer(
         self, query: str, top: int = DEFAULT_TOP, offset: int = 0, *,
         where: Callable[[Article], bool] | None = None, today: date | None = None,
+        dates: bool = True,
     ) -> Answer:
         """The best `top` passages after the first `offset`, each quoted and attributed;
         `where` keeps only passages of the articles it accepts (a date range, an outlet).
         Days the question names («أمس», «الأسبوع الماضي», «5 أغسطس», against `today`, by
         default the UTC date) keep the articles published then — unless none answers, when
-        the question is answered from all; «آخر أخبار …» puts the newest first.
+        the question is answered from all; «آخر أخبار …» puts the newest first (`dates=False`
+        reads no dates, for measuring what they bring).
 
         >>> # await library.answer("شو صار بدرعا؟")
         """
@@ -170,7 +172,7 @@ class Library:
         if problem:
             return Answer(query=query, tokens=(), problem=problem)
         whole = parsed = self.parse(query.strip())
-        scope = question_dates(query, today or now_utc().date())
+        scope = question_dates(query, today or now_utc().date()) if dates else None
         if scope is not None:
             narrowed = self.parse(scope.rest)  # «أمس» is no word to look for in a passage…
             if narrowed.concepts:
