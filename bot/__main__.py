@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main
+try:
+    from bot.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still loading naba: no traceback
+    sys.exit(130)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # between main's own handlers (settings, logging set-up)
+        sys.exit(130)

@@ -387,3 +387,23 @@ def test_eval_feedback_reports_the_rate_and_exports_disliked_questions(
 
     [question] = load_reader_questions([export])
     assert question.question == "شو صار بحمص؟" and question.expect is None
+
+
+@pytest.mark.parametrize("after", [0.05, 0.3, 1.0])
+def test_ctrl_c_at_any_moment_of_start_up_prints_no_traceback(
+    indexed: dict[str, str], after: float
+) -> None:
+    """Ctrl-C while Python was still importing naba once printed a KeyboardInterrupt
+    traceback (found running `make run` on a fresh clone)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=indexed, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    try:
+        time.sleep(after)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
