@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from index.normalize import ANALYZER_VERSION, analyze
+
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -28,8 +30,11 @@ _MONTHS = {
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4,
              "السبت": 5, "الاحد": 6}
 _MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-_EXPLICIT = re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_MONTH_RE})(?:\s+(\d{{4}}))?")
-_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+_ON = r"(?:(?:يوم|بتاريخ|تاريخ)\s+)?"
+_EXPLICIT = re.compile(
+    rf"{_ON}(?<!\d)(\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_MONTH_RE})(?:\s+(\d{{4}}))?"
+)
+_NUMERIC = re.compile(rf"{_ON}(?<![\d/])(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])")
 _WEEKDAY = re.compile(rf"(?:يوم\s+)?({'|'.join(_WEEKDAYS)})(?:\s+(?:الماضي|اللي فات))?")
 _NEWEST = re.compile(r"(?:^|\s)(?:[وب]?اخر|احدث|جديد)\s+(?:ال)?(?:اخبار|خبر|مستجدات|تطورات)")
 
@@ -108,3 +113,66 @@ def question_dates(text: str, today: date) -> DateScope | None:
 
 def _cut(text: str, match: re.Match[str]) -> str:
     return " ".join(f"{text[: match.start()]} {text[match.end():]}".split())
+
+
+# ---- dates inside articles -------------------------------------------------------------------
+
+# A day a passage speaks of, as a term stored with its tokens: no analysed word has a colon.
+DAY_TERM = "d:{}"
+# What passages are stored with: the analyzer's words and these day terms. Stored passages of
+# another version are re-tokenized (index.search.retokenize_stale).
+PASSAGE_VERSION = f"{ANALYZER_VERSION}+days1"
+
+_ARTICLE_RELATIVE: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"(?:اول|قبل)\s+(?:امس|امبارح|البارحه)"), 2),
+    (re.compile(r"(?:^|\s)(?:[وب]|يوم\s+)?امس(?=\s|$|[،.؟])"), 1),
+    (re.compile(r"(?:^|\s)(?:[وف])?اليوم(?=\s|$|[،.؟])"), 0),
+]
+
+
+def days_mentioned(text: str, published: date) -> list[date]:
+    """The days a passage of an article published on `published` speaks of: «أمس» is the day
+    before, «اليوم السبت» that day, «الأحد الماضي» the last Sunday before it, «5 أغسطس» that day
+    (of the article's year, or the year before if that day is still to come)."""
+    norm = _normalized(text)
+    days: set[date] = set()
+    for pattern, back in _ARTICLE_RELATIVE:
+        if pattern.search(norm):
+            days.add(published - timedelta(back))
+            norm = pattern.sub(" ", norm)  # «أول أمس» is not also «أمس»
+    for m in _WEEKDAY.finditer(norm):
+        back = (published.weekday() - _WEEKDAYS[m[1]]) % 7
+        if back == 0 and ("الماضي" in m[0] or "اللي فات" in m[0]):
+            back = 7
+        days.add(published - timedelta(back))
+    for m in _EXPLICIT.finditer(norm):
+        day = _latest(published, _MONTHS[m[2]], int(m[1]), int(m[3]) if m[3] else None)
+        if day:
+            days.add(day)
+    return sorted(days)
+
+
+def day_terms(text: str, published: date | None) -> list[str]:
+    """`days_mentioned` as terms to store with a passage's tokens (none without a date)."""
+    if published is None:
+        return []
+    return [DAY_TERM.format(d.isoformat()) for d in days_mentioned(text, published)]
+
+
+def passage_tokens(text: str, published: date | None) -> str:
+    """A passage's stored terms: its analysed words, then the days it speaks of."""
+    return " ".join([*analyze(text), *day_terms(text, published)])
+
+
+def speaks_of(tokens: frozenset[str] | set[str], scope: DateScope) -> bool:
+    """Whether a passage's day terms fall on a day `scope` names."""
+    if scope.first is None or scope.last is None:
+        return False
+    for token in tokens:
+        if token.startswith("d:"):
+            try:
+                if scope.holds(date.fromisoformat(token[2:])):
+                    return True
+            except ValueError:
+                continue
+    return False

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from index.articles import FileArticles, article_files, read_file
 from index.cleaning import content_hash, is_arabic
+from index.dates import PASSAGE_VERSION, passage_tokens
 from index.feeds import looks_like_feed_url
 from index.models import ArticleIn, PassageSpan
-from index.normalize import ANALYZER_VERSION, analyze
 from index.passages import split_passages
 from index.store import IngestOutcome, Store
 from index.urls import canonical_url
@@ -76,7 +76,8 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     spans = split_passages(text)
-    passages = [(span, " ".join(analyze(text[span.start : span.end]))) for span in spans]
+    day = article.published.date() if article.published else None
+    passages = [(span, passage_tokens(text[span.start : span.end], day)) for span in spans]
     passages = [(span, toks) for span, toks in passages if toks]
     if not passages:
         raise InvalidArticle(
@@ -106,7 +107,7 @@ async def ingest_article(store: Store, article: ArticleIn, origin: str) -> Inges
         url_canonical=canonical,
         content_hash=digest,
         passages=passages,
-        analyzer=ANALYZER_VERSION,
+        analyzer=PASSAGE_VERSION,
         origin=origin,
     )
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.bm25 import MERGE_THRESHOLD, BM25Index
-from index.dates import DateScope, question_dates
+from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import direct_answer
 from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
-from index.normalize import ANALYZER_VERSION, DEFAULT_ANALYZER, analyze
+from index.normalize import analyze
 from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
@@ -184,7 +184,7 @@ class Library:
         want = min(MAX_CANDIDATES, max(MIN_CANDIDATES, 4 * (offset + top)))
         dated = scope is not None and scope.first is not None
         ranked = self._retrieve(parsed, MAX_CANDIDATES if dated else want)
-        accepted = await self._decide(parsed, ranked, _within(where, scope) if dated else where)
+        accepted = await self._decide(parsed, ranked, where, scope if dated else None)
         if dated and not accepted:
             # …unless those days hold no answer: then the question as asked, «أمس» and all
             # (an article's «يوم أمس» may be the day the reader means), then without the days
@@ -220,10 +220,11 @@ class Library:
 
     async def _decide(
         self, parsed: ParsedQuery, ranked: Sequence[Scored],
-        where: Callable[[Article], bool] | None = None,
+        where: Callable[[Article], bool] | None = None, days: DateScope | None = None,
     ) -> list[_Accepted]:
         """Step 4: keep the passages that cover the question (index.relevance), dropping a
-        window that overlaps a passage already kept."""
+        window that overlaps a passage already kept; with `days`, only passages published on
+        those days or speaking of them («أمس» in the next day's report)."""
         contexts = await self.store.articles.passage_contexts(
             [self._passage_of_doc[s.doc] for s in ranked]
         )
@@ -238,6 +239,8 @@ class Library:
                 continue
             sequence = ctx.tokens.split()  # analysed at ingest: no re-analysis
             tokens = frozenset(sequence)
+            if days is not None and not _on(ctx.article, tokens, days):
+                continue
             coverage = judge.coverage(tokens)
             if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
@@ -285,16 +288,10 @@ class Library:
         return Judge(parsed, len(self.fields.light), self.fields.light.df)
 
 
-def _within(
-    where: Callable[[Article], bool] | None, scope: DateScope
-) -> Callable[[Article], bool]:
-    """`where`, and published on one of the days `scope` names."""
-
-    def accepts(article: Article) -> bool:
-        day = article.published.date() if article.published else None
-        return scope.holds(day) and (where is None or where(article))
-
-    return accepts
+def _on(article: Article, tokens: frozenset[str], days: DateScope) -> bool:
+    """Published on one of `days`, or speaking of one of them."""
+    published = article.published.date() if article.published else None
+    return days.holds(published) or speaks_of(tokens, days)
 
 
 def _newest_first(accepted: _Accepted) -> tuple[float, float]:
@@ -311,22 +308,23 @@ async def retokenize_stale(store: Store) -> int:
     this process's version is the newest the database has seen: during a rolling deploy the
     replicas still on the old version index the new tokens as they are, instead of
     re-tokenizing them back."""
-    if not await store.schema.claim_analyzer(ANALYZER_VERSION):
+    if not await store.schema.claim_analyzer(PASSAGE_VERSION):
         log.info("analyzer %s is not the newest this store has seen; not re-tokenizing",
-                 ANALYZER_VERSION)
+                 PASSAGE_VERSION)
         return 0
-    stale = await store.articles.stale_passages(ANALYZER_VERSION)
+    stale = await store.articles.stale_passages(PASSAGE_VERSION)
     if not stale:
         return 0
-    texts: dict[int, str] = {}
+    articles: dict[int, Article | None] = {}
     rows = []
     for passage in stale:
-        if passage.article_id not in texts:
-            article = await store.articles.get(passage.article_id)
-            texts[passage.article_id] = article.text if article else ""
-        words = analyze(texts[passage.article_id][passage.start : passage.end], DEFAULT_ANALYZER)
-        rows.append((passage.id, " ".join(words)))
-    await store.articles.retokenize(rows, ANALYZER_VERSION)
-    log.info("re-tokenized %d passages for analyzer %s", len(rows), ANALYZER_VERSION)
+        if passage.article_id not in articles:
+            articles[passage.article_id] = await store.articles.get(passage.article_id)
+        article = articles[passage.article_id]
+        text = article.text[passage.start : passage.end] if article else ""
+        day = article.published.date() if article and article.published else None
+        rows.append((passage.id, passage_tokens(text, day)))
+    await store.articles.retokenize(rows, PASSAGE_VERSION)
+    log.info("re-tokenized %d passages for analyzer %s", len(rows), PASSAGE_VERSION)
     return len(rows)
 

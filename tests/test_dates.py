@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from index.dates import question_dates
+from index.dates import days_mentioned, question_dates
 from index.ingest import ingest_article
 from index.models import ArticleIn
 from index.search import Library
@@ -29,7 +29,7 @@ TODAY = date(2015, 8, 10)  # a Monday
         ("ماذا حدث في ٥ أغسطس في مكة؟", date(2015, 8, 5), date(2015, 8, 5), "ماذا حدث في في مكه"),
         ("ماذا حدث في 5 آب 2014؟", date(2014, 8, 5), date(2014, 8, 5), "ماذا حدث في"),
         ("شو صار بـ 12 ديسمبر؟", date(2014, 12, 12), date(2014, 12, 12), "شو صار ب"),
-        ("ماذا حدث يوم 3/8؟", date(2015, 8, 3), date(2015, 8, 3), "ماذا حدث يوم"),
+        ("ماذا حدث يوم 3/8؟", date(2015, 8, 3), date(2015, 8, 3), "ماذا حدث"),
         ("وش صار يوم الخميس بالرياض؟", date(2015, 8, 6), date(2015, 8, 6), "وش صار بالرياض"),
     ],
 )
@@ -69,3 +69,31 @@ async def test_answer_keeps_the_days_named_and_falls_back_when_they_hold_nothing
     assert {h.published.day for h in nothing_that_day.hits} == {3, 9}
     newest = await library.answer("آخر أخبار سوق التمور", today=TODAY)
     assert [h.published.day for h in newest.hits] == [9, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "days"),
+    [
+        ("وشهدت محافظة درعا يوم أمس معارك عنيفة", date(2024, 12, 8), [date(2024, 12, 7)]),
+        ("أعلنت الغرفة اليوم السبت 7 كانون الأول 2024 تحرير المحافظة", date(2024, 12, 7),
+         [date(2024, 12, 7)]),
+        ("وكان الهجوم قد وقع الأحد الماضي في المدينة", date(2015, 8, 9), [date(2015, 8, 2)]),
+        ("وقع الحادث أول أمس قرب السوق", date(2015, 8, 9), [date(2015, 8, 7)]),
+        ("افتتح السوق في 28 ديسمبر", date(2015, 1, 3), [date(2014, 12, 28)]),
+        ("افتتحت البلدية السوق بحضور الأهالي", date(2015, 8, 9), []),
+    ],
+    ids=["yesterday", "today-explicit", "last-sunday", "day-before", "last-year", "none"],
+)
+def test_days_an_article_speaks_of(text: str, published: date, days: list[date]) -> None:
+    assert days_mentioned(text, published) == days
+
+
+async def test_a_day_named_finds_the_next_day_s_report_of_it(store: Store) -> None:
+    """The report of the 9th says «أمس»: a question about the 8th finds it."""
+    await ingest_article(store, story(9, "أغلقت بلدية الواحة الخيالية أمس سوق التمور للصيانة."),
+                         "t")
+    await ingest_article(store, story(5, "افتتحت بلدية الواحة الخيالية سوق التمور الجديد."), "t")
+    library = Library(store)
+    await library.build()
+    answer = await library.answer("ماذا حدث لسوق التمور يوم 8 أغسطس؟", today=TODAY)
+    assert [h.published.day for h in answer.hits] == [9]

@@ -12,10 +12,11 @@ import pytest
 
 from bot.format import LATIN_HINT, NOT_FOUND, not_found_text
 from index.articles import read_article_file
+from index.dates import PASSAGE_VERSION
 from index.excerpt import MAX_EXCERPT_CHARS
 from index.ingest import ingest_article, ingest_path
 from index.models import Answer, ArticleIn
-from index.normalize import ANALYZER_VERSION, analyze, analyze_spans
+from index.normalize import analyze, analyze_spans
 from index.search import Library
 from index.store import Store
 
@@ -214,7 +215,7 @@ async def test_build_retokenizes_passages_of_an_older_analyzer(
     con = sqlite3.connect(db_path)
     try:
         assert con.execute("SELECT DISTINCT analyzer FROM passages").fetchall() == [
-            (ANALYZER_VERSION,)
+            (PASSAGE_VERSION,)
         ]
     finally:
         con.close()

@@ -18,9 +18,10 @@ import asyncpg
 import pytest
 from conftest import sql
 
+from index.dates import PASSAGE_VERSION
 from index.ingest import ingest_article
 from index.models import ArticleIn
-from index.normalize import ANALYZER_VERSION, analyze
+from index.normalize import analyze
 from index.passages import split_passages
 from index.store import (
     MIGRATIONS,
@@ -184,7 +185,7 @@ async def test_passages_are_stored_as_offsets_with_tokens(store: Store) -> None:
     assert [(o, s, e) for o, s, e, _, _ in stored] == [(p.ordinal, p.start, p.end) for p in spans]
     for _, start, end, tokens, analyzer in stored:
         assert tokens == " ".join(analyze(TEXT_A[start:end]))
-        assert analyzer == ANALYZER_VERSION
+        assert analyzer == PASSAGE_VERSION
     summary = await store.articles.summary()
     assert (summary.articles, summary.passages) == (1, len(spans))
 
