@@ -80,6 +80,8 @@ class Library:
         self._docs_of_article: dict[int, list[int]] = {}
         self._cursor = 0
         self._refresh_lock = asyncio.Lock()
+        # A merge of the delta segment, running in a worker thread; questions never wait on it.
+        self._merging: asyncio.Future[None] | None = None
         self.vocabulary = IndexVocabulary(lambda: self.fields.light)
         # The relevance rule (index.relevance); None: the calibrated defaults.
         self.min_coverage: float | None = None
@@ -142,8 +144,14 @@ class Library:
                 if docs:
                     self._docs_of_article[article_id] = docs
             self._cursor = changes.cursor
-            if self.fields.delta_size > MERGE_THRESHOLD:
-                await asyncio.to_thread(self.fields.merge)
+            if self.fields.delta_size > MERGE_THRESHOLD and (
+                self._merging is None or self._merging.done()
+            ):
+                # In the background: the index merges from a snapshot and swaps the result in
+                # under its own lock (index.bm25), so a question asked meanwhile — which
+                # refreshes first — need not wait seconds for it (issue 13's stall).
+                self._merging = asyncio.ensure_future(asyncio.to_thread(self.fields.merge))
+                self._merging.add_done_callback(_merge_done)
             return len(changed)
 
     # ---- answering -------------------------------------------------------------------------
@@ -286,6 +294,12 @@ class Library:
 
     def _judge(self, parsed: ParsedQuery) -> Judge:
         return Judge(parsed, len(self.fields.light), self.fields.light.df)
+
+
+def _merge_done(merge: asyncio.Future[None]) -> None:
+    if not merge.cancelled() and merge.exception() is not None:
+        # the delta stays as it was and is merged next time: answers are right, only slower
+        log.error("background index merge failed", exc_info=merge.exception())
 
 
 def _on(article: Article, tokens: frozenset[str], days: DateScope) -> bool:

@@ -4,6 +4,7 @@ hostile input, paging. Articles other than the seed are invented test fixtures."
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from pathlib import Path
@@ -345,3 +346,32 @@ async def test_near_copies_become_one_result_with_the_other_outlets(store: Store
     assert {hit.source, *(a.source for a in hit.also)} == {
         "وكالة الواحة", "صحيفة النخيل", "جريدة الرمال"
     }
+
+
+async def test_a_question_never_waits_for_an_index_merge(
+    library: Library, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refreshing once held its lock through merge() (1.34 s at 1M passages), and every question
+    refreshes first: a question during a bulk ingest waited for it. The merge now runs in the
+    background; here it is held open until the question has been answered."""
+    import threading
+
+    import index.search as search
+
+    release = threading.Event()
+    merged = threading.Event()
+
+    def slow_merge(fields: object) -> None:
+        release.wait(timeout=30)
+        merged.set()
+
+    monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(type(library.fields), "merge", slow_merge)
+    await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة",
+                                          text="افتتحت بلدية الواحة الخيالية مكتبة عامة."), "t")
+    assert await asyncio.wait_for(library.refresh(), 10) == 1  # returns with the merge held
+    answer = await asyncio.wait_for(library.answer("متى افتتحت مكتبة الواحة؟"), 10)
+    assert answer.hits and not merged.is_set()
+    release.set()
+    await asyncio.wait_for(library._merging, 10)
+    assert merged.is_set()

@@ -887,6 +887,23 @@ class SqliteSchema:
         return [r[0] for r in rows]
 
 
+async def _wal(conn: aiosqlite.Connection, attempts: int = 100) -> None:
+    """Put the file in WAL mode (once: the mode is kept in the file). Switching needs the file
+    to itself, and SQLite answers «database is locked» at once, without its busy timeout, while
+    another connection — a replica opening the same new file — holds it: wait and ask again."""
+    for attempt in range(attempts):
+        try:
+            async with conn.execute("PRAGMA journal_mode") as cur:
+                if (await cur.fetchone())[0].lower() == "wal":
+                    return
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(min(0.01 * (attempt + 1), 0.2))
+
+
 async def open_sqlite(path: str | Path) -> SqliteDb:
     """Open (creating it and its folder if need be) the SQLite file at `path`, migrated.
     Raises StoreUnavailable when the file cannot be created, opened or written there."""
@@ -904,7 +921,7 @@ async def open_sqlite(path: str | Path) -> SqliteDb:
         # Another process may hold the write lock for a moment (an ingest while the bot runs, a
         # replica opening the same new file): wait for it, from the very first statement.
         await conn.execute("PRAGMA busy_timeout=10000")
-        await conn.execute("PRAGMA journal_mode=WAL")
+        await _wal(conn)
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await db.migrate()
