@@ -13,20 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from index.normalize import ANALYZER_VERSION, analyze
+from index.normalize import ANALYZER_VERSION, MONTH_NUMBERS, analyze, normalize
 
-_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
-_TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-
-# Month names, normalized (ة→ه, أ→ا), in the three namings, → month number.
-_MONTHS = {
-    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "اذار": 3,
-    "ابريل": 4, "نيسان": 4, "مايو": 5, "ايار": 5, "يونيو": 6, "يونيه": 6, "حزيران": 6,
-    "يوليو": 7, "يوليه": 7, "تموز": 7, "اغسطس": 8, "اب": 8, "سبتمبر": 9, "ايلول": 9,
-    "اكتوبر": 10, "تشرين الاول": 10, "نوفمبر": 11, "تشرين الثاني": 11, "ديسمبر": 12,
-    "كانون الاول": 12,
-}  # fmt: skip
+# The analyzer's month names; آب too, which it leaves out as a word (normalized, it is أب,
+# "father") but which after a day's number («5 آب») can only be August.
+_MONTHS = {**MONTH_NUMBERS, "اب": 8}
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4,
              "السبت": 5, "الاحد": 6}
 _MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
@@ -67,8 +58,7 @@ class DateScope:
 
 
 def _normalized(text: str) -> str:
-    text = _TASHKEEL.sub("", text).translate(_LETTERS).translate(_DIGITS)
-    return " ".join(text.replace("؟", " ").replace("،", " ").split())
+    return " ".join(normalize(text).replace("؟", " ").replace("،", " ").split())
 
 
 def _latest(today: date, month: int, day: int, year: int | None) -> date | None:

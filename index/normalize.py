@@ -192,6 +192,12 @@ def month_token(n: int) -> str:
 _MONTHS: dict[str, str] = {
     name: month_token(n) for n, names in _MONTH_NAMES.items() for name in names
 }
+# Every normalized spelling of a month, one word or two («كانون الاول»), → its number: for
+# readers of dates in running text (index.dates).
+MONTH_NUMBERS: dict[str, int] = {
+    **{name: n for n, names in _MONTH_NAMES.items() for name in names},
+    **{f"{head} {tail}": n for (head, tail), n in _MONTH_PAIRS.items()},
+}
 
 
 def _month_of(surface: str, norm: str) -> str | None:

@@ -196,9 +196,12 @@ class Library:
         if dated and not accepted:
             # …unless those days hold no answer: then the question as asked, «أمس» and all
             # (an article's «يوم أمس» may be the day the reader means), then without the days
-            for fallback in (whole, parsed) if parsed is not whole else (whole,):
-                ranked = self._retrieve(fallback, want)
-                accepted = await self._decide(fallback, ranked, where)
+            tries = [(whole, None), (parsed, ranked)] if parsed is not whole else [(whole, ranked)]
+            for fallback, candidates in tries:
+                if candidates is None:
+                    candidates = self._retrieve(fallback, want)
+                # the narrowed question's candidates are already ranked (a superset): reused
+                accepted = await self._decide(fallback, candidates, where)
                 if accepted:
                     parsed = fallback
                     break
