@@ -96,6 +96,10 @@ _LEVANTINE: frozenset[str] = frozenset(
         "وين",  # where; also the name Wayne, 5.9/M, kept: core interrogative
         "لوين",  # where to
         "منين",  # from where
+        "ايمت",  # when (إيمت, a shortened إيمتى), and until when
+        "لايمت",
+        "لايمتي",
+        "لامتي",
         "مين",  # who; also Korean Min and Maine, 2.2/M, kept
         "لمين",  # whom, for whom
         "ليش",  # why
@@ -290,6 +294,7 @@ _IRAQI: frozenset[str] = frozenset(
         # interrogatives
         "شنو",  # what
         "شكد",  # how much
+        "ويه",  # with (ويّه)
         "چم",  # how many (چم; جم is in AMBIGUOUS)
         "شلون",  # how
         "اشلون",
@@ -578,6 +583,8 @@ _MSA_QUESTION_TYPE: dict[str, str] = {
     "ماهم": "what",
     "بماذا": "what",
     "فيم": "what",
+    "بم": "what",  # بِمَ: with what («بم تعهدت الغرفة؟»)
+    "مم": "what",  # مِمَّ: of what
     "من": "who",  # also the preposition 'from'; as a question's first word it is 'who'
     "لمن": "who",
     "بمن": "who",
@@ -625,6 +632,10 @@ _DIALECT_QUESTION_TYPE: dict[str, str] = {
     "ايمتي": "when",
     "امتا": "when",
     "ايمتا": "when",
+    "ايمت": "when",
+    "لايمت": "when",
+    "لايمتي": "when",
+    "لامتي": "when",
     "شوكت": "when",
     "وقتاش": "when",
     "فوقاش": "when",
@@ -835,6 +846,20 @@ COLLOQUIAL_WORDS: dict[str, tuple[str, ...]] = {
     "خداو": ("أخذوا", "استولوا"),
     "اخدو": ("أخذوا", "استولوا"),
     "خدوا": ("أخذوا", "استولوا"),
+    # find (Maghrebi لقا, Gulf/Iraqi لقى typed with ك for the spoken g)
+    "لقاو": ("عثروا", "وجدوا", "عثر"),
+    "لقاوه": ("عثروا", "وجدوا", "عثر"),
+    "لقوا": ("عثروا", "وجدوا", "عثر"),
+    "لكوا": ("عثروا", "وجدوا", "عثر"),
+    "لقو": ("عثروا", "وجدوا", "عثر"),
+    # catch, take (Maghrebi شدّ)
+    "شدو": ("اعتقلوا", "ضبطوا", "سيطروا"),
+    "شداو": ("اعتقلوا", "ضبطوا", "سيطروا"),
+    # begin (Levantine بلّش)
+    "بلش": ("بدأ", "بدء"),
+    "بلشت": ("بدأت", "بدء"),
+    "بلشو": ("بدأوا", "بدء"),
+    "بلشوا": ("بدأوا", "بدء"),
     # say, talk
     "حكي": ("قال", "تحدث", "صرح"),
     "حكا": ("قال", "تحدث", "صرح"),
@@ -862,7 +887,8 @@ COLLOQUIAL_WORDS: dict[str, tuple[str, ...]] = {
     "سوو": ("فعلوا",),
     "عملو": ("فعلوا",),
     "دارو": ("فعلوا", "نفذوا"),
-    # become
+    # become (Maghrebi ولّى)
+    "ولات": ("أصبحت",),
     "بقت": ("أصبحت", "صارت"),
     "بقي": ("أصبح",),
     # people, things

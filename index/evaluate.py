@@ -154,7 +154,7 @@ def _naba_ranked(parsed, fused: FusedBM25, fields: Fields, tokens: list[list[str
     for s in ranked:
         sequence = tokens[s.doc]
         present = frozenset(sequence)
-        coverage = judge.coverage(present)
+        coverage = judge.coverage(present, sequence)
         final.append((judge.rerank(s.score, best, coverage, sequence, present), s.doc))
     final.sort(key=lambda x: (-x[0], x[1]))
     return [doc for _, doc in final[:_DEPTH]]
@@ -298,7 +298,7 @@ def _first_accepted(path_q: str | PathLike[str], path_c: str | PathLike[str],
         parsed = parse_query(question, vocabulary, thesaurus.alternatives)
         ranked = _naba_ranked(parsed, fused, fields, tokens)[:10] if parsed.concepts else []
         judge = Judge(parsed, len(fields.light), fields.light.df)
-        cover = [judge.coverage(set(tokens[d])) for d in ranked]
+        cover = [judge.coverage(set(tokens[d]), tokens[d]) for d in ranked]
         firsts = [next((d for d, c in zip(ranked, cover, strict=True) if c.answers(*rule)),
                        None) for rule in rules]
         out.append((gold, firsts))

@@ -244,7 +244,7 @@ _FUNCTION_WORDS = """
 
 # Queries are questions: «متى ولد …؟», «ما هي …؟», «ماهو …» (often written as one word).
 _QUESTION_WORDS = """
-ما ماذا من متي اين كيف لماذا كم هل اي ايه ماهو ماهي ماهم بماذا لمن بمن بكم فيم كيفيه
+ما ماذا من متي اين كيف لماذا كم هل اي ايه ماهو ماهي ماهم بماذا لمن بمن بكم فيم كيفيه بم مم
 """
 
 # A lone letter is an abbreviation (م for a year or metre, ه for hijri, د for doctor) or a

@@ -29,6 +29,7 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
 from index.dialects import COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
 from index.normalize import (
@@ -56,6 +57,22 @@ READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
 # A reading of a word the index knows replaces it only when this many times more common.
 REWRITE_RATIO = 5
+# A word the index holds only this often is read like an unknown one too (a typo that some
+# article also made, «ظباط»; a dialect form in a quoted comment, «اكتر»): its spelling
+# neighbours and dialect-consonant readings are added when RARE_RATIO times more common.
+RARE_DF = 2
+RARE_RATIO = 20
+# … and at least this common: in a small corpus (TyDi QA's 842 passages) every word is rare,
+# and a neighbour a few passages hold is another word, not the one meant (TyDi −0.002).
+RARE_MIN_DF = 50
+# Dialect consonants: spoken ث/ذ/ظ/ق are typed as the sounds readers say (Levantine and
+# Egyptian «اكتر» for «أكثر», «كدب» for «كذب», «ضابط» ~ «ظابط»; Gulf/Iraqi «لكوا» for «لقوا»).
+# Each pair rewrites every such letter of a rare word one way: typed → MSA.
+# Persian letters readers type for dialect sounds: Iraqi/Gulf «گال» for «قال», «چم» for «كم».
+DIALECT_CONSONANTS = (("ت", "ث"), ("س", "ث"), ("د", "ذ"), ("ز", "ذ"), ("ز", "ظ"), ("ض", "ظ"),
+                      ("ظ", "ض"), ("ك", "ق"), ("ج", "ق"), ("گ", "ق"), ("گ", "ك"), ("چ", "ك"),
+                      ("ڤ", "ف"), ("پ", "ب"))
+_PERSIAN = 9  # DIALECT_CONSONANTS[_PERSIAN:] are the letters MSA does not use
 
 # One-letter proclitics the stemmer keeps (they begin too many words) but readers glue on.
 _PROCLITICS = "بلكفو"
@@ -63,6 +80,12 @@ _PROCLITICS = "بلكفو"
 # Levantine), ب (Levantine, Egyptian indicative), ك (Maghrebi), م (Levantine 1st plural).
 _VERB_PARTICLES = "سحهبكم"
 _IMPERFECT = "يتنا"
+# Colloquial dative pronouns glued to a plural verb: «جددوله», «قالولي», «جابولهم».
+_DATIVE_ENCLITICS = ("ولهم", "ولها", "ولنا", "وله", "ولي", "ولك")
+# Ambiguous particles (index.dialects.AMBIGUOUS) that are dialect aspect/future markers before
+# an imperfect verb («اللي عم يبيعوا», «دا تنسحب», «راح يصير») and content words elsewhere
+# («ابن عم», «راح ضحيته», «لولا دا سيلفا»).
+_VERB_MARKERS = frozenset({"عم", "دا", "راح", "رح", "ح"})
 
 
 # Words that frame a question rather than name its subject: «أين تقع القريتين؟», «ما اسم
@@ -89,7 +112,17 @@ CHAT_WORDS = frozenset(
         "عارف", "عارفه", "اعرف", "ابغي", "ابي", "بدي", "عايز", "عاوز", "نفسي", "خايف", "خايفه",
         "قلقان", "يا", "جماعه", "شباب", "اخوان", "يااخوان", "ياجماعه", "ياشباب", "مين",
         "يعرف",
+        # greetings, addresses and blessings of every region: «هلو», «ازيك يا باشا», «خويا»,
+        # «عافاك», «بقالي يومين», «الله يرحمهم», «ربنا يستر»
+        "هلو", "ازيك", "ازيكم", "باشا", "خويا", "خوي", "عافاك", "بقالي", "يرحمه", "يرحمها",
+        "يرحمهم", "يرحمو", "ربنا", "يستر",
     }
+)
+
+# «و»/«ف» glued to a function word keep it one («ومش», «وكلش», «فشو»), except where the
+# glued form is itself a news word: «ولي العهد», «فهم», «فرح», «فتحت» (SaudiNewsNet counts).
+_GLUED_FUNCTION_EXCEPTIONS = frozenset(
+    {"ولي", "وليه", "فهم", "فهما", "فرح", "فلاش", "ويلي", "فيلي", "فلسا", "وتبع", "فلكان", "فيا"}
 )
 
 
@@ -125,6 +158,8 @@ class ParsedQuery:
     tokens: tuple[str, ...]
     concepts: tuple[Concept, ...]
     kind: str | None = None  # "when", "where", "who", "how_many", … (index.dialects)
+    # measures asked for (index.attributes): «قديش سعر الخبز» → ("سعر",)
+    attributes: tuple[str, ...] = ()
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
@@ -155,8 +190,12 @@ def question_type(text: str) -> str | None:
 def _readings(norm: str) -> list[str]:
     """Other ways to read one normalized word a reader typed, most plausible first."""
     out: list[str] = []
-    if norm.startswith("عال") and len(norm) >= 5:  # «عالحدود» = على + الحدود
+    if norm[:1] == "ع" and len(norm) >= 5:  # «عالحدود» = على + الحدود, «عروما» = على روما
         out.append(norm[1:])
+    for enclitic in _DATIVE_ENCLITICS:  # «جددوله» = جددوا له, «قالولي» = قالوا لي
+        if norm.endswith(enclitic) and len(norm) - len(enclitic) >= 3:
+            out.append(norm[: -len(enclitic)] + "وا")
+            break
     if norm[:1] in _PROCLITICS and len(norm) >= 4:
         out.append(norm[1:])
         if norm[1:2] in "بلك" and len(norm) >= 5:  # «وبدرعا», «فبالرياض»
@@ -169,6 +208,7 @@ def _readings(norm: str) -> list[str]:
             out += [verb + "ا", verb + "ن", verb[:-1]]
     if norm[:2] in ("ان", "ات") and len(norm) >= 5:  # passive انفعل/اتفعل: «انقتل» → «قتل»
         out.append(norm[2:])
+        out.append("ا" + norm[2:])  # … or of form IV: «انعلن» → «اعلن»
     if norm.endswith("ا") and len(norm) >= 4:
         out.append(norm + "ء")  # a dropped final hamza: «السويدا» for «السويداء»
         out.append(norm[:-1])  # «جنديا»: tanween written without its mark
@@ -208,8 +248,15 @@ def parse_query(
     spans = chain.spans(text)
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
-    words = [(t.term, normalize(text[t.start : t.end])) for t in spans]
+    words = _without_verb_markers([
+        (t.term, norm) for t in spans
+        if not _glued_function_word(norm := normalize(text[t.start : t.end]), chain)
+    ])
     framing = EVENT_VERBS | FRAME_WORDS | CHAT_WORDS
+    words = [  # «الله» in a blessing («الله يخليكن», «الله يرحمهم»), not in «حزب الله»
+        (w, norm) for i, (w, norm) in enumerate(words)
+        if not (norm == "الله" and i + 1 < len(words) and words[i + 1][1] in CHAT_WORDS)
+    ]
     if any(norm not in framing for _, norm in words):
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
         words = [(w, norm) for w, norm in words if norm not in framing]
@@ -235,7 +282,64 @@ def parse_query(
         tokens=tuple(t.term for t in spans),
         concepts=tuple(concepts),
         kind=question_type(text),
+        attributes=_asked_attributes(text, [(t.term, text[t.start : t.end]) for t in spans]),
     )
+
+
+def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The measures a question asks for: «كم بلغت تكلفة المشروع» → ("تكلف",); «عمر» only where
+    it cannot be the name Omar: first, right after a question word, or with a pronoun glued."""
+    asked: list[str] = []
+    typed = tokenize(text)
+    for i, (term, surface) in enumerate(words):
+        if term not in ATTRIBUTES or term in asked:
+            continue
+        if term in NAME_LIKE:
+            before = _previous(typed, surface)
+            if not (i == 0 or before is None or question_type(before)
+                    or normalize(surface) != term):
+                continue
+        asked.append(term)
+    return tuple(asked)
+
+
+def _previous(typed: list[str], surface: str) -> str | None:
+    """The word typed right before `surface`, or None when it comes first."""
+    surface = normalize(surface)
+    for i, word in enumerate(typed):
+        if word == surface:
+            return typed[i - 1] if i else None
+    return None
+
+
+def _glued_function_word(norm: str, chain: Analyzer) -> bool:
+    """«ومش», «وكلش»: a stopword with «و» or «ف» glued on, which the analyzer keeps."""
+    return (
+        norm[:1] in "وف" and len(norm) > 2 and norm[1:] in chain.stopwords
+        and norm not in _GLUED_FUNCTION_EXCEPTIONS
+    )
+
+
+def _imperfect(norm: str) -> bool:
+    """«يبيعوا», «تنسحب», «بيقول», «نقدر»: a person prefix (after a colloquial ب)."""
+    stem = norm[1:] if norm[:1] == "ب" and norm[1:2] in "يتن" else norm
+    return len(stem) >= 3 and stem[0] in "يتن"
+
+
+def _without_verb_markers(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop «عم»/«دا»/«راح» where an imperfect verb follows: there they mark aspect."""
+    return [
+        (word, norm) for i, (word, norm) in enumerate(words)
+        if not (norm in _VERB_MARKERS and i + 1 < len(words) and _imperfect(words[i + 1][1]))
+    ]
+
+
+def _consonant_readings(norm: str, all_pairs: bool) -> list[str]:
+    """«اكتر» → «اكثر», «كدب» → «كذب»: each dialect consonant written back as MSA spells it.
+    Without `all_pairs`, only letters MSA never uses («گال» → «قال»): an unknown word is more
+    often a name the articles lack than a dialect spelling (measured on TyDi QA)."""
+    pairs = DIALECT_CONSONANTS if all_pairs else DIALECT_CONSONANTS[_PERSIAN:]
+    return [norm.replace(typed, msa) for typed, msa in pairs if typed in norm]
 
 
 def _terms_for(
@@ -260,9 +364,22 @@ def _terms_for(
     if GLUED_CREDIT:
         for glued in vocabulary.glued_forms(word):
             terms.setdefault(glued, GLUED_CREDIT)
-    if not any(vocabulary.df(t) > 0 for t in terms):
+    known = max(vocabulary.df(t) for t in terms)
+    if known <= RARE_DF and len(terms) == 1 and READINGS:
+        # unknown or rare as typed, and nothing read better: a dialect consonant?
+        for reading in _consonant_readings(norm, all_pairs=known > 0):
+            stems = chain.terms(reading)
+            floor = max(RARE_MIN_DF, RARE_RATIO * known) if known else 1
+            if len(stems) == 1 and vocabulary.df(stems[0]) >= floor:
+                terms.setdefault(stems[0], 1.0)
+        known = max(vocabulary.df(t) for t in terms)
+    if known == 0:
         for near in vocabulary.neighbours(word):
             terms.setdefault(near, FUZZY_CREDIT)
+    elif known <= RARE_DF and len(terms) == 1:
+        for near in vocabulary.neighbours(word):
+            if vocabulary.df(near) >= max(RARE_MIN_DF, RARE_RATIO * known):
+                terms.setdefault(near, FUZZY_CREDIT)
     return terms
 
 

@@ -10,7 +10,9 @@ word, index.query) by how rare it is (idf, never below 0):
 * a concept matched only loosely counts for part of its weight: a spelling neighbour, a
   synonym, or a passage that shares only its root («تحررت» ~ «تحرير»);
 * one matched concept is not enough when the question has more than one: sharing only a place
-  name or a date with a passage («سعر الخبز في دمشق») is not an answer.
+  name or a date with a passage («سعر الخبز في دمشق») is not an answer;
+* a measure the question asks for (a price, an age, a size, a score: index.attributes) must be
+  in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟».
 
 MIN_COVERAGE was calibrated on answerable against unanswerable questions from three sources
 (README, "Answer quality": arcd-train against arcd-test paragraphs, the reader set, and news
@@ -20,9 +22,10 @@ questions of one day against other days' articles).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from index.attributes import gives
 from index.query import Concept, ParsedQuery
 from index.results import fits_kind
 from index.roots import root_of
@@ -57,6 +60,7 @@ class Coverage:
     matched: int  # concepts matched at all (a root shared with a neighbour counts)
     concepts: int  # distinct concepts in the question
     missing: float = 0.0  # the heaviest concept wholly absent, as a share of the total
+    measure: bool = True  # the passage gives every measure the question asks for
 
     def answers(self, min_coverage: float | None = None, max_missing: float | None = None) -> bool:
         """The decision: enough of the question covered, no heavy concept left out, and more
@@ -64,6 +68,8 @@ class Coverage:
         min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
         max_missing = MAX_MISSING if max_missing is None else max_missing
         if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
+            return False
+        if not self.measure:
             return False
         if self.concepts == 1:
             # a neighbour or a root completes a question, but never carries one alone
@@ -91,6 +97,7 @@ class Judge:
             self.weights = [w if f else min(w, cap) for w, f in pairs]
         self.total = sum(self.weights)
         self.kind = query.kind
+        self.attributes = query.attributes
 
     def rerank(
         self, score: float, best: float, coverage: Coverage, sequence: list[str],
@@ -123,8 +130,11 @@ class Judge:
                 found += min(self.weights[i], self.weights[i + 1])
         return found / self.total if self.total > 0 else 0.0
 
-    def coverage(self, tokens: set[str] | frozenset[str]) -> Coverage:
-        """Coverage of a passage given its analysed tokens."""
+    def coverage(
+        self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None
+    ) -> Coverage:
+        """Coverage of a passage given its analysed tokens (and the same in order, which the
+        measures asked for need: a unit beside its number)."""
         if not self.concepts or self.total <= 0:
             return Coverage(0.0, 0, len(self.concepts))
         roots: set[str] | None = None
@@ -145,6 +155,10 @@ class Judge:
                 # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
                 # or a code, not the subject
                 missing = max(missing, weight)
+        terms = frozenset(tokens)
+        order = list(sequence) if sequence is not None else list(terms)
+        measure = all(gives(a, terms, order) for a in self.attributes)
         return Coverage(
-            matched_weight / self.total, matched, len(self.concepts), missing / self.total
+            matched_weight / self.total, matched, len(self.concepts), missing / self.total,
+            measure,
         )

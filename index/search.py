@@ -252,7 +252,7 @@ class Library:
             tokens = frozenset(sequence)
             if days is not None and not _on(ctx.article, tokens, days):
                 continue
-            coverage = judge.coverage(tokens)
+            coverage = judge.coverage(tokens, sequence)
             if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
@@ -290,7 +290,8 @@ class Library:
             return True
         judge = self._judge(parsed)
         for row in await self.store.articles.passages_of(article_id):
-            coverage = judge.coverage(set(row.tokens.split()))
+            sequence = row.tokens.split()
+            coverage = judge.coverage(set(sequence), sequence)
             if coverage.answers(self.min_coverage, self.max_missing):
                 return True
         return False

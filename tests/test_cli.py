@@ -405,5 +405,19 @@ def test_ctrl_c_at_any_moment_of_start_up_prints_no_traceback(
         _, err = proc.communicate(timeout=TIMEOUT)
     finally:
         proc.kill()
+    if proc.returncode not in (0, 130) and _before_naba(err):
+        # On a loaded machine the signal can land while the interpreter itself is still
+        # starting (runpy has not reached bot/ yet): Python's own traceback, which no code of
+        # naba's can catch. Seen under three agents' load; the test then proves nothing.
+        pytest.skip("SIGINT arrived before Python reached naba's code")
     assert proc.returncode in (0, 130), err
     assert "Traceback" not in err
+
+
+def _before_naba(err: str) -> bool:
+    """A KeyboardInterrupt traceback whose frames are all the interpreter's own."""
+    frames = [line for line in err.splitlines() if line.strip().startswith("File ")]
+    return (
+        err.rstrip().endswith("KeyboardInterrupt") and bool(frames)
+        and all("<frozen" in line for line in frames)
+    )

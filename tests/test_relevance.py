@@ -130,3 +130,61 @@ def test_what_a_passage_holds(text: str, date: bool, number: bool) -> None:
     assert has_date(tokens) is date and has_number(tokens) is number
     assert fits_kind(tokens, "when") is date and fits_kind(tokens, "how_many") is number
     assert fits_kind(tokens, None)
+
+
+# --- the measure a question asks for (index.attributes) ---------------------------------------
+
+MEASURES = [
+    "ارتفعت أسعار الخبز في دمشق بعد قرار الحكومة",  # the bread, no price
+    "بيع ربطة الخبز في دمشق بمبلغ 500 ليرة اليوم",  # the price, without the word «سعر»
+    "افتتح الفندق الجديد في الدمام أمس بحضور المحافظ",  # the hotel, no price
+    "توفي الشاعر محمود في عمان عن عمر ناهز 70 عاما",  # an age
+    "الشاعر محمود ولد في عمان وعاش فيها",  # the poet, no age
+    "انتهت مباراة الهلال والنصر في لندن بفوز الهلال بهدفين",  # a score
+    "تتجه الأنظار إلى مباراة الهلال والنصر في لندن",  # the match, no score
+    "قال عمر البشير إن المفاوضات في الخرطوم مستمرة",  # Omar, a name
+]
+
+
+def accepted(question: str) -> list[str]:
+    judge, tokens = judge_for(question, MEASURES)
+    return [MEASURES[i] for i, t in enumerate(tokens) if judge.coverage(set(t), t).answers()]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("قديش سعر ربطة الخبز بدمشق؟", MEASURES[1]),  # 500 ليرة: a number beside a currency
+        ("شكد كان عمر الشاعر محمود؟", MEASURES[3]),  # 70 عاما
+        ("شو كانت نتيجة مباراة الهلال والنصر؟", MEASURES[5]),  # بفوز … بهدفين
+    ],
+)
+def test_a_measure_asked_for_must_be_in_the_passage(question: str, answer: str) -> None:
+    """The passages about the same bread, poet or match that lack the measure do not answer."""
+    assert accepted(question) == [answer]
+
+
+def test_a_measure_nobody_reported_is_refused() -> None:
+    assert accepted("كم سعر الليلة في الفندق الجديد بالدمام؟") == []
+
+
+def test_omar_the_name_asks_for_no_age() -> None:
+    assert accepted("شو قال عمر البشير عن المفاوضات في الخرطوم؟") == [MEASURES[7]]
+    judge, _ = judge_for("عمره قديش البشير؟", MEASURES)
+    assert judge.attributes == ("عمر",)
+
+
+@pytest.mark.parametrize(
+    ("sequence", "gives_price"),
+    [
+        ("بيع الخبز 500 ليرة", True),
+        ("بيع الخبز بخمسة آلاف ليرة", True),
+        ("الليرة السورية تنهار أمام الدولار في الأسواق", False),  # currencies, no amount
+        ("بلغ سعر الخبز حدا لا يطاق", True),  # names the attribute itself
+    ],
+)
+def test_a_price_is_a_currency_beside_a_number(sequence: str, gives_price: bool) -> None:
+    from index.attributes import gives
+
+    terms = analyze(sequence)
+    assert gives("سعر", frozenset(terms), terms) is gives_price

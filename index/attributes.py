@@ -1,0 +1,85 @@
+"""The measure a question asks for — a price, an age, a size, a score — and whether a passage
+gives it.
+
+«قديش سعر ربطة الخبز بالشام؟», «شحال عمر تركي السديري؟», «ما نتيجة مباراة السوبر؟»: a passage
+about the same bread, the same editor or the same match does not answer unless it holds the
+measure. A passage gives it when it names the attribute itself («بلغت تكلفة المشروع …») or
+shows the attribute's unit beside a number («بـ 13 ألف ريال», «(34 عاماً)», «طولها ثلاثة
+أمتار»); a score is given by goals, a draw or a win.
+
+The rule is part of the relevance decision (index.relevance): measured on the reader set it
+refuses five more of the development set's unanswerable questions and five more held out,
+and costs no answer (README, "Answer quality").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.normalize import analyze
+
+# Within this many words of a unit, a number counts as its quantity («13 ألف ريال»).
+NEAR = 2
+
+
+def _terms(*words: str) -> frozenset[str]:
+    return frozenset(t for w in words for t in analyze(w))
+
+
+_MONEY = _terms(
+    "ريال", "ريالا", "ريالات", "دولار", "دولارا", "دولارات", "جنيه", "جنيها", "جنيهات", "يورو",
+    "الليرة", "ليرات", "درهم", "دراهم", "دينار", "دنانير", "استرليني",
+)
+_YEARS_OLD = _terms("عام", "عاما", "عاماً", "سنة", "سنوات", "سنين", "أعوام", "ربيعا")
+_LENGTH = _terms(
+    "متر", "مترا", "أمتار", "كيلومتر", "كيلومترات", "كيلو", "ميل", "أميال", "سنتيمتر", "كلم",
+)
+# A score is given without a number next to it as often as with one («فاز بهدفين»).
+_SCORE = _terms("هدف", "هدفين", "أهداف", "بهدف", "بهدفين", "تعادل", "فاز", "فوز", "خسر")
+
+# Attribute word (as typed, analysed below) → the units that give its value beside a number.
+_ATTRIBUTES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("سعر", "أسعار", "ثمن", "تكلفة", "كلفة", "ميزانية", "غرامة", "راتب", "رواتب", "قيمة"),
+        _MONEY,
+    ),
+    **dict.fromkeys(("عمر", "أعمار", "سن"), _YEARS_OLD),
+    **dict.fromkeys(("مساحة", "طول", "ارتفاع", "عمق", "مسافة"), _LENGTH),
+    "نتيجة": _SCORE,
+}
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    term: units for word, units in _ATTRIBUTES.items() for term in analyze(word)
+}
+SCORE_TERMS = frozenset(t for w in ("نتيجة",) for t in analyze(w))
+# «عمر» is also the name Omar («ماذا قال عمر البشير؟»): it asks for an age only right after a
+# question word, first in the question, or with a pronoun glued on («عمره», «أعمارهم»).
+NAME_LIKE = frozenset(analyze("عمر"))
+
+_NUMBER_WORDS = _terms(
+    "واحد", "اثنين", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة",
+    "عشرات", "مئة", "مائة", "مئات", "ألف", "آلاف", "مليون", "ملايين", "مليار", "نصف",
+    "عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين",
+)
+
+
+def _is_number(term: str) -> bool:
+    """«500», «آلاف», and a number word with a preposition glued on: «بخمسة»."""
+    return term[:1].isdigit() or term in _NUMBER_WORDS or (
+        term[:1] in "بولف" and term[1:] in _NUMBER_WORDS
+    )
+
+
+def gives(attribute: str, terms: frozenset[str], sequence: Sequence[str]) -> bool:
+    """Whether a passage (its analysed terms, and the same in order) gives `attribute`:
+    names it («تكلفة»), or has one of its units beside a number («13 ألف ريال»)."""
+    units = ATTRIBUTES[attribute]
+    if attribute in terms:
+        return True
+    if attribute in SCORE_TERMS:
+        return bool(units & terms)
+    if not units & terms:
+        return False
+    for i, term in enumerate(sequence):
+        if term in units and any(map(_is_number, sequence[max(0, i - NEAR) : i + NEAR + 1])):
+            return True
+    return False
