@@ -24,7 +24,7 @@ from bot.texts import (
     UNKNOWN_SOURCE,
     problem_text,
 )
-from index.models import Answer, Article, Hit
+from index.models import Answer, Article, DirectAnswer, Hit
 from index.store import (
     Feed,
     IngestEntry,
@@ -86,6 +86,8 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
     if not answer.hits:
         return not_found_text(answer)
     blocks = []
+    if answer.direct and answer.direct.shown:
+        blocks.append(neutral(direct_line(answer.direct)))
     for hit in answer.hits:
         quote = _marked(hit.excerpt, hit.marks, *bold)
         parts = attribution_parts(hit) + ([hit.url] if hit.url else [NO_LINK])
@@ -121,9 +123,10 @@ def to_json(answer: Answer) -> dict[str, Any]:
             }
             for h in answer.hits
         ],
-        # not yet shown to people: 64 % of those shown on arcd-test were right (index.direct)
+        # every kind; "shown": whether the bot shows it (index.direct.SHOWN_KINDS)
         "direct_answer": (
-            {"text": answer.direct.text, "kind": answer.direct.kind, "rank": answer.direct.rank}
+            {"text": answer.direct.text, "kind": answer.direct.kind, "rank": answer.direct.rank,
+             "shown": answer.direct.shown}
             if answer.direct else None
         ),
     }
@@ -189,7 +192,20 @@ def html_answer(answer: Answer) -> list[str]:
     if not answer.hits:
         return [esc(not_found_text(answer))]
     header = f"{RLM}{texts.RESULTS_FOR} <i>{esc(_short(answer.query, 120))}</i>"
+    if answer.direct and answer.direct.shown:
+        header += "\n" + html_direct(answer.direct)
     return split_blocks([header, *(html_hit(h) for h in answer.hits)])
+
+
+def direct_line(direct: DirectAnswer) -> str:
+    """«📌 7 كانون الأول 2024 — من النتيجة 1»: the answer itself, above the quotes."""
+    return f"📌 {direct.text} — {texts.DIRECT_FROM.format(rank=direct.rank)}"
+
+
+def html_direct(direct: DirectAnswer) -> str:
+    """direct_line in HTML, the answer in bold."""
+    source = esc(texts.DIRECT_FROM.format(rank=direct.rank))
+    return f"{RLM}📌 <b>{esc(direct.text)}</b> — {source}"
 
 
 def split_blocks(

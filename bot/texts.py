@@ -34,6 +34,8 @@ LATIN_HINT_EN = (f"I answer questions in Arabic only. Ask in Arabic, for example
 # Before the other outlets that ran a near-copy of a quoted passage.
 ALSO_IN = "ورد أيضًا في"
 RESULTS_FOR = "🔎 نتائج عن:"
+# Under the direct answer line («📌 7 كانون الأول 2024»): which quote it was read from.
+DIRECT_FROM = "من النتيجة {rank}"
 UNKNOWN_SOURCE = "المصدر غير معروف"
 NO_DATE = "تاريخ النشر غير معروف"
 NO_LINK = "الرابط غير معروف"

@@ -7,10 +7,10 @@ and it is not the question's own number.
 
 Rule-based on purpose: a date or a quantity has a shape a regular expression knows, and a
 wrong answer in bold above the quotes costs more than no answer. Who/where/what-name questions
-get none yet (they need a name recogniser). Measured on ARCD (`python -m bot eval --direct`):
-tuned on arcd-train (83 % / 92 % of those shown right), it reaches 64 % / 61 % on the untouched
-arcd-test — below the 80 % a line in bold needs, so `ask --json` reports it
-(`direct_answer`) and the bot and the console do not show it yet.
+get none yet (they need a name recogniser). Measured on ARCD (`python -m bot eval --direct`),
+rules chosen on arcd-train: dates 96 % right of those shown there and 80 % on arcd-test, so
+the bot and the console show them («📌»); numbers 93 % and 71 %, so only `ask --json` reports
+them (`direct_answer`, with `"shown": false`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,16 @@ from index.roots import root_of
 MAX_DISTANCE = 25
 # The best passage must score this many times the second's for its date or number to be shown.
 MARGIN = 1.15
+# … and its nearest date or number must stand this many characters nearer the question's words
+# than any other one there: «استقلت النمسا عام 1955 وانضمت إلى الاتحاد الأوروبي عام 1995» is
+# two answers to two questions, and the excerpt alone cannot tell which one is asked.
+# Chosen on arcd-train (when: 83 % → 93 % right of those shown; README, "Direct answers").
+GAP = 10
+
+# Kinds shown to people above the quotes. Dates: 80 % of those shown right on the untouched
+# arcd-test (96 % on arcd-train, where the rules were chosen). Numbers: 71 % on arcd-test,
+# below the 80 % a line in bold needs, so they stay in `ask --json` only.
+SHOWN_KINDS = frozenset({"date"})
 
 # Diacritics go; tatweel stays, for «هـ», the Hijri era's mark.
 _TASHKEEL = re.compile(r"[\u064b-\u0652\u0670]")
@@ -108,12 +118,19 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# Words between «كم» and what it counts: «كم يبلغ عدد سكان الصين» counts «سكان».
+_COUNT_FRAME = frozenset({"عدد", "يبلغ", "تبلغ", "بلغ", "بلغت", "هو", "هي", "كان", "كانت"})
+# What a count of people or land is given in: «1.3 مليار نسمة», «9.6 مليون كيلومتر مربع».
+_MEASURED_IN = {"سكان": "نسمة|مليون|ملايين|مليار|ألف", "مساحة": "مربع|مربعا|هكتار|دونم"}
+
+
 def _counted_noun(question: str) -> str | None:
-    """The noun «كم» counts: «كم جزيرة في اليابان» → «جزيرة»."""
+    """The noun «كم» counts: «كم جزيرة في اليابان» → «جزيرة», «كم عدد سكان الصين» → «سكان»."""
     words = _plain(question).replace("؟", " ").split()
     for i, word in enumerate(words[:-1]):
-        if word in ("كم", "بكم") and words[i + 1] not in ("عدد", "يبلغ", "تبلغ", "هو", "هي"):
-            return words[i + 1]
+        if word in ("كم", "بكم"):
+            rest = [w for w in words[i + 1 :] if w not in _COUNT_FRAME]
+            return rest[0] if rest else None
     return None
 
 
@@ -142,6 +159,10 @@ def _quantity(found: str, counted: str | None) -> str | None:
         unit_like = re.fullmatch(_UNITS, last) or (counted and _same_word(last, counted))
         if not unit_like:
             words = words[:-1]
+    measured = _MEASURED_IN.get(counted.removeprefix("ال") if counted else "")
+    if measured:
+        # «كم عدد سكان آسيا»: a number of people («4.4 مليار نسمة»), not «60%» of them
+        return " ".join(words) if re.search(measured, found) else None
     if counted and not any(_same_word(w, counted) for w in words):
         return None  # it counts something else (or says not what): «47 محافظة» for «كم منطقة»
     if not counted and not (re.fullmatch(_UNITS, words[-1]) or "%" in words[-1]):
@@ -164,7 +185,7 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
     own = _numbers_in(question)
     counted = _counted_noun(question) if wanted == "number" else None
     dates = [(s, e) for s, e, _ in _candidates("date", text)] if wanted == "number" else []
-    best: tuple[int, str] | None = None
+    near: list[tuple[int, str]] = []
     for start, end, found in _candidates(wanted, text):
         if _numbers_in(found) & own:
             continue  # «كأس العالم 2018»: the question's own number is not its answer
@@ -177,9 +198,15 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
         distance = min(
             (max(0, ms - end, start - me) for ms, me in marks), default=MAX_DISTANCE + 1
         )
-        if distance <= MAX_DISTANCE and (best is None or distance < best[0]):
-            best = (distance, found)
-    return DirectAnswer(best[1], wanted, hit.rank) if best else None
+        if distance <= MAX_DISTANCE:
+            near.append((distance, found))
+    if not near:
+        return None
+    near.sort(key=lambda item: item[0])
+    distance, found = near[0]
+    if any(other != found and d - distance < GAP for d, other in near[1:]):
+        return None  # another date or number stands about as near: which one is asked?
+    return DirectAnswer(found, wanted, hit.rank, shown=wanted in SHOWN_KINDS)
 
 
 # ---- measuring it: ARCD's answer spans ---------------------------------------------------------
@@ -187,9 +214,16 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
 _PUNCT = re.compile(r"[^\w\s]")
 
 
+# Words that only frame a date, like SQuAD's articles: «في عام 1995م» is «1995».
+_DATE_FRAME = frozenset({"في", "عام", "عامي", "العام", "سنة", "م", "هـ", "ه", "ميلادية", "هجرية"})
+_ERA_MARK = re.compile(r"(?<=\d)(?:م|هـ|ه)(?![\w])")
+
+
 def answer_words(text: str) -> list[str]:
-    """Words of an answer for comparison: no diacritics, punctuation, «و»/«ال» glue kept."""
-    return _PUNCT.sub(" ", _plain(text)).split()
+    """Words of an answer for comparison: no diacritics, punctuation, date framing («في عام»,
+    «م»); «و»/«ال» glue kept."""
+    words = _PUNCT.sub(" ", _ERA_MARK.sub("", _plain(text))).split()
+    return [w for w in words if w not in _DATE_FRAME]
 
 
 def token_f1(predicted: str, gold: str) -> float:

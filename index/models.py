@@ -87,6 +87,7 @@ class DirectAnswer:
     text: str
     kind: str  # "date" | "number"
     rank: int  # the hit (Hit.rank) it was taken from
+    shown: bool = False  # confident enough to show people (index.direct.SHOWN_KINDS)
 
 
 @dataclass(frozen=True, slots=True)

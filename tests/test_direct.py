@@ -22,7 +22,7 @@ DATED = "افتتحت بلدية الواحة الخيالية المكتبة ا
 
 def test_a_date_next_to_the_matched_words_is_the_answer() -> None:
     answer = direct_answer("متى افتتحت المكتبة؟", "when", [hit(DATED, ["افتتحت", "المكتبة"])])
-    assert answer == DirectAnswer("7 كانون الأول 2024", "date", 1)
+    assert answer == DirectAnswer("7 كانون الأول 2024", "date", 1, shown=True)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,27 @@ def test_the_measures() -> None:
     assert contained("1958", "(13 أكتوبر 1958") and contained("11 مدينة", "11 مدينة روسية.")
     assert not contained("1955", "في عام 1995،")
     assert token_f1("11 مدينة", "11 مدينة روسية") == pytest.approx(0.8)
+
+
+def test_two_dates_about_as_near_give_no_line() -> None:
+    """Independence in 1955, the EU in 1995: both stand by «النمسا»; which one is asked?"""
+    text = "في عام 1955 استقلت النمسا، وفي عام 1995 انضمت إلى الاتحاد."
+    marked = ["النمسا", "انضمت", "الاتحاد"]
+    assert direct_answer("متى انضمت النمسا للاتحاد؟", "when", [hit(text, marked)]) is None
+    alone = "انضمت النمسا إلى الاتحاد الأوروبي الخيالي عام 1995 بعد استفتاء عام."
+    answer = direct_answer("متى انضمت النمسا للاتحاد؟", "when", [hit(alone, ["النمسا", "الاتحاد"])])
+    assert answer is not None and answer.text == "عام 1995"
+
+
+def test_a_population_is_counted_in_people() -> None:
+    """«كم عدد سكان …» skips «عدد» to what it counts, and wants people, not a share."""
+    text = "يعيش في الواحة الخيالية 60% من سكان الإقليم، ويبلغ عدد سكانها 4 ملايين نسمة."
+    answer = direct_answer("كم عدد سكان الواحة؟", "how_many", [hit(text, ["سكانها"])])
+    assert answer is not None and answer.text == "4 ملايين نسمة"
+    assert answer.kind == "number" and not answer.shown  # numbers: `ask --json` only
+    share = "يعيش في الواحة الخيالية 60% من سكان الإقليم."
+    assert direct_answer("كم عدد سكان الواحة؟", "how_many", [hit(share, ["سكان"])]) is None
+
+
+def test_date_framing_is_not_part_of_the_comparison() -> None:
+    assert contained("عامي 1805", "عام 1805") and contained("23 يونيو عام 1972م", "23 يونيو 1972")

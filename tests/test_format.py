@@ -319,3 +319,23 @@ def test_counted_works_for_each_noun_and_ranges_of_one_day() -> None:
     assert counted(5, PASSAGES) == "5 مقاطع" and counted(2, ARTICLES) == "مقالان"
     assert date_range("7 ديسمبر 2024", "7 ديسمبر 2024") == "في 7 ديسمبر 2024"
     assert date_range("1 أغسطس 2015", "9 أغسطس 2015") == "بين 1 أغسطس 2015 و9 أغسطس 2015"
+
+
+# ---- the direct answer line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_the_direct_answer_is_shown_above_the_quotes_only_when_confident(shown: bool) -> None:
+    from bot.texts import DIRECT_FROM
+    from index.models import DirectAnswer
+
+    direct = DirectAnswer("7 <كانون> الأول 2024", "date", 1, shown=shown)
+    answer = Answer(query="متى افتتحت المكتبة؟", tokens=("افتتحت",), hits=(make_hit(),),
+                    total=1, direct=direct)
+    first = html_answer(answer)[0]
+    console = render_text(answer)
+    line = f"📌 <b>7 &lt;كانون&gt; الأول 2024</b> — {DIRECT_FROM.format(rank=1)}"
+    assert (line in first) is shown  # escaped, in bold, naming the quote it came from
+    assert ("📌 7 <كانون> الأول 2024" in console) is shown
+    assert first.index("📌") < first.index("<blockquote>") if shown else "📌" not in first
+    assert to_json(answer)["direct_answer"]["shown"] is shown
