@@ -637,6 +637,7 @@ _DIALECT_QUESTION_TYPE: dict[str, str] = {
     "لايمتي": "when",
     "لامتي": "when",
     "شوكت": "when",
+    "لشوكت": "when",  # until when
     "وقتاش": "when",
     "فوقاش": "when",
     # how many, how much

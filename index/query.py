@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
-from index.dialects import COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
+from index.dialects import AMBIGUOUS, COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
 from index.normalize import (
     DEFAULT_ANALYZER,
     Analyzer,
@@ -94,6 +94,11 @@ _VERB_MARKERS = frozenset({"عم", "دا", "راح", "رح", "ح"})
 FRAME_WORDS = frozenset(
     {"تقع", "يقع", "توجد", "يوجد", "اسم", "عدد", "يسمي", "تسمي", "يدعي", "تدعي"}
 )
+
+
+# Interrogatives that are also news words (index.dialects.AMBIGUOUS: «شوكت» when / the surname
+# Shawkat, «انهي» which / ended): the index keeps them, but in a question they ask.
+AMBIGUOUS_QUESTION_WORDS = frozenset(w for w in QUESTION_TYPE if w in AMBIGUOUS) | {"لشوكت"}
 
 
 # Conversation around a question, not its subject: greetings, blessings, "I heard", "is it
@@ -252,7 +257,7 @@ def parse_query(
         (t.term, norm) for t in spans
         if not _glued_function_word(norm := normalize(text[t.start : t.end]), chain)
     ])
-    framing = EVENT_VERBS | FRAME_WORDS | CHAT_WORDS
+    framing = EVENT_VERBS | FRAME_WORDS | CHAT_WORDS | AMBIGUOUS_QUESTION_WORDS
     words = [  # «الله» in a blessing («الله يخليكن», «الله يرحمهم»), not in «حزب الله»
         (w, norm) for i, (w, norm) in enumerate(words)
         if not (norm == "الله" and i + 1 < len(words) and words[i + 1][1] in CHAT_WORDS)
