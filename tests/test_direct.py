@@ -4,6 +4,8 @@ passage here is invented."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from index.direct import contained, direct_answer, token_f1
@@ -93,3 +95,18 @@ def test_a_population_is_counted_in_people() -> None:
 
 def test_date_framing_is_not_part_of_the_comparison() -> None:
     assert contained("عامي 1805", "عام 1805") and contained("23 يونيو عام 1972م", "23 يونيو 1972")
+
+
+def test_a_dated_quote_of_the_same_article_answers_when_the_first_has_no_date() -> None:
+    """«متى تحررت درعا؟»: «ومع استكمال تحرير درعا…» (no date) ranks above «أعلنت … 7 كانون
+    الأول 2024 تحرير محافظة درعا» of the same article: the line comes from the second."""
+    undated = hit("ومع استكمال تحرير درعا بدأت القوات بالتقدم.", ["تحرير", "درعا"], score=20.0)
+    dated = replace(
+        hit("أعلنت الغرفة اليوم السبت 7 كانون الأول 2024 تحرير محافظة درعا بالكامل.",
+            ["تحرير", "درعا"], rank=2, score=17.0),
+        article_id=undated.article_id,
+    )
+    answer = direct_answer("متى تحررت درعا؟", "when", [undated, dated])
+    assert answer is not None and (answer.text, answer.rank) == ("7 كانون الأول 2024", 2)
+    another = replace(undated, article_id=99)  # another article's undated quote first: no line
+    assert direct_answer("متى تحررت درعا؟", "when", [another, dated]) is None

@@ -121,6 +121,14 @@ async def test_question_gets_quoted_attributed_excerpts(api: FakeBotApi, bot) ->
     assert reply.reply_to is not None
 
 
+async def test_a_when_question_gets_the_date_above_the_quotes(api: FakeBotApi, bot) -> None:
+    """«متى تحررت درعا؟»: the date, in bold, before the first quote (index.direct)."""
+    api.send_text(USER, "متى تحررت درعا؟")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "📌 <b>7 كانون الأول 2024</b>" in reply.text
+    assert reply.text.index("📌") < reply.text.index("<blockquote>")
+
+
 @pytest.mark.parametrize(("after", "typing"), [(0.0, True), (60.0, False)])
 async def test_typing_is_shown_only_while_an_answer_takes_long(
     api: FakeBotApi, bot, monkeypatch: pytest.MonkeyPatch, after: float, typing: bool
