@@ -55,17 +55,21 @@ SCORE_TERMS = frozenset(t for w in ("نتيجة",) for t in analyze(w))
 # question word, first in the question, or with a pronoun glued on («عمره», «أعمارهم»).
 NAME_LIKE = frozenset(analyze("عمر"))
 
-_NUMBER_WORDS = _terms(
-    "واحد", "اثنين", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة",
-    "عشرات", "مئة", "مائة", "مئات", "ألف", "آلاف", "مليون", "ملايين", "مليار", "نصف",
-    "عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين",
+# Quantities written as words, as the analyzer leaves them («مليون» → «ملي», «مئة» → «ميه»):
+# made from the words, so they match the passages' own terms. Not «واحد», whose «احد» is also
+# Sunday (الأحد).
+NUMBER_TERMS = _terms(
+    "اثنين", "اثنان", "ثلاثة", "ثلاث", "أربعة", "أربع", "خمسة", "خمس", "ستة", "ست", "سبعة",
+    "سبع", "ثمانية", "ثماني", "تسعة", "تسع", "عشرة", "عشر", "عشرات", "عشرين", "ثلاثين",
+    "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين", "مئة", "مائة", "مئات", "ألف", "آلاف",
+    "مليون", "ملايين", "مليار", "مليارات", "نصف", "ربع", "ثلث",
 )
 
 
 def _is_number(term: str) -> bool:
     """«500», «آلاف», and a number word with a preposition glued on: «بخمسة»."""
-    return term[:1].isdigit() or term in _NUMBER_WORDS or (
-        term[:1] in "بولف" and term[1:] in _NUMBER_WORDS
+    return term[:1].isdigit() or term in NUMBER_TERMS or (
+        term[:1] in "بولف" and term[1:] in NUMBER_TERMS
     )
 
 

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from index.attributes import NUMBER_TERMS
+
 # Jaccard overlap of two passages' distinct terms at which they count as one story's copies.
 NEAR_COPY = 0.6
 
@@ -43,19 +45,9 @@ def has_date(tokens: frozenset[str] | set[str]) -> bool:
     return any(t.startswith("month") or _YEAR.match(t) or t in _DATE_WORDS for t in tokens)
 
 
-# Number words a «كم» answer may be written in (analysed forms): ثلاثة، عشرات، مئات، ألف …
-_NUMBER_WORDS = frozenset(
-    {
-        "واحد", "اثن", "اثنين", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع", "عشر",
-        "عشرات", "مييه", "ميات", "مييات", "الف", "الاف", "ملاي", "مليون", "مليار", "نصف", "ربع",
-        "ثلث",
-    }
-)
-
-
 def has_number(tokens: frozenset[str] | set[str]) -> bool:
     """Whether analysed terms include a quantity: «13 سيارة», «تسعة أشخاص»."""
-    return any(t.isdigit() or t in _NUMBER_WORDS for t in tokens)
+    return any(t.isdigit() or t in NUMBER_TERMS for t in tokens)
 
 
 def fits_kind(tokens: frozenset[str] | set[str], kind: str | None) -> bool:
