@@ -25,8 +25,10 @@ def _fail(message: str) -> int:
 
 DEFAULT_READERS = REPO / "eval" / "readers"
 DEFAULT_HOLDOUT = REPO / "eval" / "readers-holdout"
-# Written blind in session 4 by an author who saw neither naba nor the other sets.
+# Written blind in session 4 by authors who saw neither naba nor the other sets; set 3 after
+# every change of that session, about other stories, and measured only in aggregate.
 DEFAULT_HOLDOUT2 = REPO / "eval" / "readers-holdout2"
+DEFAULT_HOLDOUT3 = REPO / "eval" / "readers-holdout3"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -121,6 +123,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (development)": [DEFAULT_READERS],
         "reader set (held out)": [DEFAULT_HOLDOUT],
         "reader set (held out 2)": [DEFAULT_HOLDOUT2],
+        "reader set (held out 3)": [DEFAULT_HOLDOUT3],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
