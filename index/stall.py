@@ -105,7 +105,7 @@ async def measure(
     batch: int = BATCH,
     tick_s: float = TICK_S,
     ask_every_s: float = ASK_EVERY_S,
-    quiet_s: float = QUIET_S,
+    quiet_s: float | None = None,
     log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
     """Ingest `burst` into a running Library over `base`; the loop's pauses and question
@@ -114,6 +114,7 @@ async def measure(
     from index.search import Library
     from index.store import Store
 
+    quiet_s = QUIET_S if quiet_s is None else quiet_s
     if not questions:
         raise ValueError("need at least one question to ask during the ingest")
     with tempfile.TemporaryDirectory(prefix="naba-stall-", dir=folder) as tmp:
