@@ -28,6 +28,7 @@ hits) is reported for information.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import platform
 import random
@@ -128,6 +129,8 @@ class Bm25sEngine:
             import numba  # noqa: F401  (bm25s falls back to numpy without it: not what we measure)
         except ImportError as err:
             raise PeerMissing(f"bm25s needs `pip install -e '.[bench]'` ({err})") from err
+        # Its progress notes are DEBUG records: not for the bench's output.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         # Constructed (and its numba kernels compiled) before the build is timed.
         self.model = bm25s.BM25(k1=K1, b=B, method="robertson", backend="numba")
 
@@ -401,12 +404,19 @@ def rows_of(corpus: Corpus, timings: dict[str, Timings], build: dict[str, dict[s
     return rows
 
 
+def _size(n: int) -> str:
+    """1000000 → "1M", 100000 → "100k", 800 → "800"."""
+    if n >= 1_000_000 and n % 100_000 == 0:
+        return f"{n / 1_000_000:g}M"
+    return f"{n / 1000:g}k" if n >= 1000 and n % 100 == 0 else f"{n:,}"
+
+
 def format_rows(rows: Sequence[dict[str, Any]]) -> str:
     """The latency table per engine and cell, then naba ÷ peer ratios shaped like issue 13's."""
     cells = list(dict.fromkeys((r["corpus"], r["cell"], r["passages"]) for r in rows))
     engines = list(dict.fromkeys(r["engine"] for r in rows))
     by = {(r["corpus"], r["cell"], r["passages"], r["engine"]): r for r in rows}
-    label = {c: f"{c[0]} {c[2] // 1000:,}k{'' if c[1] == 'regular' else ', ' + c[1]}"
+    label = {c: f"{c[0]} {_size(c[2])}{'' if c[1] == 'regular' else ', ' + c[1]}"
              for c in cells}
     width = max(24, *(len(v) + 2 for v in label.values()))
     lines = [f"{'p50 / p95 ms':{width}}" + "".join(f"{e:>18}" for e in engines)]
