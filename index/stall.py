@@ -17,6 +17,7 @@ questions' p50/p95 during the ingest. Tests bound these loosely; the bench print
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import json
 import tempfile
@@ -124,6 +125,8 @@ async def measure(
             await ingest_articles(store, base, "bench-base")
             library = Library(store)
             await library.build()
+            gc.collect()  # as the bot does after its start-up build (bot/app.py)
+            gc.freeze()
             base_passages = library.passages
             log(f"stall: {base_passages:,} passages indexed in {time.perf_counter() - start:.0f}"
                 f" s; ingesting {len(burst):,} more while asking questions")
