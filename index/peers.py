@@ -342,11 +342,11 @@ def run_corpus(corpus: Corpus, peers: Sequence[str], *, passes: int = PASSES, se
         for name in ("naba", *peers):
             log(f"{corpus.name}: building {name} on {len(corpus.passages):,} passages")
             engine = ENGINES[name]()
+            engines.append(engine)  # closed (its files removed) even if its build fails
             gc.collect()
             start = time.perf_counter()
             engine.build(corpus.passages)
             build[name] = {"build_s": time.perf_counter() - start, "index_mb": engine.index_mb()}
-            engines.append(engine)
         rng = random.Random(seed)
         timings: dict[str, Timings] = {}
         for query_set in corpus.query_sets:
