@@ -35,9 +35,13 @@ loadtest: venv
 eval: venv
 	$(BIN)/python -m bot eval
 
+# The peers (bm25s with numba, tantivy) are a bench-only extra: installed here, never by `venv`.
 bench: venv
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bot bench --passages 100000
+	$(BIN)/python -m bot bench --passages 100000 --peers bm25s,tantivy --stall
 	$(BIN)/python -m bot bench --passages 1000000
+	$(BIN)/python -m bot bench --passages 1000000 --peers bm25s,tantivy
 
 index: venv
 	$(BIN)/python -m bot index

@@ -117,6 +117,19 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--mean-length", type=float, default=None,
                        help="mean tokens per passage (default: the seed article's, 29)")
     bench.add_argument("--no-rank-bm25", action="store_true", help="measure naba's side only")
+    bench.add_argument("--peers", default=None, metavar="NAMES",
+                       help="compare with these engines, interleaved in one process "
+                            "(bm25s,tantivy; they come with the `bench` extra)")
+    bench.add_argument("--passes", type=int, default=3,
+                       help="with --peers: times each query list is run")
+    bench.add_argument("--realistic", choices=("sentences", "news", "none"), default="sentences",
+                       help="with --peers: the realistic corpus (ARCD/TyDi-ar sentences, or "
+                            "the SaudiNewsNet articles' sentences) from ../shared/eval")
+    bench.add_argument("--stall", action="store_true",
+                       help="also measure the event loop's longest pause while a bulk ingest "
+                            "runs into a live library, with questions asked meanwhile")
+    bench.add_argument("--stall-articles", type=int, default=5_000,
+                       help="with --stall: articles ingested (SaudiNewsNet when present)")
     return parser
 
 

@@ -267,6 +267,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _fail(f"--passages must be at least 1, got {args.passages}")
     if args.queries < 1:
         return _fail(f"--queries must be at least 1, got {args.queries}")
+    if getattr(args, "peers", None) is not None or getattr(args, "stall", False):
+        return _bench_peers(args)
     options = {"rank_bm25": not getattr(args, "no_rank_bm25", False)}
     if getattr(args, "mean_length", None) is not None:
         options["mean_length"] = args.mean_length
@@ -275,6 +277,50 @@ def cmd_bench(args: argparse.Namespace) -> int:
     print(json.dumps(report) if args.json else format_report(report))
     # A ranking that differs from rank-bm25's is a bug, not a slow run: say so in the status.
     return 0 if report["top10_agreement"] in (None, 1.0) else 1
+
+
+def _bench_peers(args: argparse.Namespace) -> int:
+    """`bench --peers` (naba and each peer on the same tokens, interleaved: index/peers.py)
+    and/or `bench --stall` (the event loop during a bulk ingest: index/stall.py)."""
+    from index import peers, stall
+
+    names: list[str] = []
+    if args.peers is not None:
+        try:
+            names = peers.parse_peers(args.peers)
+        except ValueError as err:
+            return _fail(f"--peers: {err}")
+        if args.passes < 1:
+            return _fail(f"--passes must be at least 1, got {args.passes}")
+        missing = peers.missing_peers(names)
+        if missing:
+            return _fail("\n".join(missing.values()))
+    if args.stall and args.stall_articles < 1:
+        return _fail(f"--stall-articles must be at least 1, got {args.stall_articles}")
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    report: dict = {}
+    if args.peers is not None:
+        realistic = None if args.realistic == "none" else args.realistic
+        report = peers.run(args.passages, args.queries, args.seed, peers=names,
+                           passes=args.passes, realistic=realistic,
+                           reference=not args.no_rank_bm25, log=log)
+    if args.stall:
+        base, burst, questions, note = stall.inputs(args.stall_articles, DEFAULT_NEWS.parents[1],
+                                                    args.seed)
+        log(f"stall: {note}")
+        report["stall"] = {"source": note, **asyncio.run(stall.measure(base, burst, questions,
+                                                                       log=log))}
+    if args.json:
+        print(json.dumps(report))
+    else:
+        if "rows" in report:
+            print(peers.format_report(report))
+        if "stall" in report:
+            print(f"{report['stall']['source']}\n{stall.format_stall(report['stall'])}")
+    return 0 if "rows" not in report or peers.agreement_ok(report) else 1
 
 
 async def cmd_feedback(settings: Settings, export: Path | None) -> int:

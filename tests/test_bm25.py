@@ -151,6 +151,81 @@ def test_background_merge_keeps_adds_made_during_it() -> None:
     assert index.delta_size == 2
 
 
+def _with_interleave(hook):
+    """Run `hook(index_module)` inside the next merge, between its detach and its swap-in."""
+    import index.bm25 as bm25_module
+
+    original = bm25_module._interleave
+
+    def patched(parts, n_terms):
+        result = original(parts, n_terms)
+        hook()
+        return result
+
+    bm25_module._interleave = patched
+    return lambda: setattr(bm25_module, "_interleave", original)
+
+
+def test_questions_adds_and_removals_during_a_merge_see_every_posting() -> None:
+    """While a merge builds its base, the detached delta is still searched, adds go to a
+    fresh delta and removals reach both: the result equals the same steps without a merge."""
+    corpus = [["أ", "ب"], ["ب", "ج"], ["د", "ه"], ["د", "و", "د"], ["ج", "د"]]
+    merged, plain = BM25Index.from_corpus(corpus[:2]), BM25Index.from_corpus(corpus[:2])
+    for index in (merged, plain):
+        index.add(corpus[2])
+        index.add(corpus[3])
+    seen = {}
+
+    def meanwhile() -> None:
+        seen["search"] = merged.search(["د"], k=5)
+        merged.add(corpus[4])
+        merged.remove(2)  # a document of the detached delta
+        seen["df"] = merged.df("د")
+
+    restore = _with_interleave(meanwhile)
+    try:
+        merged.merge()
+    finally:
+        restore()
+    plain.add(corpus[4])
+    plain.remove(2)
+    assert seen["search"] == plain_search_before(corpus[:4], ["د"])
+    assert seen["df"] == plain.df("د") == 2
+    assert merged.delta_size == 2  # the postings of the document added during the merge
+    for query in (["د"], ["د", "ج"], ["ب"], ["و"]):
+        np.testing.assert_allclose(merged.get_scores(query), plain.get_scores(query))
+        assert merged.search(query, k=5) == plain.search(query, k=5)
+    merged.merge()
+    assert merged.delta_size == 0
+    np.testing.assert_allclose(merged.get_scores(["د", "ج"]), plain.get_scores(["د", "ج"]))
+
+
+def plain_search_before(corpus, query):
+    return BM25Index.from_corpus(corpus).search(query, k=5)
+
+
+def test_a_failed_merge_leaves_the_index_whole_and_the_next_one_works() -> None:
+    index = BM25Index.from_corpus([["أ", "ب"], ["ب", "ج"]])
+    index.add(["د", "ه"])
+
+    def fail() -> None:
+        index.add(["د", "و"])  # lands in the fresh delta, after the detached one
+        raise MemoryError("no room for the merged base")
+
+    restore = _with_interleave(fail)
+    try:
+        with pytest.raises(MemoryError):
+            index.merge()
+    finally:
+        restore()
+    ref = BM25Okapi([["أ", "ب"], ["ب", "ج"], ["د", "ه"], ["د", "و"]])
+    assert index.delta_size == 4
+    np.testing.assert_allclose(index.get_scores(["د", "و"]), ref.get_scores(["د", "و"]))
+    index.merge()
+    assert index.delta_size == 0
+    np.testing.assert_allclose(index.get_scores(["د", "و"]), ref.get_scores(["د", "و"]))
+
+
 # ---- fast paths added for speed: each must stay exact ----------------------------------------
 
 
