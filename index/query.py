@@ -183,9 +183,17 @@ def _summed(credits: Iterable[dict[str, float]]) -> dict[str, float]:
     return out
 
 
+# «في أي عام …؟», «بأي سنة …؟»: "which" + a word of time asks "when".
+_TIME_WORDS = frozenset({"عام", "سنه", "سنة", "يوم", "شهر", "تاريخ", "وقت", "ساعه", "قرن"})
+
+
 def question_type(text: str) -> str | None:
-    """The answer a question asks for, from its question word: «امتى تحررت درعا» → "when"."""
-    for word in tokenize(text)[:4]:
+    """The answer a question asks for, from its question word: «امتى تحررت درعا» → "when",
+    «في أي عام تأسس النادي» → "when"."""
+    words = tokenize(text)[:5]
+    for i, word in enumerate(words[:4]):
+        if word in ("اي", "باي", "لاي") and i + 1 < len(words) and words[i + 1] in _TIME_WORDS:
+            return "when"
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
             if candidate in QUESTION_TYPE:
                 return QUESTION_TYPE[candidate]

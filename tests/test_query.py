@@ -120,6 +120,9 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("ايمت انعلن انو درعا تحررت؟", "when"),  # إيمت: a shortened إيمتى
         ("مورينيو لإيمتى؟", "when"),  # until when
         ("بِمَ تعهدت الغرفة؟", "what"),
+        ("في أي عام تأسس النادي؟", "when"),  # which + a word of time
+        ("بأي سنة صار الاتفاق؟", "when"),
+        ("أي الدول وقعت؟", "which"),
         ("تحرير درعا", None),
     ],
 )
