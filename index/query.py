@@ -194,6 +194,8 @@ def question_type(text: str) -> str | None:
     for i, word in enumerate(words[:4]):
         if word in ("اي", "باي", "لاي") and i + 1 < len(words) and words[i + 1] in _TIME_WORDS:
             return "when"
+        if word in ("من", "منذ", "لحد", "لغايه", "حتي") and words[i + 1 : i + 2] == ["متي"]:
+            return "when"  # «من متى»، «منذ متى»: since when, not who
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
             if candidate in QUESTION_TYPE:
                 return QUESTION_TYPE[candidate]

@@ -123,6 +123,7 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("في أي عام تأسس النادي؟", "when"),  # which + a word of time
         ("بأي سنة صار الاتفاق؟", "when"),
         ("أي الدول وقعت؟", "which"),
+        ("من متى كان المغرب عضوا في الأمم المتحدة؟", "when"),  # since when, not who
         ("تحرير درعا", None),
     ],
 )
