@@ -237,7 +237,7 @@ class Library:
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
         contexts = await self.store.articles.passage_contexts(
-            [self._passage_of_doc[s.doc] for s in ranked]
+            [self._passage_of_doc[s.doc] for s in ranked], text=False
         )
         judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
@@ -269,7 +269,8 @@ class Library:
     ) -> tuple[Hit, ...]:
         """Step 6: quote the page of results, each with the outlets that ran a near-copy."""
         page = results[offset : offset + top]
-        context = {a.candidate.passage_id: a.context for a in accepted}
+        # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
+        context = await self.store.articles.passage_contexts([c.passage_id for c in page])
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
@@ -279,6 +280,8 @@ class Library:
                 Attribution(a.id, a.title, a.source, a.published, a.url)
                 for a in (articles[i] for i in cand.copies)
             ]
+            if cand.passage_id not in context:
+                continue  # deleted since it was ranked: nothing left to quote
             hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
         return tuple(hits)
 

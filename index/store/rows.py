@@ -26,9 +26,13 @@ SUBSCRIPTION_COLUMNS = (
 )  # fmt: skip
 
 
-def columns(names: Sequence[str], table: str | None = None) -> str:
-    """«a.id, a.title, …» for a SELECT list."""
-    return ", ".join(f"{table}.{n}" if table else n for n in names)
+def columns(
+    names: Sequence[str], table: str | None = None, blank: Sequence[str] = ()
+) -> str:
+    """«a.id, a.title, …» for a SELECT list; the `blank` ones read as '' (not fetched)."""
+    return ", ".join(
+        "''" if n in blank else f"{table}.{n}" if table else n for n in names
+    )
 
 
 def now_utc() -> datetime:

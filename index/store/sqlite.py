@@ -483,12 +483,15 @@ class SqliteArticles:
                 [(tokens, analyzer, pid) for pid, tokens in rows],
             )
 
-    async def passage_contexts(self, passage_ids: Sequence[int]) -> dict[int, PassageContext]:
+    async def passage_contexts(
+        self, passage_ids: Sequence[int], *, text: bool = True
+    ) -> dict[int, PassageContext]:
         if not passage_ids:
             return {}
         rows = await self._db.fetchall(
             "SELECT p.id, p.article_id, p.start, p.end, p.tokens,"
-            f" {columns(ARTICLE_COLUMNS, 'a')} FROM passages p JOIN articles a"
+            f" {columns(ARTICLE_COLUMNS, 'a', () if text else ('text',))} FROM passages p"
+            " JOIN articles a"
             f" ON a.id = p.article_id WHERE p.id IN ({_marks(len(passage_ids))})",
             list(passage_ids),
         )
