@@ -44,7 +44,9 @@ from bot.format import (
     html_start,
     html_stats,
     html_status,
+    html_story,
     html_subscribed,
+    html_timeline,
     html_unknown_command,
 )
 from bot.runtime import naba
@@ -53,8 +55,10 @@ from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
 from index.normalize import ANALYZER_VERSION
-from index.search import MIN_CANDIDATES
+from index.search import MAX_CANDIDATES, MIN_CANDIDATES
 from index.sources import ingest_sources
+from index.stories import story_reports
+from index.timeline import timeline
 
 log = logging.getLogger(__name__)
 
@@ -357,6 +361,102 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await store.subscriptions.get(update.effective_chat.id),
     )
     await update.effective_message.reply_text(text)
+
+
+# ---- stories across outlets -------------------------------------------------------------------
+
+# Stories a /timeline page lists; «المزيد» shows the next ones.
+TIMELINE_PAGE = 10
+# The deepest timeline page: answer() accepts at most MAX_CANDIDATES reports, so no more stories.
+MAX_TIMELINE_OFFSET = MAX_CANDIDATES
+STORY_LINK = re.compile(r"^/story_(\d{1,18})(?:@\w+)?$", re.ASCII)
+
+
+async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/story 12, or the /story_12 link under answers and digests: the story's reports."""
+    message = update.effective_message
+    link = STORY_LINK.match((message.text or "").strip())
+    raw = link[1] if link else " ".join(context.args or []).strip().lstrip("#")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        await message.reply_text(esc(texts.STORY_USAGE))
+        return
+    reports = await story_reports(naba(context).store, int(raw))
+    if not reports:
+        await message.reply_text(esc(texts.STORY_NOT_FOUND))
+        return
+    await _reply_all(update, html_story(reports))
+
+
+def _timeline_keyboard(offset: int, total: int) -> InlineKeyboardMarkup | None:
+    """→ السابق / المزيد ← under a timeline page, as there are other pages."""
+    paging = []
+    if offset > 0:
+        paging.append(InlineKeyboardButton(
+            texts.PREVIOUS, callback_data=f"tl:{max(0, offset - TIMELINE_PAGE)}"))
+    if offset + TIMELINE_PAGE < total:
+        paging.append(InlineKeyboardButton(
+            texts.MORE, callback_data=f"tl:{offset + TIMELINE_PAGE}"))
+    return InlineKeyboardMarkup([paging]) if paging else None
+
+
+async def timeline_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timeline words: the matching stories, oldest first, a page at a time."""
+    message = update.effective_message
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await message.reply_text(esc(texts.TIMELINE_USAGE))
+        return
+    app = naba(context)
+    user = message.from_user
+    if user and not await app.allow_question(user.id):
+        limit = app.settings.questions_per_minute
+        await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
+        return
+    await app.library.refresh()
+    stories = await timeline(app.library, words)
+    if not stories:
+        await message.reply_text(esc(texts.TIMELINE_EMPTY), do_quote=True)
+        return
+    await message.reply_text(
+        html_timeline(words, stories, 0, TIMELINE_PAGE), do_quote=True,
+        reply_markup=_timeline_keyboard(0, len(stories)),
+    )
+
+
+async def timeline_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«المزيد» under a timeline: the words are those of the /timeline message it answers (the
+    callback data carries only the offset, within 64 bytes); a forged offset gets a short
+    answer and no search."""
+    query = update.callback_query
+    try:
+        offset = int((query.data or "").split(":", 1)[1])
+    except (IndexError, ValueError):
+        offset = -1
+    if not 0 <= offset <= MAX_TIMELINE_OFFSET or offset % TIMELINE_PAGE:
+        await query.answer(texts.EXPIRED)
+        return
+    app = naba(context)
+    if query.from_user and not await app.allow_question(query.from_user.id):
+        await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
+        return
+    original = query.message.reply_to_message if query.message else None
+    words = _question_of(original, context.bot.username) if original else ""
+    if not words:
+        await query.answer(texts.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    stories = await timeline(app.library, words)
+    if offset >= len(stories):
+        await query.edit_message_reply_markup(None)
+        return
+    try:
+        await query.edit_message_text(
+            html_timeline(words, stories, offset, TIMELINE_PAGE),
+            reply_markup=_timeline_keyboard(offset, len(stories)),
+        )
+    except BadRequest as err:
+        if "not modified" not in err.message.lower():
+            raise
 
 
 # ---- subscriptions ---------------------------------------------------------------------------

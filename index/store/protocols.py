@@ -20,6 +20,8 @@ from index.store.rows import (
     PassageContext,
     StalePassage,
     StoredPassage,
+    StoryCandidate,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -148,6 +150,35 @@ class Deliveries(Protocol):
     async def clear_sending(self, subscription_id: int, article_ids: Sequence[int]) -> None: ...
     async def interrupted(self) -> list[DeliveryKey]: ...
     async def counts(self) -> Mapping[str, int]: ...
+
+
+class Stories(Protocol):
+    """Which articles report the same event (index.stories): each article's MinHash signature
+    and LSH band hashes, and the story it belongs to. A story is numbered by an article id."""
+
+    async def join(
+        self, article_id: int, *, signature: bytes, bands: Sequence[int],
+        published: datetime | None, same: Callable[[StoryCandidate], bool],
+    ) -> int:
+        """Record the article's signature and band hashes and put it in a story, in one
+        transaction no other join runs beside (two processes ingesting two copies at once end
+        in one story): the stories of the candidates — articles sharing a band hash — that
+        `same` accepts, united under the smallest id, with the article's own story if it had
+        one (an edit); else a new story numbered by the article's id. Returns the story id."""
+        ...
+
+    async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]: ...
+    async def members(self, story_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        """Each story's reports, oldest first."""
+        ...
+
+    async def ungrouped(self, limit: int = 500) -> list[int]:
+        """Articles in no story yet (stored before stories were kept), oldest first."""
+        ...
+
+    async def sizes(self) -> list[int]:
+        """How many reports each story has."""
+        ...
 
 
 class Leases(Protocol):
