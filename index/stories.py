@@ -2,21 +2,22 @@
 (another outlet's rewording, the agency copy re-run) joins their story.
 
 Method (measured on 125 hand-labelled pairs of the news corpus, eval/stories/pairs.jsonl;
-`python -m bot eval --stories`): an article is the set of word 2-shingles of its analysed
-title and first two passages (the lede, which in news says what happened); a MinHash
-signature of NUM_PERM permutations (datasketch) estimates the Jaccard similarity of two such
-sets. Two articles are the same story when the estimate is at least THRESHOLD and they were
-published at most WINDOW_DAYS apart. Candidates are found by LSH: the signature cut into BANDS
-bands of ROWS values, each band hashed; articles sharing a band hash are candidates. The band
-hashes live in the database (index.store.protocols.Stories), so every process — the bot, an
-ingest run beside it, another replica — finds the same candidates with an indexed query, and
-a story survives restarts.
+`python -m bot eval --stories`; README, "Stories across outlets"): an article is the set of
+word 2-shingles of its analysed title and first two passages (the lede, which in news says
+what happened); a MinHash signature of NUM_PERM permutations (datasketch) estimates the
+Jaccard similarity of two such sets. Two articles report the same event when the estimate is
+at least THRESHOLD and they were published at most WINDOW_DAYS apart; a story spans at most
+WINDOW_DAYS. Candidates are found by LSH: the signature cut into BANDS bands of ROWS values,
+each band hashed; articles sharing a band hash are candidates. The band hashes live in the
+database (index.store.protocols.Stories), so every process — the bot, an ingest run beside
+it, another replica — finds the same candidates with an indexed query, and a story survives
+restarts.
 
-Why these numbers: 2-shingles of title + two passages beat single words (templated
-congratulation cables and weather reports share most words but fewer word pairs) and three
-passages (the body drifts into background); 0.3 kept recall at 0.86 with precision 0.94 on the
-exact Jaccard, where 0.5 lost a third of the rewordings. 64 bands of 2 rows make a pair at
-Jaccard 0.3 a candidate with probability 1 − (1 − 0.3²)⁶⁴ ≈ 0.998.
+Why these numbers: 2-shingles of title + two passages gave the best precision at a recall
+over 0.85 (single words and three passages let templated cables and background in); 0.3
+kept recall at 0.86 with precision 0.94 on the exact Jaccard, where 0.5 lost a third of the
+rewordings. 64 bands of 2 rows make a pair at Jaccard 0.3 a candidate with probability
+1 − (1 − 0.3²)⁶⁴ ≈ 0.998.
 """
 
 from __future__ import annotations
@@ -105,10 +106,38 @@ def within_window(a: datetime | None, b: datetime | None, days: int = WINDOW_DAY
 def same_event(
     signature: bytes, published: datetime | None, other: StoryCandidate,
     threshold: float = THRESHOLD,
-) -> bool:
-    """Whether a stored candidate reports the same event as the incoming article."""
-    return (within_window(published, other.published)
-            and similarity(signature, other.signature) >= threshold)
+) -> float | None:
+    """The Jaccard estimate with a stored candidate when it reports the same event as the
+    incoming article (published within the window, estimate at least `threshold`), else None."""
+    if not within_window(published, other.published):
+        return None
+    estimate = similarity(signature, other.signature)
+    return estimate if estimate >= threshold else None
+
+
+def stories_to_join(
+    signature: bytes, published: datetime | None, candidates: Sequence[StoryCandidate],
+    days: int = WINDOW_DAYS,
+) -> list[int]:
+    """The stories an incoming article joins: those of the candidates reporting the same
+    event, best match first, as long as the united story still spans at most `days` — so
+    daily bulletins and templated cables (the weather, «القيادة تهنئ …», the market close),
+    each day's much like the day before's, do not chain into one story a week long."""
+    best: dict[int, tuple[float, StoryCandidate]] = {}
+    for candidate in candidates:
+        estimate = same_event(signature, published, candidate)
+        if estimate is not None and estimate > best.get(candidate.story_id, (-1.0, None))[0]:
+            best[candidate.story_id] = (estimate, candidate)
+    first = last = published
+    chosen = []
+    for story, (_, candidate) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        lo = min((d for d in (first, candidate.story_first) if d is not None), default=None)
+        hi = max((d for d in (last, candidate.story_last) if d is not None), default=None)
+        if lo is not None and hi is not None and (hi.date() - lo.date()).days > days:
+            continue
+        first, last = lo, hi
+        chosen.append(story)
+    return chosen
 
 
 def article_fingerprint(title: str, passage_tokens: Sequence[str]) -> Fingerprint | None:
@@ -125,8 +154,8 @@ async def join_story(
     if print_ is None:
         return None
     return await store.stories.join(
-        article_id, signature=print_.signature, bands=print_.bands, published=published,
-        same=lambda other: same_event(print_.signature, published, other),
+        article_id, signature=print_.signature, bands=print_.bands,
+        choose=lambda candidates: stories_to_join(print_.signature, published, candidates),
     )
 
 

@@ -32,6 +32,7 @@ from index.store import (
     IndexEvent,
     Store,
     StoreUnavailable,
+    StoryCandidate,
     same_story,
 )
 
@@ -608,17 +609,17 @@ async def test_an_article_bridging_two_stories_unites_them(store: Store) -> None
            for i, text in enumerate([TEXT_A, TEXT_B, TEXT_C])]
     sig = bytes(512)
     # two stories of their own (no band in common), then one article sharing a band with each
-    assert await store.stories.join(ids[0], signature=sig, bands=[1, 2], published=None,
-                                    same=lambda c: False) == ids[0]
-    await store.stories.join(ids[1], signature=sig, bands=[3, 4], published=None,
-                             same=lambda c: False)
+    assert await store.stories.join(ids[0], signature=sig, bands=[1, 2],
+                                    choose=lambda c: []) == ids[0]
+    await store.stories.join(ids[1], signature=sig, bands=[3, 4], choose=lambda c: [])
     assert await store.stories.story_ids(ids[:2]) == {ids[0]: ids[0], ids[1]: ids[1]}
-    seen: list[int] = []
+    seen: list[StoryCandidate] = []
     story = await store.stories.join(
-        ids[2], signature=sig, bands=[2, 3], published=None,
-        same=lambda c: seen.append(c.article_id) or True,
+        ids[2], signature=sig, bands=[2, 3],
+        choose=lambda candidates: seen.extend(candidates) or [c.story_id for c in candidates],
     )
-    assert sorted(seen) == ids[:2]  # found through the stored band hashes
+    assert sorted(c.article_id for c in seen) == ids[:2]  # found through the stored bands
+    assert {c.signature for c in seen} == {sig}
     assert story == ids[0]
     assert set((await store.stories.story_ids(ids)).values()) == {ids[0]}
 

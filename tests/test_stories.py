@@ -17,7 +17,7 @@ from test_cli import bot, env  # noqa: F401  (env is a fixture)
 
 from index.ingest import ingest_article, prepare
 from index.search import Library
-from index.store import Store
+from index.store import Store, StoryCandidate
 from index.stories import (
     THRESHOLD,
     article_fingerprint,
@@ -25,6 +25,7 @@ from index.stories import (
     group_ungrouped,
     shingles,
     similarity,
+    stories_to_join,
     within_window,
 )
 
@@ -59,6 +60,29 @@ def test_the_window_is_three_calendar_days() -> None:
     assert within_window(day, datetime(2031, 3, 7, 0, 30, tzinfo=UTC))
     assert not within_window(day, datetime(2031, 3, 8, tzinfo=UTC))
     assert within_window(None, day)
+
+
+def test_a_story_spans_at_most_three_days_so_daily_bulletins_do_not_chain() -> None:
+    sig = _print(BRIDGE[0]).signature
+    other = _print(OTHER).signature
+
+    def day(n: int) -> datetime:
+        return datetime(2031, 3, n, tzinfo=UTC)
+
+    def candidate(article: int, story: int, published: int, first: int, last: int,
+                  signature: bytes = sig) -> StoryCandidate:
+        return StoryCandidate(article, story, signature, day(published), day(first), day(last))
+
+    # yesterday's bulletin is in a story begun four days ago: joining would make it 5 days long
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 5, 8)]) == []
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8)]) == [3]
+    # the best match first; a second story joins only if the union still fits
+    both = [candidate(8, 5, 9, 9, 9), candidate(7, 3, 8, 6, 8)]
+    assert stories_to_join(sig, day(9), both) == [3, 5]
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8),
+                                         candidate(8, 5, 9, 9, 10)]) == [3]
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8, other)]) == []  # not alike
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 4, 4, 4)]) == []  # 5 days apart
 
 
 async def test_answers_name_the_outlets_of_the_passage_s_story(store: Store) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 
@@ -77,3 +78,18 @@ def merged_story(article_id: int, current: int | None, joined: Iterable[int]) ->
     """
     ids = {*joined, *([current] if current is not None else [])}
     return min(ids) if ids else article_id
+
+
+def story_spans(
+    published: Iterable[tuple[int, datetime | None]],
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """(first, last) publication per story from (story, published) rows; undated ones do not
+    count (None, None when a story has no date at all)."""
+    spans: dict[int, tuple[datetime | None, datetime | None]] = {}
+    for story, when in published:
+        first, last = spans.get(story, (None, None))
+        if when is not None:
+            first = when if first is None or when < first else first
+            last = when if last is None or when > last else last
+        spans[story] = (first, last)
+    return spans

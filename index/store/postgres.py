@@ -17,14 +17,14 @@ with what many writers need:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, merged_story, same_story
+from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
@@ -802,7 +802,7 @@ class PgStories:
 
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
-        published: datetime | None, same: Callable[[StoryCandidate], bool],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
     ) -> int:
         bands = list(dict.fromkeys(bands))
         async with self._db.pool.acquire() as con, con.transaction():
@@ -816,8 +816,15 @@ class PgStories:
                 " WHERE hash = ANY($1::bigint[])) AND m.article_id != $2",
                 bands, article_id,
             )
-            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3])) for r in rows]
-            joined = {c.story_id for c in candidates if same(c)}
+            members = await con.fetch(
+                "SELECT m.story_id, a.published FROM story_members m JOIN articles a"
+                " ON a.id = m.article_id WHERE m.story_id = ANY($1::bigint[])",
+                list({r[1] for r in rows}),
+            )
+            spans = story_spans((m[0], from_iso(m[1])) for m in members)
+            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                          for r in rows]
+            joined = set(choose(candidates))
             current = await con.fetchval(
                 "SELECT story_id FROM story_members WHERE article_id = $1", article_id
             )

@@ -4,7 +4,7 @@ and one contract suite (tests/test_store.py) holds them to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -158,13 +158,14 @@ class Stories(Protocol):
 
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
-        published: datetime | None, same: Callable[[StoryCandidate], bool],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
     ) -> int:
         """Record the article's signature and band hashes and put it in a story, in one
         transaction no other join runs beside (two processes ingesting two copies at once end
-        in one story): the stories of the candidates — articles sharing a band hash — that
-        `same` accepts, united under the smallest id, with the article's own story if it had
-        one (an edit); else a new story numbered by the article's id. Returns the story id."""
+        in one story): `choose` is given the candidates — the articles sharing a band hash,
+        each with its story's span — and names the stories the article joins (index.stories);
+        those are united under the smallest id, with the article's own story if it had one (an
+        edit); with none, the article starts a story numbered by its id. Returns the story."""
         ...
 
     async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]: ...

@@ -261,6 +261,9 @@ class StoryCandidate:
     story_id: int
     signature: bytes
     published: datetime | None
+    # when the candidate's story was first and last reported (its span, as it stands)
+    story_first: datetime | None
+    story_last: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import aiosqlite
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, merged_story, same_story
+from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
@@ -840,13 +840,28 @@ class SqliteLeases:
         return row[0] if row else None
 
 
+async def _story_spans(
+    db: aiosqlite.Connection, story_ids: set[int]
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """(first, last) publication of each story's reports (parsed: offsets may differ)."""
+    if not story_ids:
+        return {}
+    async with db.execute(
+        "SELECT m.story_id, a.published FROM story_members m JOIN articles a"
+        f" ON a.id = m.article_id WHERE m.story_id IN ({_marks(len(story_ids))})",
+        list(story_ids),
+    ) as cur:
+        rows = await cur.fetchall()
+    return story_spans((story, from_iso(published)) for story, published in rows)
+
+
 class SqliteStories:
     def __init__(self, db: SqliteDb) -> None:
         self._db = db
 
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
-        published: datetime | None, same: Callable[[StoryCandidate], bool],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
     ) -> int:
         bands = list(dict.fromkeys(bands))
         # BEGIN IMMEDIATE: one writer at a time across processes, so a join always sees the
@@ -860,8 +875,10 @@ class SqliteStories:
                 [*bands, article_id],
             ) as cur:
                 rows = await cur.fetchall()
-            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3])) for r in rows]
-            joined = {c.story_id for c in candidates if same(c)}
+            spans = await _story_spans(db, {r[1] for r in rows})
+            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                          for r in rows]
+            joined = set(choose(candidates))
             current = await _one(
                 db, "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
             )
