@@ -143,15 +143,23 @@ def _answer_keyboard(offset: int, total: int, passage_ids: list[int]) -> InlineK
     return InlineKeyboardMarkup(rows)
 
 
-async def _answer_and_reply(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
-) -> None:
+async def _within_limit(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender may ask now (the per-user question limit); if not, they are told."""
     app = naba(context)
     user = message.from_user
     if user and not await app.allow_question(user.id):
         limit = app.settings.questions_per_minute
         await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
+        return False
+    return True
+
+
+async def _answer_and_reply(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
+) -> None:
+    if not await _within_limit(message, context):
         return
+    app = naba(context)
     await app.library.refresh()
     searching = asyncio.ensure_future(app.library.answer(text, top=PAGE))
     done, _ = await asyncio.wait({searching}, timeout=TYPING_AFTER_SECONDS)
@@ -228,31 +236,43 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.effective_message.reply_text(html_unknown_command(_language(update)))
 
 
-async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "more results" button: re-ask the question it answers, one page further.
-
-    Callback data comes from clients and can be forged: an offset outside the pages naba
-    can have, or a user pressing faster than the question limit, gets a short answer and no
-    search."""
+async def _page_request(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, max_offset: int, page: int
+) -> tuple[int, str] | None:
+    """(offset, words) of a paging button («more:6», «tl:10»): the words read back from the
+    message its reply answers. Callback data comes from clients and can be forged: an offset
+    outside the pages naba can have, or a user pressing faster than the question limit, gets
+    a short answer and None. The callback is answered either way."""
     query = update.callback_query
     try:
         offset = int((query.data or "").split(":", 1)[1])
     except (IndexError, ValueError):
         offset = -1
-    if not 0 <= offset <= MAX_OFFSET or offset % PAGE:
+    if not 0 <= offset <= max_offset or offset % page:
         await query.answer(texts.EXPIRED)
-        return
+        return None
     app = naba(context)
     if query.from_user and not await app.allow_question(query.from_user.id):
         await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
-        return
+        return None
     original = query.message.reply_to_message if query.message else None
-    question = _question_of(original, context.bot.username) if original else ""
-    if not question:
+    words = _question_of(original, context.bot.username) if original else ""
+    if not words:
         await query.answer(texts.EXPIRED, show_alert=True)
-        return
+        return None
     await query.answer()
-    answer = await app.library.answer(question, top=PAGE, offset=offset)
+    return offset, words
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "more results" button: re-ask the question it answers, one page further (a forged
+    button searches nothing: _page_request)."""
+    request = await _page_request(update, context, MAX_OFFSET, PAGE)
+    if request is None:
+        return
+    offset, question = request
+    query = update.callback_query
+    answer = await naba(context).library.answer(question, top=PAGE, offset=offset)
     if not answer.hits:
         await query.edit_message_reply_markup(None)
         return
@@ -406,12 +426,9 @@ async def timeline_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not words:
         await message.reply_text(esc(texts.TIMELINE_USAGE))
         return
-    app = naba(context)
-    user = message.from_user
-    if user and not await app.allow_question(user.id):
-        limit = app.settings.questions_per_minute
-        await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
+    if not await _within_limit(message, context):
         return
+    app = naba(context)
     await app.library.refresh()
     stories = await timeline(app.library, words)
     if not stories:
@@ -425,27 +442,13 @@ async def timeline_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def timeline_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """«المزيد» under a timeline: the words are those of the /timeline message it answers (the
-    callback data carries only the offset, within 64 bytes); a forged offset gets a short
-    answer and no search."""
+    callback data carries only the offset, within 64 bytes)."""
+    request = await _page_request(update, context, MAX_TIMELINE_OFFSET, TIMELINE_PAGE)
+    if request is None:
+        return
+    offset, words = request
     query = update.callback_query
-    try:
-        offset = int((query.data or "").split(":", 1)[1])
-    except (IndexError, ValueError):
-        offset = -1
-    if not 0 <= offset <= MAX_TIMELINE_OFFSET or offset % TIMELINE_PAGE:
-        await query.answer(texts.EXPIRED)
-        return
-    app = naba(context)
-    if query.from_user and not await app.allow_question(query.from_user.id):
-        await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
-        return
-    original = query.message.reply_to_message if query.message else None
-    words = _question_of(original, context.bot.username) if original else ""
-    if not words:
-        await query.answer(texts.EXPIRED, show_alert=True)
-        return
-    await query.answer()
-    stories = await timeline(app.library, words)
+    stories = await timeline(naba(context).library, words)
     if offset >= len(stories):
         await query.edit_message_reply_markup(None)
         return

@@ -53,9 +53,8 @@ from index.store.rows import (
     columns,
     feed_row,
     from_iso,
-    in_time_order,
     now_utc,
-    story_member_row,
+    stories_in_time_order,
     subscription_row,
     to_iso,
     vote_row,
@@ -865,10 +864,7 @@ class PgStories:
             " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ANY($1::bigint[])",
             list(story_ids),
         )
-        out: dict[int, list[StoryMember]] = {}
-        for member in map(story_member_row, rows):
-            out.setdefault(member.story_id, []).append(member)
-        return {story: in_time_order(members) for story, members in out.items()}
+        return stories_in_time_order(rows)
 
     async def ungrouped(self, limit: int = 500) -> list[int]:
         rows = await self._db.fetch(

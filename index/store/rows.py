@@ -286,8 +286,14 @@ def story_member_row(row: Sequence[Any]) -> StoryMember:
     return StoryMember(row[0], row[1], row[2], row[3], from_iso(row[4]), row[5])
 
 
-def in_time_order(members: Sequence[StoryMember]) -> list[StoryMember]:
-    """Oldest report first (undated ones last), ties by arrival."""
-    return sorted(members, key=lambda m: (m.published is None,
-                                          m.published.timestamp() if m.published else 0.0,
-                                          m.article_id))
+def stories_in_time_order(rows: Sequence[Sequence[Any]]) -> dict[int, list[StoryMember]]:
+    """Rows of STORY_MEMBER_COLUMNS as each story's reports, oldest first (undated ones
+    last), ties by arrival."""
+    out: dict[int, list[StoryMember]] = {}
+    for member in map(story_member_row, rows):
+        out.setdefault(member.story_id, []).append(member)
+    return {
+        story: sorted(members, key=lambda m: (
+            m.published is None, m.published.timestamp() if m.published else 0.0, m.article_id))
+        for story, members in out.items()
+    }
