@@ -273,8 +273,7 @@ class Library:
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
-        story_of = await self.store.stories.story_ids([c.article_id for c in page])
-        stories = await self.store.stories.members(list(set(story_of.values())))
+        stories = await self.store.stories.reports_of([c.article_id for c in page])
         hits = []
         for rank, cand in enumerate(page, start=offset + 1):
             also = [
@@ -285,7 +284,7 @@ class Library:
             # reported the same event in their own words
             shown = {cand.article_id, *cand.copies}
             also += [Attribution(m.article_id, m.title, m.source, m.published, m.url)
-                     for m in stories.get(story_of.get(cand.article_id, -1), [])
+                     for m in stories.get(cand.article_id, [])
                      if m.article_id not in shown]
             hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
         return tuple(hits)

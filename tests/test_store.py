@@ -602,6 +602,10 @@ async def test_rewordings_of_one_event_are_one_story_in_time_order(store: Store)
     assert members[0].published == BRIDGE[0].published
     assert sorted(await store.stories.sizes()) == [1, 3]
     assert await store.stories.ungrouped() == []
+    reports = await store.stories.reports_of([ids[1], other.article_id, 10**9])
+    assert reports[ids[1]] == members
+    assert [m.article_id for m in reports[other.article_id]] == [other.article_id]
+    assert 10**9 not in reports
 
 
 async def test_an_article_bridging_two_stories_unites_them(store: Store) -> None:

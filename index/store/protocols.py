@@ -173,6 +173,11 @@ class Stories(Protocol):
         """Each story's reports, oldest first."""
         ...
 
+    async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        """For each article, the reports of its story, oldest first (one query: answers ask
+        it for every page)."""
+        ...
+
     async def ungrouped(self, limit: int = 500) -> list[int]:
         """Articles in no story yet (stored before stories were kept), oldest first."""
         ...

@@ -286,12 +286,16 @@ def story_member_row(row: Sequence[Any]) -> StoryMember:
     return StoryMember(row[0], row[1], row[2], row[3], from_iso(row[4]), row[5])
 
 
-def stories_in_time_order(rows: Sequence[Sequence[Any]]) -> dict[int, list[StoryMember]]:
+def stories_in_time_order(
+    rows: Sequence[Sequence[Any]], *, keyed: bool = False
+) -> dict[int, list[StoryMember]]:
     """Rows of STORY_MEMBER_COLUMNS as each story's reports, oldest first (undated ones
-    last), ties by arrival."""
+    last), ties by arrival: by story id, or with `keyed` by each row's first column (rows
+    that carry it before the member's columns)."""
     out: dict[int, list[StoryMember]] = {}
-    for member in map(story_member_row, rows):
-        out.setdefault(member.story_id, []).append(member)
+    for row in rows:
+        member = story_member_row(row[1:] if keyed else row)
+        out.setdefault(row[0] if keyed else member.story_id, []).append(member)
     return {
         story: sorted(members, key=lambda m: (
             m.published is None, m.published.timestamp() if m.published else 0.0, m.article_id))

@@ -920,6 +920,17 @@ class SqliteStories:
         )
         return stories_in_time_order(rows)
 
+    async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT asked.article_id, {', '.join(STORY_MEMBER_COLUMNS)}"
+            " FROM story_members asked JOIN story_members s ON s.story_id = asked.story_id"
+            " JOIN articles a ON a.id = s.article_id"
+            f" WHERE asked.article_id IN ({_marks(len(article_ids))})", list(article_ids),
+        )
+        return stories_in_time_order(rows, keyed=True)
+
     async def ungrouped(self, limit: int = 500) -> list[int]:
         rows = await self._db.fetchall(
             "SELECT a.id FROM articles a LEFT JOIN story_members s ON s.article_id = a.id"
