@@ -40,11 +40,14 @@ from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
 from index.store.lease import PROCESS_ID
+from index.stories import group_ungrouped
 
 log = logging.getLogger(__name__)
 
 # The lease whose holder runs digests, feed polls and seed rescans.
 LEADER = "scheduler"
+# bot_data key of the start-up task that puts older articles in stories.
+GROUPING = "naba:grouping"
 
 
 
@@ -71,6 +74,8 @@ COMMANDS = (
     Command("unsubscribe", handlers.unsubscribe, channels=True),
     Command("digest", handlers.digest, channels=True),
     Command("status", handlers.status, channels=True),
+    Command("story", handlers.story),
+    Command("timeline", handlers.timeline_command),
     # for NABA_ADMIN_IDS (handlers.admin_only), so kept out of everyone's menu
     Command("stats", handlers.stats, menu=False),
     Command("reindex", handlers.reindex, menu=False),
@@ -156,6 +161,8 @@ def add_handlers(app: Application) -> None:
             handlers.not_text,
         )
     )
+    # /story_12: the tappable form of /story 12 shown under answers and digests
+    app.add_handler(MessageHandler(filters.Regex(handlers.STORY_LINK), handlers.story))
     app.add_handler(
         MessageHandler(
             private & filters.COMMAND & filters.UpdateType.MESSAGE, handlers.unknown_command
@@ -163,6 +170,7 @@ def add_handlers(app: Application) -> None:
     )
     app.add_handler(CallbackQueryHandler(handlers.more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(handlers.vote, pattern=r"^v:"))
+    app.add_handler(CallbackQueryHandler(handlers.timeline_more, pattern=r"^tl:"))
     app.add_handler(CallbackQueryHandler(handlers.stray_callback))
     app.add_handler(InlineQueryHandler(handlers.inline))
     app.add_error_handler(handlers.on_error)
@@ -183,6 +191,9 @@ def _post_init(settings: Settings):
         # at 50,000 passages (`bench --stall`).
         gc.collect()
         gc.freeze()
+        # articles stored before stories were kept get theirs, in the background: on a large
+        # store it takes minutes, and answers only miss some «ورد أيضًا في» meanwhile
+        app.bot_data[GROUPING] = asyncio.ensure_future(group_ungrouped(store))
         interrupted = await store.deliveries.interrupted()
         if interrupted:
             # A process died between recording 'sending' and 'sent' (or another replica is
@@ -236,6 +247,11 @@ def _refresher(app: Application, library: Library) -> Callable[[], None]:
 
 
 async def _post_shutdown(app: Application) -> None:
+    grouping: asyncio.Future[int] | None = app.bot_data.get(GROUPING)
+    if grouping is not None and not grouping.done():
+        grouping.cancel()  # what it grouped stays; the next start goes on from there
+        with contextlib.suppress(BaseException):
+            await grouping
     runtime: Naba | None = app.bot_data.get(KEY)
     if runtime is not None:
         if runtime.leader:  # hand the scheduled jobs over now, not a lease length later

@@ -16,8 +16,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bot.config import ConfigError, Settings
-from bot.format import render_text, to_json
-from bot.texts import CANNOT_REACH_DB, CANNOT_WRITE_DB
+from bot.format import render_text, story_lines, timeline_lines, to_json
+from bot.texts import CANNOT_REACH_DB, CANNOT_WRITE_DB, STORY_NOT_FOUND, TIMELINE_EMPTY
 from index.feeds import looks_like_feed_url
 from index.search import DEFAULT_TOP, Library
 from index.sources import (
@@ -27,6 +27,8 @@ from index.sources import (
     source_units,
 )
 from index.store import Store, StoreUnavailable, redacted_url
+from index.stories import group_ungrouped, story_reports
+from index.timeline import timeline
 
 log = logging.getLogger("naba")
 
@@ -45,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="the question (quotes optional), or - to answer stdin line by line")
     ask.add_argument("--json", action="store_true", help="print JSON (one object a line)")
     ask.add_argument("--top", type=int, default=DEFAULT_TOP, help="how many passages (default 3)")
+
+    story = sub.add_parser("story", help="every report of one story, oldest first: date · "
+                           "outlet · title · link")
+    story.add_argument("article_id", help="an article's number (#12, /story_12 or 12)")
+    timeline = sub.add_parser("timeline", help="the stories on a topic, oldest first: date · "
+                              "title · sources")
+    timeline.add_argument("words", nargs="+", help="the topic: a few Arabic words")
 
     ingest = sub.add_parser("ingest", help="ingest article files, folders or feed URLs")
     ingest.add_argument("paths", nargs="+", help=".txt/.md/.json files, folders, or feed URLs")
@@ -95,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--dates", action="store_true",
                     help="date questions about the news corpus (eval/dates), each asked on its "
                     "own day, with and without reading their dates")
+    ev.add_argument("--stories", action="store_true",
+                    help="stories across outlets: precision and recall of the grouping on the "
+                    "hand-labelled pairs of the news corpus (eval/stories), and story sizes")
     ev.add_argument("--feedback", action="store_true",
                     help="readers' 👍/👎 from the store (NABA_DB or NABA_DATABASE_URL): the rate, "
                     "and with --export the disliked questions as reader-set rows")
@@ -153,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "ask":
             return asyncio.run(cmd_ask(settings, args))
+        if command == "story":
+            return asyncio.run(cmd_story(settings, args.article_id))
+        if command == "timeline":
+            return asyncio.run(cmd_timeline(settings, " ".join(args.words)))
         if command == "ingest":
             return asyncio.run(cmd_ingest(settings, args.paths, progress=not args.no_progress))
         if command == "index":
@@ -197,6 +213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             news = args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
             return asyncio.run(cmd_dates(DEFAULT_DATE_QUESTIONS, news))
+        if command == "eval" and args.stories:
+            from bot.measure import DEFAULT_NEWS, DEFAULT_STORY_PAIRS, cmd_stories
+
+            news = args.news or (DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None)
+            return asyncio.run(cmd_stories(DEFAULT_STORY_PAIRS, news))
         if command == "eval" and args.feedback:
             from bot.measure import cmd_feedback
 
@@ -271,6 +292,30 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_story(settings: Settings, article_id: str) -> int:
+    raw = article_id.strip().removeprefix("/story_").lstrip("#")
+    if not raw.isascii() or not raw.isdigit():
+        print(f"not an article number: {article_id!r} (e.g. 12)", file=sys.stderr)
+        return 2
+    async with await Store.open(settings.store_target) as store:
+        reports = await story_reports(store, int(raw))
+    if not reports:
+        print(STORY_NOT_FOUND, file=sys.stderr)
+        return 1
+    print("\n".join(story_lines(reports)), flush=True)
+    return 0
+
+
+async def cmd_timeline(settings: Settings, words: str) -> int:
+    library = await open_library(settings)
+    try:
+        stories = await timeline(library, words)
+    finally:
+        await library.store.close()
+    print("\n".join(timeline_lines(stories)) if stories else TIMELINE_EMPTY, flush=True)
+    return 0
+
+
 async def _print_answer(library: Library, question: str, top: int, *, as_json: bool) -> None:
     answer = await library.answer(question, top=top)
     if as_json:
@@ -306,6 +351,8 @@ async def cmd_index(settings: Settings) -> int:
             print(f"seeds folder {settings.seeds_dir} does not exist (NABA_SEEDS)", file=sys.stderr)
         library = Library(store)
         passages = await library.build()
+        # articles stored before stories were kept get theirs
+        await group_ungrouped(store)
         summary = await store.articles.summary()
     print(f"index: {summary.articles} articles, {passages} passages ({settings.store_name})")
     return 0

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -100,9 +101,22 @@ def one_line_excerpt(article: Article) -> str:
     return ""
 
 
-def digest_messages(entries: list[Article], topic: str | None) -> list[tuple[str, list[int]]]:
-    """(HTML text, entry ids) per message: each entry with its lede, split at entries."""
-    return html_digest(entries, [one_line_excerpt(e) for e in entries], topic)
+def by_story(entries: list[Article], story_of: Mapping[int, int]) -> list[list[Article]]:
+    """The entries as digest items: those of one story (index.stories) together, in the order
+    their first entry arrived; an entry in no story is an item of its own."""
+    items: dict[int, list[Article]] = {}
+    for entry in entries:
+        items.setdefault(story_of.get(entry.id, -entry.id), []).append(entry)
+    return list(items.values())
+
+
+def digest_messages(
+    entries: list[Article], topic: str | None, story_of: Mapping[int, int] | None = None
+) -> list[tuple[str, list[int]]]:
+    """(HTML text, entry ids) per message: one item per story with its lede and all its
+    sources, split at items."""
+    items = by_story(entries, story_of or {})
+    return html_digest(items, [one_line_excerpt(item[0]) for item in items], topic)
 
 
 async def run_digests(
@@ -165,7 +179,8 @@ async def deliver(
         if sub.force_due:
             await store.subscriptions.finish_digest(sub.id)
         return
-    for text, ids in digest_messages(entries, sub.topic):
+    story_of = await store.stories.story_ids([e.id for e in entries])
+    for text, ids in digest_messages(entries, sub.topic, story_of):
         if lease is not None and not lease.held:
             # another process may now own this fan-out: sending on would repeat its messages
             run.retry_later.append(sub.id)

@@ -28,11 +28,13 @@ from index.models import Answer, Article, DirectAnswer, Hit
 from index.store import (
     Feed,
     IngestEntry,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
     VoteCounts,
 )
+from index.timeline import StoryLine
 
 TELEGRAM_LIMIT = 4096
 RLM = "\u200f"  # starts each line so a line opening with a digit or Latin word stays RTL
@@ -184,6 +186,7 @@ def html_hit(hit: Hit) -> str:
     text = f"{RLM}{LRI}[{hit.rank}]{PDI}\n<blockquote>{quote}</blockquote>\n{html_attribution(hit)}"
     if also := also_sources(hit):
         text += f"\n{RLM}↪ {ALSO_IN}: " + "، ".join(esc(n) for n in also)
+        text += f" · {story_command(hit.article_id)}"
     return text
 
 
@@ -433,21 +436,91 @@ def html_feeds(feeds: Sequence[Feed]) -> list[str]:
     ])
 
 
+def story_command(article_id: int) -> str:
+    """«/story_12»: a command Telegram shows as a link, which lists that article's story."""
+    return f"/story_{article_id}"
+
+
+def _sources_line(articles: Sequence[Article | StoryMember], article_id: int) -> str:
+    """«↪ المصادر: الرياض، عكاظ · /story_12» for an item reported by several outlets."""
+    names = list(dict.fromkeys(a.source or UNKNOWN_SOURCE for a in articles))
+    return (f"{RLM}↪ {texts.SOURCES}: " + "، ".join(esc(n) for n in names)
+            + f" · {story_command(article_id)}")
+
+
 def html_digest(
-    entries: Sequence[Article], excerpts: Sequence[str], topic: str | None
+    items: Sequence[Sequence[Article]], excerpts: Sequence[str], topic: str | None
 ) -> list[tuple[str, list[int]]]:
-    """(HTML text, entry ids) per digest message, split at entry boundaries within 4096
-    characters; the first message has the header, the others «تابع الموجز»."""
+    """(HTML text, entry ids) per digest message, one item per story — its first entry's
+    title, link and lede, and every outlet that reported it — split at item boundaries within
+    4096 characters; the first message has the header, the others «تابع الموجز». Every entry
+    of an item is among its message's ids, so each is marked delivered exactly once."""
     header = (
-        texts.DIGEST_HEADER_TOPIC.format(topic=esc(topic), n=len(entries))
+        texts.DIGEST_HEADER_TOPIC.format(topic=esc(topic), n=len(items))
         if topic
-        else texts.DIGEST_HEADER.format(n=len(entries))
+        else texts.DIGEST_HEADER.format(n=len(items))
     )
-    blocks = [html_entry_line(e, x) for e, x in zip(entries, excerpts, strict=True)]
+    blocks = []
+    for item, excerpt in zip(items, excerpts, strict=True):
+        block = html_entry_line(item[0], excerpt)
+        if len(item) > 1:
+            block += "\n" + _sources_line(item, item[0].id)
+        blocks.append(block)
     # Room for the longest header, so every message can carry one.
     room = TELEGRAM_LIMIT - visible_length(f"{RLM}{header}\n\n") - 8
     out = []
     for n, (body, group) in enumerate(split_blocks_indexed(blocks, room)):
         title = header if n == 0 else texts.DIGEST_CONTINUED
-        out.append((f"{RLM}{title}\n\n{body}", [entries[i].id for i in group]))
+        out.append((f"{RLM}{title}\n\n{body}", [e.id for i in group for e in items[i]]))
     return out
+
+
+# ---- stories across outlets: /story and /timeline -------------------------------------------
+
+
+def _names(sources: Iterable[str | None]) -> str:
+    return "، ".join(dict.fromkeys(s or UNKNOWN_SOURCE for s in sources))
+
+
+def story_lines(reports: Sequence[StoryMember]) -> list[str]:
+    """A story's reports, oldest first: «date · outlet · title · link», plain text."""
+    return [" · ".join([format_date(m.published), m.source or UNKNOWN_SOURCE, m.title,
+                        m.url or NO_LINK]) for m in reports]
+
+
+def html_story(reports: Sequence[StoryMember]) -> list[str]:
+    """/story: one line per report, oldest first, each title linked; split at 4096."""
+    head = f"{RLM}{texts.STORY_HEAD.format(n=len(reports))}"
+    lines = []
+    for i, m in enumerate(reports, 1):
+        title = esc(_short(m.title, 150))
+        if m.url and m.url.lower().startswith(("http://", "https://")):
+            title = f'<a href="{esc(m.url)}">{title}</a>'
+        lines.append(f"{RLM}{i}. {esc(format_date(m.published))} · "
+                     f"{esc(m.source or UNKNOWN_SOURCE)} · {title}")
+    return split_blocks([head, *lines], sep="\n")
+
+
+def timeline_lines(stories: Sequence[StoryLine]) -> list[str]:
+    """One plain line per story: «date · title · sources (n) · story id»."""
+    return [
+        f"{format_date(s.published)} · {s.title} · {_names(s.sources)}"
+        + (f" ({s.reports})" if s.reports > 1 else "") + f" · #{s.article_id}"
+        for s in stories
+    ]
+
+
+def html_timeline(topic: str, stories: Sequence[StoryLine], offset: int, page: int) -> str:
+    """/timeline: the page of `page` stories from `offset`, one line each — date · title ·
+    sources — with the /story_N command that lists the story's reports."""
+    shown = stories[offset : offset + page]
+    head = texts.TIMELINE_HEAD.format(topic=esc(_short(topic, 80)), n=len(stories))
+    if len(stories) > len(shown):
+        head += " " + texts.TIMELINE_PAGE.format(first=offset + 1, last=offset + len(shown),
+                                                 n=len(stories))
+    lines = [
+        f"{RLM}{esc(format_date(s.published))} · <b>{esc(_short(s.title, 120))}</b> · "
+        f"{esc(_names(s.sources))} · {story_command(s.article_id)}"
+        for s in shown
+    ]
+    return _fit("\n".join([f"{RLM}{head}", *lines]), TELEGRAM_LIMIT)

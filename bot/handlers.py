@@ -44,7 +44,9 @@ from bot.format import (
     html_start,
     html_stats,
     html_status,
+    html_story,
     html_subscribed,
+    html_timeline,
     html_unknown_command,
 )
 from bot.runtime import naba
@@ -53,8 +55,10 @@ from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
 from index.normalize import ANALYZER_VERSION
-from index.search import MIN_CANDIDATES
+from index.search import MAX_CANDIDATES, MIN_CANDIDATES
 from index.sources import ingest_sources
+from index.stories import story_reports
+from index.timeline import timeline
 
 log = logging.getLogger(__name__)
 
@@ -139,15 +143,23 @@ def _answer_keyboard(offset: int, total: int, passage_ids: list[int]) -> InlineK
     return InlineKeyboardMarkup(rows)
 
 
-async def _answer_and_reply(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
-) -> None:
+async def _within_limit(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender may ask now (the per-user question limit); if not, they are told."""
     app = naba(context)
     user = message.from_user
     if user and not await app.allow_question(user.id):
         limit = app.settings.questions_per_minute
         await message.reply_text(esc(texts.RATE_LIMITED.format(n=limit)))
+        return False
+    return True
+
+
+async def _answer_and_reply(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
+) -> None:
+    if not await _within_limit(message, context):
         return
+    app = naba(context)
     await app.library.refresh()
     searching = asyncio.ensure_future(app.library.answer(text, top=PAGE))
     done, _ = await asyncio.wait({searching}, timeout=TYPING_AFTER_SECONDS)
@@ -224,31 +236,43 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.effective_message.reply_text(html_unknown_command(_language(update)))
 
 
-async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The "more results" button: re-ask the question it answers, one page further.
-
-    Callback data comes from clients and can be forged: an offset outside the pages naba
-    can have, or a user pressing faster than the question limit, gets a short answer and no
-    search."""
+async def _page_request(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, max_offset: int, page: int
+) -> tuple[int, str] | None:
+    """(offset, words) of a paging button («more:6», «tl:10»): the words read back from the
+    message its reply answers. Callback data comes from clients and can be forged: an offset
+    outside the pages naba can have, or a user pressing faster than the question limit, gets
+    a short answer and None. The callback is answered either way."""
     query = update.callback_query
     try:
         offset = int((query.data or "").split(":", 1)[1])
     except (IndexError, ValueError):
         offset = -1
-    if not 0 <= offset <= MAX_OFFSET or offset % PAGE:
+    if not 0 <= offset <= max_offset or offset % page:
         await query.answer(texts.EXPIRED)
-        return
+        return None
     app = naba(context)
     if query.from_user and not await app.allow_question(query.from_user.id):
         await query.answer(texts.RATE_LIMITED.format(n=app.settings.questions_per_minute))
-        return
+        return None
     original = query.message.reply_to_message if query.message else None
-    question = _question_of(original, context.bot.username) if original else ""
-    if not question:
+    words = _question_of(original, context.bot.username) if original else ""
+    if not words:
         await query.answer(texts.EXPIRED, show_alert=True)
-        return
+        return None
     await query.answer()
-    answer = await app.library.answer(question, top=PAGE, offset=offset)
+    return offset, words
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "more results" button: re-ask the question it answers, one page further (a forged
+    button searches nothing: _page_request)."""
+    request = await _page_request(update, context, MAX_OFFSET, PAGE)
+    if request is None:
+        return
+    offset, question = request
+    query = update.callback_query
+    answer = await naba(context).library.answer(question, top=PAGE, offset=offset)
     if not answer.hits:
         await query.edit_message_reply_markup(None)
         return
@@ -357,6 +381,85 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await store.subscriptions.get(update.effective_chat.id),
     )
     await update.effective_message.reply_text(text)
+
+
+# ---- stories across outlets -------------------------------------------------------------------
+
+# Stories a /timeline page lists; «المزيد» shows the next ones.
+TIMELINE_PAGE = 10
+# The deepest timeline page: answer() accepts at most MAX_CANDIDATES reports, so no more stories.
+MAX_TIMELINE_OFFSET = MAX_CANDIDATES
+STORY_LINK = re.compile(r"^/story_(\d{1,18})(?:@\w+)?$", re.ASCII)
+
+
+async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/story 12, or the /story_12 link under answers and digests: the story's reports."""
+    message = update.effective_message
+    link = STORY_LINK.match((message.text or "").strip())
+    raw = link[1] if link else " ".join(context.args or []).strip().lstrip("#")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        await message.reply_text(esc(texts.STORY_USAGE))
+        return
+    reports = await story_reports(naba(context).store, int(raw))
+    if not reports:
+        await message.reply_text(esc(texts.STORY_NOT_FOUND))
+        return
+    await _reply_all(update, html_story(reports))
+
+
+def _timeline_keyboard(offset: int, total: int) -> InlineKeyboardMarkup | None:
+    """→ السابق / المزيد ← under a timeline page, as there are other pages."""
+    paging = []
+    if offset > 0:
+        paging.append(InlineKeyboardButton(
+            texts.PREVIOUS, callback_data=f"tl:{max(0, offset - TIMELINE_PAGE)}"))
+    if offset + TIMELINE_PAGE < total:
+        paging.append(InlineKeyboardButton(
+            texts.MORE, callback_data=f"tl:{offset + TIMELINE_PAGE}"))
+    return InlineKeyboardMarkup([paging]) if paging else None
+
+
+async def timeline_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timeline words: the matching stories, oldest first, a page at a time."""
+    message = update.effective_message
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await message.reply_text(esc(texts.TIMELINE_USAGE))
+        return
+    if not await _within_limit(message, context):
+        return
+    app = naba(context)
+    await app.library.refresh()
+    stories = await timeline(app.library, words)
+    if not stories:
+        await message.reply_text(esc(texts.TIMELINE_EMPTY), do_quote=True)
+        return
+    await message.reply_text(
+        html_timeline(words, stories, 0, TIMELINE_PAGE), do_quote=True,
+        reply_markup=_timeline_keyboard(0, len(stories)),
+    )
+
+
+async def timeline_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«المزيد» under a timeline: the words are those of the /timeline message it answers (the
+    callback data carries only the offset, within 64 bytes)."""
+    request = await _page_request(update, context, MAX_TIMELINE_OFFSET, TIMELINE_PAGE)
+    if request is None:
+        return
+    offset, words = request
+    query = update.callback_query
+    stories = await timeline(naba(context).library, words)
+    if offset >= len(stories):
+        await query.edit_message_reply_markup(None)
+        return
+    try:
+        await query.edit_message_text(
+            html_timeline(words, stories, offset, TIMELINE_PAGE),
+            reply_markup=_timeline_keyboard(offset, len(stories)),
+        )
+    except BadRequest as err:
+        if "not modified" not in err.message.lower():
+            raise
 
 
 # ---- subscriptions ---------------------------------------------------------------------------

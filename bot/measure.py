@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import sys
 import tempfile
@@ -456,4 +457,88 @@ async def cmd_dates(path: Path, news: Path | None) -> int:
     for dates, label in ((False, "dates not read"), (True, "dates read")):
         top1, top3 = tally[dates]
         print(f"{label:<16} {top1 / n:>6.0%} {top3 / n:>6.0%}")
+    return 0
+
+
+DEFAULT_STORY_PAIRS = REPO / "eval" / "stories" / "pairs.jsonl"
+# Thresholds the pairwise table sweeps (the one in use, index.stories.THRESHOLD, is marked).
+STORY_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+
+
+def _precision_recall(decided: list[tuple[bool, bool]]) -> tuple[float, float, int, int, int]:
+    """(precision, recall, tp, fp, fn) of (predicted, labelled) pairs."""
+    tp = sum(p and y for p, y in decided)
+    fp = sum(p and not y for p, y in decided)
+    fn = sum(y and not p for p, y in decided)
+    return (tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0, tp, fp, fn)
+
+
+async def cmd_stories(path: Path, news: Path | None) -> int:
+    """Stories across outlets: the news corpus ingested as the bot ingests it (each article
+    joining its story at ingest), then precision and recall of "same story" on the
+    hand-labelled pairs, the pairwise rule at other thresholds, and the stories' sizes."""
+    import time
+    from collections import Counter
+
+    from index import stories
+    from index.articles import parse_article_bytes
+    from index.ingest import InvalidArticle, ingest_article
+    from index.store import Store
+
+    if news is None or not news.is_file():
+        return _fail("the labelled pairs are about the news corpus: pass --news PATH")
+    pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        async with await Store.open(Path(tmp) / "stories.db") as store:
+            print(f"indexing {news} …", file=sys.stderr, flush=True)
+            raw = gzip.decompress(news.read_bytes()) if news.suffix == ".gz" else news.read_bytes()
+            articles = parse_article_bytes(raw, news.stem, f"file:{news.name}").articles
+            started = time.perf_counter()
+            # the article each guid ended as: a copy with the same text is stored once
+            ids: dict[str, int] = {}
+            for article in articles:
+                try:
+                    outcome = await ingest_article(store, article, str(news))
+                except InvalidArticle:
+                    continue
+                ids[article.guid or ""] = outcome.article_id
+            seconds = time.perf_counter() - started
+            missing = {g for p in pairs for g in (p["a"], p["b"])} - ids.keys()
+            if missing:
+                return _fail(f"{path.name}: {sorted(missing)[0]} is not in {news.name}")
+            story_of = await store.stories.story_ids(list(set(ids.values())))
+            prints, dates = {}, {}
+            for guid in {g for p in pairs for g in (p["a"], p["b"])}:
+                article = await store.articles.get(ids[guid])
+                tokens = [p.tokens for p in await store.articles.passages_of(ids[guid])]
+                prints[guid] = stories.article_fingerprint(article.title, tokens)
+                dates[guid] = article.published
+            sizes = await store.stories.sizes()
+    grouped = [(story_of[ids[p["a"]]] == story_of[ids[p["b"]]], p["same"]) for p in pairs]
+    positives = sum(p["same"] for p in pairs)
+    print(f"{path.name}: {len(pairs)} hand-labelled pairs ({positives} the same event, "
+          f"{len(pairs) - positives} not); {sum(sizes):,} articles ingested in {seconds:.0f} s")
+    print(f"{'':<28} {'precision':>9} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    p, r, tp, fp, fn = _precision_recall(grouped)
+    print(f"{'same story (as grouped)':<28} {p:>9.2f} {r:>6.2f} {tp:>4} {fp:>4} {fn:>4}")
+    for threshold in STORY_THRESHOLDS:
+        decided = []
+        for pair in pairs:
+            a, b = prints[pair["a"]], prints[pair["b"]]
+            same = (a is not None and b is not None
+                    and stories.within_window(dates[pair["a"]], dates[pair["b"]])
+                    and stories.similarity(a.signature, b.signature) >= threshold)
+            decided.append((same, pair["same"]))
+        p, r, tp, fp, fn = _precision_recall(decided)
+        mark = " ←" if threshold == stories.THRESHOLD else ""
+        label = f"pairwise, Jaccard ≥ {threshold:.2f}"
+        print(f"{label:<28} {p:>9.2f} {r:>6.2f} {tp:>4} {fp:>4} {fn:>4}{mark}")
+    counts = Counter(sizes)
+    several = [s for s in sizes if s > 1]
+    print(f"stories: {len(sizes):,}; with more than one report: {len(several):,} "
+          f"({sum(several):,} articles); largest: {max(sizes, default=0)}")
+    print("sizes: " + ", ".join(
+        f"{size}×{n}" for size, n in sorted(counts.items())[:8]
+    ) + (" …" if len(counts) > 8 else ""))
     return 0

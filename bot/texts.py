@@ -63,6 +63,8 @@ HELP = f"""أنا <b>نبأ</b>: أجيب عن أسئلتك عن الأخبار 
 /unsubscribe — إلغاء الاشتراك
 /digest instant|hourly|daily|now — وتيرة الموجز، أو أرسله الآن
 /status — حالة الفهرس واشتراكك
+/timeline كلمات — القصص عن موضوع بترتيب التاريخ
+/story رقم — كل تقارير قصة واحدة، من كل المصادر
 في المجموعات: اذكرني (@) أو ردّ على رسالتي أو استخدم /ask.
 في أي محادثة: اكتب @اسمي ثم سؤالك."""
 HELP_EN = f"""I am <b>naba</b>: I answer questions about the news with quotes from the \
@@ -76,6 +78,8 @@ articles, each with its outlet, date and link.
 /unsubscribe — stop the digest
 /digest instant|hourly|daily|now — how often, or send it now
 /status — the index and your subscription
+/timeline words — the stories on a topic, by date
+/story number — every report of one story, from every outlet
 In groups: mention me (@), reply to me, or use /ask.
 In any chat: type @my_username and a question."""
 KNOWN = "أعرف الآن <b>{news}</b> ({passages})"
@@ -128,6 +132,15 @@ FREQUENCY_SET = "وتيرة الموجز الآن: {frequency}."
 DIGEST_HEADER = "📬 <b>موجز الأخبار الجديدة</b> ({n})"
 DIGEST_HEADER_TOPIC = "📬 <b>موجز الأخبار الجديدة عن «{topic}»</b> ({n})"
 DIGEST_CONTINUED = "📬 <b>تابع الموجز</b>"
+# Stories across outlets (index.stories): /story, /timeline, and the sources of a digest item.
+SOURCES = "المصادر"
+STORY_USAGE = "اكتب رقم الخبر بعد الأمر، مثل: /story 12 (الرقم يظهر تحت الإجابات والموجز)."
+STORY_NOT_FOUND = "لا أعرف خبرًا بهذا الرقم."
+STORY_HEAD = "🧵 <b>القصة كما روتها المصادر</b> ({n})"
+TIMELINE_USAGE = "اكتب موضوعًا بعد الأمر، مثل: /timeline تفجير عسير"
+TIMELINE_HEAD = "🗓 <b>القصص عن «{topic}»</b> ({n})"
+TIMELINE_EMPTY = "لم أجد قصصًا عن هذا الموضوع."
+TIMELINE_PAGE = "({first}–{last} من {n})"
 
 # ---- admins ----------------------------------------------------------------------------------
 
@@ -168,6 +181,10 @@ MENU = {
     "digest": ("وتيرة الموجز: instant أو hourly أو daily أو now",
                "Digest frequency: instant, hourly, daily, or now"),
     "status": ("حالة الفهرس واشتراكك", "Index and subscription status"),
+    "story": ("تقارير قصة واحدة من كل المصادر: /story رقم",
+              "One story's reports from every outlet: /story number"),
+    "timeline": ("القصص عن موضوع بترتيب التاريخ: /timeline كلمات",
+                 "Stories on a topic, by date: /timeline words"),
 }
 
 # ---- the console -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from index.feeds import looks_like_feed_url
 from index.models import ArticleIn, PassageSpan
 from index.passages import split_passages
 from index.store import IngestOutcome, Store
+from index.stories import Fingerprint, article_fingerprint, join_story
 from index.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -95,14 +96,25 @@ def identity_url(url: str | None) -> str | None:
     return canonical_url(url) if url and looks_like_feed_url(url) else None
 
 
+def _prepare_with_fingerprint(
+    article: ArticleIn,
+) -> tuple[ArticleIn, list[tuple[PassageSpan, str]], str, str | None, Fingerprint | None]:
+    clean, passages, digest, canonical = prepare(article)
+    return (clean, passages, digest, canonical,
+            article_fingerprint(clean.title, [tokens for _, tokens in passages]))
+
+
 async def ingest_article(store: Store, article: ArticleIn, origin: str) -> IngestOutcome:
-    """Store one article (one transaction); raises InvalidArticle, logged as 'failed'."""
+    """Store one article (one transaction), then put it in its story (index.stories: a
+    second, short one); raises InvalidArticle, logged as 'failed'."""
     try:
-        clean, passages, digest, canonical = await asyncio.to_thread(prepare, article)
+        clean, passages, digest, canonical, print_ = await asyncio.to_thread(
+            _prepare_with_fingerprint, article
+        )
     except InvalidArticle as err:
         await store.log.record(origin, "failed", str(err))
         raise
-    return await store.articles.save(
+    outcome = await store.articles.save(
         clean,
         url_canonical=canonical,
         content_hash=digest,
@@ -110,6 +122,11 @@ async def ingest_article(store: Store, article: ArticleIn, origin: str) -> Inges
         analyzer=PASSAGE_VERSION,
         origin=origin,
     )
+    if outcome.status in ("new", "updated"):
+        # A crash between the two leaves the article in no story, and the next start's
+        # group_ungrouped gives it one.
+        await join_story(store, outcome.article_id, clean.published, print_)
+    return outcome
 
 
 async def ingest_articles(

@@ -274,12 +274,19 @@ class Library:
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
+        stories = await self.store.stories.reports_of([c.article_id for c in page])
         hits = []
         for rank, cand in enumerate(page, start=offset + 1):
             also = [
                 Attribution(a.id, a.title, a.source, a.published, a.url)
                 for a in (articles[i] for i in cand.copies)
             ]
+            # and the other reports of the article's story (index.stories): the outlets that
+            # reported the same event in their own words
+            shown = {cand.article_id, *cand.copies}
+            also += [Attribution(m.article_id, m.title, m.source, m.published, m.url)
+                     for m in stories.get(cand.article_id, [])
+                     if m.article_id not in shown]
             if cand.passage_id not in context:
                 continue  # deleted since it was ranked: nothing left to quote
             hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))

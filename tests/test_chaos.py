@@ -101,10 +101,15 @@ async def test_digests_under_faults_and_kills_lose_nothing_and_repeat_nothing(
     bot is SIGKILLed, then a restart. Every subscriber ends with every entry exactly once."""
     rng = random.Random(7)
     chats = list(range(700_001, 700_021))
+    # three different events: copies of one event would be one digest item (index.stories)
+    events = [
+        "افتتحت بلدية مدينة الواحة الخيالية مرفقًا جديدًا للسكان.",
+        "فاز فريق قرية السنابل الخيالية ببطولة الشطرنج الإقليمية.",
+        "هطلت أمطار غزيرة على بلدة النخيل الخيالية طوال الليل.",
+    ]
     entries = [
-        ArticleIn(title=f"خبر الفوضى رقم {n}", text=f"نص تجريبي رقم {n} عن مدينة الواحة الخيالية "
-                  "وبلديتها التي افتتحت مرفقًا جديدًا للسكان.", guid=f"chaos:{n}")
-        for n in range(1, 4)
+        ArticleIn(title=f"خبر الفوضى رقم {n}", text=f"نص تجريبي رقم {n}: {text}", guid=f"chaos:{n}")
+        for n, text in enumerate(events, 1)
     ]
     async with await Store.open(settings.db_path) as store:
         await ingest_path(store, settings.seeds_dir)

@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from conftest import sql
+from fakes.stories import BRIDGE, OTHER
 
 from index.dates import PASSAGE_VERSION
 from index.ingest import ingest_article
@@ -31,6 +32,7 @@ from index.store import (
     IndexEvent,
     Store,
     StoreUnavailable,
+    StoryCandidate,
     same_story,
 )
 
@@ -581,3 +583,62 @@ async def test_one_vote_per_reader_per_answer_and_it_can_change(store: Store) ->
         (5, 1, (3, 4)), (6, 1, (9,)),
     ]
     assert {v.question for v in await store.feedback.votes()} == {"متى تحررت درعا؟"}
+
+
+# ---- stories across outlets -----------------------------------------------------------------
+
+
+async def test_rewordings_of_one_event_are_one_story_in_time_order(store: Store) -> None:
+    outcomes = [await ingest_article(store, a, "test") for a in [BRIDGE[2], BRIDGE[0], BRIDGE[1]]]
+    other = await ingest_article(store, OTHER, "test")
+    ids = [o.article_id for o in outcomes]
+    stories = await store.stories.story_ids([*ids, other.article_id])
+    assert len({stories[i] for i in ids}) == 1
+    assert stories[other.article_id] == other.article_id != stories[ids[0]]
+    story = stories[ids[0]]
+    assert story == min(ids)  # numbered by its first article
+    members = (await store.stories.members([story]))[story]
+    assert [m.source for m in members] == ["صحيفة الفجر", "جريدة الندى", "وكالة السهل"]
+    assert members[0].published == BRIDGE[0].published
+    assert sorted(await store.stories.sizes()) == [1, 3]
+    assert await store.stories.ungrouped() == []
+    reports = await store.stories.reports_of([ids[1], other.article_id, 10**9])
+    assert reports[ids[1]] == members
+    assert [m.article_id for m in reports[other.article_id]] == [other.article_id]
+    assert 10**9 not in reports
+
+
+async def test_an_article_bridging_two_stories_unites_them(store: Store) -> None:
+    ids = [(await ingest_article(store, article(text, guid=f"u{i}"), "t")).article_id
+           for i, text in enumerate([TEXT_A, TEXT_B, TEXT_C])]
+    sig = bytes(512)
+    # two stories of their own (no band in common), then one article sharing a band with each
+    assert await store.stories.join(ids[0], signature=sig, bands=[1, 2],
+                                    choose=lambda c: []) == ids[0]
+    await store.stories.join(ids[1], signature=sig, bands=[3, 4], choose=lambda c: [])
+    assert await store.stories.story_ids(ids[:2]) == {ids[0]: ids[0], ids[1]: ids[1]}
+    seen: list[StoryCandidate] = []
+    story = await store.stories.join(
+        ids[2], signature=sig, bands=[2, 3],
+        choose=lambda candidates: seen.extend(candidates) or [c.story_id for c in candidates],
+    )
+    assert sorted(c.article_id for c in seen) == ids[:2]  # found through the stored bands
+    assert {c.signature for c in seen} == {sig}
+    assert story == ids[0]
+    assert set((await store.stories.story_ids(ids)).values()) == {ids[0]}
+
+
+async def test_copies_ingested_at_once_by_two_processes_end_in_one_story(
+    store: Store, store_target: str
+) -> None:
+    other = await Store.open(store_target)
+    try:
+        outcomes = await asyncio.gather(*(
+            ingest_article(s, a, "replica")
+            for a, s in zip(BRIDGE * 2, [store, other] * 3, strict=True)
+        ))
+    finally:
+        await other.close()
+    ids = {o.article_id for o in outcomes}
+    assert len(ids) == 3
+    assert len(set((await store.stories.story_ids(list(ids))).values())) == 1

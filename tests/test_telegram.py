@@ -13,11 +13,13 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 from fakes.bot_api import FakeBotApi
+from fakes.stories import BRIDGE, OTHER
 from telegram import Update
 
 from bot import handlers
@@ -784,3 +786,97 @@ async def _run_once(
     )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     return proc.returncode, err.decode("utf-8", "replace"), (out + err).decode("utf-8", "replace")
+
+
+# ---- stories across outlets (issue 12, parts 3 and 4) ----------------------------------------
+
+
+async def _ingest_stories(settings: Settings) -> list[int]:
+    """The invented bridge story from three outlets, and an unrelated report."""
+    async with await Store.open(settings.db_path) as store:
+        return [(await ingest_article(store, a, "test")).article_id for a in [*BRIDGE, OTHER]]
+
+
+async def test_a_digest_lists_one_item_per_story_with_all_its_sources(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    api.send_text(USER, "/subscribe")
+    await api.wait_for_messages(USER, 1)
+    ids = await _ingest_stories(settings)
+    api.send_text(USER, "/digest now")
+    messages = await api.wait_for_messages(USER, 2)
+    digest = messages[1].plain_text
+    assert "(2)" in digest  # two items: the bridge story and the other report
+    assert digest.count("جسر") >= 1 and BRIDGE[1].title not in digest  # one item, not three
+    assert "المصادر: صحيفة الفجر، جريدة الندى، وكالة السهل" in digest
+    assert f"/story_{ids[0]}" in digest and OTHER.title in digest
+    async with await Store.open(settings.db_path) as store:
+        sub = await store.subscriptions.get(USER)
+        assert await store.deliveries.pending(sub) == []  # every entry delivered…
+        assert (await store.deliveries.counts())["sent"] == 4
+    api.send_text(USER, "/digest now")
+    [*_, nothing_new] = await api.wait_for_messages(USER, 3)
+    assert "لا جديد" in nothing_new.plain_text  # …and once
+
+
+async def test_story_lists_the_reports_in_time_order_and_answers_name_the_outlets(
+    api: FakeBotApi, bot, settings: Settings
+) -> None:
+    ids = await _ingest_stories(settings)
+    api.send_text(USER, "متى افتتح جسر وادي الريحان؟")
+    [answer] = await api.wait_for_messages(USER, 1)
+    assert "ورد أيضًا في" in answer.plain_text
+    assert "جريدة الندى" in answer.plain_text or "وكالة السهل" in answer.plain_text
+    api.send_text(USER, f"/story {ids[2]}")
+    api.send_text(USER, f"/story_{ids[1]}")
+    api.send_text(USER, "/story 999999")
+    api.send_text(USER, "/story abc")
+    replies = await api.wait_for_messages(USER, 5)
+    for listing in replies[1:3]:
+        lines = listing.plain_text.splitlines()
+        assert "(3)" in lines[0]
+        assert [next(s for s in ("الفجر", "الندى", "السهل") if s in line)
+                for line in lines[1:]] == ["الفجر", "الندى", "السهل"]  # oldest first
+        assert "4 مارس 2031" in lines[1] and "5 مارس 2031" in lines[3]
+        assert 'href="https://alnada.example/news/77"' in listing.text
+    assert "لا أعرف خبرًا" in replies[3].plain_text
+    assert "/story 12" in replies[4].plain_text  # the usage
+
+
+async def test_timeline_lists_stories_by_date_and_pages_with_more(
+    api: FakeBotApi, bot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = [  # five days of one invented topic, each a different event
+        "افتتح رئيس البلدية سوق الكتب في بلدة الورد بحضور الناشرين.",
+        "نفدت نسخ رواية الرمال في سوق الكتب بعد توقيع مؤلفها لها.",
+        "أقام سوق الكتب أمسية شعرية للأطفال شارك فيها عشرون شاعرًا صغيرًا.",
+        "ناقش المشاركون في ندوة سوق الكتب مستقبل المكتبات المدرسية والقراءة.",
+        "اختتم سوق الكتب أيامه بتكريم أفضل دار نشر وإعلان موعد الدورة المقبلة.",
+    ]
+    async with await Store.open(settings.db_path) as store:
+        for day, text in enumerate(events, 1):
+            await ingest_article(store, ArticleIn(
+                title=text.split(" في ")[0], text=text, source=f"صحيفة {day}",
+                published=datetime(2031, 4, day, tzinfo=UTC), guid=f"book-{day}",
+                url=f"https://book.example/{day}",
+            ), "test")
+    monkeypatch.setattr(handlers, "TIMELINE_PAGE", 2)
+    api.send_text(USER, "/timeline سوق الكتب")
+    [reply] = await api.wait_for_messages(USER, 1)
+    lines = reply.plain_text.splitlines()
+    assert "(5)" in lines[0] and len(lines) == 3
+    assert "1 أبريل 2031" in lines[1] and "2 أبريل 2031" in lines[2]  # oldest first
+    assert "صحيفة 1" in lines[1] and "/story_" in lines[1]
+    assert reply.callback_data == ["tl:2"]
+    api.press_button(USER, reply.message_id, "tl:2")
+    await api.wait_for(lambda a: a.edits, timeout=10)
+    page = api.message(USER, reply.message_id)
+    assert "3 أبريل 2031" in page.plain_text and "1 أبريل 2031" not in page.plain_text
+    assert page.callback_data == ["tl:0", "tl:4"]
+    api.press_button(USER, reply.message_id, "tl:7", check=False)  # forged: not a page
+    await api.wait_for(lambda a: len(a.callback_answers) >= 2, timeout=10)
+    assert "انتهت" in (api.callback_answers[-1].text or "")
+    api.send_text(USER, "/timeline")
+    api.send_text(USER, "/timeline زلزال المريخ")
+    usage, empty = (await api.wait_for_messages(USER, 3))[1:]
+    assert "/timeline" in usage.plain_text and "لم أجد" in empty.plain_text

@@ -3,7 +3,7 @@ digest deliveries. Everything else (the BM25 index) is derived from it.
 
 `Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
 ``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
-``store.deliveries``, ``store.schema``, ``store.leases``, ``store.limits``,
+``store.deliveries``, ``store.stories``, ``store.schema``, ``store.leases``, ``store.limits``,
 ``store.feedback``. `Store.open` picks the database from its target: a file path is SQLite
 (index.store.sqlite, the embedded default); a ``postgresql://`` URL is PostgreSQL
 (index.store.postgres), for several processes on several machines.
@@ -27,6 +27,7 @@ from index.store.protocols import (
     Limits,
     Schema,
     SeedFiles,
+    Stories,
     Subscriptions,
 )
 from index.store.rows import (
@@ -41,6 +42,8 @@ from index.store.rows import (
     PassageContext,
     StalePassage,
     StoredPassage,
+    StoryCandidate,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -78,6 +81,9 @@ __all__ = [
     "Store",
     "StoreUnavailable",
     "StoredPassage",
+    "Stories",
+    "StoryCandidate",
+    "StoryMember",
     "Subscription",
     "SubscriptionCounts",
     "Subscriptions",
@@ -116,6 +122,7 @@ class Store:
     seeds: SeedFiles
     subscriptions: Subscriptions
     deliveries: Deliveries
+    stories: Stories
     schema: Schema
     leases: Leases
     limits: Limits
@@ -145,6 +152,7 @@ class Store:
                 seeds=postgres.PgSeedFiles(pg),
                 subscriptions=postgres.PgSubscriptions(pg),
                 deliveries=postgres.PgDeliveries(pg),
+                stories=postgres.PgStories(pg),
                 schema=postgres.PgSchema(pg),
                 leases=postgres.PgLeases(pg),
                 limits=postgres.PgLimits(pg),
@@ -163,6 +171,7 @@ class Store:
             seeds=sqlite.SqliteSeedFiles(db),
             subscriptions=sqlite.SqliteSubscriptions(db),
             deliveries=sqlite.SqliteDeliveries(db),
+            stories=sqlite.SqliteStories(db),
             schema=sqlite.SqliteSchema(db),
             leases=sqlite.SqliteLeases(db),
             limits=sqlite.SqliteLimits(db),

@@ -8,7 +8,9 @@ is a duplicate, stored once).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 
@@ -62,3 +64,32 @@ def same_story(
         # The edit made it identical to another stored article: keep that one.
         return Decision("duplicate", hash_holder, "edit equals another")
     return Decision("update", earlier.id, claim_url=url_owner is None)
+
+
+def merged_story(article_id: int, current: int | None, joined: Iterable[int]) -> int:
+    """The story an article ends in: the smallest id among its own (when it already had one)
+    and those it joined, so that two processes uniting the same stories agree; a new story
+    takes the article's id.
+
+    >>> merged_story(9, None, [])
+    9
+    >>> merged_story(9, None, [4, 7])
+    4
+    """
+    ids = {*joined, *([current] if current is not None else [])}
+    return min(ids) if ids else article_id
+
+
+def story_spans(
+    published: Iterable[tuple[int, datetime | None]],
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """(first, last) publication per story from (story, published) rows; undated ones do not
+    count (None, None when a story has no date at all)."""
+    spans: dict[int, tuple[datetime | None, datetime | None]] = {}
+    for story, when in published:
+        first, last = spans.get(story, (None, None))
+        if when is not None:
+            first = when if first is None or when < first else first
+            last = when if last is None or when > last else last
+        spans[story] = (first, last)
+    return spans

@@ -17,17 +17,18 @@ with what many writers need:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, same_story
+from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
+    STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
     ArticleMatch,
@@ -41,6 +42,8 @@ from index.store.rows import (
     PassageContext,
     StalePassage,
     StoredPassage,
+    StoryCandidate,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -51,6 +54,7 @@ from index.store.rows import (
     feed_row,
     from_iso,
     now_utc,
+    stories_in_time_order,
     subscription_row,
     to_iso,
     vote_row,
@@ -60,6 +64,8 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_lock key for migrations (any constant shared by every naba process).
 MIGRATION_LOCK = 0x6E616261  # "naba"
+# pg_advisory_xact_lock key serialising story joins across replicas ("nabs").
+STORY_LOCK = 0x6E616273
 # The NOTIFY channel a save wakes other replicas' indexes on.
 CHANGES_CHANNEL = "naba_changes"
 # A save racing another replica's save of the same story is retried this many times.
@@ -202,6 +208,23 @@ MIGRATIONS: list[tuple[str, str]] = [
             at TEXT NOT NULL,
             PRIMARY KEY (chat_id, message_id, user_id)
         )
+        """,
+    ),
+    (
+        "0006_stories",
+        """
+        CREATE TABLE story_members (
+            article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id BIGINT NOT NULL,
+            signature BYTEA NOT NULL
+        );
+        CREATE INDEX story_members_by_story ON story_members(story_id);
+        CREATE TABLE story_bands (
+            hash BIGINT NOT NULL,
+            article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (hash, article_id)
+        );
+        CREATE INDEX story_bands_by_article ON story_bands(article_id)
         """,
     ),
 ]
@@ -773,6 +796,102 @@ class PgLeases:
             f"SELECT owner FROM leases WHERE name = $1 AND until >= {_PG_NOW}", name
         )
         return row[0] if row else None
+
+
+class PgStories:
+    def __init__(self, db: PgDb) -> None:
+        self._db = db
+
+    async def join(
+        self, article_id: int, *, signature: bytes, bands: Sequence[int],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
+    ) -> int:
+        bands = list(dict.fromkeys(bands))
+        async with self._db.pool.acquire() as con, con.transaction():
+            # One join at a time across replicas: two copies ingested at once must each see
+            # the other's committed bands, or both would start a story of their own.
+            await con.execute("SELECT pg_advisory_xact_lock($1)", STORY_LOCK)
+            rows = await con.fetch(
+                "SELECT m.article_id, m.story_id, m.signature, a.published"
+                " FROM story_members m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.article_id IN (SELECT article_id FROM story_bands"
+                " WHERE hash = ANY($1::bigint[])) AND m.article_id != $2",
+                bands, article_id,
+            )
+            members = await con.fetch(
+                "SELECT m.story_id, a.published FROM story_members m JOIN articles a"
+                " ON a.id = m.article_id WHERE m.story_id = ANY($1::bigint[])",
+                list({r[1] for r in rows}),
+            )
+            spans = story_spans((m[0], from_iso(m[1])) for m in members)
+            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                          for r in rows]
+            joined = set(choose(candidates))
+            current = await con.fetchval(
+                "SELECT story_id FROM story_members WHERE article_id = $1", article_id
+            )
+            story = merged_story(article_id, current, joined)
+            others = [s for s in {*joined, current} if s is not None and s != story]
+            if others:
+                await con.execute(
+                    "UPDATE story_members SET story_id = $1 WHERE story_id = ANY($2::bigint[])",
+                    story, others,
+                )
+            await con.execute(
+                "INSERT INTO story_members (article_id, story_id, signature) VALUES ($1, $2, $3)"
+                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
+                " signature = excluded.signature",
+                article_id, story, signature,
+            )
+            await con.execute("DELETE FROM story_bands WHERE article_id = $1", article_id)
+            await con.executemany(
+                "INSERT INTO story_bands (hash, article_id) VALUES ($1, $2)",
+                [(h, article_id) for h in bands],
+            )
+            return story
+
+    async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetch(
+            "SELECT article_id, story_id FROM story_members"
+            " WHERE article_id = ANY($1::bigint[])", list(article_ids),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    async def members(self, story_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        if not story_ids:
+            return {}
+        rows = await self._db.fetch(
+            f"SELECT {', '.join(STORY_MEMBER_COLUMNS)} FROM story_members s"
+            " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ANY($1::bigint[])",
+            list(story_ids),
+        )
+        return stories_in_time_order(rows)
+
+    async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetch(
+            f"SELECT asked.article_id, {', '.join(STORY_MEMBER_COLUMNS)}"
+            " FROM story_members asked JOIN story_members s ON s.story_id = asked.story_id"
+            " JOIN articles a ON a.id = s.article_id WHERE asked.article_id = ANY($1::bigint[])",
+            list(article_ids),
+        )
+        return stories_in_time_order(rows, keyed=True)
+
+    async def ungrouped(self, limit: int = 500) -> list[int]:
+        rows = await self._db.fetch(
+            "SELECT a.id FROM articles a LEFT JOIN story_members s ON s.article_id = a.id"
+            " WHERE s.article_id IS NULL ORDER BY a.id LIMIT $1", limit,
+        )
+        return [r[0] for r in rows]
+
+    async def sizes(self) -> list[int]:
+        rows = await self._db.fetch(
+            "SELECT COUNT(*) FROM story_members GROUP BY story_id ORDER BY story_id"
+        )
+        return [r[0] for r in rows]
 
 
 class PgFeedback:

@@ -4,7 +4,7 @@ and one contract suite (tests/test_store.py) holds them to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -20,6 +20,8 @@ from index.store.rows import (
     PassageContext,
     StalePassage,
     StoredPassage,
+    StoryCandidate,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -151,6 +153,41 @@ class Deliveries(Protocol):
     async def clear_sending(self, subscription_id: int, article_ids: Sequence[int]) -> None: ...
     async def interrupted(self) -> list[DeliveryKey]: ...
     async def counts(self) -> Mapping[str, int]: ...
+
+
+class Stories(Protocol):
+    """Which articles report the same event (index.stories): each article's MinHash signature
+    and LSH band hashes, and the story it belongs to. A story is numbered by an article id."""
+
+    async def join(
+        self, article_id: int, *, signature: bytes, bands: Sequence[int],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
+    ) -> int:
+        """Record the article's signature and band hashes and put it in a story, in one
+        transaction no other join runs beside (two processes ingesting two copies at once end
+        in one story): `choose` is given the candidates — the articles sharing a band hash,
+        each with its story's span — and names the stories the article joins (index.stories);
+        those are united under the smallest id, with the article's own story if it had one (an
+        edit); with none, the article starts a story numbered by its id. Returns the story."""
+        ...
+
+    async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]: ...
+    async def members(self, story_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        """Each story's reports, oldest first."""
+        ...
+
+    async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        """For each article, the reports of its story, oldest first (one query: answers ask
+        it for every page)."""
+        ...
+
+    async def ungrouped(self, limit: int = 500) -> list[int]:
+        """Articles in no story yet (stored before stories were kept), oldest first."""
+        ...
+
+    async def sizes(self) -> list[int]:
+        """How many reports each story has."""
+        ...
 
 
 class Leases(Protocol):

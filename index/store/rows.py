@@ -255,3 +255,53 @@ def subscription_row(row: Sequence[Any]) -> Subscription:
     values["created_at"] = from_iso(values["created_at"]) or now_utc()
     values["last_digest_at"] = from_iso(values["last_digest_at"])
     return Subscription(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """A stored article that shares a band hash with an incoming one (index.stories)."""
+
+    article_id: int
+    story_id: int
+    signature: bytes
+    published: datetime | None
+    # when the candidate's story was first and last reported (its span, as it stands)
+    story_first: datetime | None
+    story_last: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One report of a story: what /story, timelines and answers show of it."""
+
+    story_id: int
+    article_id: int
+    title: str
+    source: str | None
+    published: datetime | None
+    url: str | None
+
+
+STORY_MEMBER_COLUMNS = ("s.story_id", "a.id", "a.title", "a.source", "a.published", "a.url")
+
+
+def story_member_row(row: Sequence[Any]) -> StoryMember:
+    """A StoryMember from STORY_MEMBER_COLUMNS, in that order."""
+    return StoryMember(row[0], row[1], row[2], row[3], from_iso(row[4]), row[5])
+
+
+def stories_in_time_order(
+    rows: Sequence[Sequence[Any]], *, keyed: bool = False
+) -> dict[int, list[StoryMember]]:
+    """Rows of STORY_MEMBER_COLUMNS as each story's reports, oldest first (undated ones
+    last), ties by arrival: by story id, or with `keyed` by each row's first column (rows
+    that carry it before the member's columns)."""
+    out: dict[int, list[StoryMember]] = {}
+    for row in rows:
+        member = story_member_row(row[1:] if keyed else row)
+        out.setdefault(row[0] if keyed else member.story_id, []).append(member)
+    return {
+        story: sorted(members, key=lambda m: (
+            m.published is None, m.published.timestamp() if m.published else 0.0, m.article_id))
+        for story, members in out.items()
+    }

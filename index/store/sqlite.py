@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,11 @@ from typing import Any
 import aiosqlite
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, same_story
+from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
+    STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
     ArticleMatch,
@@ -37,6 +38,8 @@ from index.store.rows import (
     PassageContext,
     StalePassage,
     StoredPassage,
+    StoryCandidate,
+    StoryMember,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -47,6 +50,7 @@ from index.store.rows import (
     feed_row,
     from_iso,
     now_utc,
+    stories_in_time_order,
     subscription_row,
     to_iso,
     vote_row,
@@ -203,6 +207,26 @@ MIGRATIONS: list[tuple[str, str]] = [
             at TEXT NOT NULL,
             PRIMARY KEY (chat_id, message_id, user_id)
         );
+        """,
+    ),
+    (
+        "0006_stories",
+        """
+        -- Stories across outlets (index.stories): each article's MinHash signature and story,
+        -- and its LSH band hashes (the band number is hashed in), looked up by hash to find
+        -- the articles that may report the same event.
+        CREATE TABLE story_members (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE INDEX story_members_by_story ON story_members(story_id);
+        CREATE TABLE story_bands (
+            hash INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (hash, article_id)
+        );
+        CREATE INDEX story_bands_by_article ON story_bands(article_id);
         """,
     ),
 ]
@@ -816,6 +840,112 @@ class SqliteLeases:
             f"SELECT owner FROM leases WHERE name = ? AND until >= {_SQLITE_NOW}", (name,)
         )
         return row[0] if row else None
+
+
+async def _story_spans(
+    db: aiosqlite.Connection, story_ids: set[int]
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """(first, last) publication of each story's reports (parsed: offsets may differ)."""
+    if not story_ids:
+        return {}
+    async with db.execute(
+        "SELECT m.story_id, a.published FROM story_members m JOIN articles a"
+        f" ON a.id = m.article_id WHERE m.story_id IN ({_marks(len(story_ids))})",
+        list(story_ids),
+    ) as cur:
+        rows = await cur.fetchall()
+    return story_spans((story, from_iso(published)) for story, published in rows)
+
+
+class SqliteStories:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def join(
+        self, article_id: int, *, signature: bytes, bands: Sequence[int],
+        choose: Callable[[list[StoryCandidate]], Iterable[int]],
+    ) -> int:
+        bands = list(dict.fromkeys(bands))
+        # BEGIN IMMEDIATE: one writer at a time across processes, so a join always sees the
+        # joins committed before it
+        async with self._db.transaction() as db:
+            async with db.execute(
+                "SELECT m.article_id, m.story_id, m.signature, a.published"
+                " FROM story_members m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.article_id IN (SELECT article_id FROM story_bands"
+                f" WHERE hash IN ({_marks(len(bands))})) AND m.article_id != ?",
+                [*bands, article_id],
+            ) as cur:
+                rows = await cur.fetchall()
+            spans = await _story_spans(db, {r[1] for r in rows})
+            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                          for r in rows]
+            joined = set(choose(candidates))
+            current = await _one(
+                db, "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
+            )
+            story = merged_story(article_id, current, joined)
+            others = [s for s in {*joined, current} if s is not None and s != story]
+            if others:
+                await db.execute(
+                    "UPDATE story_members SET story_id = ?"
+                    f" WHERE story_id IN ({_marks(len(others))})", [story, *others],
+                )
+            await db.execute(
+                "INSERT INTO story_members (article_id, story_id, signature) VALUES (?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
+                " signature = excluded.signature",
+                (article_id, story, signature),
+            )
+            await db.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
+            await db.executemany(
+                "INSERT INTO story_bands (hash, article_id) VALUES (?, ?)",
+                [(h, article_id) for h in bands],
+            )
+            return story
+
+    async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT article_id, story_id FROM story_members"
+            f" WHERE article_id IN ({_marks(len(article_ids))})", list(article_ids),
+        )
+        return dict(rows)
+
+    async def members(self, story_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        if not story_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT {', '.join(STORY_MEMBER_COLUMNS)} FROM story_members s"
+            " JOIN articles a ON a.id = s.article_id"
+            f" WHERE s.story_id IN ({_marks(len(story_ids))})", list(story_ids),
+        )
+        return stories_in_time_order(rows)
+
+    async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT asked.article_id, {', '.join(STORY_MEMBER_COLUMNS)}"
+            " FROM story_members asked JOIN story_members s ON s.story_id = asked.story_id"
+            " JOIN articles a ON a.id = s.article_id"
+            f" WHERE asked.article_id IN ({_marks(len(article_ids))})", list(article_ids),
+        )
+        return stories_in_time_order(rows, keyed=True)
+
+    async def ungrouped(self, limit: int = 500) -> list[int]:
+        rows = await self._db.fetchall(
+            "SELECT a.id FROM articles a LEFT JOIN story_members s ON s.article_id = a.id"
+            " WHERE s.article_id IS NULL ORDER BY a.id LIMIT ?", (limit,),
+        )
+        return [r[0] for r in rows]
+
+    async def sizes(self) -> list[int]:
+        rows = await self._db.fetchall(
+            "SELECT COUNT(*) FROM story_members GROUP BY story_id ORDER BY story_id"
+        )
+        return [r[0] for r in rows]
 
 
 class SqliteFeedback:

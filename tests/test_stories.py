@@ -1,0 +1,152 @@
+"""Stories across outlets (index.stories) and timelines (index.timeline): the signature, the
+grouping at ingest, answers naming the other outlets, older stores grouped at start, the CLI's
+`story` and `timeline`, and the hand-labelled pairs of the news corpus. Every article here is
+invented; the pairs file holds only ids of the shared corpus's articles."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fakes.stories import BRIDGE, OTHER
+from test_cli import bot, env  # noqa: F401  (env is a fixture)
+
+from index.ingest import ingest_article, prepare
+from index.search import Library
+from index.store import Store, StoryCandidate
+from index.stories import (
+    THRESHOLD,
+    article_fingerprint,
+    fingerprint,
+    group_ungrouped,
+    shingles,
+    similarity,
+    stories_to_join,
+    within_window,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = ROOT / "eval" / "stories" / "pairs.jsonl"
+NEWS = ROOT.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
+
+
+def _print(article):
+    clean, passages, _, _ = prepare(article)
+    return article_fingerprint(clean.title, [tokens for _, tokens in passages])
+
+
+def test_rewordings_are_similar_and_other_news_is_not() -> None:
+    prints = [_print(a) for a in [*BRIDGE, OTHER]]
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert similarity(prints[i].signature, prints[j].signature) >= THRESHOLD
+        assert similarity(prints[i].signature, prints[3].signature) < 0.1
+    assert _print(BRIDGE[0]) == prints[0]  # the same in every process: a fixed seed
+    assert len(prints[0].bands) == 64 and all(0 < b < 2**56 for b in prints[0].bands)
+
+
+def test_shingles_are_word_pairs_of_the_lead_without_day_terms() -> None:
+    got = shingles(["جسر", "الوادي"], [["افتتح", "d:2031-03-04", "الجسر"], ["طول"], ["بعيد"]])
+    assert got == {"جسر الوادي", "الوادي افتتح", "افتتح الجسر", "الجسر طول"}
+    assert shingles([], []) == set() and fingerprint(set()) is None
+
+
+def test_the_window_is_three_calendar_days() -> None:
+    day = datetime(2031, 3, 4, 23, 0, tzinfo=UTC)
+    assert within_window(day, datetime(2031, 3, 7, 0, 30, tzinfo=UTC))
+    assert not within_window(day, datetime(2031, 3, 8, tzinfo=UTC))
+    assert within_window(None, day)
+
+
+def test_a_story_spans_at_most_three_days_so_daily_bulletins_do_not_chain() -> None:
+    sig = _print(BRIDGE[0]).signature
+    other = _print(OTHER).signature
+
+    def day(n: int) -> datetime:
+        return datetime(2031, 3, n, tzinfo=UTC)
+
+    def candidate(article: int, story: int, published: int, first: int, last: int,
+                  signature: bytes = sig) -> StoryCandidate:
+        return StoryCandidate(article, story, signature, day(published), day(first), day(last))
+
+    # yesterday's bulletin is in a story begun four days ago: joining would make it 5 days long
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 5, 8)]) == []
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8)]) == [3]
+    # the best match first; a second story joins only if the union still fits
+    both = [candidate(8, 5, 9, 9, 9), candidate(7, 3, 8, 6, 8)]
+    assert stories_to_join(sig, day(9), both) == [3, 5]
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8),
+                                         candidate(8, 5, 9, 9, 10)]) == [3]
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8, other)]) == []  # not alike
+    assert stories_to_join(sig, day(9), [candidate(7, 3, 4, 4, 4)]) == []  # 5 days apart
+
+
+async def test_answers_name_the_outlets_of_the_passage_s_story(store: Store) -> None:
+    for article in [*BRIDGE, OTHER]:
+        await ingest_article(store, article, "test")
+    library = Library(store)
+    await library.build()
+    answer = await library.answer("كم بلغت تكلفة جسر وادي الريحان؟")
+    first = answer.hits[0]
+    outlets = {first.source, *(a.source for a in first.also)}
+    assert outlets == {"صحيفة الفجر", "جريدة الندى", "وكالة السهل"}
+    assert len({a.article_id for a in first.also}) == len(first.also)  # each report once
+
+
+async def test_articles_stored_before_stories_are_grouped_at_start(
+    store: Store, db_path: Path
+) -> None:
+    for article in [*BRIDGE, OTHER]:
+        await ingest_article(store, article, "test")
+    with sqlite3.connect(db_path) as con:  # as a database from before migration 0006
+        con.execute("DELETE FROM story_bands")
+        con.execute("DELETE FROM story_members")
+    assert len(await store.stories.ungrouped()) == 4
+    assert await group_ungrouped(store) == 4
+    assert sorted(await store.stories.sizes()) == [1, 3]
+    assert await group_ungrouped(store) == 0
+
+
+def test_cli_story_and_timeline(env: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    items = [{"title": a.title, "text": a.text, "source": a.source, "url": a.url,
+              "published": a.published.isoformat(), "guid": a.guid} for a in [*BRIDGE, OTHER]]
+    (folder / "stories.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+    assert bot(env, "ingest", "--no-progress", str(folder)).returncode == 0
+    listing = bot(env, "story", "3")  # the bridge reports are 1, 2 and 3
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert [line.split(" · ")[1] for line in lines] == ["صحيفة الفجر", "جريدة الندى",
+                                                         "وكالة السهل"]
+    assert lines[0].startswith("4 مارس 2031") and lines[0].endswith("https://alfajr.example/bridge")
+    assert bot(env, "story", "/story_2").stdout == listing.stdout
+    missing = bot(env, "story", "999")
+    assert missing.returncode == 1 and "لا أعرف" in missing.stderr
+    assert bot(env, "story", "abc").returncode == 2
+    timeline = bot(env, "timeline", "جسر", "وادي", "الريحان")
+    assert timeline.returncode == 0, timeline.stderr
+    [line] = timeline.stdout.splitlines()
+    assert line == ("4 مارس 2031 · افتتاح جسر وادي الريحان في قرية السنابل · "
+                    "صحيفة الفجر، جريدة الندى، وكالة السهل (3) · #1")
+    assert "لم أجد" in bot(env, "timeline", "زلزال المريخ").stdout
+
+
+def test_the_labelled_pairs_hold_ids_and_labels_only() -> None:
+    pairs = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines()]
+    assert len(pairs) >= 100
+    assert {p["same"] for p in pairs} == {True, False}
+    for pair in pairs:
+        assert set(pair) <= {"a", "b", "same", "sampled", "note"}
+        assert pair["a"].startswith("saudinewsnet-") and pair["a"] != pair["b"]
+
+
+@pytest.mark.skipif(not NEWS.is_file(), reason=f"the news corpus is not at {NEWS} (../shared)")
+def test_every_labelled_pair_names_articles_of_the_news_corpus() -> None:
+    guids = {a["guid"] for a in json.loads(gzip.decompress(NEWS.read_bytes()))}
+    pairs = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines()]
+    assert {g for p in pairs for g in (p["a"], p["b"])} <= guids
