@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
@@ -128,7 +128,8 @@ def to_json(answer: Answer) -> dict[str, Any]:
         # every kind; "shown": whether the bot shows it (index.direct.SHOWN_KINDS)
         "direct_answer": (
             {"text": answer.direct.text, "kind": answer.direct.kind, "rank": answer.direct.rank,
-             "shown": answer.direct.shown}
+             "shown": answer.direct.shown,
+             **({"date": answer.direct.day.isoformat()} if answer.direct.day else {})}
             if answer.direct else None
         ),
     }
@@ -200,15 +201,29 @@ def html_answer(answer: Answer) -> list[str]:
     return split_blocks([header, *(html_hit(h) for h in answer.hits)])
 
 
+def _direct_value(direct: DirectAnswer) -> tuple[str, str]:
+    """What the line states, and the article's own words for it when they were relative:
+    («7 أغسطس 2015», «أمس»), or («7 كانون الأول 2024», "")."""
+    if direct.day is None:
+        return direct.text, ""
+    day = datetime(direct.day.year, direct.day.month, direct.day.day, tzinfo=UTC)
+    return format_date(day), direct.text
+
+
 def direct_line(direct: DirectAnswer) -> str:
-    """«📌 7 كانون الأول 2024 — من النتيجة 1»: the answer itself, above the quotes."""
-    return f"📌 {direct.text} — {texts.DIRECT_FROM.format(rank=direct.rank)}"
+    """«📌 7 كانون الأول 2024 — من النتيجة 1»: the answer itself, above the quotes; a relative
+    day shown with its words: «📌 7 أغسطس 2015 («أمس») — من النتيجة 1»."""
+    value, words = _direct_value(direct)
+    said = f" («{words}»)" if words else ""
+    return f"📌 {value}{said} — {texts.DIRECT_FROM.format(rank=direct.rank)}"
 
 
 def html_direct(direct: DirectAnswer) -> str:
     """direct_line in HTML, the answer in bold."""
+    value, words = _direct_value(direct)
+    said = f" («{esc(words)}»)" if words else ""
     source = esc(texts.DIRECT_FROM.format(rank=direct.rank))
-    return f"{RLM}📌 <b>{esc(direct.text)}</b> — {source}"
+    return f"{RLM}📌 <b>{esc(value)}</b>{said} — {source}"
 
 
 def split_blocks(

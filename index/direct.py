@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
+from index.dates import days_mentioned
 from index.models import DirectAnswer, Hit
 from index.normalize import analyze
 from index.roots import root_of
@@ -89,6 +91,15 @@ _NUMBER = re.compile(
     r"(?:\s+[\u0621-\u064a0-9]{2,})?"
 )
 _BARE_YEAR = re.compile(r"^(?:1[0-9]{3}|20[0-9]{2})$")
+# Days named relative to the article's date («أمس», «اليوم السبت», «الأحد الماضي»): read by
+# index.dates against the date the article was published.
+_WEEKDAY_NAMES = "السبت|الأحد|الاحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة"
+_RELATIVE_DAY = re.compile(
+    rf"(?:(?:أول|اول|قبل)\s+)?(?:يوم\s+)?(?<![\u0621-\u064a])(?:أمس|امس)(?![\u0621-\u064a])"
+    rf"(?:\s+(?:{_WEEKDAY_NAMES}))?"
+    rf"|(?<![\u0621-\u064a])اليوم\s+(?:{_WEEKDAY_NAMES})"
+    rf"|(?:يوم\s+)?(?:{_WEEKDAY_NAMES})\s+الماضي"
+)
 
 
 def _plain(text: str) -> str:
@@ -186,13 +197,32 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
         return None
     at = 0
     if wanted == "date" and SKIP_UNDATED:
-        at = next((i for i, h in enumerate(hits) if _candidates("date", _plain(h.excerpt))), 0)
+        at = next((i for i, h in enumerate(hits) if _dated(h)), 0)
         if any(h.article_id != hits[at].article_id for h in hits[:at]):
             at = 0  # another article's undated quote ranks first: no line
     hit = hits[at]
     if at + 1 < len(hits) and hit.score < MARGIN * hits[at + 1].score:
         return None  # the passage is not clearly best: its date may answer another thing
     return _stated(question, wanted, hit)
+
+
+def _dated(hit: Hit) -> bool:
+    """Whether a quote holds a date, written out or relative to its article's date."""
+    text = _plain(hit.excerpt)
+    return bool(_candidates("date", text) or _relative_days(text, hit))
+
+
+def _relative_days(text: str, hit: Hit) -> list[tuple[int, int, str, date]]:
+    """(start, end, words, day) of each «أمس», «اليوم السبت», «الأحد الماضي» in `text`, read
+    against the hit's article date; none when the article has no date."""
+    if hit.published is None:
+        return []
+    found = []
+    for m in _RELATIVE_DAY.finditer(text):
+        days = days_mentioned(m.group(0), hit.published.date())
+        if len(days) == 1:
+            found.append((m.start(), m.end(), m.group(0), days[0]))
+    return found
 
 
 def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
@@ -202,8 +232,14 @@ def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
     own = _numbers_in(question)
     counted = _counted_noun(question) if wanted == "number" else None
     dates = [(s, e) for s, e, _ in _candidates("date", text)] if wanted == "number" else []
-    near: list[tuple[int, str]] = []
-    for start, end, found in _candidates(wanted, text):
+    found_at: list[tuple[int, int, str, date | None]] = [
+        (start, end, found, None) for start, end, found in _candidates(wanted, text)
+    ]
+    if wanted == "date":
+        found_at += [c for c in _relative_days(text, hit)
+                     if not any(s <= c[0] < e for s, e, _, _ in found_at)]
+    near: list[tuple[int, str, date | None]] = []
+    for start, end, found, day in found_at:
         if _numbers_in(found) & own:
             continue  # «كأس العالم 2018»: the question's own number is not its answer
         if wanted == "number":
@@ -216,14 +252,14 @@ def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
             (max(0, ms - end, start - me) for ms, me in marks), default=MAX_DISTANCE + 1
         )
         if distance <= MAX_DISTANCE:
-            near.append((distance, found))
+            near.append((distance, found, day))
     if not near:
         return None
     near.sort(key=lambda item: item[0])
-    distance, found = near[0]
-    if any(other != found and d - distance < GAP for d, other in near[1:]):
+    distance, found, day = near[0]
+    if any((other, d2) != (found, day) and d - distance < GAP for d, other, d2 in near[1:]):
         return None  # another date or number stands about as near: which one is asked?
-    return DirectAnswer(found, wanted, hit.rank, shown=wanted in SHOWN_KINDS)
+    return DirectAnswer(found, wanted, hit.rank, shown=wanted in SHOWN_KINDS, day=day)
 
 
 # ---- measuring it: ARCD's answer spans ---------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,8 @@ class DirectAnswer:
     kind: str  # "date" | "number"
     rank: int  # the hit (Hit.rank) it was taken from
     shown: bool = False  # confident enough to show people (index.direct.SHOWN_KINDS)
+    # «أمس», «اليوم السبت» read against the article's date (index.dates): the day it names
+    day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,3 +110,17 @@ def test_a_dated_quote_of_the_same_article_answers_when_the_first_has_no_date() 
     assert answer is not None and (answer.text, answer.rank) == ("7 كانون الأول 2024", 2)
     another = replace(undated, article_id=99)  # another article's undated quote first: no line
     assert direct_answer("متى تحررت درعا؟", "when", [another, dated]) is None
+
+
+def test_a_relative_day_is_read_against_the_article_s_date() -> None:
+    """«استقبل مطار الجوف أمس أول رحلة دولية», published 8 August: the 7th."""
+    from datetime import UTC, date, datetime
+
+    text = "استقبل مطار الجوف الخيالي أمس أول رحلة دولية قادمة من القاهرة."
+    dated = replace(hit(text, ["مطار", "الجوف", "رحلة"]),
+                    published=datetime(2015, 8, 8, tzinfo=UTC))
+    answer = direct_answer("امتى استقبل مطار الجوف اول رحلة دولية؟", "when", [dated])
+    assert answer is not None and (answer.text, answer.day) == ("أمس", date(2015, 8, 7))
+    assert answer.shown
+    undated = hit(text, ["مطار", "الجوف", "رحلة"])  # no article date: nothing to read it by
+    assert direct_answer("امتى استقبل مطار الجوف اول رحلة دولية؟", "when", [undated]) is None

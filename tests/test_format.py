@@ -339,3 +339,16 @@ def test_the_direct_answer_is_shown_above_the_quotes_only_when_confident(shown: 
     assert ("📌 7 <كانون> الأول 2024" in console) is shown
     assert first.index("📌") < first.index("<blockquote>") if shown else "📌" not in first
     assert to_json(answer)["direct_answer"]["shown"] is shown
+
+
+def test_a_relative_day_is_shown_as_its_date_with_the_article_s_words() -> None:
+    from datetime import date
+
+    from bot.texts import DIRECT_FROM
+    from index.models import DirectAnswer
+
+    direct = DirectAnswer("أمس", "date", 1, shown=True, day=date(2015, 8, 7))
+    answer = Answer(query="امتى؟", tokens=("امتى",), hits=(make_hit(),), total=1, direct=direct)
+    line = f"📌 <b>7 أغسطس 2015</b> («أمس») — {DIRECT_FROM.format(rank=1)}"
+    assert line in html_answer(answer)[0]
+    assert to_json(answer)["direct_answer"]["date"] == "2015-08-07"
