@@ -415,7 +415,7 @@ class BM25Index:
         self._acc = np.zeros(0, dtype=np.float32)  # approximate scores; all 0 between searches
         # the compiled search's other buffers, as long as _acc (seen: all 0 between searches)
         self._seen = np.zeros(0, dtype=np.uint8)
-        self._cand = np.zeros(0, dtype=np.int64)
+        self._cand = np.zeros(0, dtype=np.int32)
         self._buf = np.zeros(0, dtype=np.float32)
         self._lock = threading.RLock()
         self._merge_lock = threading.Lock()  # always taken before _lock
@@ -870,7 +870,7 @@ class BM25Index:
         n = len(self._acc)
         if len(self._seen) != n:  # buffers the kernel keeps zeroed between calls
             self._seen = np.zeros(n, dtype=np.uint8)
-            self._cand = np.zeros(n, dtype=np.int64)
+            self._cand = np.zeros(n, dtype=np.int32)
             self._buf = np.zeros(n, dtype=np.float32)
         base = self._base
         tids = np.fromiter((t for t, _ in weights), dtype=np.int64, count=len(weights))
@@ -1079,7 +1079,7 @@ def _warm_kernel(tf_dtype: np.dtype) -> None:
         np.ones(1, dtype=tf_dtype), one, one, np.ones(1, dtype=np.int64), np.ones(1, dtype=bool),
         np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
         _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
-        np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.float32),
+        np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
     )
 
 

@@ -86,33 +86,33 @@ def _gallop(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
     return lo
 
 
-def _offer(d, v, seen, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
-    """Doc d's accumulator grew to v: keep the heap the k best live accumulators. Returns the
-    new (size, low, low_at)."""
+def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
+    """Doc d's accumulator grew to v > low: keep the heap the k best live accumulators.
+    Returns the new (size, low, low_at). A doc already in the heap always gets here when it
+    grows (its old value was >= low), so a linear search of the k entries finds it; no
+    per-doc mark is read for the postings that do not beat low."""
     k = len(heap_doc)
-    if seen[d] == 3:
-        h = 0
-        while heap_doc[h] != d:
-            h += 1
-        heap_val[h] = v
-        if size == k and h == low_at:
-            low_at = _argmin(heap_val)
-            low = heap_val[low_at]
-    elif live[d]:
-        seen[d] = 3
-        if size < k:
-            heap_doc[size] = d
-            heap_val[size] = v
-            size += 1
-            if size == k:
+    for h in range(size):
+        if heap_doc[h] == d:
+            heap_val[h] = v
+            if size == k and h == low_at:
                 low_at = _argmin(heap_val)
                 low = heap_val[low_at]
-        else:
-            seen[heap_doc[low_at]] = 0
-            heap_doc[low_at] = d
-            heap_val[low_at] = v
+            return size, low, low_at
+    if not live[d]:
+        return size, low, low_at
+    if size < k:
+        heap_doc[size] = d
+        heap_val[size] = v
+        size += 1
+        if size == k:
             low_at = _argmin(heap_val)
             low = heap_val[low_at]
+    else:
+        heap_doc[low_at] = d
+        heap_val[low_at] = v
+        low_at = _argmin(heap_val)
+        low = heap_val[low_at]
     return size, low, low_at
 
 
@@ -129,7 +129,7 @@ def _search(  # type: ignore[no-untyped-def]
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
     times this is below its length; stop_cost: stop scanning only when the postings scanned
-    times this are below those left. acc (float32), seen (uint8), cand (int64), buf (float32):
+    times this are below those left. acc (float32), seen (uint8), cand (int32), buf (float32):
     n_docs-long buffers; acc and seen are all zero on entry and are left so.
     """
     n = len(tids)
@@ -163,11 +163,11 @@ def _search(  # type: ignore[no-untyped-def]
         rest[j] = rest[j + 1] + bound[order[j + 1]]
 
     # Scan lists into the float32 accumulator until the rest cannot reach the top k. The k
-    # best live accumulators so far are kept as they change (seen = 3 marks them): scores only
-    # grow, so the smallest of them is the k-th best, known after every list at no extra pass.
+    # best live accumulators so far are kept as they change: scores only grow, so the
+    # smallest of them is the k-th best, known after every list at no extra pass.
     # No list of touched docs is kept: appending to one makes each posting wait for the
     # previous one's memory load; the scanned lists themselves say which docs were touched.
-    heap_doc = np.zeros(k, np.int64)
+    heap_doc = np.full(k, -1, np.int64)
     heap_val = np.zeros(k, np.float32)
     size = 0
     low = np.float32(-1.0)  # the smallest value in a full heap; -1 until it is full
@@ -185,9 +185,8 @@ def _search(  # type: ignore[no-untyped-def]
             d = docs[p]
             v = acc[d] + wi * impacts[p]
             acc[d] = v
-            if seen[d] == 3 or v > low:
-                size, low, low_at = _offer(d, v, seen, live, heap_doc, heap_val, size, low,
-                                           low_at)
+            if v > low:
+                size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
         for q in range(d_off[i], d_off[i + 1]):  # delta postings, scored exactly then rounded
             d = d_docs[q]
             if live[d]:
@@ -195,8 +194,8 @@ def _search(  # type: ignore[no-untyped-def]
                 norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
                 v = acc[d] + np.float32(weights[i] * (tf * k1p / (tf + norm)))
                 acc[d] = v
-                if seen[d] == 3 or v > low:
-                    size, low, low_at = _offer(d, v, seen, live, heap_doc, heap_val, size, low,
+                if v > low:
+                    size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low,
                                                low_at)
         scanned = j + 1
         if size == k:
@@ -206,8 +205,6 @@ def _search(  # type: ignore[no-untyped-def]
         # one per posting scanned) would cost more to probe than the rest costs to scan.
         if hi * rest[j] < lower and done * stop_cost < total - done:
             break
-    for h in range(size):
-        seen[heap_doc[h]] = 0
 
     # Candidates: live docs that may still reach the k-th best score (seen = 2 marks them,
     # their acc is kept); every other scanned accumulator is reset on the way.
