@@ -873,8 +873,9 @@ class BM25Index:
             self._cand = np.zeros(n, dtype=np.int32)
             self._buf = np.zeros(n, dtype=np.float32)
         base = self._base
-        tids = np.fromiter((t for t, _ in weights), dtype=np.int64, count=len(weights))
-        wts = np.fromiter((w for _, w in weights), dtype=np.float64, count=len(weights))
+        terms, values = zip(*weights, strict=True)
+        tids = np.array(terms, dtype=np.int64)
+        wts = np.array(values, dtype=np.float64)
         d_off = np.zeros(len(weights) + 1, dtype=np.int64)
         d_docs, d_tfs = _NO_DOCS, _NO_TFS
         if self._delta_size:
@@ -889,7 +890,7 @@ class BM25Index:
         try:
             docs, scores = kernel.search(
                 tids, wts, base.offsets, base.docs, base.tfs, base.impacts, base.max_impact,
-                self._doc_len, self._live, d_off, d_docs, d_tfs, k,
+                self._doc_len, self._live, self._n_docs, d_off, d_docs, d_tfs, k,
                 min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack), slack,
                 self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
                 self._acc, self._seen, self._cand, self._buf,
@@ -1077,7 +1078,7 @@ def _warm_kernel(tf_dtype: np.dtype) -> None:
     kernel.search(
         np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=np.int32),
         np.ones(1, dtype=tf_dtype), one, one, np.ones(1, dtype=np.int64), np.ones(1, dtype=bool),
-        np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
+        1, np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
         _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
         np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
     )

@@ -117,12 +117,13 @@ def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[n
 
 
 def _search(  # type: ignore[no-untyped-def]
-    tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live,
+    tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live, n_docs,
     d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
     acc, seen, cand, buf,
 ):
     """Exact top-k (docs, scores) of a query: best first, ties by ascending doc id, scores > 0.
 
+    n_docs: doc ids in use (acc and live may be longer).
     tids/weights: the query terms (weight = multiplicity * idf, all > 0), in the order the
     exact scores are summed. Base postings of term t: docs/tfs/impacts[offsets[t]:offsets[t+1]];
     delta postings of query term i: d_docs/d_tfs[d_off[i]:d_off[i+1]] (ascending docs).
@@ -211,7 +212,21 @@ def _search(  # type: ignore[no-untyped-def]
     cut = lower / hi - rest[scanned - 1]
     cand_val = buf
     n_cand = 0
-    for j in range(scanned):
+    if cut > 0 and 4 * done > n_docs:
+        # Most docs were touched: one pass over the whole accumulator streams through memory
+        # and finds the candidates in doc order; walking the postings again would cost more.
+        for d in range(n_docs):
+            v = acc[d]
+            acc[d] = 0
+            if v >= cut and live[d]:
+                seen[d] = 2
+                cand[n_cand] = d
+                cand_val[n_cand] = v
+                n_cand += 1
+        scanned_again = 0
+    else:
+        scanned_again = scanned
+    for j in range(scanned_again):
         i = order[j]
         for p in range(a[i], e[i] + d_off[i + 1] - d_off[i]):
             d = docs[p] if p < e[i] else d_docs[p - e[i] + d_off[i]]
