@@ -116,9 +116,28 @@ def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[n
     return size, low, low_at
 
 
+def _add_delta(  # type: ignore[no-untyped-def]
+    i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, b, avgdl, acc, heap_doc, heap_val,
+    size, low, low_at,
+):
+    """Add query term i's delta postings to the accumulator, scored exactly then rounded;
+    returns the heap's new (size, low, low_at)."""
+    k1p = k1 + 1.0
+    for q in range(d_off[i], d_off[i + 1]):
+        d = d_docs[q]
+        if live[d]:
+            tf = float(d_tfs[q])
+            norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+            v = acc[d] + np.float32(weights[i] * (tf * k1p / (tf + norm)))
+            acc[d] = v
+            if v > low:
+                size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
+    return size, low, low_at
+
+
 def _search(  # type: ignore[no-untyped-def]
     tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live, n_docs,
-    d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
+    d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost, window,
     acc, seen, cand, buf,
 ):
     """Exact top-k (docs, scores) of a query: best first, ties by ascending doc id, scores > 0.
@@ -130,7 +149,8 @@ def _search(  # type: ignore[no-untyped-def]
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
     times this is below its length; stop_cost: stop scanning only when the postings scanned
-    times this are below those left. acc (float32), seen (uint8), cand (int32), buf (float32):
+    times this are below those left; window: docs per slice of the accumulator when all the
+    lists left are scanned together. acc (float32), seen (uint8), cand (int32), buf (float32):
     n_docs-long buffers; acc and seen are all zero on entry and are left so.
     """
     n = len(tids)
@@ -180,6 +200,36 @@ def _search(  # type: ignore[no-untyped-def]
     for i in range(n):
         total += length[i]
     for j in range(n):
+        if done * stop_cost >= total - done and n_docs > window and j < n - 1:
+            # No stop can come any more (`done` only grows): every list left is scanned,
+            # window by window of doc ids so that each slice of the accumulator stays in
+            # cache while all the lists add to it (each list alone would sweep it whole).
+            # Per doc the lists still add in the same order, so the sums are the same.
+            at = a.copy()
+            for w_end in range(window, n_docs + window, window):
+                for jj in range(j, n):
+                    i = order[jj]
+                    wi = w32[i]
+                    p = at[i]
+                    while p < e[i] and docs[p] < w_end:
+                        d = docs[p]
+                        v = acc[d] + wi * impacts[p]
+                        acc[d] = v
+                        if v > low:
+                            size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size,
+                                                       low, low_at)
+                        p += 1
+                    at[i] = p
+            for jj in range(j, n):
+                i = order[jj]
+                size, low, low_at = _add_delta(i, weights, d_off, d_docs, d_tfs, doc_len, live,
+                                               k1, b, avgdl, acc, heap_doc, heap_val, size,
+                                               low, low_at)
+                done += e[i] - a[i] + d_off[i + 1] - d_off[i]
+            scanned = n
+            if size == k:
+                lower = max(lower, lo * float(low))
+            break
         i = order[j]
         wi = w32[i]
         for p in range(a[i], e[i]):
@@ -188,16 +238,8 @@ def _search(  # type: ignore[no-untyped-def]
             acc[d] = v
             if v > low:
                 size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
-        for q in range(d_off[i], d_off[i + 1]):  # delta postings, scored exactly then rounded
-            d = d_docs[q]
-            if live[d]:
-                tf = float(d_tfs[q])
-                norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
-                v = acc[d] + np.float32(weights[i] * (tf * k1p / (tf + norm)))
-                acc[d] = v
-                if v > low:
-                    size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low,
-                                               low_at)
+        size, low, low_at = _add_delta(i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, b,
+                                       avgdl, acc, heap_doc, heap_val, size, low, low_at)
         scanned = j + 1
         if size == k:
             lower = max(lower, lo * float(low))
@@ -329,7 +371,7 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_argmin", "_bsearch", "_gallop", "_kth", "_offer")
+    names = ("_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)
