@@ -63,9 +63,6 @@ _KERNEL_PROBE_COST = 24
 # probe or a check per list left: the kernel stops scanning only when the postings scanned,
 # times this, are fewer than those left (measured on the realistic bench corpus).
 _KERNEL_STOP_COST = 4
-# Docs per slice of the float32 accumulator when the kernel scans several lists together:
-# 512 KB, half of this machine's per-core L2 (past 1M docs the whole accumulator is 4 MB).
-_KERNEL_WINDOW = 1 << 17
 
 
 _UNKNOWN = object()
@@ -896,7 +893,7 @@ class BM25Index:
                 tids, wts, base.offsets, base.docs, base.tfs, base.impacts, base.max_impact,
                 self._doc_len, self._live, self._n_docs, d_off, d_docs, d_tfs, k,
                 min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack), slack,
-                self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST, _KERNEL_WINDOW,
+                self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
                 self._acc, self._seen, self._cand, self._buf,
             )
         except BaseException:
@@ -1091,7 +1088,7 @@ def _warm_call(tf_dtype: np.dtype, one: np.ndarray) -> None:
         np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=np.int32),
         np.ones(1, dtype=tf_dtype), one, one, np.ones(1, dtype=np.int64), np.ones(1, dtype=bool),
         1, np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
-        _KERNEL_PROBE_COST, _KERNEL_STOP_COST, _KERNEL_WINDOW, np.zeros(1, dtype=np.float32),
+        _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
         np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
     )
 

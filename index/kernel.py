@@ -27,18 +27,21 @@ import numpy as np
 search: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
 
-def _bsearch(docs: np.ndarray, lo: int, hi: int, doc: int) -> int:
-    """Position of `doc` in the sorted docs[lo:hi], or -1."""
-    end = hi
+def _lower_bound(docs: np.ndarray, lo: int, hi: int, doc: int) -> int:
+    """The first position in the sorted docs[lo:hi] holding a doc >= `doc` (hi if none)."""
     while lo < hi:
         mid = (lo + hi) >> 1
         if docs[mid] < doc:
             lo = mid + 1
         else:
             hi = mid
-    if lo < end and docs[lo] == doc:
-        return lo
-    return -1
+    return lo
+
+
+def _bsearch(docs: np.ndarray, lo: int, hi: int, doc: int) -> int:
+    """Position of `doc` in the sorted docs[lo:hi], or -1."""
+    at = _lower_bound(docs, lo, hi, doc)
+    return at if at < hi and docs[at] == doc else -1
 
 
 def _argmin(values):  # type: ignore[no-untyped-def]
@@ -76,14 +79,7 @@ def _gallop(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
         step *= 2
     if lo < hi and docs[lo] >= doc:
         return lo
-    end = min(lo + step + 1, hi)
-    while lo < end:
-        mid = (lo + end) >> 1
-        if docs[mid] < doc:
-            lo = mid + 1
-        else:
-            end = mid
-    return lo
+    return _lower_bound(docs, lo, min(lo + step + 1, hi), doc)
 
 
 def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
@@ -137,7 +133,7 @@ def _add_delta(  # type: ignore[no-untyped-def]
 
 def _search(  # type: ignore[no-untyped-def]
     tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live, n_docs,
-    d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost, window,
+    d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
     acc, seen, cand, buf,
 ):
     """Exact top-k (docs, scores) of a query: best first, ties by ascending doc id, scores > 0.
@@ -149,8 +145,7 @@ def _search(  # type: ignore[no-untyped-def]
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
     times this is below its length; stop_cost: stop scanning only when the postings scanned
-    times this are below those left; window: docs per slice of the accumulator when all the
-    lists left are scanned together. acc (float32), seen (uint8), cand (int32), buf (float32):
+    times this are below those left. acc (float32), seen (uint8), cand (int32), buf (float32):
     n_docs-long buffers; acc and seen are all zero on entry and are left so.
     """
     n = len(tids)
@@ -200,36 +195,6 @@ def _search(  # type: ignore[no-untyped-def]
     for i in range(n):
         total += length[i]
     for j in range(n):
-        if done * stop_cost >= total - done and n_docs > window and j < n - 1:
-            # No stop can come any more (`done` only grows): every list left is scanned,
-            # window by window of doc ids so that each slice of the accumulator stays in
-            # cache while all the lists add to it (each list alone would sweep it whole).
-            # Per doc the lists still add in the same order, so the sums are the same.
-            at = a.copy()
-            for w_end in range(window, n_docs + window, window):
-                for jj in range(j, n):
-                    i = order[jj]
-                    wi = w32[i]
-                    p = at[i]
-                    while p < e[i] and docs[p] < w_end:
-                        d = docs[p]
-                        v = acc[d] + wi * impacts[p]
-                        acc[d] = v
-                        if v > low:
-                            size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size,
-                                                       low, low_at)
-                        p += 1
-                    at[i] = p
-            for jj in range(j, n):
-                i = order[jj]
-                size, low, low_at = _add_delta(i, weights, d_off, d_docs, d_tfs, doc_len, live,
-                                               k1, b, avgdl, acc, heap_doc, heap_val, size,
-                                               low, low_at)
-                done += e[i] - a[i] + d_off[i + 1] - d_off[i]
-            scanned = n
-            if size == k:
-                lower = max(lower, lo * float(low))
-            break
         i = order[j]
         wi = w32[i]
         for p in range(a[i], e[i]):
@@ -371,7 +336,7 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer")
+    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)

@@ -364,35 +364,6 @@ def test_pruned_search_equals_reference_when_probing_or_scanning(monkeypatch, pr
         assert_same_top_k(index, ref, query, k=rng.choice([1, 3, 10, 40]))
 
 
-@pytest.mark.parametrize("window", [1, 37, 1000])
-def test_lists_scanned_window_by_window_equal_reference(monkeypatch, window):
-    """Once no early stop can come, the compiled search scans the lists left together, one
-    slice of doc ids at a time (only past _KERNEL_WINDOW docs): force small slices, with a
-    delta segment and removed documents, and check against rank-bm25."""
-    monkeypatch.setattr(bm25_module, "_KERNEL_WINDOW", window)
-    rng = random.Random(5)
-    corpus = _zipf_corpus(rng, 3000, n_words=600)
-    index = BM25Index.from_corpus(corpus[:2500])
-    for doc in corpus[2500:]:
-        index.add(doc)
-    gone = rng.sample(range(3000), 60)
-    index.remove_many(gone)
-    survivors = [doc for i, doc in enumerate(corpus) if i not in set(gone)]
-    ids = [i for i in range(3000) if i not in set(gone)]
-    ref = BM25Okapi(survivors)
-    vocab = [f"و{i}" for i in range(600)]
-    for _ in range(60):
-        query = rng.choices(vocab[:80], k=rng.randint(2, 8))
-        k = rng.choice([1, 3, 10, 40])
-        ref_scores = ref.get_scores(query)
-        want = sorted(((ids[j], s) for j, s in enumerate(ref_scores) if s > 1e-9),
-                      key=lambda x: (-x[1], x[0]))[:k]
-        got = index.search(query, k)
-        assert [round(s, 6) for _, s in got] == pytest.approx([round(s, 6) for _, s in want])
-        for doc, score in got:
-            assert score == pytest.approx(ref_scores[ids.index(doc)], abs=1e-6)
-
-
 def test_scores_stay_exact_when_avgdl_drifts_far_from_the_base() -> None:
     """Impacts are computed with the avgdl of the last build; adds and removals move avgdl
     (here by about 4x each way) and the search must stay exact through the bound widening."""
