@@ -29,6 +29,7 @@ scores are then recomputed exactly, the way rank-bm25 computes them.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from array import array
@@ -38,6 +39,7 @@ from itertools import chain, islice, pairwise
 
 import numpy as np
 
+from index import kernel
 from index.params import EPSILON, K1, B
 
 # A query: tokens (repeats count), or token → weight.
@@ -54,6 +56,18 @@ MERGE_THRESHOLD = 500_000
 # Probing a list for a candidate (a binary search) costs about this many times what scanning
 # one posting into the accumulator does.
 _PROBE_COST = 4
+# The same for the compiled search (index.kernel): there a scanned posting costs ~1.5 ns and
+# probing a candidate (galloping through the list from the previous candidate) ~30.
+_KERNEL_PROBE_COST = 24
+# Right after MaxScore's stop, nearly every doc scanned is still a candidate, and each costs a
+# probe or a check per list left: the kernel stops scanning only when the postings scanned,
+# times this, are fewer than those left (measured on the realistic bench corpus).
+_KERNEL_STOP_COST = 4
+
+
+_UNKNOWN = object()
+_NO_DOCS = np.zeros(0, dtype=np.int32)
+_NO_TFS = np.zeros(0, dtype=np.int32)
 
 
 class _Vocab(dict):
@@ -400,6 +414,10 @@ class BM25Index:
         self._total_len = 0
         self._cache: dict[str, object] = {}  # statistics derived on demand, dropped on change
         self._acc = np.zeros(0, dtype=np.float32)  # approximate scores; all 0 between searches
+        # the compiled search's other buffers, as long as _acc (seen: all 0 between searches)
+        self._seen = np.zeros(0, dtype=np.uint8)
+        self._cand = np.zeros(0, dtype=np.int32)
+        self._buf = np.zeros(0, dtype=np.float32)
         self._lock = threading.RLock()
         self._merge_lock = threading.Lock()  # always taken before _lock
 
@@ -449,6 +467,7 @@ class BM25Index:
             self._df[:n_terms] = np.diff(offsets)  # _merge() left no delta, no removed docs
             self._base = self._new_base(offsets, docs, tfs, self._doc_len, self._avgdl())
             self._invalidate()
+            _warm_kernel(self._base.tfs.dtype)
             return range(first, self._n_docs)
 
     def _encode_chunk(self, chunk: list[Sequence[str]]) -> _Part:
@@ -760,12 +779,21 @@ class BM25Index:
         gives each term its multiplicity directly (a weight, 1.0 being one occurrence)."""
         weights = []
         counts = query if isinstance(query, Mapping) else Counter(query)
+        # term id → idf (None: no live document has it), kept until the index changes: two
+        # logs and a numpy scalar read per term were a tenth of a compiled search
+        idfs: dict[int, float | None] = self._cache.setdefault("idf", {})  # type: ignore[assignment]
         for term, mult in counts.items():
             if mult <= 0:
                 continue
             tid = self.vocab.get(term)
-            if tid is not None and self._df[tid] > 0:
-                weights.append((tid, mult * self._idf_of(int(self._df[tid]))))
+            if tid is None:
+                continue
+            idf = idfs.get(tid, _UNKNOWN)
+            if idf is _UNKNOWN:
+                df = int(self._df[tid])
+                idf = idfs[tid] = self._idf_of(df) if df > 0 else None
+            if idf is not None:
+                weights.append((tid, mult * idf))
         return weights
 
     def get_scores(self, query: Query) -> np.ndarray:
@@ -828,12 +856,51 @@ class BM25Index:
                 return self._top_k(self.get_scores(query), k)
             if len(self._acc) < self._n_docs:
                 self._acc = np.zeros(max(self._n_docs, 2 * len(self._acc)), dtype=np.float32)
+            if kernel.search is not None:
+                return self._search_compiled(weights, k)
             try:
                 cand = self._candidates(weights, k)
             except BaseException:
                 self._acc[:] = 0
                 raise
             return self._top_from(cand, self._exact(cand, weights), k)
+
+    def _search_compiled(self, weights: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """search() by the numba kernel (index.kernel): the same MaxScore over the impacts and
+        the same exact float64 sums as _candidates and _exact, in one compiled call."""
+        n = len(self._acc)
+        if len(self._seen) != n:  # buffers the kernel keeps zeroed between calls
+            self._seen = np.zeros(n, dtype=np.uint8)
+            self._cand = np.zeros(n, dtype=np.int32)
+            self._buf = np.zeros(n, dtype=np.float32)
+        base = self._base
+        terms, values = zip(*weights, strict=True)
+        tids = np.array(terms, dtype=np.int64)
+        wts = np.array(values, dtype=np.float64)
+        d_off = np.zeros(len(weights) + 1, dtype=np.int64)
+        d_docs, d_tfs = _NO_DOCS, _NO_TFS
+        if self._delta_size:
+            found = [self._delta(t) for t, _ in weights]
+            if any(f is not None for f in found):
+                d_off[1:] = np.cumsum([0 if f is None else len(f[0]) for f in found])
+                d_docs = np.concatenate([f[0] for f in found if f is not None])
+                d_tfs = np.concatenate([f[1] for f in found if f is not None])
+        avgdl = self._avgdl()
+        ratio = avgdl / base.avgdl if len(base.docs) else 1.0  # no impacts: no drift
+        slack = (len(weights) + 4) * 2.0**-23
+        try:
+            docs, scores = kernel.search(
+                tids, wts, base.offsets, base.docs, base.tfs, base.impacts, base.max_impact,
+                self._doc_len, self._live, self._n_docs, d_off, d_docs, d_tfs, k,
+                min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack), slack,
+                self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
+                self._acc, self._seen, self._cand, self._buf,
+            )
+        except BaseException:
+            self._acc[:] = 0
+            self._seen[:] = 0
+            raise
+        return list(zip(docs.tolist(), scores.tolist(), strict=True))
 
     def _candidates(self, weights: list[tuple[int, float]], k: int) -> np.ndarray:
         """Sorted live doc ids that include every document of the exact top k.
@@ -1001,6 +1068,29 @@ class BM25Index:
             parts = [docs for docs, _ in self._postings(tid)]
             docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             return docs[self._live[docs]].astype(np.int64)
+
+
+def _warm_kernel(tf_dtype: np.dtype) -> None:
+    """Compile (or load from numba's cache) the kernel for this tf type now, at build time,
+    so the first question does not wait for it: a one-doc, one-term search."""
+    if kernel.search is None:
+        return
+    one = np.ones(1, dtype=np.float32)
+    try:
+        _warm_call(tf_dtype, one)
+    except Exception:  # a numba that cannot compile the kernel: the numpy search still works
+        logging.getLogger(__name__).exception("numba kernel failed to compile; using numpy")
+        kernel.search = None
+
+
+def _warm_call(tf_dtype: np.dtype, one: np.ndarray) -> None:
+    kernel.search(
+        np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=np.int32),
+        np.ones(1, dtype=tf_dtype), one, one, np.ones(1, dtype=np.int64), np.ones(1, dtype=bool),
+        1, np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
+        _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
+        np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
+    )
 
 
 def _live_part(base: _Base, live: np.ndarray) -> _Part:

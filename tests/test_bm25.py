@@ -11,7 +11,21 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 import index.bm25 as bm25_module
+from index import kernel
 from index.bm25 import BM25Index
+
+
+@pytest.fixture(autouse=True, scope="module", params=["numba", "numpy"])
+def search_path(request: pytest.FixtureRequest):
+    """Every test here runs twice: with the compiled search (index.kernel) and with the numpy
+    one it replaces when numba is missing or NABA_NO_NUMBA=1."""
+    compiled = kernel.search
+    if request.param == "numba" and compiled is None:
+        pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
+    if request.param == "numpy":
+        kernel.search = None
+    yield request.param
+    kernel.search = compiled
 
 WORDS = [f"ك{i}" for i in range(40)]
 # Zipf-like weights so some terms are in most documents (negative idf, epsilon floor) and
@@ -338,6 +352,7 @@ def test_pruned_search_equals_reference_when_probing_or_scanning(monkeypatch, pr
     """Lists left after the pruning stop are either probed or scanned, by estimated cost:
     force each way and check both against rank-bm25."""
     monkeypatch.setattr(bm25_module, "_PROBE_COST", probe_cost)
+    monkeypatch.setattr(bm25_module, "_KERNEL_PROBE_COST", probe_cost)
     rng = random.Random(3)
     corpus = _zipf_corpus(rng, 4000, n_words=800)
     index = BM25Index.from_corpus(corpus)
@@ -476,3 +491,12 @@ def test_removing_a_batch_equals_removing_one_by_one(corpus, query, data) -> Non
     assert all(batch.df(w) == one_by_one.df(w) for w in WORDS)
     with pytest.raises(KeyError):
         batch.remove_many([*set(removed), 10_000])
+
+
+def test_naba_no_numba_selects_the_numpy_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NABA_NO_NUMBA=1 (or numba missing) leaves kernel.search None: search() uses numpy."""
+    monkeypatch.setenv("NABA_NO_NUMBA", "1")
+    assert kernel._compile() is None
+    monkeypatch.delenv("NABA_NO_NUMBA")
+    if kernel.search is not None:
+        assert kernel._compile() is not None
