@@ -236,8 +236,10 @@ def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
         (start, end, found, None) for start, end, found in _candidates(wanted, text)
     ]
     if wanted == "date":
+        # «اليوم السبت 7 كانون الأول 2024» is one date, written twice: the relative words
+        # count only where no written-out date stands right beside them
         found_at += [c for c in _relative_days(text, hit)
-                     if not any(s <= c[0] < e for s, e, _, _ in found_at)]
+                     if not any(s - 3 <= c[1] and c[0] <= e + 3 for s, e, _, _ in found_at)]
     near: list[tuple[int, str, date | None]] = []
     for start, end, found, day in found_at:
         if _numbers_in(found) & own:

@@ -124,3 +124,14 @@ def test_a_relative_day_is_read_against_the_article_s_date() -> None:
     assert answer.shown
     undated = hit(text, ["مطار", "الجوف", "رحلة"])  # no article date: nothing to read it by
     assert direct_answer("امتى استقبل مطار الجوف اول رحلة دولية؟", "when", [undated]) is None
+
+
+def test_a_day_written_both_ways_is_one_date() -> None:
+    """«اليوم السبت 7 كانون الأول 2024»: the relative words and the date are one answer
+    (found by a fresh clone's test of the seed question)."""
+    from datetime import UTC, datetime
+
+    text = "أعلنت الغرفة اليوم السبت 7 كانون الأول 2024 تحرير محافظة الواحة بالكامل."
+    dated = replace(hit(text, ["تحرير", "الواحة"]), published=datetime(2024, 12, 7, tzinfo=UTC))
+    answer = direct_answer("متى تحررت الواحة؟", "when", [dated])
+    assert answer is not None and (answer.text, answer.day) == ("7 كانون الأول 2024", None)
