@@ -7,6 +7,16 @@ from __future__ import annotations
 
 import sys
 
+
+def _quiet_ctrl_c(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl-C that lands in a finalizer («Exception ignored in: …__del__») is the user leaving,
+    not an error to print; anything else is reported as Python would."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+
+
+sys.unraisablehook = _quiet_ctrl_c
+
 try:
     from bot.cli import main
 except KeyboardInterrupt:  # Ctrl-C while Python is still loading naba: no traceback

@@ -412,8 +412,9 @@ def test_ctrl_c_at_any_moment_of_start_up_prints_no_traceback(
         # starting (runpy has not reached bot/ yet): Python's own traceback, which no code of
         # naba's can catch. Seen under three agents' load; the test then proves nothing.
         pytest.skip("SIGINT arrived before Python reached naba's code")
-    assert proc.returncode in (0, 130), err
-    assert "Traceback" not in err
+    # -2: Python ended by the signal itself (a shell shows it as 130), printing nothing
+    assert proc.returncode in (0, 130, -signal.SIGINT), err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
 
 
 def _before_naba(err: str) -> bool:
