@@ -73,7 +73,9 @@ def _is_number(term: str) -> bool:
     )
 
 
-def gives(attribute: str, terms: frozenset[str], sequence: Sequence[str]) -> bool:
+def gives(
+    attribute: str, terms: set[str] | frozenset[str], sequence: Sequence[str]
+) -> bool:
     """Whether a passage (its analysed terms, and the same in order) gives `attribute`:
     names it («تكلفة»), or has one of its units beside a number («13 ألف ريال»)."""
     units = ATTRIBUTES[attribute]

@@ -382,9 +382,9 @@ def _terms_for(
     known = max(vocabulary.df(t) for t in terms)
     if known <= RARE_DF and len(terms) == 1 and READINGS:
         # unknown or rare as typed, and nothing read better: a dialect consonant?
+        floor = max(RARE_MIN_DF, RARE_RATIO * known) if known else 1
         for reading in _consonant_readings(norm, all_pairs=known > 0):
             stems = chain.terms(reading)
-            floor = max(RARE_MIN_DF, RARE_RATIO * known) if known else 1
             if len(stems) == 1 and vocabulary.df(stems[0]) >= floor:
                 terms.setdefault(stems[0], 1.0)
         known = max(vocabulary.df(t) for t in terms)

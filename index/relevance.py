@@ -155,9 +155,7 @@ class Judge:
                 # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
                 # or a code, not the subject
                 missing = max(missing, weight)
-        terms = frozenset(tokens)
-        order = list(sequence) if sequence is not None else list(terms)
-        measure = all(gives(a, terms, order) for a in self.attributes)
+        measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
         return Coverage(
             matched_weight / self.total, matched, len(self.concepts), missing / self.total,
             measure,

@@ -84,21 +84,3 @@ def collapse_copies(candidates: Sequence[Candidate]) -> list[Candidate]:
             kept.append(cand)
     return kept
 
-
-def collapse_stories(candidates: Sequence[Candidate], story_of: dict[int, int]) -> list[Candidate]:
-    """Keep the first candidate of each story (`story_of`: article id → story id); the kept one
-    lists the other reports' article ids in `copies`. Articles in no story stand alone."""
-    kept: list[Candidate] = []
-    first: dict[int, Candidate] = {}
-    for cand in candidates:
-        story = story_of.get(cand.article_id)
-        best = first.get(story) if story is not None else None
-        if best is None:
-            if story is not None:
-                first[story] = cand
-            kept.append(cand)
-            continue
-        for article in (cand.article_id, *cand.copies):
-            if article != best.article_id and article not in best.copies:
-                best.copies.append(article)
-    return kept

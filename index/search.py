@@ -30,7 +30,7 @@ from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
-from index.results import Candidate, collapse_copies, collapse_stories
+from index.results import Candidate, collapse_copies
 from index.roots import roots, roots_joined
 from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
@@ -45,12 +45,6 @@ MAX_QUERY_CHARS = 1000
 # forged page number must not make a search rank the whole corpus.
 MIN_CANDIDATES = 50
 MAX_CANDIDATES = 200
-# One result per story (index.stories), the story's other reports named under its best
-# passage instead of filling the page. Off: measured on the reader sets it hid the passage
-# that answers — another outlet's wording of the fact — for 5–8% of answerable questions
-# (top-3 67→62, 56→49, 44→36 %); near-copies still collapse, and every hit names its
-# story's other outlets anyway.
-STORY_COLLAPSE = False
 
 
 def check_question(text: str) -> str | None:
@@ -213,10 +207,10 @@ class Library:
                     break
         if scope is not None and scope.newest:
             accepted.sort(key=_newest_first)
+        # Near-copies collapse; a story's other reports do not: one result per story hid the
+        # answering passage (another outlet's wording) for 5–8% of answerable reader questions
+        # (top-3 67→62, 56→49, 44→36 %), and each hit names its story's outlets anyway.
         results = collapse_copies([a.candidate for a in accepted])
-        if STORY_COLLAPSE:
-            stories = await self.store.stories.story_ids([c.article_id for c in results])
-            results = collapse_stories(results, stories)
         hits = await self._excerpts(parsed, results, accepted, offset, top)
         direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
         return Answer(

@@ -189,16 +189,3 @@ def test_a_price_is_a_currency_beside_a_number(sequence: str, gives_price: bool)
     terms = analyze(sequence)
     assert gives("سعر", frozenset(terms), terms) is gives_price
 
-
-def test_one_result_per_story_lists_the_other_reports() -> None:
-    from index.results import collapse_stories
-
-    cands = [
-        Candidate(doc=i, passage_id=10 + i, article_id=a, score=10.0 - i, tokens=frozenset())
-        for i, a in enumerate([1, 2, 3, 4])
-    ]
-    cands[2].copies.append(5)  # a near-copy already collapsed into article 3
-    kept = collapse_stories(cands, {1: 100, 3: 100, 2: 200})  # 4: in no story yet
-    assert [c.article_id for c in kept] == [1, 2, 4]
-    assert kept[0].copies == [3, 5]  # the story's other report, and its own near-copy
-    assert kept[1].copies == [] and kept[2].copies == []
