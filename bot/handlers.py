@@ -131,16 +131,25 @@ def _answer_keyboard(offset: int, total: int, passage_ids: list[int]) -> InlineK
         InlineKeyboardButton(texts.VOTE_UP, callback_data=_vote_data(1, passage_ids)),
         InlineKeyboardButton(texts.VOTE_DOWN, callback_data=_vote_data(-1, passage_ids)),
     ]]
-    paging = []
-    if offset > 0:
-        paging.append(
-            InlineKeyboardButton(texts.PREVIOUS, callback_data=f"more:{max(0, offset - PAGE)}")
-        )
-    if offset + PAGE < total and offset + PAGE <= MAX_OFFSET:
-        paging.append(InlineKeyboardButton(texts.MORE, callback_data=f"more:{offset + PAGE}"))
+    paging = _paging("more", offset, total, PAGE, deepest=MAX_OFFSET)
     if paging:
         rows.append(paging)
     return InlineKeyboardMarkup(rows)
+
+
+def _paging(
+    prefix: str, offset: int, total: int, page: int, deepest: int | None = None
+) -> list[InlineKeyboardButton]:
+    """→ السابق / المزيد ← for a page of `total` items at `offset` («more:6», «tl:10»); no
+    «المزيد» past `deepest`."""
+    buttons = []
+    if offset > 0:
+        buttons.append(InlineKeyboardButton(
+            texts.PREVIOUS, callback_data=f"{prefix}:{max(0, offset - page)}"))
+    if offset + page < total and (deepest is None or offset + page <= deepest):
+        buttons.append(InlineKeyboardButton(
+            texts.MORE, callback_data=f"{prefix}:{offset + page}"))
+    return buttons
 
 
 async def _within_limit(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -409,13 +418,7 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _timeline_keyboard(offset: int, total: int) -> InlineKeyboardMarkup | None:
     """→ السابق / المزيد ← under a timeline page, as there are other pages."""
-    paging = []
-    if offset > 0:
-        paging.append(InlineKeyboardButton(
-            texts.PREVIOUS, callback_data=f"tl:{max(0, offset - TIMELINE_PAGE)}"))
-    if offset + TIMELINE_PAGE < total:
-        paging.append(InlineKeyboardButton(
-            texts.MORE, callback_data=f"tl:{offset + TIMELINE_PAGE}"))
+    paging = _paging("tl", offset, total, TIMELINE_PAGE)
     return InlineKeyboardMarkup([paging]) if paging else None
 
 
