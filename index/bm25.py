@@ -1069,6 +1069,20 @@ class BM25Index:
             docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             return docs[self._live[docs]].astype(np.int64)
 
+    def holds(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` (live doc ids) have `term`: a binary search in each segment's
+        ascending postings, so a common term costs no more than a rare one."""
+        found = np.zeros(len(docs), dtype=bool)
+        with self._lock:
+            tid = self.vocab.get(term)
+            if tid is None or not len(docs):
+                return found
+            for have, _ in self._postings(tid):
+                if len(have):
+                    at = np.searchsorted(have, docs).clip(0, len(have) - 1)
+                    found |= have[at] == docs
+            return found & self._live[docs]
+
 
 def _warm_kernel(tf_dtype: np.dtype) -> None:
     """Compile (or load from numba's cache) the kernel for this tf type now, at build time,

@@ -153,6 +153,7 @@ class Concept:
     terms: dict[str, float]  # index term → credit (1.0: the word itself)
     roots: dict[str, float]  # root-field term → credit (roots of the known terms)
     known: bool  # the index holds at least one of `terms`
+    verb: bool = False  # typed as a verb form (index.query.looks_verb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +292,9 @@ def parse_query(
             root = root_of(term)
             roots[root] = max(roots.get(root, 0.0), terms.get(term, 1.0))
         seen[word] = len(concepts)
-        concepts.append(Concept(word=word, terms=terms, roots=roots, known=bool(known_terms)))
+        concepts.append(Concept(
+            word=word, terms=terms, roots=roots, known=bool(known_terms), verb=looks_verb(norm)
+        ))
     return ParsedQuery(
         text=text,
         tokens=tuple(t.term for t in spans),
@@ -333,6 +336,17 @@ def _glued_function_word(norm: str, chain: Analyzer) -> bool:
         norm[:1] in "وف" and len(norm) > 2 and norm[1:] in chain.stopwords
         and norm not in _GLUED_FUNCTION_EXCEPTIONS
     )
+
+
+def looks_verb(norm: str) -> bool:
+    """A word typed as a verb form no noun takes: «عينو», «خدوا» (-و/-وا of the plural),
+    «انعلن», «اتاخد» (passive ان/ات + three letters), «بيشغل», «كيزحفو», «هيعمل» (a colloquial
+    aspect or future prefix before the imperfect's person letter)."""
+    if len(norm) >= 4 and (norm.endswith("وا") or (norm.endswith("و") and norm[-2] not in "يا")):
+        return True
+    if len(norm) == 5 and norm[:2] in ("ان", "ات") and norm[3] != "ا":
+        return True
+    return len(norm) >= 5 and norm[0] in "بكحه" and norm[1] in "يتن" and norm[2] != "ا"
 
 
 def _imperfect(norm: str) -> bool:

@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from index.bm25 import MERGE_THRESHOLD, BM25Index
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import direct_answer
@@ -255,8 +257,12 @@ class Library:
             tokens = frozenset(sequence)
             if days is not None and not _on(ctx.article, tokens, days):
                 continue
-            coverage = judge.coverage(tokens, sequence)
-            if not coverage.answers(self.min_coverage, self.max_missing):
+            coverage = decision = judge.coverage(tokens, sequence)
+            if coverage.absent:
+                decision = judge.in_article(
+                    coverage, self._elsewhere(judge, coverage.absent, ctx.article_id)
+                )
+            if not decision.answers(self.min_coverage, self.max_missing):
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
@@ -265,6 +271,15 @@ class Library:
             accepted.append(_Accepted(cand, ctx))
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
         return accepted
+
+    def _elsewhere(self, judge: Judge, absent: Sequence[int], article_id: int) -> set[int]:
+        """Which of the concepts a passage lacks its article holds in another passage."""
+        docs = np.asarray(self._docs_of_article.get(article_id, ()), dtype=np.int64)
+        light = self.fields.light
+        return {
+            i for i in absent
+            if any(light.holds(t, docs).any() for t in judge.concepts[i].terms)
+        }
 
     async def _excerpts(
         self, parsed: ParsedQuery, results: Sequence[Candidate], accepted: Sequence[_Accepted],

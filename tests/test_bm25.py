@@ -500,3 +500,22 @@ def test_naba_no_numba_selects_the_numpy_search(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("NABA_NO_NUMBA")
     if kernel.search is not None:
         assert kernel._compile() is not None
+
+
+def test_holds_agrees_with_docs_containing_across_segments_and_removals() -> None:
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(30)]
+    index = BM25Index.from_corpus([rng.choices(words, k=8) for _ in range(200)])
+    for _ in range(50):  # a delta segment on top of the base
+        index.add(rng.choices(words, k=8))
+    index.remove_many(rng.sample(range(250), 40))
+    live = np.arange(250, dtype=np.int64)  # removed docs among them: never held
+    for word in [*words, "absent"]:
+        want = set(index.docs_containing(word).tolist())
+        got = index.holds(word, live)
+        assert {int(d) for d in live[got]} == want, word
+    index.merge()
+    for word in words:
+        assert set(live[index.holds(word, live)].tolist()) == set(
+            index.docs_containing(word).tolist()
+        )

@@ -9,6 +9,7 @@ from index.normalize import analyze
 from index.query import (
     FUZZY_CREDIT,
     IndexVocabulary,
+    looks_verb,
     parse_query,
     question_type,
 )
@@ -212,3 +213,27 @@ def test_a_maghrebi_verb_finds_its_msa_word() -> None:
     """«لقاو» (they found) reaches «عثروا»."""
     ((terms),) = concept_terms("لقاو", vocab_of("عثروا على الحطام", "نص آخر", "ثالث"))
     assert "عثروا" in terms, terms
+
+
+@pytest.mark.parametrize(
+    ("typed", "verb"),
+    [
+        ("عينو", True),  # plural past, colloquial -و
+        ("خدوا", True),
+        ("صححوا", True),
+        ("انعلن", True),  # passive ان + three letters
+        ("اتاخد", True),
+        ("بيشغل", True),  # aspect ب + imperfect
+        ("كيزحفو", True),
+        ("هيعمل", True),  # Egyptian future ه + imperfect
+        ("فيديو", False),  # a loanword's -يو
+        ("اتحاد", False),  # a masdar of the same shape as اتفعل, with its long ا
+        ("انتخابات", False),
+        ("بيان", False),
+        ("كتابه", False),
+        ("درعا", False),
+        ("مطار", False),
+    ],
+)
+def test_verb_forms_no_noun_takes(typed: str, verb: bool) -> None:
+    assert looks_verb(typed) is verb

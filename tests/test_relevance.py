@@ -7,7 +7,7 @@ import pytest
 from index.bm25 import BM25Index
 from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
-from index.relevance import Coverage, Judge, coverage_weight
+from index.relevance import MAX_MISSING, VERB_MISSING, Coverage, Judge, coverage_weight
 from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number
 
 CORPUS = [
@@ -77,6 +77,24 @@ def test_missing_is_the_heaviest_unmatched_share() -> None:
     heaviest = max(w for c, w in zip(judge.concepts, judge.weights, strict=True)
                    if c.word == "درعا")
     assert cov.missing == pytest.approx(heaviest / judge.total)
+
+
+def test_an_absent_verb_weighs_half_against_answering() -> None:
+    """«اتاخد» (Egyptian: was taken) is nowhere in the passage that says «السيطرة على»; the
+    same weight left out as a noun would veto the answer."""
+    judge, tokens = judge_for("مطار الثعلة اتاخد؟", [
+        "سيطرة الفصائل على مطار الثعلة العسكري",
+        "افتتاح مطار جديد في مدينة الواحة",
+        "الثعلة قرية في ريف السويداء الغربي",
+        "المطار مغلق اليوم",
+    ])
+    verb = next(c for c in judge.concepts if c.word == "اتاخد")
+    assert verb.verb
+    cov = judge.coverage(set(tokens[0]))
+    weight = judge.weights[judge.concepts.index(verb)]
+    assert cov.missing == pytest.approx(VERB_MISSING * weight / judge.total)
+    assert weight / judge.total > MAX_MISSING  # as a noun it would have been refused
+    assert cov.answers()
 
 
 def test_proximity_rewards_the_question_s_words_side_by_side() -> None:

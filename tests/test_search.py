@@ -375,3 +375,33 @@ async def test_a_question_never_waits_for_an_index_merge(
     release.set()
     await asyncio.wait_for(library._merging, 10)
     assert merged.is_set()
+
+
+FIRE_TEXT = (
+    "اندلع حريق كبير فجر اليوم في سوق الحميدية الأثري بمدينة الواحة الخيالية، وهرعت إليه "
+    "فرق الإطفاء من ثلاثة مراكز.\n\n"
+    "وقال المتحدث باسم الدفاع المدني إن النيران أتت على أربعين محلاً تجارياً قبل السيطرة "
+    "عليها بعد خمس ساعات، ولم تسجل إصابات بشرية."
+)
+
+
+async def test_a_word_the_article_holds_elsewhere_is_context_not_a_mismatch(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The passage with the count never names the market; the article's lead does."""
+    await ingest_article(store, ArticleIn(title="حريق", text=FIRE_TEXT, guid="fire"), "t")
+    await ingest_article(store, ArticleIn(title="مكتبة", text=LIBRARY_TEXT, guid="lib"), "t")
+    lib = Library(store)
+    await lib.build()
+
+    async def quoted(question: str) -> list[str]:
+        return [h.passage for h in (await lib.answer(question)).hits]
+
+    count = "أربعين محلاً"
+    assert any(count in p for p in await quoted("كم محلا التهمت النيران في سوق الحميدية؟"))
+    # another city's market: nothing in the article names it, nothing answers
+    assert await quoted("كم محلا التهمت النيران في سوق المدينة بحلب؟") == []
+    # without the article's context the counting passage is refused
+    monkeypatch.setattr("index.relevance.CONTEXT_CREDIT", 0.0)
+    monkeypatch.setattr("index.relevance.ELSEWHERE", 1.0)
+    assert not any(count in p for p in await quoted("كم محلا التهمت النيران في سوق الحميدية؟"))
