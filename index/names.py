@@ -195,7 +195,7 @@ def stops_name(tok: Token) -> bool:
             or _glued(n) or len(n) < 2)
 
 
-def name_run(toks: list[Token], at: int, limit: int = 5) -> int:
+def name_run(toks: list[Token], at: int, limit: int = 7) -> int:
     """The end (exclusive) of a person's name starting at `at`: words without the article,
     bound by joiners («محمد بن سلمان», «عبد الله», «أبو القاسم»), and one word with the article
     at the end when a boundary follows it («بشار الأسد،»); `at` itself when no name starts."""
@@ -248,8 +248,11 @@ def complement(toks: list[Token], at: int, limit: int = 5) -> int:
             # «جامع الملك خالد»: a title inside the name, then its person
             stop = name_run(toks, end + 1)
             return stop if stop > end + 1 else end
-        if not _defined(n) and end > at and not _defined(toks[end - 1].norm):
-            break  # two words without the article: the second starts something else
+        if not _defined(n) and end > at and (
+                not _defined(toks[end - 1].norm) or any(_defined(t.norm) for t in toks[at:end])):
+            # a construct ends at its first word with the article («غرفة عمليات الجنوب»);
+            # a word without it after that, or two in a row, start something else
+            break
         if n.startswith("و") and not n.startswith("وال") and end > at:
             break
         end += 1
