@@ -4,19 +4,13 @@
 from __future__ import annotations
 
 import pytest
+from test_direct import hit
 
 from bot.format import html_answer, render_text, to_json
 from index import names
 from index.direct import SHOWN_RULES, asks_for, direct_answer
-from index.models import Answer, DirectAnswer, Hit
+from index.models import Answer, DirectAnswer
 from index.query import question_type
-
-
-def hit(excerpt: str, marked: list[str], *, rank: int = 1, score: float = 10.0) -> Hit:
-    marks = tuple((excerpt.index(w), excerpt.index(w) + len(w)) for w in marked)
-    return Hit(rank=rank, score=score, article_id=rank, passage_id=rank, title="خبر تجريبي",
-               source=None, published=None, url=None, passage=excerpt, excerpt=excerpt,
-               marks=marks)
 
 
 def ask(question: str, excerpt: str, marked: list[str]) -> DirectAnswer | None:
