@@ -98,9 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="print each reader question the bot got wrong")
     ev.add_argument("--json", action="store_true", help="one JSON object a line")
     ev.add_argument("--direct", action="store_true",
-                    help="the direct answer (the date or count of when / how-many questions) "
-                    "against the answer spans of the --dataset files (default arcd-train and "
-                    "arcd-test)")
+                    help="the direct answer (the date, count or name of when / how-many / "
+                    "who / where / what-name questions) against the answer spans of the "
+                    "--dataset files (default arcd-train and arcd-test)")
     ev.add_argument("--dates", action="store_true",
                     help="date questions about the news corpus (eval/dates), each asked on its "
                     "own day, with and without reading their dates")

@@ -129,7 +129,9 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "direct_answer": (
             {"text": answer.direct.text, "kind": answer.direct.kind, "rank": answer.direct.rank,
              "shown": answer.direct.shown,
-             **({"date": answer.direct.day.isoformat()} if answer.direct.day else {})}
+             **({"date": answer.direct.day.isoformat()} if answer.direct.day else {}),
+             # a name's rule (index.direct.SHOWN_RULES): which reading gave it
+             **({"rule": answer.direct.rule} if answer.direct.rule else {})}
             if answer.direct else None
         ),
     }

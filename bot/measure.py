@@ -8,6 +8,7 @@ import gzip
 import json
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -366,11 +367,41 @@ async def cmd_feedback(settings: Settings, export: Path | None) -> int:
     return 0
 
 
+@dataclass(frozen=True, slots=True)
+class _DirectScore:
+    """One question's direct answer against the gold spans (all False / 0 when none)."""
+
+    given: bool  # a direct answer at all (`ask --json`)
+    bold: bool  # shown to people above the quotes
+    exact: bool
+    contained: bool
+    f1: float
+
+
+def _direct_rows(rows: dict[str, list[_DirectScore]]) -> list[str]:
+    """The table: per question word (and, for names, per rule that read the answer), how often
+    an answer is given and shown in bold, and exact / contained / token F1 of those given."""
+    out = [f"{'asks':<16} {'questions':>9} {'given':>6} {'bold':>5} {'exact':>6} "
+           f"{'contained':>9} {'F1':>5} {'bold right':>10}"]
+    for kind, scores in sorted(rows.items()):
+        given = [s for s in scores if s.given]
+        bold = [s for s in scores if s.bold]
+        n = len(given) or 1
+        right = f"{sum(s.contained for s in bold)}/{len(bold)}" if bold else "-"
+        out.append(f"{kind[:16]:<16} {len(scores):>9} {len(given) / len(scores):>6.0%} "
+                   f"{len(bold) / len(scores):>5.0%} "
+                   f"{sum(s.exact for s in given) / n:>6.0%} "
+                   f"{sum(s.contained for s in given) / n:>9.0%} "
+                   f"{sum(s.f1 for s in given) / n:>5.2f} {right:>10}")
+    return out
+
+
 async def cmd_direct(datasets: list[Path]) -> int:
     """The direct answer line on SQuAD-format sets: each file's paragraphs become articles, its
-    questions go through answer(), and the line shown (if any) is compared with the gold
-    answers — per question word: how often one is shown, and exact / contained / token F1."""
-    from index.direct import contained, exact, token_f1
+    questions go through answer(), and the answer given (if any) is compared with the gold
+    answers — per question word: how often one is given and shown, and exact / contained /
+    token F1; for who / where / what-name, also per rule that read the name («who/title»)."""
+    from index.direct import asks_for, contained, exact, token_f1
     from index.ingest import ingest_articles
     from index.models import ArticleIn
     from index.query import question_type
@@ -392,30 +423,23 @@ async def cmd_direct(datasets: list[Path]) -> int:
                 await ingest_articles(store, articles, str(path))
                 library = Library(store)
                 await library.build()
-                rows: dict[str, list[tuple[bool, bool, bool, float]]] = {}
+                rows: dict[str, list[_DirectScore]] = {}
                 for question, golds in qas:
                     kind = question_type(question)
-                    if kind not in ("when", "how_many"):
+                    asks = asks_for(question, kind) or kind
+                    if asks not in ("when", "how_many", "who", "where", "name"):
                         continue
-                    answer = await library.answer(question, top=3)
-                    shown = answer.direct
-                    scores = (
-                        shown is not None,
-                        any(exact(shown.text, g) for g in golds) if shown else False,
-                        any(contained(shown.text, g) for g in golds) if shown else False,
-                        max((token_f1(shown.text, g) for g in golds), default=0.0)
-                        if shown else 0.0,
-                    )
-                    rows.setdefault(kind, []).append(scores)
-        print(f"{path.name}: direct answers (precision among those shown)")
-        print(f"{'asks':<10} {'questions':>9} {'shown':>6} {'exact':>6} {'contained':>9} "
-              f"{'F1':>5}")
-        for kind, scores in sorted(rows.items()):
-            shown = [s for s in scores if s[0]]
-            n = len(shown) or 1
-            print(f"{kind:<10} {len(scores):>9} {len(shown) / len(scores):>6.0%} "
-                  f"{sum(s[1] for s in shown) / n:>6.0%} {sum(s[2] for s in shown) / n:>9.0%} "
-                  f"{sum(s[3] for s in shown) / n:>5.2f}")
+                    given = (await library.answer(question, top=3)).direct
+                    score = _DirectScore(False, False, False, False, 0.0) if given is None \
+                        else _DirectScore(
+                            True, given.shown, any(exact(given.text, g) for g in golds),
+                            any(contained(given.text, g) for g in golds),
+                            max((token_f1(given.text, g) for g in golds), default=0.0))
+                    rows.setdefault(asks, []).append(score)
+                    if given is not None and given.rule is not None:
+                        rows.setdefault(f"{asks}/{given.rule}", []).append(score)
+        print(f"{path.name}: direct answers (exact, contained, F1 among those given)")
+        print("\n".join(_direct_rows(rows)))
     return 0
 
 

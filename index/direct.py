@@ -1,27 +1,34 @@
-"""The answer itself: for «متى» the date, for «كم» the number with its unit, taken from the best
-passage's quoted excerpt — only when that passage is clearly the best, the date or number
-stands near the words the question matched, a «كم» answer counts what the question counts,
-and it is not the question's own number.
+"""The answer itself: for «متى» the date, for «كم» the number with its unit, for «من» the person
+or organisation, for «أين» the place, for «ما اسم» the name — taken from the best passage's
+quoted excerpt, only when that passage is best, the value stands beside the words the
+question matched, and it is not the question's own.
 
-«متى أعلنت غرفة عمليات الجنوب تحرير درعا؟» → «7 كانون الأول 2024» (from answer 1).
+«متى أعلنت غرفة عمليات الجنوب تحرير درعا؟» → «7 كانون الأول 2024» (from answer 1);
+«من أعلن بدء المرحلة الأخيرة لتطويق دمشق؟» → «حسن عبد الغني» (after «المقدم»).
 
-Rule-based on purpose: a date or a quantity has a shape a regular expression knows, and a
-wrong answer in bold above the quotes costs more than no answer. Who/where/what-name questions
-get none yet (they need a name recogniser). Measured on ARCD (`python -m bot eval --direct`),
-rules chosen on arcd-train: dates 96 % right of those shown there and 80 % on arcd-test, so
-the bot and the console show them («📌»); numbers 93 % and 71 %, so only `ask --json` reports
-them (`direct_answer`, with `"shown": false`).
+Rule-based on purpose: a date or a quantity has a shape a regular expression knows, a name
+has words that announce it (index.names), and a wrong answer in bold above the quotes costs
+more than no answer. Measured on ARCD (`python -m bot eval --direct`), rules chosen on
+arcd-train: dates 94 % right of those shown there and 81 % on arcd-test, so the bot and the
+console show them («📌»); numbers 93 % and 71 %, so only `ask --json` reports them
+(`direct_answer`, with `"shown": false`). Names are shown per rule (SHOWN_RULES): the noun
+the question asks by, a title beside the question's words, a place after the preposition
+asked for, a name in another script; organisations, places of the written list, quotations
+and «باسم …» stay in `ask --json` (README, "The answer itself").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from index import names
 from index.dates import days_mentioned
+from index.dialects import EVENT_VERBS
 from index.models import DirectAnswer, Hit
-from index.normalize import analyze
+from index.normalize import analyze, normalize
 from index.roots import root_of
 
 # How far (characters) a date or number may stand from a word the question matched.
@@ -192,8 +199,13 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
     when it states none close to the question's words. For «متى», passages ranked above the
     first dated one are passed over: a quote with no date in it cannot say when («ومع
     استكمال تحرير درعا…» above «أعلنت … اليوم السبت 7 كانون الأول 2024 تحرير درعا»)."""
+    if not hits:
+        return None
+    asks = asks_for(question, kind)
+    if asks is not None:
+        return _named(question, asks, hits)
     wanted = {"when": "date", "how_many": "number"}.get(kind or "")
-    if wanted is None or not hits:
+    if wanted is None:
         return None
     at = 0
     if wanted == "date" and SKIP_UNDATED:
@@ -262,6 +274,230 @@ def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
     if any((other, d2) != (found, day) and d - distance < GAP for d, other, d2 in near[1:]):
         return None  # another date or number stands about as near: which one is asked?
     return DirectAnswer(found, wanted, hit.rank, shown=wanted in SHOWN_KINDS, day=day)
+
+
+# ---- names: who, where, what is it called ------------------------------------------------------
+
+# Words that ask for a name: «ما اسم …», «شو اسمو», «اسم القاضية … إيه؟», «بأي اسم عُرفت …».
+_NAME_WORDS = frozenset({"اسم", "اسمه", "اسمها", "اسمو", "اسمهم", "اسماء", "واسم", "واسمه",
+                         "بمسمي", "مسمي", "باسم"})
+_WHO_WORDS = frozenset({"من", "مين", "منو", "شكون", "اشكون", "منهو", "ممن", "لمن", "بمن"})
+# Question and frame words, never the thing asked about.
+_FRAME = frozenset({"هو", "هي", "هم", "اللي", "الذي", "التي", "الذين", "يلي", "ايه", "شو", "ايش",
+                    "وش", "شنو", "ما", "ماهو", "ماهي", "اش", "بالضبط", "بالظبط", "دلوقتي", "هسه",
+                    "هلق", "حاليا", "اسمو", "اسمه", "اسمها"})
+# «ما اسم … بالإنجليزية؟»: the name in another script.
+_IN_LANGUAGE = re.compile(r"(?:^|\s)(?:ب|في\s+)(?:ال)?(?:لغه\s+(?:ال)?\S+|انجليزيه|انكليزيه|"
+                          r"انجليزي|فرنسيه|فرنسي|لاتينيه|يونانيه|صينيه|يابانيه|تركيه|المانيه|"
+                          r"اسبانيه|ايطاليه|روسيه|عبريه|فارسيه|هولنديه)")
+# Which preposition a place comes after, by what «where» asks: to where, from where, or in.
+_TO_WHERE = frozenset({"لوين", "لاين", "لفين"})
+_FROM_WHERE = frozenset({"منين"})
+_LOCATIVE = {"in": frozenset({"في", "داخل", "قرب", "عند", "بين"}),
+             "to": frozenset({"الي", "نحو", "باتجاه", "حتي", "لـ"}),
+             "from": frozenset({"من", "عن"})}
+
+# How far (characters) a name may stand from a word the question matched.
+NAME_DISTANCE = 40
+# A titled person answers «who» when the title and name stand right beside the question's
+# words («أعلن "المقدم حسن عبد الغني"», «وقع السفير …»); the distance counts the title.
+NEXT_TO = 3
+# The best quote must score this many times the second's for a name to be read from it.
+NAME_MARGIN = 1.0
+# Rules whose answers people see (measured on arcd-train and the reader sets; README).
+SHOWN_RULES: frozenset[str] = frozenset({"asked", "title", "place", "foreign"})
+
+
+def _words(question: str) -> list[str]:
+    """The question's normalized words, without punctuation or markup («<b>مين</b>»)."""
+    plain = normalize(re.sub(r"<[^<>]*>", " ", question))
+    return [w for w in (re.sub(r"[^\w]", "", w) for w in plain.split()) if w]
+
+
+def asks_for(question: str, kind: str | None) -> str | None:
+    """"who", "where" or "name" when the question asks for one, else None: «مين أعلن …»,
+    «وين هرب …», «شو اسم المعركة …»; «من كم …», «من أي …» ask for no name."""
+    words = _words(question)
+    if any(w in _NAME_WORDS for w in words) and kind not in ("when", "how_many", "why", "how"):
+        return "name"
+    if kind == "where":
+        return "where"
+    if kind != "who":
+        return None
+    first = next((i for i, w in enumerate(words) if w in _WHO_WORDS), None)
+    after = words[first + 1] if first is not None and first + 1 < len(words) else ""
+    if after in ("اين", "وين", "فين"):
+        return "where"  # «من أين انطلقت …»: from where
+    if after in ("كم", "متي") or (after[:2] == "اي" and len(after) <= 3):
+        return None  # «من كم محافظة …», «من أي مدرسة …»
+    return "who"
+
+
+def _asked_noun(question: str, asks: str) -> str | None:
+    """The role or head noun the question names what it asks for by: «ما اسم المجلة» →
+    «مجله», «مين المدرب البلجيكي …» → «مدرب», «مين قائد الغرفة؟ شو اسمه» → «قايد»."""
+    words = _words(question)
+    at = next((i for i, w in enumerate(words) if w in _NAME_WORDS), None)
+    rest = [w for w in words[at + 1 :] if w not in _FRAME] if at is not None else []
+    if not rest:  # «… شو اسمه؟», «منو الانتحاري …؟»: the noun after the question word
+        rest = [w for w in words if w not in _FRAME and w not in _WHO_WORDS
+                and w not in _NAME_WORDS]
+        if asks == "where" or (rest and rest[0] not in words[:3]):
+            return None
+    rest = [w for w in rest if w not in EVENT_VERBS]  # «منو صار رئيس تحرير …»
+    heads = names.TITLES | names.ORG_HEADS | names.PLACE_HEADS | names.THING_HEADS
+    return names.bare(rest[0], heads) if rest else None
+
+
+def _forms(word: str) -> set[str]:
+    """A word as a name is compared with the question's: without «و», a preposition, «ال»."""
+    forms = {word}
+    forms |= {w[1:] for w in forms if w[:1] in "وف" and len(w) > 3}
+    forms |= {w[1:] for w in forms if w[:1] in "بلك" and len(w) > 3}
+    forms |= {w[2:] for w in forms if w.startswith("ال") and len(w) > 4}
+    return forms
+
+
+def _rules(asks: str, noun: str | None, in_language: bool) -> tuple[str, ...]:
+    """The rules tried for a question, most telling first. A question that names what it
+    asks for («ما اسم المعركة», «مين المدرب …») takes only that noun's name: another title or
+    head in the quote names something else."""
+    if in_language:
+        return ("foreign",)
+    if asks == "where":
+        return ("place", "known")
+    if noun is not None:
+        return ("asked", "called")
+    if asks == "who":
+        return ("title", "org", "title_far")
+    return ("quoted", "called")
+
+
+# Prepositions (and «يد», hand) a who-word may follow: «تغلب على منو», «انسرق من مين», «على
+# يد من تأسست»; the person then stands after the same word in the quote.
+_WHO_AFTER = frozenset({"علي", "من", "عن", "مع", "الي", "يد", "ضد", "بين"})
+
+
+def _who_after(question: str) -> str | None:
+    """The preposition a who-word follows, when it does not open the question: «على» in
+    «الحقباني تغلب على منو؟»."""
+    words = _words(question)
+    at = max((i for i, w in enumerate(words) if w in _WHO_WORDS), default=None)
+    if not at or words[0] in _WHO_WORDS:
+        return None  # «من أعلن …»: the subject, not after a preposition
+    return words[at - 1] if words[at - 1] in _WHO_AFTER else None
+
+
+def _locative(question: str) -> frozenset[str]:
+    words = _words(question)
+    if any(w in _TO_WHERE for w in words):
+        return _LOCATIVE["to"]
+    if any(w in _FROM_WHERE for w in words) or "من اين" in " ".join(words):
+        return _LOCATIVE["from"]
+    return _LOCATIVE["in"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A name read from the quote: its rule's rank, distance to the question's words, text."""
+
+    order: int
+    distance: int
+    text: str
+    start: int
+    end: int
+    kind: str
+    rule: str
+
+
+def _named(question: str, asks: str, hits: Sequence[Hit]) -> DirectAnswer | None:
+    """The person, organisation, place or name the best quote gives for a who / where /
+    what-name question, read by the rules of index.names; None when it gives none clearly."""
+    hit = hits[0]
+    if len(hits) > 1 and hit.score < NAME_MARGIN * hits[1].score:
+        return None  # the quote is not clearly best: its name may answer another question
+    text, where = _plain_with_offsets(hit.excerpt)
+    marks = [(where[s], where[e]) for s, e in hit.marks if 0 <= s <= e < len(where)]
+    toks = names.tokens(text)
+    asked = set().union(*map(_forms, _words(question)))
+    noun = _asked_noun(question, asks)
+    rules = _rules(asks, noun, asks == "name" and bool(_IN_LANGUAGE.search(normalize(question))))
+    before = _locative(question)
+    after_word = _who_after(question) if asks == "who" else None
+    found: list[_Found] = []
+    for i in range(len(toks)):
+        for span in _reads_at(text, toks, i, noun):
+            if span.rule not in rules or span.last <= span.first:
+                continue
+            words = [t.norm for t in toks[span.first : span.last] if t.word]
+            if words and all(_forms(w) & asked for w in words):
+                continue  # the question's own words are not its answer
+            skip = names.clitics(toks[span.first]) if span.rule != "quoted" else 0
+            if asks == "where" and not _after(toks, span.first, skip, before):
+                continue  # a place the quote names, not where the thing happened
+            if after_word is not None and not _follows(toks, span, after_word):
+                continue  # «تغلب على منو»: the one the quote has «على» before
+            start, end = toks[span.first].start + skip, toks[span.last - 1].end
+            # a titled name is as near as its title: «أعلن "المقدم حسن عبد الغني"»
+            reach = min(start, toks[i].start)
+            distance = min((max(0, ms - end, reach - me) for ms, me in marks
+                            if not (start <= ms and me <= end)), default=NAME_DISTANCE + 1)
+            if span.rule == "org" and (skip or not _subject(toks, span.first)):
+                continue
+            rule = span.rule
+            if rule == "title" and distance > NEXT_TO:
+                rule = "title_far"  # a titled person further off: any person the quote names
+            if distance <= NAME_DISTANCE:
+                found.append(_Found(rules.index(rule), distance,
+                                    text[start:end].strip(" ،,.\"«»“”"), start, end,
+                                    span.kind, rule))
+    if not found:
+        return None
+    found.sort(key=lambda f: (f.order, f.distance))
+    best = found[0]
+    if any(f.text != best.text and f.order == best.order and f.distance - best.distance < GAP
+           and not (f.start < best.end and best.start < f.end) for f in found[1:]):
+        return None  # another name by the same rule stands about as near: which one is asked?
+    return DirectAnswer(best.text, best.kind, hit.rank, shown=best.rule in SHOWN_RULES,
+                        rule=best.rule)
+
+
+def _after(toks: list[names.Token], first: int, skip: int, before: frozenset[str]) -> bool:
+    """Whether a place stands after the preposition `before` asks for: a word of its own
+    («في مدينة …», «إلى …») or a clitic («بمدينة», «لمدينة»)."""
+    if skip:
+        clitic = toks[first].norm[:skip].removeprefix("و").removeprefix("ف")
+        return (clitic == "ب" and "في" in before) or (clitic == "ل" and "الي" in before)
+    return first > 0 and toks[first - 1].norm in before
+
+
+def _subject(toks: list[names.Token], first: int) -> bool:
+    """Whether the organisation opening at `first` is a verb's subject: right after a verb of
+    news («أعلنت غرفة عمليات الجنوب …»), not after a noun («زعيم حركة طالبان»)."""
+    return first > 0 and names.is_verb(toks[first - 1].norm)
+
+
+def _follows(toks: list[names.Token], span: names.Span, word: str) -> bool:
+    """Whether `word` stands right before the title or head that opens `span`."""
+    at = span.first
+    while at > 0 and at > span.first - 6 and not (names.bare(toks[at].norm, names.TITLES)
+                                                 or names.clitics(toks[at])):
+        at -= 1  # back from the name to its title
+    return at > 0 and toks[at - 1].norm == word
+
+
+def _reads_at(text: str, toks: list[names.Token], i: int, noun: str | None) -> list[names.Span]:
+    """The names the rules of index.names read starting at token `i`."""
+    out: list[names.Span] = []
+    if noun is not None and names.bare(toks[i].norm, frozenset({noun})) is not None:
+        span = (names.titled_person(toks, i) if noun in names.TITLES
+                else names.headed(text, toks, i))
+        if span is not None:
+            out.append(names.Span(span.first, span.last, span.kind, "asked"))
+    reads = (names.foreign(toks, i), names.titled_person(toks, i), names.called(text, toks, i),
+             names.headed(text, toks, i), names.known_place(toks, i))
+    out += [read for read in reads if read is not None]
+    return out
 
 
 # ---- measuring it: ARCD's answer spans ---------------------------------------------------------

@@ -85,11 +85,12 @@ class DirectAnswer:
     """The answer itself, when a hit states it plainly: «7 كانون الأول 2024» for «متى …»."""
 
     text: str
-    kind: str  # "date" | "number"
+    kind: str  # "date" | "number" | "person" | "org" | "place" | "name"
     rank: int  # the hit (Hit.rank) it was taken from
     shown: bool = False  # confident enough to show people (index.direct.SHOWN_KINDS)
     # «أمس», «اليوم السبت» read against the article's date (index.dates): the day it names
     day: date | None = None
+    rule: str | None = None  # for a name, the rule that read it (index.direct.SHOWN_RULES)
 
 
 @dataclass(frozen=True, slots=True)

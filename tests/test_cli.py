@@ -95,6 +95,15 @@ def test_index_then_the_issue_question(indexed: dict[str, str]) -> None:
     }
 
 
+def test_a_who_question_s_person_in_json(indexed: dict[str, str]) -> None:
+    question = "مين أعلن بدء المرحلة الأخيرة لتطويق دمشق؟"
+    data = json.loads(ok(bot(indexed, "ask", "--json", question)).stdout)
+    # the person the best quote names after his rank (index.names), and the rule that read it
+    assert data["direct_answer"] == {
+        "text": "حسن عبد الغني", "kind": "person", "rank": 1, "shown": True, "rule": "title"
+    }
+
+
 def test_gold_question_has_no_answers(indexed: dict[str, str]) -> None:
     data = json.loads(ok(bot(indexed, "ask", "--json", GOLD_QUESTION)).stdout)
     assert data["answers"] == []

@@ -131,6 +131,15 @@ async def test_a_when_question_gets_the_date_above_the_quotes(api: FakeBotApi, b
     assert reply.text.index("📌") < reply.text.index("<blockquote>")
 
 
+async def test_a_who_question_gets_the_person_above_the_quotes(api: FakeBotApi, bot) -> None:
+    """«من أعلن بدء المرحلة الأخيرة لتطويق دمشق؟»: the officer the seed names after his rank
+    («المقدم حسن عبد الغني»), in bold, before the first quote (index.direct, index.names)."""
+    api.send_text(USER, "مَنْ أَعْلَنَ بَدْءَ المَرْحَلَةِ الأَخِيرَةِ لِتَطْوِيقِ دِمَشْقَ؟")
+    [reply] = await api.wait_for_messages(USER, 1)
+    assert "📌 <b>حسن عبد الغني</b>" in reply.text
+    assert reply.text.index("📌") < reply.text.index("<blockquote>")
+
+
 @pytest.mark.parametrize(("after", "typing"), [(0.0, True), (60.0, False)])
 async def test_typing_is_shown_only_while_an_answer_takes_long(
     api: FakeBotApi, bot, monkeypatch: pytest.MonkeyPatch, after: float, typing: bool
