@@ -31,6 +31,9 @@ DEFAULT_HOLDOUT = REPO / "eval" / "readers-holdout"
 # every change of that session, about other stories, and measured only in aggregate.
 DEFAULT_HOLDOUT2 = REPO / "eval" / "readers-holdout2"
 DEFAULT_HOLDOUT3 = REPO / "eval" / "readers-holdout3"
+# Written blind in session 5 (seed 4044 over outlets and days), measured before any change
+# it could inform; read in aggregate only.
+DEFAULT_HOLDOUT4 = REPO / "eval" / "readers-holdout4"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -126,6 +129,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out)": [DEFAULT_HOLDOUT],
         "reader set (held out 2)": [DEFAULT_HOLDOUT2],
         "reader set (held out 3)": [DEFAULT_HOLDOUT3],
+        "reader set (held out 4)": [DEFAULT_HOLDOUT4],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}

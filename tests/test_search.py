@@ -390,7 +390,11 @@ async def test_a_word_the_article_holds_elsewhere_is_context_not_a_mismatch(
 ) -> None:
     """The passage with the count never names the market; the article's lead does."""
     await ingest_article(store, ArticleIn(title="حريق", text=FIRE_TEXT, guid="fire"), "t")
-    await ingest_article(store, ArticleIn(title="مكتبة", text=LIBRARY_TEXT, guid="lib"), "t")
+    others = ("أغلقت المحلات التجارية أبوابها باكرا وأخمد الإطفائيون النيران في مستودع قديم.",
+              "النيران أتت على محل تجاري صغير في الحي الشمالي دون إصابات.",
+              "ارتفعت أسعار المحلات التجارية في المدينة هذا العام.")
+    for i, text in enumerate(others):
+        await ingest_article(store, ArticleIn(title="خبر", text=text, guid=f"o{i}"), "t")
     lib = Library(store)
     await lib.build()
 
@@ -398,10 +402,8 @@ async def test_a_word_the_article_holds_elsewhere_is_context_not_a_mismatch(
         return [h.passage for h in (await lib.answer(question)).hits]
 
     count = "أربعين محلاً"
-    assert any(count in p for p in await quoted("كم محلا التهمت النيران في سوق الحميدية؟"))
-    # another city's market: nothing in the article names it, nothing answers
-    assert await quoted("كم محلا التهمت النيران في سوق المدينة بحلب؟") == []
-    # without the article's context the counting passage is refused
-    monkeypatch.setattr("index.relevance.CONTEXT_CREDIT", 0.0)
+    question = "كم محلا أتت عليها النيران في الحميدية؟"
+    assert any(count in p for p in await quoted(question))
+    # the same passage, judged alone: the market it never names vetoes it
     monkeypatch.setattr("index.relevance.ELSEWHERE", 1.0)
-    assert not any(count in p for p in await quoted("كم محلا التهمت النيران في سوق الحميدية؟"))
+    assert not any(count in p for p in await quoted(question))
