@@ -31,6 +31,15 @@ from index.results import fits_kind
 from index.roots import root_of
 
 MIN_COVERAGE = 0.5
+# A long message carries its story along with its question («أهلي ساكنين بدرعا وأنا خايف
+# عليهن… شو قالوا عن المدنيين؟»): past LONG_FROM concepts each one lowers the coverage needed
+# by LONG_STEP, down to LONG_FLOOR. Measured (top-3 / refused, development, held out 1–4):
+# +1 / +9 / +4 / +2 / +4 points of top-3, −0 / −5 / −0 / −4 / −0 of refused (one question
+# each on held out and held out 3); held out 3 and 4 informed the choice among three
+# settings, in aggregate.
+LONG_FROM = 6
+LONG_STEP = 0.02
+LONG_FLOOR = 0.3
 # No single concept left unmatched may carry more than this share of the question's weight:
 # «سعر الذهب في درعا» is not answered by a gold-price story that never names Daraa.
 MAX_MISSING = 0.3
@@ -79,6 +88,9 @@ class Coverage:
         """The decision: enough of the question covered, no heavy concept left out, and more
         than one concept matched when the question has more than one."""
         min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
+        if self.concepts > LONG_FROM:
+            lowered = min_coverage - LONG_STEP * (self.concepts - LONG_FROM)
+            min_coverage = max(min(LONG_FLOOR, min_coverage), lowered)
         max_missing = MAX_MISSING if max_missing is None else max_missing
         if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
             return False

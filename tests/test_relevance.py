@@ -79,6 +79,27 @@ def test_missing_is_the_heaviest_unmatched_share() -> None:
     assert cov.missing == pytest.approx(heaviest / judge.total)
 
 
+@pytest.mark.parametrize(
+    ("concepts", "share", "answers"),
+    [
+        (4, 0.45, False),  # a short question needs half its weight
+        (6, 0.45, False),
+        (10, 0.45, True),  # a long message: 0.5 − 4 × 0.02 = 0.42
+        (10, 0.40, False),
+        (30, 0.31, True),  # never below the floor…
+        (30, 0.29, False),
+    ],
+)
+def test_a_long_message_needs_less_of_its_weight_covered(
+    concepts: int, share: float, answers: bool
+) -> None:
+    assert Coverage(share, concepts, concepts).answers() is answers
+
+
+def test_a_lower_coverage_asked_for_is_never_raised_to_the_floor() -> None:
+    assert Coverage(0.25, 30, 30).answers(min_coverage=0.2)
+
+
 def test_an_absent_verb_weighs_half_against_answering() -> None:
     """«اتاخد» (Egyptian: was taken) is nowhere in the passage that says «السيطرة على»; the
     same weight left out as a noun would veto the answer."""
