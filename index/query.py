@@ -166,6 +166,8 @@ class ParsedQuery:
     kind: str | None = None  # "when", "where", "who", "how_many", … (index.dialects)
     # measures asked for (index.attributes): «قديش سعر الخبز» → ("سعر",)
     attributes: tuple[str, ...] = ()
+    # asks what happened («شو صار بدرعا؟», «ماذا حدث في …»): a story's lead tells it
+    event: bool = False
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
@@ -273,6 +275,8 @@ def parse_query(
         (w, norm) for i, (w, norm) in enumerate(words)
         if not (norm == "الله" and i + 1 < len(words) and words[i + 1][1] in CHAT_WORDS)
     ]
+    # from the words as typed: «صار» itself is one of the analyzer's stopwords
+    event = any(normalize(w) in EVENT_VERBS for w in tokenize(text))
     if any(norm not in framing for _, norm in words):
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
         words = [(w, norm) for w, norm in words if norm not in framing]
@@ -301,6 +305,7 @@ def parse_query(
         concepts=tuple(concepts),
         kind=question_type(text),
         attributes=_asked_attributes(text, [(t.term, text[t.start : t.end]) for t in spans]),
+        event=event,
     )
 
 

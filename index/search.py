@@ -266,11 +266,19 @@ class Library:
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
-            score = judge.rerank(scored.score, best, coverage, sequence, tokens)
+            score = judge.rerank(
+                scored.score, best, coverage, sequence, tokens,
+                lead=judge.event and self._is_lead(ctx),
+            )
             cand = Candidate(scored.doc, ctx.passage_id, ctx.article_id, score, tokens)
             accepted.append(_Accepted(cand, ctx))
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
         return accepted
+
+    def _is_lead(self, ctx: PassageContext) -> bool:
+        """Whether the passage opens its article (a news lead: who, what, where, when)."""
+        docs = self._docs_of_article.get(ctx.article_id)
+        return bool(docs) and self._passage_of_doc[docs[0]] == ctx.passage_id
 
     def _elsewhere(self, judge: Judge, absent: Sequence[int], article_id: int) -> set[int]:
         """Which of the concepts a passage lacks its article holds in another passage."""

@@ -237,3 +237,17 @@ def test_a_maghrebi_verb_finds_its_msa_word() -> None:
 )
 def test_verb_forms_no_noun_takes(typed: str, verb: bool) -> None:
     assert looks_verb(typed) is verb
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("شو صار بدرعا؟", True),  # «صار» is a stopword, read from the words as typed
+        ("وش اللي صاير بالسويداء؟", True),
+        ("ماذا حدث في درعا؟", True),
+        ("متى تحررت درعا؟", False),
+        ("كم عدد سكان درعا؟", False),
+    ],
+)
+def test_a_question_of_what_happened_is_marked(question: str, event: bool) -> None:
+    assert parse_query(question, vocab_of("درعا السويداء")).event is event

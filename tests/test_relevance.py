@@ -118,6 +118,16 @@ def test_an_absent_verb_weighs_half_against_answering() -> None:
     assert cov.answers()
 
 
+def test_a_lead_passage_ranks_higher_only_for_what_happened() -> None:
+    tokens = analyze(CORPUS[0])
+    for question, boosted in (("شو صار بدرعا؟", True), ("متى تحررت درعا؟", False)):
+        judge, _ = judge_for(question)
+        cov = judge.coverage(set(tokens), tokens)
+        plain = judge.rerank(1.0, 1.0, cov, tokens, frozenset(tokens))
+        lead = judge.rerank(1.0, 1.0, cov, tokens, frozenset(tokens), lead=judge.event)
+        assert (lead > plain) is boosted, question
+
+
 def test_proximity_rewards_the_question_s_words_side_by_side() -> None:
     judge, _ = judge_for("حسن عبد الغني", ["المقدم حسن عبد الغني", "حسين عبد الغني وحسن"] * 3)
     together = judge.proximity(analyze("المقدم حسن عبد الغني"))
