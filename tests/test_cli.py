@@ -287,7 +287,10 @@ def test_the_cli_on_postgresql(env: dict[str, str], pg_url: str, tmp_path: Path)
     assert "new=1" in indexed.stdout and "NABA_DATABASE_URL=" in indexed.stdout
     data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)
     assert "7 كانون الأول 2024" in data["answers"][0]["passage"]
-    assert not (tmp_path / "data").exists(), "the SQLite file is not touched"
+    assert not (tmp_path / "data" / "naba.db").exists(), "the SQLite file is not touched"
+    # the index is saved beside where it would be (NABA_INDEX_DIR's default), named after
+    # the PostgreSQL database
+    assert len(list((tmp_path / "data" / "naba.db.index").glob("*.naba-index"))) == 1
     again = ok(bot(pg, "index"))
     assert "new=0" in again.stdout and "index: 1 articles" in again.stdout
 
