@@ -111,6 +111,10 @@ class Library:
     def passages(self) -> int:
         return len(self.fields.light)
 
+    def passage_of(self, doc: int) -> int:
+        """The stored passage id an index doc holds."""
+        return self._docs.passage(doc)
+
     async def build(self, *, reuse: bool = True) -> int:
         """(Re)build the index from the store; passages analysed by an older analyzer version
         are re-tokenized first. Returns the number of passages indexed.
@@ -360,13 +364,13 @@ class Library:
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
         contexts = await self.store.articles.passage_contexts(
-            [self._docs.passage(s.doc) for s in ranked], text=False
+            [self.passage_of(s.doc) for s in ranked], text=False
         )
         judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
         for scored in ranked:
-            ctx = contexts.get(self._docs.passage(scored.doc))
+            ctx = contexts.get(self.passage_of(scored.doc))
             if ctx is None:  # deleted since the index last refreshed
                 continue
             if where is not None and not where(ctx.article):

@@ -350,6 +350,15 @@ def test_migrate_store_moves_a_sqlite_deployment_to_postgresql(
     result = ok(bot(env, "migrate-store", "--to", pg_url))
     assert "articles 2" in result.stdout and "deliveries 1" in result.stdout
     assert asyncio.run(read(pg_url)) == before
+
+    async def identity(target: str) -> tuple[str, str]:
+        from index.store import Store
+
+        async with await Store.open(target) as store:
+            return await store.schema.identity()
+
+    # a database of its own: no index snapshot of the file (its cursors are not PostgreSQL's)
+    assert asyncio.run(identity(pg_url))[0] != asyncio.run(identity(env["NABA_DB"]))[0]
     # the moved deployment answers, and numbers new rows past the copied ones
     pg = {**env, "NABA_DATABASE_URL": pg_url}
     data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)
