@@ -154,14 +154,15 @@ class Library:
             log.exception("index snapshot %s failed to load: building from the stored passages",
                           snapshot.path_for(folder, key))
             return False
-        if loaded.cursor > await self.store.articles.change_cursor():
+        saved = loaded.snapshot
+        if saved.cursor > await self.store.articles.change_cursor():
             log.warning("index snapshot %s is ahead of the store's change log (a restored "
-                        "backup?): building from the stored passages", loaded.path)
+                        "backup?): building from the stored passages", saved.path)
             return False
-        self._install(fields, docs, loaded.cursor)
-        self._saved_cursor = loaded.cursor
-        log.info("index loaded from %s (%.0f MB, %d passages)", loaded.path,
-                 loaded.size / 2**20, self.passages)
+        self._install(fields, docs, saved.cursor)
+        self._saved_cursor = saved.cursor
+        log.info("index loaded from %s (%.0f MB, %d passages)", saved.path,
+                 saved.size / 2**20, self.passages)
         return True
 
     def _install(self, fields: Fields, docs: DocMap, cursor: int) -> None:

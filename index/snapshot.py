@@ -196,13 +196,11 @@ def save(
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """A snapshot read back: the fields' states, the doc map's arrays, the cursor."""
+    """A snapshot read back as the fields' states and the doc map's arrays."""
 
-    cursor: int
+    snapshot: Snapshot
     fields: dict[str, Frozen]
     doc_map: dict[str, np.ndarray]
-    path: Path
-    size: int
 
 
 def load(folder: Path, key: Key) -> Loaded:
@@ -238,7 +236,7 @@ def _unpack(snap: Snapshot) -> Loaded:
     doc_map = {p.removeprefix("map."): a for p, a in arrays.items() if p.startswith("map.")}
     if len(doc_map["passages"]) != n:
         raise ValueError("the doc map's size does not match the fields'")
-    return Loaded(snap.cursor, fields, doc_map, snap.path, snap.size)
+    return Loaded(snap, fields, doc_map)
 
 
 def read(folder: Path, key: Key) -> Snapshot:

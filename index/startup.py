@@ -78,11 +78,12 @@ async def fill_store(db: Path, passages: int, seed: int,
             number += 1
 
         for chunk in corpus.chunks():
+            stored = number * ARTICLE_PASSAGES
             pending += chunk
             while len(pending) >= ARTICLE_PASSAGES:
                 await save(pending[:ARTICLE_PASSAGES])
                 del pending[:ARTICLE_PASSAGES]
-            if number % 10_000 < len(chunk) // ARTICLE_PASSAGES:
+            if (number * ARTICLE_PASSAGES) // 100_000 > stored // 100_000:
                 log(f"startup: {number * ARTICLE_PASSAGES:,} passages stored")
         if pending:
             await save(pending)

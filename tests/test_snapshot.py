@@ -87,6 +87,19 @@ async def rebuilt(store: Store) -> Library:
     return library
 
 
+async def saved(store: Store, seed_dir: Path, folder: Path) -> Library:
+    """The store filled, and a Library built from it that saved its snapshot."""
+    await fill(store, seed_dir)
+    return await start(store, folder)
+
+
+async def start(store: Store, folder: Path) -> Library:
+    """A Library started as the bot starts one (loading the snapshot if it can)."""
+    library = Library(store, snapshots=folder)
+    await library.build()
+    return library
+
+
 def snapshot_file(folder: Path) -> Path:
     (found,) = folder.glob(f"*{snapshot.SUFFIX}")
     return found
@@ -125,14 +138,12 @@ async def test_a_loaded_snapshot_answers_as_the_build_that_saved_it(
 async def test_articles_stored_after_the_snapshot_are_replayed(
     store: Store, seed_dir: Path, folder: Path
 ) -> None:
-    await fill(store, seed_dir)
-    await Library(store, snapshots=folder).build()
+    await saved(store, seed_dir, folder)
     # after the snapshot: a new article, and one rewritten (its library is gone, a garden now)
     await ingest_article(store, article(1, 3, guid="new"), "test")
     await ingest_article(store, ArticleIn(title="خبر من الواحة", text=EVENTS[1].format(
         t="الواحة"), guid="town-0-0"), "test")
-    started = Library(store, snapshots=folder)
-    await started.build()
+    started = await start(store, folder)
     assert started.source == "loaded"
     assert (await started.answer("أمطار غزيرة في النخيل")).hits
     assert not [h for h in (await started.answer("ماذا افتتحت بلدية الواحة؟")).hits
@@ -147,9 +158,7 @@ async def test_articles_stored_after_the_snapshot_are_replayed(
 async def test_a_merge_saves_the_snapshot_the_next_start_loads(
     store: Store, seed_dir: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await fill(store, seed_dir)
-    running = Library(store, snapshots=folder)
-    await running.build()
+    running = await saved(store, seed_dir, folder)
     built_at = snapshot_file(folder).stat().st_mtime_ns
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)  # every refresh that adds merges
     await ingest_article(store, article(2, 1, guid="merged"), "test")
@@ -161,8 +170,7 @@ async def test_a_merge_saves_the_snapshot_the_next_start_loads(
     # stored after that merge: replayed by the next start
     await ingest_article(store, article(3, 1, guid="after"), "test")
     await running.refresh()
-    started = Library(store, snapshots=folder)
-    await started.build()
+    started = await start(store, folder)
     assert started.source == "loaded"
     expected = await results(await rebuilt(store))
     same(await results(started), expected)
@@ -170,8 +178,7 @@ async def test_a_merge_saves_the_snapshot_the_next_start_loads(
     # `python -m bot index` saves what it replayed; a second call has nothing to save
     assert await started.save_snapshot() is True
     assert await started.save_snapshot() is False
-    again = Library(store, snapshots=folder)
-    await again.build()
+    again = await start(store, folder)
     assert again.source == "loaded" and again._cursor == started._cursor
     same(await results(again), expected)
 
@@ -187,8 +194,7 @@ async def test_without_a_folder_nothing_is_saved(store: Store, seed_dir: Path) -
 
 
 async def test_other_bm25_parameters_rebuild(store: Store, seed_dir: Path, folder: Path) -> None:
-    await fill(store, seed_dir)
-    await Library(store, snapshots=folder).build()
+    await saved(store, seed_dir, folder)
     other = Library(store, k1=1.2, snapshots=folder)
     await other.build()
     assert other.source == "built"
@@ -200,9 +206,7 @@ async def test_other_bm25_parameters_rebuild(store: Store, seed_dir: Path, folde
 async def test_another_analyzer_version_is_stale(
     store: Store, seed_dir: Path, folder: Path
 ) -> None:
-    await fill(store, seed_dir)
-    library = Library(store, snapshots=folder)
-    await library.build()
+    library = await saved(store, seed_dir, folder)
     key = library._key
     assert key is not None
     snapshot.load(folder, key)  # loads as it is
@@ -231,8 +235,7 @@ async def test_a_snapshot_of_another_database_is_never_loaded(
         own = snapshot.path_for(folder, library_b._key)
         own.unlink()
         (folder / next(p.name for p in folder.iterdir())).rename(own)
-        started = Library(b, snapshots=folder)
-        await started.build()
+        started = await start(b, folder)
         assert started.source == "built"
         assert started.passages == library_b.passages
         same(await results(started), await results(await rebuilt(b)))
@@ -243,15 +246,13 @@ async def test_re_tokenized_passages_rebuild(
 ) -> None:
     """Re-tokenizing rewrites tokens in place, which no change-log event records: the store's
     mark changes and every snapshot taken before is stale."""
-    await fill(store, seed_dir)
-    await Library(store, snapshots=folder).build()
+    await saved(store, seed_dir, folder)
     before = await store.schema.identity()
     rows = [(p.id, "كلمة") for p in (await store.articles.all_passages())[:3]]
     await store.articles.retokenize(rows, search.PASSAGE_VERSION)
     after = await store.schema.identity()
     assert after[0] == before[0] and after[1] != before[1]
-    started = Library(store, snapshots=folder)
-    await started.build()
+    started = await start(store, folder)
     assert started.source == "built"
     assert started.index.df("كلمة") == 3
 
@@ -288,20 +289,16 @@ def garbage(path: Path) -> None:
 async def test_a_damaged_snapshot_is_rebuilt_never_loaded(
     store: Store, seed_dir: Path, folder: Path, damage
 ) -> None:
-    await fill(store, seed_dir)
-    first = Library(store, snapshots=folder)
-    await first.build()
+    first = await saved(store, seed_dir, folder)
     expected = await results(first)
     damage(snapshot_file(folder))
     with pytest.raises(snapshot.Unusable):
         snapshot.load(folder, first._key)
-    started = Library(store, snapshots=folder)
-    await started.build()
+    started = await start(store, folder)
     assert started.source == "built"
     same(await results(started), expected)
     # and it saved a good one again
-    again = Library(store, snapshots=folder)
-    await again.build()
+    again = await start(store, folder)
     assert again.source == "loaded"
     same(await results(again), expected)
 
@@ -309,20 +306,16 @@ async def test_a_damaged_snapshot_is_rebuilt_never_loaded(
 async def test_a_half_written_snapshot_is_ignored(
     store: Store, seed_dir: Path, folder: Path
 ) -> None:
-    await fill(store, seed_dir)
-    first = Library(store, snapshots=folder)
-    await first.build()
+    first = await saved(store, seed_dir, folder)
     good = snapshot_file(folder)
     data = good.read_bytes()
     # a writer that died mid-write left its temporary file: never read
     temp = folder / f".{good.name}.tmp-99999-deadbeef"
     temp.write_bytes(data[: len(data) // 2])
-    started = Library(store, snapshots=folder)
-    await started.build()
+    started = await start(store, folder)
     assert started.source == "loaded"
     good.unlink()
-    rebuilt_one = Library(store, snapshots=folder)
-    await rebuilt_one.build()
+    rebuilt_one = await start(store, folder)
     assert rebuilt_one.source == "built"
     same(await results(rebuilt_one), await results(first))
     # a dead writer's temporary file is cleared once it is old
@@ -385,9 +378,7 @@ def test_a_second_process_answers_from_the_snapshot(
 
     async def first_process() -> list[dict]:
         async with await Store.open(db) as store:
-            await fill(store, seed_dir)
-            library = Library(store, snapshots=folder)
-            await library.build()
+            library = await saved(store, seed_dir, folder)
             return [await json_answer(library, q) for q in QUESTIONS]
 
     expected = asyncio.run(first_process())

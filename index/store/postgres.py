@@ -232,11 +232,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "0007_index_snapshots",
         """
-        -- Every start asks for the passages of another analyzer version (a snapshot of the
-        -- index is loaded only when there are none): without this, a scan of every passage.
+        -- As SQLite's 0007: stale passages found without a scan, the database's identity.
         CREATE INDEX passages_by_analyzer ON passages(analyzer);
-        -- The database's identity, made once: a snapshot (index.snapshot) names the database
-        -- it was built from, so one of another database is never loaded.
         INSERT INTO meta (key, value)
             VALUES ('store:id', md5(random()::text || clock_timestamp()::text))
         """,
