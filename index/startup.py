@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,15 +35,16 @@ WARMUP = 10
 
 
 def _memory() -> dict[str, float]:
-    """RSS and its parts (MB) from /proc/self/status; peak RSS from getrusage."""
-    fields = {"VmRSS": "rss_mb", "RssAnon": "anon_mb", "RssFile": "file_mb"}
+    """RSS, its parts and its peak (MB) from /proc/self/status (VmHWM, not getrusage: a spawned
+    child's ru_maxrss still counts the parent it was forked from before its exec)."""
+    fields = {"VmRSS": "rss_mb", "RssAnon": "anon_mb", "RssFile": "file_mb",
+              "VmHWM": "peak_rss_mb"}
     out: dict[str, float] = {}
     with open("/proc/self/status", encoding="ascii") as f:
         for line in f:
             name, _, value = line.partition(":")
             if name in fields:
                 out[fields[name]] = round(int(value.split()[0]) / 1024, 1)
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
 
