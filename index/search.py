@@ -53,6 +53,10 @@ MIN_CANDIDATES = 50
 MAX_CANDIDATES = 200
 # How the fields are derived from the stored tokens (a snapshot of other fields is stale).
 FIELDS = f"light,root({ROOTS_VERSION}),title"
+# Doc ids are never reused: a changed article's passages get new ones, and only a build
+# numbers them afresh. A start rebuilds instead of loading a snapshot past this share of dead
+# doc ids (each still costs ~70 bytes in per-doc arrays and search buffers).
+MAX_DEAD_SHARE = 0.5
 
 
 def check_question(text: str) -> str | None:
@@ -155,6 +159,10 @@ class Library:
                           snapshot.path_for(folder, key))
             return False
         saved = loaded.snapshot
+        if len(fields.light) < (1 - MAX_DEAD_SHARE) * fields.light.n_docs:
+            log.info("index snapshot %s: %d of its %d doc ids are dead; building anew",
+                     saved.path, fields.light.n_docs - len(fields.light), fields.light.n_docs)
+            return False
         if saved.cursor > await self.store.articles.change_cursor():
             log.warning("index snapshot %s is ahead of the store's change log (a restored "
                         "backup?): building from the stored passages", saved.path)

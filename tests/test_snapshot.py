@@ -183,6 +183,27 @@ async def test_a_merge_saves_the_snapshot_the_next_start_loads(
     same(await results(again), expected)
 
 
+async def test_a_snapshot_mostly_of_dead_doc_ids_is_rebuilt(
+    store: Store, seed_dir: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rewritten articles leave dead doc ids that only a build renumbers: past
+    MAX_DEAD_SHARE of them, a start builds anew (and saves the compact index)."""
+    await saved(store, seed_dir, folder)
+    monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    running = await start(store, folder)
+    for town in range(len(TOWNS)):  # each town's first article rewritten: its doc ids die
+        await ingest_article(store, article(town, 1, guid=f"town-{town}-0"), "test")
+    await running.refresh()
+    assert await asyncio.wait_for(running._merging, TIMEOUT)
+    dead = running.fields.light.n_docs - running.passages
+    assert dead > 0
+    monkeypatch.setattr(search, "MAX_DEAD_SHARE", dead / running.fields.light.n_docs / 2)
+    started = await start(store, folder)
+    assert started.source == "built" and started.fields.light.n_docs == started.passages
+    same(await results(started), await results(running))
+    assert (await start(store, folder)).source == "loaded"
+
+
 async def test_without_a_folder_nothing_is_saved(store: Store, seed_dir: Path) -> None:
     await fill(store, seed_dir)
     library = Library(store)
