@@ -92,10 +92,12 @@ class Library:
         self._docs = DocMap()  # doc → passage, article → docs
         self._cursor = 0
         # The folder of index snapshots (None: none are read or written); the key a snapshot
-        # of this store must have, known once built; the cursor of the one last saved or loaded.
+        # of this store must have, known once built; how many article changes this library
+        # has applied, and how many of them the snapshot last saved or loaded holds.
         self.snapshots = snapshots
         self._key: snapshot.Key | None = None
-        self._saved_cursor: int | None = None
+        self._applied = 0
+        self._saved_applied: int | None = None
         # Set by build(): "loaded" (from a snapshot) or "built" (from every passage).
         self.source = ""
         self._refresh_lock = asyncio.Lock()
@@ -168,7 +170,7 @@ class Library:
                         "backup?): building from the stored passages", saved.path)
             return False
         self._install(fields, docs, saved.cursor)
-        self._saved_cursor = saved.cursor
+        self._saved_applied = self._applied
         log.info("index loaded from %s (%.0f MB, %d passages)", saved.path,
                  saved.size / 2**20, self.passages)
         return True
@@ -195,18 +197,18 @@ class Library:
             fields.title.add_many(titles.get(r.article_id, []) for r in rows)
             if self._key is not None:
                 # nothing to merge after a build: this only gives each field's state
-                self._save(fields.start_merge(), docs.state(), cursor, self._key)
+                self._save(fields.start_merge(), docs.state(), cursor, self._key, self._applied)
 
         await asyncio.to_thread(fill)
         self._install(fields, docs, cursor)
 
     def _save(
         self, merges: dict[str, Merge], docs: DocMapState, cursor: int,
-        key: snapshot.Key | None,
+        key: snapshot.Key | None, applied: int,
     ) -> bool:
         """Run the merges and save a snapshot of what they leave, under the key of when they
-        started (in a worker thread). True if saved; one that cannot be written is logged:
-        the index answers all the same."""
+        started, holding the first `applied` changes (in a worker thread). True if saved; one
+        that cannot be written is logged: the index answers all the same."""
         for merge in merges.values():
             merge.run()
         if self.snapshots is None or key is None:
@@ -219,7 +221,7 @@ class Library:
                         self.snapshots, err)
             return False
         if key == self._key:
-            self._saved_cursor = cursor
+            self._saved_applied = applied
         log.info("index snapshot saved: %s (%d docs, change log at %d)", path, docs.n, cursor)
         return True
 
@@ -248,8 +250,9 @@ class Library:
             if docs:
                 self._docs.set_article(article_id, docs)
         self._cursor = changes.cursor
+        self._applied += len(changed)
         if self.fields.delta_size > MERGE_THRESHOLD and not self._merge_running():
-            # In the background: the index merges from a snapshot and swaps the result in
+            # In the background: the index merges the detached delta and swaps the result in
             # under its own lock (index.bm25), so a question asked meanwhile — which
             # refreshes first — need not wait seconds for it (issue 13's stall). With a
             # snapshot folder the merged index is saved, so a start replays little.
@@ -265,7 +268,8 @@ class Library:
         the cursor are read, so the snapshot is the index at that cursor."""
         merges = self.fields.start_merge()
         self._merging = asyncio.ensure_future(
-            asyncio.to_thread(self._save, merges, self._docs.state(), self._cursor, self._key)
+            asyncio.to_thread(self._save, merges, self._docs.state(), self._cursor, self._key,
+                              self._applied)
         )
         self._merging.add_done_callback(_merge_done)
         return self._merging
@@ -281,7 +285,7 @@ class Library:
             async with self._refresh_lock:
                 if self._merge_running():
                     continue  # a refresh started one meanwhile
-                if self._saved_cursor == self._cursor:
+                if self._saved_applied == self._applied:
                     return False
                 merging = self._merge_in_background()
             await asyncio.wait([merging])
