@@ -9,8 +9,11 @@ second process. The towns and events of the articles are invented."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -276,6 +279,30 @@ async def test_re_tokenized_passages_rebuild(
     started = await start(store, folder)
     assert started.source == "built"
     assert started.index.df("كلمة") == 3
+
+
+async def test_a_snapshot_ahead_of_a_restored_backup_is_rebuilt(
+    tmp_path: Path, seed_dir: Path, folder: Path
+) -> None:
+    """The same database (same identity) restored from an older copy: the snapshot reflects
+    changes the store no longer has, and its cursor is past the store's."""
+    db, backup = tmp_path / "naba.db", tmp_path / "backup.db"
+    async with await Store.open(db) as store:
+        await fill(store, seed_dir)
+    with contextlib.closing(sqlite3.connect(db)) as src, \
+            contextlib.closing(sqlite3.connect(backup)) as dst:
+        src.backup(dst)
+    async with await Store.open(db) as store:
+        await ingest_article(store, article(2, 3, guid="after-the-backup"), "test")
+        assert (await start(store, folder)).source == "built"
+    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(backup, db)
+    async with await Store.open(db) as store:
+        restored = await start(store, folder)
+        assert restored.source == "built"
+        assert not (await restored.answer("أمطار غزيرة في السنابل")).hits
+        same(await results(restored), await results(await rebuilt(store)))
 
 
 # ---- damaged and half-written snapshots ------------------------------------------------------
