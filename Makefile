@@ -42,6 +42,7 @@ bench: venv
 	$(BIN)/python -m bot bench --passages 100000 --peers bm25s,tantivy --stall
 	$(BIN)/python -m bot bench --passages 1000000
 	$(BIN)/python -m bot bench --passages 1000000 --peers bm25s,tantivy
+	$(BIN)/python -m bot bench --startup --passages 1000000 --queries 1000
 
 index: venv
 	$(BIN)/python -m bot index

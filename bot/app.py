@@ -179,12 +179,12 @@ def add_handlers(app: Application) -> None:
 def _post_init(settings: Settings):
     async def post_init(app: Application) -> None:
         store = await Store.open(settings.store_target)
-        library = Library(store)
+        library = Library(store, snapshots=settings.index_folder)
         if settings.seeds_dir.exists():
             report = await rescan_seeds(store, settings.seeds_dir)
             log.info("seeds %s: %s", settings.seeds_dir, report.summary())
         passages = await library.build()
-        log.info("index built: %d passages", passages)
+        log.info("index %s: %d passages", library.source, passages)
         # Everything alive now (the index's dictionaries, the analyzer's tables) lives as long
         # as the process: frozen, the garbage collector's full passes skip it. Unfrozen, each
         # full pass walked it all on the event loop: pauses of 75–220 ms during a bulk ingest

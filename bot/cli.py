@@ -142,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
                             "runs into a live library, with questions asked meanwhile")
     bench.add_argument("--stall-articles", type=int, default=5_000,
                        help="with --stall: articles ingested (SaudiNewsNet when present)")
+    bench.add_argument("--startup", action="store_true",
+                       help="instead: start-up time and memory from a saved index against a "
+                            "rebuild, on a SQLite store of --passages synthetic passages")
     return parser
 
 
@@ -259,7 +262,7 @@ async def seed_if_empty(store: Store, settings: Settings) -> None:
 
 async def open_library(settings: Settings) -> Library:
     store = await Store.open(settings.store_target)
-    library = Library(store)
+    library = Library(store, snapshots=settings.index_folder)
     try:
         await seed_if_empty(store, settings)
         await library.build()
@@ -349,12 +352,16 @@ async def cmd_index(settings: Settings) -> int:
                 print(f"problem: {problem}", file=sys.stderr)
         else:
             print(f"seeds folder {settings.seeds_dir} does not exist (NABA_SEEDS)", file=sys.stderr)
-        library = Library(store)
+        library = Library(store, snapshots=settings.index_folder)
         passages = await library.build()
+        # the articles just ingested are in the saved index too: the bot starts from it
+        await library.save_snapshot()
         # articles stored before stories were kept get theirs
         await group_ungrouped(store)
         summary = await store.articles.summary()
     print(f"index: {summary.articles} articles, {passages} passages ({settings.store_name})")
+    if settings.index_folder is not None:
+        print(f"index snapshot: {settings.index_folder} (NABA_INDEX_DIR)")
     return 0
 
 

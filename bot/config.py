@@ -77,6 +77,9 @@ class Settings:
     # password, so never printed
     database_url: str | None = field(default=None, repr=False)
     seeds_dir: Path = Path("seeds")
+    # Where the index is saved to start fast (index.snapshot): "" is next to NABA_DB (also with
+    # PostgreSQL, whose snapshot is named after the database), "off" is nowhere
+    index_dir: str = ""
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
@@ -112,6 +115,13 @@ class Settings:
     def store_target(self) -> str:
         """What Store.open takes: NABA_DATABASE_URL when set, else the NABA_DB file."""
         return self.database_url or str(self.db_path)
+
+    @property
+    def index_folder(self) -> Path | None:
+        """The folder of index snapshots, or None when NABA_INDEX_DIR is off."""
+        if self.index_dir.lower() == "off":
+            return None
+        return Path(self.index_dir) if self.index_dir else Path(f"{self.db_path}.index")
 
     @property
     def store_name(self) -> str:
@@ -185,6 +195,7 @@ class Settings:
             db_path=Path(text("NABA_DB", "db_path")),
             database_url=database_url,
             seeds_dir=Path(text("NABA_SEEDS", "seeds_dir")),
+            index_dir=text("NABA_INDEX_DIR", "index_dir"),
             admin_ids=_ids(env, "NABA_ADMIN_IDS"),
             webhook_url=webhook,
             webhook_secret=secret,

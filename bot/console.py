@@ -60,7 +60,7 @@ def run_console(settings: Settings) -> int:
         store = runner.run(Store.open(settings.store_target))
         try:
             runner.run(seed_if_empty(store, settings))
-            library = Library(store)
+            library = Library(store, snapshots=settings.index_folder)
             runner.run(library.build())
             print(texts.CONSOLE_WELCOME.format(status=runner.run(_status(store))))
             # ANSI bold for matched words on a terminal; plain «» marks when piped.

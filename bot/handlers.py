@@ -588,7 +588,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @admin_only
 async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    count = await naba(context).library.build()
+    count = await naba(context).library.build(reuse=False)  # from the stored passages
     await update.effective_message.reply_text(
         esc(texts.REINDEXED.format(passages=counted(count, PASSAGES)))
     )

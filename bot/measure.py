@@ -273,6 +273,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _fail(f"--passages must be at least 1, got {args.passages}")
     if args.queries < 1:
         return _fail(f"--queries must be at least 1, got {args.queries}")
+    if getattr(args, "startup", False):
+        from index.startup import format_startup
+        from index.startup import run as run_startup
+
+        report = run_startup(args.passages, args.queries, args.seed,
+                             log=lambda message: print(message, file=sys.stderr, flush=True))
+        print(json.dumps(report) if args.json else format_startup(report))
+        return 0
     if getattr(args, "peers", None) is not None or getattr(args, "stall", False):
         return _bench_peers(args)
     options = {"rank_bm25": not getattr(args, "no_rank_bm25", False)}

@@ -34,13 +34,15 @@ import math
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain, islice, pairwise
 
 import numpy as np
 
 from index import kernel
 from index.params import EPSILON, K1, B
+from index.terms import TermTable
 
 # A query: tokens (repeats count), or token → weight.
 Query = Sequence[str] | Mapping[str, float]
@@ -70,12 +72,62 @@ _NO_DOCS = np.zeros(0, dtype=np.int32)
 _NO_TFS = np.zeros(0, dtype=np.int32)
 
 
-class _Vocab(dict):
-    """str → dense term id; unseen terms get the next id on lookup (C-speed for known terms)."""
+class _Vocab:
+    """str → dense term id; unseen terms get the next id on `[]`.
 
-    def __missing__(self, key: str) -> int:
-        value = self[key] = len(self)
-        return value
+    The terms of a loaded snapshot (ids 0..n-1) stay in its TermTable (index.terms), so a
+    loaded vocabulary costs no Python object per term; terms added since go to a dict (and a
+    list, which a merge running in another thread may slice while terms are added)."""
+
+    __slots__ = ("_added", "_found", "_n_table", "_new_terms", "_table")
+
+    def __init__(self, table: TermTable | None = None) -> None:
+        self._table = table if table is not None else TermTable.empty()
+        self._n_table = len(self._table)
+        self._added: dict[str, int] = {}
+        self._new_terms: list[str] = []
+        self._found: dict[str, int] = {}  # table lookups, remembered: questions repeat words
+
+    def get(self, term: str, default: int | None = None) -> int | None:
+        tid = self._added.get(term)
+        if tid is None and self._n_table:
+            tid = self._found.get(term)
+            if tid is None:
+                tid = self._table.find(term)
+                if tid is not None:
+                    self._found[term] = tid
+        return default if tid is None else tid
+
+    def __getitem__(self, term: str) -> int:
+        """The term's id, a new one if the term is new."""
+        tid = self._added.get(term)  # first: while a build runs, every term is here
+        if tid is None:
+            tid = self.get(term)
+            if tid is None:
+                tid = self._added[term] = len(self)
+                self._new_terms.append(term)
+        return tid
+
+    def __contains__(self, term: str) -> bool:
+        return self.get(term) is not None
+
+    def __len__(self) -> int:
+        return self._n_table + len(self._new_terms)
+
+    def __iter__(self) -> Iterator[str]:
+        return self.terms()
+
+    def terms(self, start: int = 0) -> Iterator[str]:
+        """The terms from id `start` on, in id order."""
+        yield from self._table.terms(min(start, self._n_table))
+        yield from self._new_terms[max(0, start - self._n_table) :]
+
+    def table(self, n: int) -> TermTable:
+        """The terms of ids 0..n-1 as a table (safe while another thread adds terms)."""
+        if n == self._n_table:
+            return self._table
+        terms = list(self._table.terms(0, min(n, self._n_table)))
+        return TermTable.build(terms + self._new_terms[: max(0, n - self._n_table)])
 
 
 # Token → term id at numpy speed (see _TermIds). A token of up to _KEY_UNITS UTF-16 code units
@@ -256,9 +308,9 @@ class _TermIds:
             else:
                 slots[miss], _ = self._probe(keys[miss])
             self._owner[slots[miss]] = miss  # some token of each new key, to read its string
-            add = vocab.setdefault  # a term first met by BM25Index.add keeps its id
+            # vocab[]: a term first met by BM25Index.add (or in a loaded table) keeps its id
             self._vals[new_slots] = [
-                add(word(p), len(vocab)) for p in positions[self._owner[new_slots]].tolist()
+                vocab[word(p)] for p in positions[self._owner[new_slots]].tolist()
             ]
         return self._vals[slots].astype(np.int64)
 
@@ -359,10 +411,12 @@ class _Base:
         tfs: np.ndarray,
         impacts: np.ndarray,
         avgdl: float,
+        max_impact: np.ndarray | None = None,
     ) -> None:
         self.offsets, self.docs, self.tfs, self.impacts = offsets, docs, tfs, impacts
         self.avgdl = avgdl
-        self.max_impact = _run_max(impacts, offsets)
+        # given when loaded: computing it reads every impact, which a loaded base keeps on disk
+        self.max_impact = _run_max(impacts, offsets) if max_impact is None else max_impact
 
     @classmethod
     def empty(cls) -> _Base:
@@ -376,6 +430,81 @@ class _Base:
 
     def counts(self) -> np.ndarray:
         return np.diff(self.offsets)
+
+    def padded(self, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, max_impact) covering `n_terms` terms: terms past the base's have none."""
+        offsets, max_impact = self.offsets, self.max_impact
+        missing = n_terms + 1 - len(offsets)
+        if missing > 0:
+            offsets = np.concatenate([offsets, np.full(missing, offsets[-1], offsets.dtype)])
+            max_impact = np.concatenate([max_impact, np.zeros(missing, max_impact.dtype)])
+        return offsets, max_impact
+
+
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    """A BM25Index as arrays, as a merge leaves it: the base segment (the postings of every live
+    document and of no other), every document's length and liveness, and the vocabulary.
+    What a snapshot saves (index.snapshot); BM25Index.from_frozen makes an index of it."""
+
+    offsets: np.ndarray  # int64, n_terms + 1
+    docs: np.ndarray  # int32, the postings' documents
+    tfs: np.ndarray  # uint8/uint16/int32, their term frequencies
+    impacts: np.ndarray  # float32, their BM25 term factors under `avgdl`
+    max_impact: np.ndarray  # float32, per term
+    avgdl: float  # the mean document length the impacts were computed with
+    doc_len: np.ndarray  # int64, n_docs
+    live: np.ndarray  # bool, n_docs
+    terms: TermTable
+
+
+class Merge:
+    """A merge whose delta is detached (BM25Index.start_merge): `run()` builds the new base
+    and swaps it in; `frozen()` then gives the index as the merge left it."""
+
+    def __init__(self, index: BM25Index, n: int, n_terms: int, live: np.ndarray,
+                 doc_len: np.ndarray, avgdl: float, base: _Base) -> None:
+        self._index = index
+        self.n, self.n_terms, self.live, self.doc_len, self.avgdl = n, n_terms, live, doc_len, avgdl
+        self.base = base
+        # the detached delta (docs, tfs by term id); None: nothing to merge, the base stays
+        self.deltas: tuple[dict[int, array], dict[int, array]] | None = None
+        self._done = False
+
+    def run(self) -> None:
+        with self._index._merge_lock:
+            self._run()
+
+    def _run(self) -> None:
+        index = self._index
+        try:
+            if self.deltas is not None:
+                self.base = index._build_merged(self)
+        except BaseException:
+            with index._lock:
+                index._reattach()
+                index._pending = None
+            raise
+        with index._lock:
+            if self.deltas is not None:
+                index._base = self.base
+                index._delta_size -= index._merging_size
+                index._merging_docs, index._merging_tfs, index._merging_size = {}, {}, 0
+                # cached arrays of a term hold its merged postings too: now in the base
+                index._delta_cache.clear()
+                self.deltas = None
+            index._pending = None
+            self._done = True
+
+    def frozen(self) -> Frozen:
+        """The index as this merge left it (after run()): the merged base, the documents and
+        their liveness when the merge started, the vocabulary of then."""
+        if not self._done:
+            raise RuntimeError("the merge has not run")
+        base = self.base
+        offsets, max_impact = base.padded(self.n_terms)
+        return Frozen(offsets, base.docs, base.tfs, base.impacts, max_impact, base.avgdl,
+                      self.doc_len, self.live, self._index.vocab.table(self.n_terms))
 
 
 class BM25Index:
@@ -420,6 +549,7 @@ class BM25Index:
         self._buf = np.zeros(0, dtype=np.float32)
         self._lock = threading.RLock()
         self._merge_lock = threading.Lock()  # always taken before _lock
+        self._pending: Merge | None = None  # a merge started and not finished
 
     # ---- building -------------------------------------------------------------------------
 
@@ -434,6 +564,25 @@ class BM25Index:
         """Build from token lists; doc ids are positions in `corpus` (any iterable, streamed)."""
         index = cls(k1, b, epsilon)
         index.add_many(corpus)
+        return index
+
+    @classmethod
+    def from_frozen(
+        cls, frozen: Frozen, k1: float = K1, b: float = B, epsilon: float = EPSILON
+    ) -> BM25Index:
+        """The index a Frozen state describes (as a merge left it), without copying its
+        postings: memory-mapped arrays stay on disk until a query reads them."""
+        index = cls(k1, b, epsilon)
+        index.vocab = _Vocab(frozen.terms)
+        index._base = _Base(frozen.offsets, frozen.docs, frozen.tfs, frozen.impacts,
+                            frozen.avgdl, frozen.max_impact)
+        # a merged base holds exactly the live documents' postings: df is each term's count
+        index._df = np.diff(frozen.offsets)
+        index._doc_len, index._live = frozen.doc_len, frozen.live
+        index._n_docs = len(frozen.doc_len)
+        index._n_live = int(np.count_nonzero(frozen.live))
+        index._total_len = int(frozen.doc_len[frozen.live].sum())
+        _warm_kernel(frozen.tfs.dtype)
         return index
 
     def add_many(self, corpus: Iterable[Sequence[str]]) -> range:
@@ -621,43 +770,46 @@ class BM25Index:
             self._merge()
 
     def _merge(self) -> None:
+        self.start_merge()._run()
+
+    def start_merge(self) -> Merge:
+        """Detach the delta now, for a merge that `Merge.run()` completes (in any thread).
+
+        For a caller that must know which documents the merged base holds — those added before
+        this call, as live as they were then (index.snapshot saves that state with the change
+        log position it reflects) — and that detaches while nothing is being added."""
         with self._lock:
+            if self._pending is not None:
+                raise RuntimeError("a merge of this index is already under way")
             n = self._n_docs
-            if not self._delta_size and self._live[:n].all():
-                return
-            n_terms = len(self.vocab)
-            base = self._base
-            live = self._live[:n].copy()
-            doc_len = self._doc_len[:n]  # entries never change once written
-            avgdl = self._avgdl()
-            self._detach()
-            frozen_docs, frozen_tfs = self._merging_docs, self._merging_tfs
-        try:
-            parts = [_live_part(base, live)]
-            if frozen_docs:
-                tids = sorted(frozen_docs)
-                lens = [len(frozen_docs[t]) for t in tids]
-                total = sum(lens)
-                d_terms = np.repeat(np.array(tids, dtype=np.int64), lens)
-                d_docs = np.fromiter(chain.from_iterable(frozen_docs[t] for t in tids), np.int32,
-                                     total)
-                d_tfs = np.fromiter(chain.from_iterable(frozen_tfs[t] for t in tids), np.int64,
-                                    total)
-                keep = live[d_docs]
-                counts = np.bincount(d_terms[keep], minlength=n_terms)
-                parts.append(_part(counts, d_docs[keep], d_tfs[keep]))
-            offsets, docs, tfs = _interleave(parts, n_terms)
-            new = self._new_base(offsets, docs, tfs, doc_len, avgdl)
-        except BaseException:
-            with self._lock:
-                self._reattach()
-            raise
-        with self._lock:
-            self._base = new
-            self._delta_size -= self._merging_size
-            self._merging_docs, self._merging_tfs, self._merging_size = {}, {}, 0
-            # cached arrays of a term hold its merged postings too: now in the base
-            self._delta_cache.clear()
+            job = Merge(self, n, len(self.vocab), self._live[:n].copy(), self._doc_len[:n],
+                        self._avgdl(), self._base)
+            if self._delta_size or not job.live.all():
+                self._detach()
+                job.deltas = self._merging_docs, self._merging_tfs
+            self._pending = job
+            return job
+
+    def _build_merged(self, job: Merge) -> _Base:
+        """The new base of a detached merge: the old base and the detached delta, without the
+        postings of documents removed before the merge started (no lock needed)."""
+        frozen_docs, frozen_tfs = job.deltas
+        live, n_terms = job.live, job.n_terms
+        parts = [_live_part(job.base, live)]
+        if frozen_docs:
+            tids = sorted(frozen_docs)
+            lens = [len(frozen_docs[t]) for t in tids]
+            total = sum(lens)
+            d_terms = np.repeat(np.array(tids, dtype=np.int64), lens)
+            d_docs = np.fromiter(chain.from_iterable(frozen_docs[t] for t in tids), np.int32,
+                                 total)
+            d_tfs = np.fromiter(chain.from_iterable(frozen_tfs[t] for t in tids), np.int64,
+                                total)
+            keep = live[d_docs]
+            counts = np.bincount(d_terms[keep], minlength=n_terms)
+            parts.append(_part(counts, d_docs[keep], d_tfs[keep]))
+        offsets, docs, tfs = _interleave(parts, n_terms)
+        return self._new_base(offsets, docs, tfs, job.doc_len, job.avgdl)
 
     def _detach(self) -> None:
         """Hand the live delta to the merge about to run; adds start a fresh one. Caller

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from typing import Protocol
 
 from rapidfuzz import process
@@ -438,7 +437,7 @@ class IndexVocabulary:
         vocab = index.vocab
         if self._size == len(vocab):
             return
-        for word in islice(vocab, self._size, None):
+        for word in vocab.terms(self._size):
             if len(word) >= 3 and not word.isascii():
                 self._by_letter.setdefault(word[0], []).append(word)
             if len(word) >= 5 and word[0] in "بلك":

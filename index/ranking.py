@@ -15,11 +15,11 @@ fused = light + ROOT_WEIGHT × root + TITLE_WEIGHT × title, the weights chosen 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from index.bm25 import BM25Index
+from index.bm25 import BM25Index, Frozen, Merge
 from index.query import ParsedQuery
 
 ROOT_WEIGHT = 1.0
@@ -70,8 +70,23 @@ class Fields:
         return max(self.light.delta_size, self.root.delta_size, self.title.delta_size)
 
     def merge(self) -> None:
-        for index in (self.light, self.root, self.title):
+        for index in self.named().values():
             index.merge()
+
+    def named(self) -> dict[str, BM25Index]:
+        """The fields by name (a snapshot's arrays are named after them)."""
+        return {"light": self.light, "root": self.root, "title": self.title}
+
+    def start_merge(self) -> dict[str, Merge]:
+        """Each field's merge, detached now (BM25Index.start_merge)."""
+        return {name: index.start_merge() for name, index in self.named().items()}
+
+    @classmethod
+    def from_frozen(
+        cls, frozen: Mapping[str, Frozen], k1: float, b: float, epsilon: float
+    ) -> Fields:
+        return cls(*(BM25Index.from_frozen(frozen[name], k1, b, epsilon)
+                     for name in ("light", "root", "title")))
 
 
 class FusedBM25:

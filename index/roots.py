@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+import nltk
 from nltk.stem.isri import ISRIStemmer
 
 _ISRI = ISRIStemmer()
+# What the root field is derived with: a saved index (index.snapshot) of another is stale.
+ROOTS_VERSION = f"isri-nltk-{nltk.__version__}"
 
 
 @lru_cache(maxsize=1 << 18)

@@ -2,7 +2,8 @@
 (CLI, console, Telegram) calls.
 
 `Library` keeps the in-memory BM25 fields in step with the store: `build()` loads every stored
-passage's tokens; `refresh()` replays the store's change log, so an article ingested by any
+passage's tokens — or, given a snapshot folder, the index saved there (index.snapshot) and the
+changes since; `refresh()` replays the store's change log, so an article ingested by any
 process becomes answerable without a restart or a rebuild.
 
 `answer()` is a pipeline of named steps, each its own module:
@@ -19,12 +20,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import MERGE_THRESHOLD, BM25Index
+from index import snapshot
+from index.bm25 import MERGE_THRESHOLD, BM25Index, Merge
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import direct_answer
+from index.docmap import DocMap, DocMapState
 from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import analyze
@@ -33,7 +37,7 @@ from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, collapse_copies
-from index.roots import roots, roots_joined
+from index.roots import ROOTS_VERSION, roots, roots_joined
 from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
 
@@ -47,6 +51,12 @@ MAX_QUERY_CHARS = 1000
 # forged page number must not make a search rank the whole corpus.
 MIN_CANDIDATES = 50
 MAX_CANDIDATES = 200
+# How the fields are derived from the stored tokens (a snapshot of other fields is stale).
+FIELDS = f"light,root({ROOTS_VERSION}),title"
+# Doc ids are never reused: a changed article's passages get new ones, and only a build
+# numbers them afresh. A start rebuilds instead of loading a snapshot past this share of dead
+# doc ids (each still costs ~70 bytes in per-doc arrays and search buffers).
+MAX_DEAD_SHARE = 0.5
 
 
 def check_question(text: str) -> str | None:
@@ -71,6 +81,7 @@ class Library:
     def __init__(
         self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON,
         ranker: Callable[[Fields], Ranker] = FusedBM25, synonyms: Thesaurus | None = None,
+        snapshots: Path | None = None,
     ) -> None:
         self.store = store
         self._params = (k1, b, epsilon)
@@ -78,12 +89,20 @@ class Library:
         self._make_ranker = ranker  # the seam: a reranker is a new Ranker built on the fields
         self.ranker: Ranker = ranker(self.fields)
         self.synonyms = synonyms if synonyms is not None else Thesaurus.default()
-        self._passage_of_doc: list[int] = []
-        self._docs_of_article: dict[int, list[int]] = {}
+        self._docs = DocMap()  # doc → passage, article → docs
         self._cursor = 0
+        # The folder of index snapshots (None: none are read or written); the key a snapshot
+        # of this store must have, known once built; how many article changes this library
+        # has applied, and how many of them the snapshot last saved or loaded holds.
+        self.snapshots = snapshots
+        self._key: snapshot.Key | None = None
+        self._applied = 0
+        self._saved_applied: int | None = None
+        # Set by build(): "loaded" (from a snapshot) or "built" (from every passage).
+        self.source = ""
         self._refresh_lock = asyncio.Lock()
         # A merge of the delta segment, running in a worker thread; questions never wait on it.
-        self._merging: asyncio.Future[None] | None = None
+        self._merging: asyncio.Future[bool] | None = None
         self.vocabulary = IndexVocabulary(lambda: self.fields.light)
         # The relevance rule (index.relevance); None: the calibrated defaults.
         self.min_coverage: float | None = None
@@ -98,63 +117,179 @@ class Library:
     def passages(self) -> int:
         return len(self.fields.light)
 
-    async def build(self) -> int:
+    def passage_of(self, doc: int) -> int:
+        """The stored passage id an index doc holds."""
+        return self._docs.passage(doc)
+
+    async def build(self, *, reuse: bool = True) -> int:
         """(Re)build the index from the store; passages analysed by an older analyzer version
-        are re-tokenized first. Returns the number of passages indexed."""
+        are re-tokenized first. Returns the number of passages indexed.
+
+        With a snapshot folder, a snapshot of this store, analyzer version and parameters is
+        loaded instead and the changes stored since it replayed (unless `reuse` is False, as
+        for /reindex, or passages were just re-tokenized: that changes no change log); a
+        build saves a new one."""
         async with self._refresh_lock:
-            await retokenize_stale(self.store)
-            # read first: later events replay safely
-            cursor = await self.store.articles.change_cursor()
-            rows = await self.store.articles.all_passages()
-            titles = {a: analyze(t) for a, t in (await self.store.articles.titles()).items()}
-            fields = Fields.empty(*self._params)
+            retokenized = await retokenize_stale(self.store)
+            if self.snapshots is not None:
+                store_id, tokens = await self.store.schema.identity()
+                self._key = snapshot.Key(store_id, tokens, PASSAGE_VERSION, self._params, FIELDS)
+            if reuse and not retokenized and self._key is not None and await self._load():
+                await self._apply_changes()
+                self.source = "loaded"
+            else:
+                await self._rebuild()
+                self.source = "built"
+        return self.passages
 
-            def fill() -> None:
-                fields.light.add_many_joined(r.tokens for r in rows)
-                fields.root.add_many_joined(roots_joined(r.tokens) for r in rows)
-                fields.title.add_many(titles.get(r.article_id, []) for r in rows)
+    async def _load(self) -> bool:
+        """Load the snapshot of this library's key; False (logged) when there is none usable."""
+        assert self.snapshots is not None and self._key is not None
+        folder, key, params = self.snapshots, self._key, self._params
 
-            await asyncio.to_thread(fill)
-            docs_of_article: dict[int, list[int]] = {}
-            for doc, row in enumerate(rows):
-                docs_of_article.setdefault(row.article_id, []).append(doc)
-            self.fields = fields
-            self.ranker = self._make_ranker(fields)
-            self._passage_of_doc = [r.id for r in rows]
-            self._docs_of_article = docs_of_article
-            self._cursor = cursor
-        return len(rows)
+        def load() -> tuple[snapshot.Loaded, Fields, DocMap]:
+            loaded = snapshot.load(folder, key)
+            return loaded, Fields.from_frozen(loaded.fields, *params), DocMap(loaded.doc_map)
+
+        try:
+            loaded, fields, docs = await asyncio.to_thread(load)
+        except snapshot.Unusable as why:
+            log.info("index snapshot not used (%s): building from the stored passages", why)
+            return False
+        except Exception:  # a bug in reading it must cost a rebuild, not the start
+            log.exception("index snapshot %s failed to load: building from the stored passages",
+                          snapshot.path_for(folder, key))
+            return False
+        saved = loaded.snapshot
+        if len(fields.light) < (1 - MAX_DEAD_SHARE) * fields.light.n_docs:
+            log.info("index snapshot %s: %d of its %d doc ids are dead; building anew",
+                     saved.path, fields.light.n_docs - len(fields.light), fields.light.n_docs)
+            return False
+        if saved.cursor > await self.store.articles.change_cursor():
+            log.warning("index snapshot %s is ahead of the store's change log (a restored "
+                        "backup?): building from the stored passages", saved.path)
+            return False
+        self._install(fields, docs, saved.cursor)
+        self._saved_applied = self._applied
+        log.info("index loaded from %s (%.0f MB, %d passages)", saved.path,
+                 saved.size / 2**20, self.passages)
+        return True
+
+    def _install(self, fields: Fields, docs: DocMap, cursor: int) -> None:
+        self.fields = fields
+        self.ranker = self._make_ranker(fields)
+        self._docs = docs
+        self._cursor = cursor
+
+    async def _rebuild(self) -> None:
+        """Index every stored passage; with a snapshot folder, save the result there."""
+        # read first: later events replay safely
+        cursor = await self.store.articles.change_cursor()
+        rows = await self.store.articles.all_passages()
+        titles = {a: analyze(t) for a, t in (await self.store.articles.titles()).items()}
+        fields = Fields.empty(*self._params)
+        docs = DocMap.of_rows(np.fromiter((r.id for r in rows), np.int64, len(rows)),
+                              np.fromiter((r.article_id for r in rows), np.int64, len(rows)))
+
+        def fill() -> None:
+            fields.light.add_many_joined(r.tokens for r in rows)
+            fields.root.add_many_joined(roots_joined(r.tokens) for r in rows)
+            fields.title.add_many(titles.get(r.article_id, []) for r in rows)
+            if self._key is not None:
+                # nothing to merge after a build: this only gives each field's state
+                self._save(fields.start_merge(), docs.state(), cursor, self._key, self._applied)
+
+        await asyncio.to_thread(fill)
+        self._install(fields, docs, cursor)
+
+    def _save(
+        self, merges: dict[str, Merge], docs: DocMapState, cursor: int,
+        key: snapshot.Key | None, applied: int,
+    ) -> bool:
+        """Run the merges and save a snapshot of what they leave, under the key of when they
+        started, holding the first `applied` changes (in a worker thread). True if saved; one
+        that cannot be written is logged: the index answers all the same."""
+        for merge in merges.values():
+            merge.run()
+        if self.snapshots is None or key is None:
+            return False
+        try:
+            path = snapshot.save(self.snapshots, key, cursor,
+                                 {name: m.frozen() for name, m in merges.items()}, docs)
+        except OSError as err:
+            log.warning("cannot save the index snapshot in %s (NABA_INDEX_DIR): %s",
+                        self.snapshots, err)
+            return False
+        if key == self._key:
+            self._saved_applied = applied
+        log.info("index snapshot saved: %s (%d docs, change log at %d)", path, docs.n, cursor)
+        return True
 
     async def refresh(self) -> int:
         """Apply articles stored since the last build/refresh; returns how many changed."""
         async with self._refresh_lock:
-            changes = await self.store.articles.changes_since(self._cursor)
-            events = changes.events
-            if not events:
-                self._cursor = changes.cursor
-                return 0
-            changed = list(dict.fromkeys(e.article_id for e in events))
-            titles = await self.store.articles.titles(changed)
-            for article_id in changed:
-                self.fields.remove_many(self._docs_of_article.pop(article_id, []))
-                title = analyze(titles.get(article_id, ""))
-                docs = []
-                for row in await self.store.articles.passages_of(article_id):
-                    tokens = row.tokens.split()
-                    docs.append(self.fields.add(tokens, roots(tokens), title))
-                    self._passage_of_doc.append(row.id)
-                if docs:
-                    self._docs_of_article[article_id] = docs
+            return await self._apply_changes()
+
+    async def _apply_changes(self) -> int:
+        """refresh() under the lock."""
+        changes = await self.store.articles.changes_since(self._cursor)
+        events = changes.events
+        if not events:
             self._cursor = changes.cursor
-            if self.fields.delta_size > MERGE_THRESHOLD and (
-                self._merging is None or self._merging.done()
-            ):
-                # In the background: the index merges from a snapshot and swaps the result in
-                # under its own lock (index.bm25), so a question asked meanwhile — which
-                # refreshes first — need not wait seconds for it (issue 13's stall).
-                self._merging = asyncio.ensure_future(asyncio.to_thread(self.fields.merge))
-                self._merging.add_done_callback(_merge_done)
-            return len(changed)
+            return 0
+        changed = list(dict.fromkeys(e.article_id for e in events))
+        titles = await self.store.articles.titles(changed)
+        for article_id in changed:
+            self.fields.remove_many(self._docs.pop_article(article_id))
+            title = analyze(titles.get(article_id, ""))
+            docs = []
+            for row in await self.store.articles.passages_of(article_id):
+                tokens = row.tokens.split()
+                docs.append(self.fields.add(tokens, roots(tokens), title))
+                self._docs.append(row.id)
+            if docs:
+                self._docs.set_article(article_id, docs)
+        self._cursor = changes.cursor
+        self._applied += len(changed)
+        if self.fields.delta_size > MERGE_THRESHOLD and not self._merge_running():
+            # In the background: the index merges the detached delta and swaps the result in
+            # under its own lock (index.bm25), so a question asked meanwhile — which
+            # refreshes first — need not wait seconds for it (issue 13's stall). With a
+            # snapshot folder the merged index is saved, so a start replays little.
+            self._merge_in_background()
+        return len(changed)
+
+    def _merge_running(self) -> bool:
+        return self._merging is not None and not self._merging.done()
+
+    def _merge_in_background(self) -> asyncio.Future[bool]:
+        """Merge every field's delta, and save a snapshot, in a worker thread. Called under
+        the refresh lock: the merges detach their deltas at the very moment the doc map and
+        the cursor are read, so the snapshot is the index at that cursor."""
+        merges = self.fields.start_merge()
+        self._merging = asyncio.ensure_future(
+            asyncio.to_thread(self._save, merges, self._docs.state(), self._cursor, self._key,
+                              self._applied)
+        )
+        self._merging.add_done_callback(_merge_done)
+        return self._merging
+
+    async def save_snapshot(self) -> bool:
+        """Merge and save a snapshot now unless the one in the folder reflects the index
+        already (`python -m bot index`, so the bot starts from it). True if one was saved."""
+        if self._key is None:
+            return False
+        while True:
+            if self._merge_running():
+                await asyncio.wait([self._merging])
+            async with self._refresh_lock:
+                if self._merge_running():
+                    continue  # a refresh started one meanwhile
+                if self._saved_applied == self._applied:
+                    return False
+                merging = self._merge_in_background()
+            await asyncio.wait([merging])
+            return merging.exception() is None and merging.result()
 
     # ---- answering -------------------------------------------------------------------------
 
@@ -242,13 +377,13 @@ class Library:
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
         contexts = await self.store.articles.passage_contexts(
-            [self._passage_of_doc[s.doc] for s in ranked], text=False
+            [self.passage_of(s.doc) for s in ranked], text=False
         )
         judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
         for scored in ranked:
-            ctx = contexts.get(self._passage_of_doc[scored.doc])
+            ctx = contexts.get(self.passage_of(scored.doc))
             if ctx is None:  # deleted since the index last refreshed
                 continue
             if where is not None and not where(ctx.article):
@@ -277,12 +412,12 @@ class Library:
 
     def _is_lead(self, ctx: PassageContext) -> bool:
         """Whether the passage opens its article (a news lead: who, what, where, when)."""
-        docs = self._docs_of_article.get(ctx.article_id)
-        return bool(docs) and self._passage_of_doc[docs[0]] == ctx.passage_id
+        docs = self._docs.docs_of(ctx.article_id)
+        return len(docs) > 0 and self._docs.passage(int(docs[0])) == ctx.passage_id
 
     def _elsewhere(self, judge: Judge, absent: Sequence[int], article_id: int) -> set[int]:
         """Which of the concepts a passage lacks its article holds in another passage."""
-        docs = np.asarray(self._docs_of_article.get(article_id, ()), dtype=np.int64)
+        docs = self._docs.docs_of(article_id)
         light = self.fields.light
         return {
             i for i in absent
@@ -336,7 +471,7 @@ class Library:
         return Judge(parsed, len(self.fields.light), self.fields.light.df)
 
 
-def _merge_done(merge: asyncio.Future[None]) -> None:
+def _merge_done(merge: asyncio.Future[bool]) -> None:
     if not merge.cancelled() and merge.exception() is not None:
         # the delta stays as it was and is merged next time: answers are right, only slower
         log.error("background index merge failed", exc_info=merge.exception())

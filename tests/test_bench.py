@@ -77,6 +77,21 @@ def test_tiny_bench_agrees_with_rank_bm25_and_reports_every_figure(capsys) -> No
         report["rank_bm25_p50_ms"] / report["p50_ms"], rel=0.05)
 
 
+def test_startup_bench_starts_a_process_from_the_snapshot_and_reports_every_figure(
+    capsys,
+) -> None:
+    """bench --startup: the rebuild, the build that saves, and a fresh process that loaded the
+    snapshot (it raises otherwise) and answered the queries; figures present, not judged."""
+    assert main(["bench", "--startup", "--passages", "500", "--queries", "20", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["passages"] == report["rebuild"]["passages"] == report["start"]["passages"]
+    assert report["articles"] == 42 and report["snapshot_mb"] > 0
+    for memory in (report["start"]["after_start"], report["start"]["after_queries"]):
+        assert memory.keys() >= {"rss_mb", "anon_mb", "file_mb", "peak_rss_mb"}
+    assert report["start"].keys() >= {"import_s", "kernel_s", "open_s", "load_s", "ready_s",
+                                      "query_p50_ms", "query_p95_ms", "first_query_ms"}
+
+
 def test_bench_rejects_nonsense_sizes(capsys) -> None:
     assert main(["bench", "--passages", "0"]) == 2
     assert "--passages" in capsys.readouterr().err

@@ -514,8 +514,44 @@ def test_holds_agrees_with_docs_containing_across_segments_and_removals() -> Non
         want = set(index.docs_containing(word).tolist())
         got = index.holds(word, live)
         assert {int(d) for d in live[got]} == want, word
-    index.merge()
-    for word in words:
-        assert set(live[index.holds(word, live)].tolist()) == set(
-            index.docs_containing(word).tolist()
-        )
+    merge = index.start_merge()
+    merge.run()
+    reloaded = BM25Index.from_frozen(merge.frozen())  # as a snapshot loads it
+    for copy in (index, reloaded):
+        for word in words:
+            assert set(live[copy.holds(word, live)].tolist()) == set(
+                index.docs_containing(word).tolist()
+            )
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpus=corpora, extra=corpora, query=queries, data=st.data())
+def test_an_index_frozen_and_reloaded_ranks_as_before_and_as_rank_bm25(
+    corpus, extra, query, data
+) -> None:
+    """What a snapshot saves (BM25Index.start_merge → Merge.frozen) and loads (from_frozen):
+    the same scores and top k, and rank-bm25's over the surviving documents — also after
+    adds and removals on the reloaded index, and after its own merge."""
+    index = BM25Index.from_corpus(corpus)
+    for doc in extra[: len(extra) // 2]:
+        index.add(doc)
+    gone = data.draw(st.sets(st.integers(0, index.n_docs - 1), max_size=index.n_docs - 1))
+    index.remove_many(sorted(gone))
+    merge = index.start_merge()
+    merge.run()
+    reloaded = BM25Index.from_frozen(merge.frozen())
+    assert reloaded.search(query, 10) == index.search(query, 10)
+    np.testing.assert_array_equal(reloaded.get_scores(query), index.get_scores(query))
+    for copy in (index, reloaded):
+        for doc in extra[len(extra) // 2 :]:
+            copy.add(doc)
+        copy.remove_many([d for d in range(copy.n_docs) if d % 3 == 1 and d not in gone])
+    assert reloaded.search(query, 10) == index.search(query, 10)
+    docs = [*corpus, *extra]
+    alive = [d for d in range(len(docs)) if d not in gone and d % 3 != 1]
+    if any(docs[d] for d in alive):
+        ref = BM25Okapi([docs[d] for d in alive])
+        scores = reloaded.get_scores(query)[alive]
+        np.testing.assert_allclose(scores, ref.get_scores(query), atol=1e-9)
+    reloaded.merge()
+    np.testing.assert_allclose(reloaded.get_scores(query), index.get_scores(query), atol=1e-12)

@@ -296,7 +296,10 @@ def test_the_cli_on_postgresql(env: dict[str, str], pg_url: str, tmp_path: Path)
     assert "new=1" in indexed.stdout and "NABA_DATABASE_URL=" in indexed.stdout
     data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)
     assert "7 كانون الأول 2024" in data["answers"][0]["passage"]
-    assert not (tmp_path / "data").exists(), "the SQLite file is not touched"
+    assert not (tmp_path / "data" / "naba.db").exists(), "the SQLite file is not touched"
+    # the index is saved beside where it would be (NABA_INDEX_DIR's default), named after
+    # the PostgreSQL database
+    assert len(list((tmp_path / "data" / "naba.db.index").glob("*.naba-index"))) == 1
     again = ok(bot(pg, "index"))
     assert "new=0" in again.stdout and "index: 1 articles" in again.stdout
 
@@ -356,6 +359,15 @@ def test_migrate_store_moves_a_sqlite_deployment_to_postgresql(
     result = ok(bot(env, "migrate-store", "--to", pg_url))
     assert "articles 2" in result.stdout and "deliveries 1" in result.stdout
     assert asyncio.run(read(pg_url)) == before
+
+    async def identity(target: str) -> tuple[str, str]:
+        from index.store import Store
+
+        async with await Store.open(target) as store:
+            return await store.schema.identity()
+
+    # a database of its own: no index snapshot of the file (its cursors are not PostgreSQL's)
+    assert asyncio.run(identity(pg_url))[0] != asyncio.run(identity(env["NABA_DB"]))[0]
     # the moved deployment answers, and numbers new rows past the copied ones
     pg = {**env, "NABA_DATABASE_URL": pg_url}
     data = json.loads(ok(bot(pg, "ask", "--json", ISSUE_QUESTION)).stdout)

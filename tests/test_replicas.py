@@ -80,6 +80,8 @@ def _env(base_url: str, target: str, seeds: Path) -> dict[str, str]:
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=base_url,
         NABA_SEEDS=str(seeds),
+        # one index folder for every replica, as replicas on one machine may share it
+        NABA_INDEX_DIR=str(seeds.parent / "index"),
         NABA_ADMIN_IDS=str(ADMIN),
         NABA_DIGEST_CHECK_SECONDS="1",
         NABA_DIGEST_PACE_SECONDS="0",

@@ -357,16 +357,19 @@ async def test_a_question_never_waits_for_an_index_merge(
     import threading
 
     import index.search as search
+    from index.bm25 import Merge
 
     release = threading.Event()
     merged = threading.Event()
+    run = Merge.run
 
-    def slow_merge(fields: object) -> None:
+    def slow_merge(merge: Merge) -> None:
         release.wait(timeout=30)
+        run(merge)
         merged.set()
 
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
-    monkeypatch.setattr(type(library.fields), "merge", slow_merge)
+    monkeypatch.setattr(Merge, "run", slow_merge)
     await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة",
                                           text="افتتحت بلدية الواحة الخيالية مكتبة عامة."), "t")
     assert await asyncio.wait_for(library.refresh(), 10) == 1  # returns with the merge held

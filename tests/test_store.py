@@ -538,6 +538,33 @@ async def test_only_the_newest_analyzer_version_may_retokenize(
         await other.close()
 
 
+async def test_the_identity_an_index_snapshot_must_match(
+    store: Store, store_target: str, tmp_path: Path
+) -> None:
+    """index.snapshot: the database's random id stays across opens and another database has
+    another; re-tokenizing passages in place changes the tokens mark; passages of another
+    analyzer are found (through the analyzer index, migration 0007)."""
+    store_id, mark = await store.schema.identity()
+    assert len(store_id) == 32 and mark == ""
+    other = await Store.open(store_target)
+    try:
+        assert await other.schema.identity() == (store_id, "")
+    finally:
+        await other.close()
+    async with await Store.open(tmp_path / "another.db") as another:
+        assert (await another.schema.identity())[0] != store_id
+    await ingest_article(store, ArticleIn(title="مكتبة", text="افتتحت مكتبة جديدة."), "t")
+    (passage,) = await store.articles.all_passages()
+    await store.articles.retokenize([(passage.id, "قديم")], "naba-older")
+    store_id_after, mark = await store.schema.identity()
+    assert store_id_after == store_id and mark
+    assert [p.id for p in await store.articles.stale_passages(PASSAGE_VERSION)] == [passage.id]
+    assert await store.articles.stale_passages("naba-older") == []
+    await store.articles.retokenize([(passage.id, "جديد")], PASSAGE_VERSION)
+    assert (await store.schema.identity())[1] not in ("", mark)
+    assert await store.articles.stale_passages(PASSAGE_VERSION) == []
+
+
 async def test_a_limit_counted_by_two_processes_is_one_count(
     store: Store, store_target: str
 ) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 
 from index.store import Store, is_postgres_url
+from index.store.rows import STORE_ID
 
 # Parents before children, so foreign keys hold at every insert.
 TABLES = (
@@ -75,6 +76,9 @@ async def copy_sqlite_to_postgres(source: Path | str, url: str) -> Copied:
                 names, rows = await asyncio.to_thread(_read, source, table)
                 if table == "meta":  # the destination's own analyzer claims stay
                     await con.execute("DELETE FROM meta WHERE key LIKE 'analyzer:%'")
+                    # and so does its identity: it is another database (index snapshots
+                    # of the file, whose change-log cursors are not PostgreSQL's, never load)
+                    rows = [r for r in rows if r[names.index("key")] != STORE_ID]
                 for start in range(0, len(rows), BATCH):
                     await con.copy_records_to_table(
                         table, records=rows[start : start + BATCH], columns=names

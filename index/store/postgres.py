@@ -28,6 +28,8 @@ from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
+    STORE_ID,
+    STORE_TOKENS,
     STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
@@ -225,6 +227,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (hash, article_id)
         );
         CREATE INDEX story_bands_by_article ON story_bands(article_id)
+        """,
+    ),
+    (
+        "0007_index_snapshots",
+        """
+        -- As SQLite's 0007: stale passages found without a scan, the database's identity.
+        CREATE INDEX passages_by_analyzer ON passages(analyzer);
+        INSERT INTO meta (key, value)
+            VALUES ('store:id', md5(random()::text || clock_timestamp()::text))
         """,
     ),
 ]
@@ -473,7 +484,9 @@ class PgArticles:
 
     async def stale_passages(self, analyzer: str) -> list[StalePassage]:
         rows = await self._db.fetch(
-            'SELECT id, article_id, start, "end" FROM passages WHERE analyzer != $1', analyzer
+            # two ranges, not !=, so the analyzer index answers it
+            'SELECT id, article_id, start, "end" FROM passages'
+            " WHERE analyzer < $1 OR analyzer > $1", analyzer
         )
         return [StalePassage(*r) for r in rows]
 
@@ -482,6 +495,11 @@ class PgArticles:
             await con.executemany(
                 "UPDATE passages SET tokens = $1, analyzer = $2 WHERE id = $3",
                 [(tokens, analyzer, pid) for pid, tokens in rows],
+            )
+            # tokens rewritten in place, which no change-log event records (see STORE_TOKENS)
+            await con.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, md5(random()::text))"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", STORE_TOKENS,
             )
 
     async def passage_contexts(
@@ -967,6 +985,12 @@ class PgSchema:
     async def applied(self) -> list[str]:
         rows = await self._db.fetch("SELECT name FROM schema_migrations ORDER BY 1")
         return [r[0] for r in rows]
+
+    async def identity(self) -> tuple[str, str]:
+        rows = dict(await self._db.fetch(
+            "SELECT key, value FROM meta WHERE key IN ($1, $2)", STORE_ID, STORE_TOKENS
+        ))
+        return rows[STORE_ID], rows.get(STORE_TOKENS, "")
 
 
 async def open_postgres(url: str, *, max_connections: int = 10) -> PgDb:

@@ -231,6 +231,12 @@ class Schema(Protocol):
     the stored passages should be analysed by."""
 
     async def applied(self) -> list[str]: ...
+    async def identity(self) -> tuple[str, str]:
+        """(this database's random id, made once by its migrations — another database at the
+        same path or URL has another; a mark that changes whenever passages are re-tokenized
+        in place, '' if they never were). An index snapshot must match both."""
+        ...
+
     async def claim_analyzer(self, version: str) -> bool:
         """Record that a process runs analyzer `version`; True if it is the newest version the
         database has seen (the first to arrive last), whose owner may re-tokenize passages.

@@ -20,6 +20,12 @@ FEED_COLUMNS = (
     "last_error_at", "failures", "next_poll_at", "entries_new", "entries_updated",
     "entries_skipped", "errors_total",
 )  # fmt: skip
+# The meta key of the database's identity, a random id written once by migration 0007: what
+# a snapshot of the index (index.snapshot) names as the database it reflects.
+STORE_ID = "store:id"
+# A random mark rewritten whenever passages are re-tokenized in place (no change-log event says
+# so): a snapshot of the index taken before then is stale.
+STORE_TOKENS = "store:tokens"
 SUBSCRIPTION_COLUMNS = (
     "id", "chat_id", "chat_type", "thread_id", "topic", "frequency", "paused", "paused_reason",
     "after_article_id", "created_at", "last_digest_at", "force_due",

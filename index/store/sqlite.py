@@ -24,6 +24,8 @@ from index.store.identity import Earlier, merged_story, same_story, story_spans
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
+    STORE_ID,
+    STORE_TOKENS,
     STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
@@ -227,6 +229,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (hash, article_id)
         );
         CREATE INDEX story_bands_by_article ON story_bands(article_id);
+        """,
+    ),
+    (
+        "0007_index_snapshots",
+        """
+        -- Every start asks for the passages of another analyzer version (a snapshot of the
+        -- index is loaded only when there are none): without this, a scan of every passage.
+        CREATE INDEX passages_by_analyzer ON passages(analyzer);
+        -- The database's identity, made once: a snapshot (index.snapshot) names the database
+        -- it was built from, so one of another database is never loaded.
+        INSERT INTO meta (key, value) VALUES ('store:id', lower(hex(randomblob(16))));
         """,
     ),
 ]
@@ -496,7 +509,9 @@ class SqliteArticles:
 
     async def stale_passages(self, analyzer: str) -> list[StalePassage]:
         rows = await self._db.fetchall(
-            "SELECT id, article_id, start, end FROM passages WHERE analyzer != ?", (analyzer,)
+            # two ranges, not !=, so the analyzer index answers it
+            "SELECT id, article_id, start, end FROM passages WHERE analyzer < ? OR analyzer > ?",
+            (analyzer, analyzer),
         )
         return [StalePassage(*r) for r in rows]
 
@@ -505,6 +520,11 @@ class SqliteArticles:
             await db.executemany(
                 "UPDATE passages SET tokens = ?, analyzer = ? WHERE id = ?",
                 [(tokens, analyzer, pid) for pid, tokens in rows],
+            )
+            # tokens rewritten in place, which no change-log event records (see STORE_TOKENS)
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, lower(hex(randomblob(8))))"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (STORE_TOKENS,),
             )
 
     async def passage_contexts(
@@ -1018,6 +1038,12 @@ class SqliteSchema:
     async def applied(self) -> list[str]:
         rows = await self._db.fetchall("SELECT name FROM schema_migrations ORDER BY 1")
         return [r[0] for r in rows]
+
+    async def identity(self) -> tuple[str, str]:
+        rows = dict(await self._db.fetchall(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", (STORE_ID, STORE_TOKENS)
+        ))
+        return rows[STORE_ID], rows.get(STORE_TOKENS, "")
 
 
 async def _wal(conn: aiosqlite.Connection, attempts: int = 100) -> None:

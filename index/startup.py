@@ -1,0 +1,225 @@
+"""Start-up bench (issue 13, part 3): how long a process takes to be ready to answer at N
+passages, and what memory it holds, with the saved index (index.snapshot) and without it.
+
+1. A real SQLite store in a temporary folder is filled with `passages` synthetic passages
+   (index.bench's seeded corpus: its tokens are stored as the analyzer's output would be),
+   twelve to an article, each article titled with six words of the same vocabulary. Stored
+   through the store's own save, with the current analyzer version, so nothing is re-tokenized.
+2. **Rebuild** (a fresh spawned process): ``Library(store).build()`` from every stored
+   passage — the start-up before snapshots.
+3. **Build + save**: the same with a snapshot folder, which also writes the snapshot.
+4. **Start** (a fresh spawned process): the imports and the search kernel's load from numba's
+   cache (timed apart), then ``Store.open`` and ``Library(store, snapshots=folder).build()``,
+   which loads the snapshot (``ready_s``: those two); then `queries`
+   synthetic queries through the Library's ranker (all three fields). RSS is read from
+   /proc/self/status after the start and after the queries: ``rss`` in all, ``anon`` the
+   process's own memory, ``file`` the mapped snapshot pages the queries touched (shared with
+   other processes mapping the file and reclaimable by the kernel: the page cache's).
+
+Each step runs in its own process, so each RSS and peak is its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ARTICLE_PASSAGES = 12
+TITLE_WORDS = 6
+WARMUP = 10
+
+
+def _memory() -> dict[str, float]:
+    """RSS, its parts and its peak (MB) from /proc/self/status (VmHWM, not getrusage: a spawned
+    child's ru_maxrss still counts the parent it was forked from before its exec)."""
+    fields = {"VmRSS": "rss_mb", "RssAnon": "anon_mb", "RssFile": "file_mb",
+              "VmHWM": "peak_rss_mb"}
+    out: dict[str, float] = {}
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in fields:
+                out[fields[name]] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+async def fill_store(db: Path, passages: int, seed: int,
+                     log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Store `passages` synthetic passages (ARTICLE_PASSAGES to an article) in a new store."""
+    from index.bench import CorpusSpec, SyntheticCorpus
+    from index.dates import PASSAGE_VERSION
+    from index.models import ArticleIn, PassageSpan
+    from index.store import Store
+
+    corpus = SyntheticCorpus(CorpusSpec(passages, seed))
+    start = time.perf_counter()
+    number = 0
+    pending: list[list[str]] = []
+    async with await Store.open(db) as store:
+
+        async def save(batch: list[list[str]]) -> None:
+            nonlocal number
+            texts = [" ".join(tokens) for tokens in batch]
+            spans, at = [], 0
+            for ordinal, text in enumerate(texts):
+                spans.append((PassageSpan(ordinal, at, at + len(text)), text))
+                at += len(text) + 1
+            await store.articles.save(
+                ArticleIn(title=" ".join(batch[0][:TITLE_WORDS]), text="\n".join(texts),
+                          guid=f"startup-{seed}-{number}"),
+                url_canonical=None, content_hash=f"startup-{seed}-{number}", passages=spans,
+                analyzer=PASSAGE_VERSION, origin="bench",
+            )
+            number += 1
+
+        for chunk in corpus.chunks():
+            stored = number * ARTICLE_PASSAGES
+            pending += chunk
+            while len(pending) >= ARTICLE_PASSAGES:
+                await save(pending[:ARTICLE_PASSAGES])
+                del pending[:ARTICLE_PASSAGES]
+            if (number * ARTICLE_PASSAGES) // 100_000 > stored // 100_000:
+                log(f"startup: {number * ARTICLE_PASSAGES:,} passages stored")
+        if pending:
+            await save(pending)
+    return {"articles": number, "fill_s": round(time.perf_counter() - start, 1),
+            "db_mb": round(db.stat().st_size / 2**20, 1)}
+
+
+def build_side(db: str, folder: str | None) -> dict[str, Any]:
+    """A fresh process: Library.build() from every passage (and save, given a folder)."""
+    return asyncio.run(_build(Path(db), Path(folder) if folder else None))
+
+
+async def _build(db: Path, folder: Path | None) -> dict[str, Any]:
+    from index.search import Library
+    from index.store import Store
+
+    async with await Store.open(db) as store:
+        library = Library(store, snapshots=folder)
+        start = time.perf_counter()
+        passages = await library.build()
+        seconds = time.perf_counter() - start
+        if library.source != "built":
+            raise AssertionError(f"expected a build, got {library.source}")
+    return {"passages": passages, "build_s": round(seconds, 3), **_memory()}
+
+
+def start_side(db: str, folder: str, queries: list[list[str]]) -> dict[str, Any]:
+    """A fresh process: imports, opening the store, loading the snapshot; then the queries."""
+    start = time.perf_counter()
+    import numpy as np
+
+    import index.search  # noqa: F401  (timed: numpy, numba, the analyzer's tables)
+    from index.bm25 import _warm_kernel
+
+    imported = time.perf_counter()
+    _warm_kernel(np.dtype(np.uint8))  # the compiled search, from numba's cache on disk
+    warmed = time.perf_counter()
+    return {"import_s": round(imported - start, 3), "kernel_s": round(warmed - imported, 3),
+            **asyncio.run(_start(Path(db), Path(folder), queries))}
+
+
+async def _start(db: Path, folder: Path, queries: list[list[str]]) -> dict[str, Any]:
+    from index.query import Concept, ParsedQuery
+    from index.roots import root_of
+    from index.search import Library
+    from index.store import Store
+
+    start = time.perf_counter()
+    async with await Store.open(db) as store:
+        opened = time.perf_counter()
+        library = Library(store, snapshots=folder)
+        passages = await library.build()
+        ready = time.perf_counter()
+        if library.source != "loaded":
+            raise AssertionError(f"the snapshot was not loaded ({library.source})")
+        gc.collect()
+        after_start = _memory()
+
+        def parsed(words: list[str]) -> ParsedQuery:
+            return ParsedQuery(" ".join(words), tuple(words), tuple(
+                Concept(w, {w: 1.0}, {root_of(w): 1.0}, True) for w in words))
+
+        asked = [parsed(q) for q in queries]
+        first = time.perf_counter()
+        library.ranker.rank(asked[0], 10)
+        first_s = time.perf_counter() - first
+        latencies = []
+        for query in asked:
+            t = time.perf_counter()
+            library.ranker.rank(query, 10)
+            latencies.append((time.perf_counter() - t) * 1000)
+        after_queries = _memory()
+    latencies.sort()
+    return {
+        "passages": passages,
+        "open_s": round(opened - start, 3),
+        "load_s": round(ready - opened, 3),
+        "ready_s": round(ready - start, 3),
+        "first_query_ms": round(first_s * 1000, 2),
+        "query_p50_ms": round(latencies[len(latencies) // 2], 3),
+        "query_p95_ms": round(latencies[int(len(latencies) * 0.95)], 3),
+        "after_start": after_start,
+        "after_queries": after_queries,
+    }
+
+
+def run(passages: int, queries: int = 1000, seed: int = 7, *, folder: Path | None = None,
+        log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """The start-up report (the JSON object `bench --startup --json` prints)."""
+    from index.bench import CorpusSpec, SyntheticCorpus, _in_child, _machine
+
+    with tempfile.TemporaryDirectory(prefix="naba-startup-", dir=folder) as tmp:
+        db, index_dir = Path(tmp) / "startup.db", Path(tmp) / "index"
+        log(f"startup: storing {passages:,} synthetic passages")
+        report: dict[str, Any] = {"passages": passages, "queries": queries, "seed": seed,
+                                  **asyncio.run(fill_store(db, passages, seed, log))}
+        log("startup: rebuilding from every passage (no snapshot)")
+        report["rebuild"] = _in_child(build_side, str(db), None)
+        log("startup: building and saving the snapshot")
+        report["build_save"] = _in_child(build_side, str(db), str(index_dir))
+        files = list(index_dir.glob("*.naba-index"))
+        report["snapshot_mb"] = round(sum(f.stat().st_size for f in files) / 2**20, 1)
+        log(f"startup: a fresh process starting from the snapshot, then {queries} queries")
+        asked = SyntheticCorpus(CorpusSpec(passages, seed)).queries(queries + WARMUP)[WARMUP:]
+        report["start"] = _in_child(start_side, str(db), str(index_dir), asked)
+    report["machine"] = _machine()
+    report["load_average"] = _load_average()
+    return report
+
+
+def _load_average() -> str:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def format_startup(r: dict[str, Any]) -> str:
+    start, rebuild, built = r["start"], r["rebuild"], r["build_save"]
+    after_s, after_q = start["after_start"], start["after_queries"]
+    return "\n".join([
+        f"start-up: {r['passages']:,} synthetic passages in a SQLite store of "
+        f"{r['articles']:,} articles ({r['db_mb']:,.0f} MB); {r['machine']}; load "
+        f"{r['load_average']}",
+        f"  rebuild from every passage (no snapshot): {rebuild['build_s']:.2f} s, "
+        f"RSS {rebuild['rss_mb']:,.0f} MB (peak {rebuild['peak_rss_mb']:,.0f})",
+        f"  build + save the snapshot: {built['build_s']:.2f} s; snapshot "
+        f"{r['snapshot_mb']:,.0f} MB on disk",
+        f"  a fresh process: imports {start['import_s']:.2f} s, the search kernel from "
+        f"numba's cache {start['kernel_s']:.2f} s; then open the store {start['open_s']:.3f} s, "
+        f"load the snapshot {start['load_s']:.3f} s → ready {start['ready_s']:.3f} s",
+        f"  RSS after start {after_s['rss_mb']:,.0f} MB (own {after_s['anon_mb']:,.0f}, "
+        f"mapped file {after_s['file_mb']:,.0f}); after {r['queries']:,} queries "
+        f"{after_q['rss_mb']:,.0f} MB (own {after_q['anon_mb']:,.0f}, mapped file "
+        f"{after_q['file_mb']:,.0f})",
+        f"  queries (the ranker, three fields): first {start['first_query_ms']:.1f} ms, p50 "
+        f"{start['query_p50_ms']:.2f} ms, p95 {start['query_p95_ms']:.2f} ms",
+    ])
