@@ -12,6 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from pathlib import Path
 
 from index.articles import FileArticles, article_files, read_file
@@ -85,7 +86,12 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
             "the text has no searchable words (only spaces, symbols, emoji or diacritics)"
         )
     url = article.url.strip() if article.url else None
-    clean = replace(article, title=title, text=text, url=url or None)
+    published = article.published
+    if published is not None and published.tzinfo is None:
+        # a time without a zone is UTC, as the store reads it back: a story's dates (aware,
+        # from the store) are compared with this one's (index.stories)
+        published = published.replace(tzinfo=UTC)
+    clean = replace(article, title=title, text=text, url=url or None, published=published)
     return clean, passages, content_hash(text), identity_url(url)
 
 

@@ -5,6 +5,7 @@ invented; the pairs file holds only ids of the shared corpus's articles."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import sqlite3
@@ -95,6 +96,19 @@ async def test_answers_name_the_outlets_of_the_passage_s_story(store: Store) -> 
     outlets = {first.source, *(a.source for a in first.also)}
     assert outlets == {"صحيفة الفجر", "جريدة الندى", "وكالة السهل"}
     assert len({a.article_id for a in first.also}) == len(first.also)  # each report once
+
+
+async def test_a_report_dated_without_a_zone_joins_its_story(store: Store) -> None:
+    """Found by the stall bench: a report whose time had no zone (SaudiNewsNet's ISO dates,
+    a feed's) crashed ingest when compared with its story's dates as the store reads them."""
+    first, second = BRIDGE[0], BRIDGE[1]
+    naive = dataclasses.replace(second, published=second.published.replace(tzinfo=None))
+    one = await ingest_article(store, first, "test")
+    two = await ingest_article(store, naive, "test")
+    stories = await store.stories.story_ids([one.article_id, two.article_id])
+    assert stories[one.article_id] == stories[two.article_id]
+    stored = await store.articles.get(two.article_id)
+    assert stored.published == second.published  # read as UTC
 
 
 async def test_articles_stored_before_stories_are_grouped_at_start(
