@@ -264,6 +264,14 @@ def test_inflected_forms_share_one_term(forms: tuple[str, ...]) -> None:
         ("وزارة", "زار", "وزار"),
         ("الوزارة", "وزار", "وزار"),
         ("ووزارة", "وزاره", "وزار"),
+        # the dual «-ان» came off names and masdars far more often than off a dual (session
+        # 5): Taliban read as students, Sudan as black, Iran as «اير»
+        ("طالبان", "طالب", "طالبان"),
+        ("السودان", "سود", "سودان"),
+        ("إيران", "اير", "ايران"),
+        ("سلمان", "سلم", "سلمان"),
+        ("البرلمان", "برلم", "برلمان"),
+        ("الطيران", "طير", "طيران"),
     ],
 )
 def test_first_analyzer_defects_are_fixed(word: str, was: str, now: str) -> None:
