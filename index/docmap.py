@@ -89,16 +89,10 @@ class DocMap:
 
     def pop_article(self, article_id: int) -> list[int]:
         """The article's docs, forgotten (empty if it has none)."""
-        docs = self._new.pop(article_id, None)
-        if docs is not None:
-            return docs
-        if article_id in self._gone:
-            return []
-        at = int(np.searchsorted(self._ids, article_id))
-        if at < len(self._ids) and self._ids[at] == article_id:
+        docs = self.docs_of(article_id).tolist()
+        if self._new.pop(article_id, None) is None and docs:
             self._gone.add(article_id)
-            return self._docs[self._offsets[at] : self._offsets[at + 1]].tolist()
-        return []
+        return docs
 
     def docs_of(self, article_id: int) -> np.ndarray:
         """The article's docs, ascending (empty if it has none), left in place."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index.attributes import gives
 from index.query import Concept, ParsedQuery
@@ -86,7 +86,6 @@ class Coverage:
     concepts: int  # distinct concepts in the question
     missing: float = 0.0  # the heaviest concept wholly absent, as a share of the total
     measure: bool = True  # the passage gives every measure the question asks for
-    absent: tuple[int, ...] = ()  # the concepts (indexes into Judge.concepts) wholly absent
 
     def answers(self, min_coverage: float | None = None, max_missing: float | None = None) -> bool:
         """The decision: enough of the question covered, no heavy concept left out, and more
@@ -164,17 +163,18 @@ class Judge:
         return found / self.total if self.total > 0 else 0.0
 
     def coverage(
-        self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None
+        self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None,
+        elsewhere: Callable[[int], bool] | None = None,
     ) -> Coverage:
         """Coverage of a passage given its analysed tokens (and the same in order, which the
-        measures asked for need: a unit beside its number)."""
+        measures asked for need: a unit beside its number); `elsewhere(i)` tells whether the
+        passage's article holds concept i in another passage (asked only of absent ones)."""
         if not self.concepts or self.total <= 0:
             return Coverage(0.0, 0, len(self.concepts))
         roots: set[str] | None = None
         matched_weight = 0.0
         matched = 0
         missing = 0.0
-        absent: list[int] = []
         for i, (concept, weight) in enumerate(zip(self.concepts, self.weights, strict=True)):
             credit = max((c for t, c in concept.terms.items() if t in tokens), default=0.0)
             if credit < 1.0 and concept.roots:
@@ -188,22 +188,12 @@ class Judge:
             if credit == 0 and (concept.known or not concept.word.isascii()):
                 # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
                 # or a code, not the subject
-                missing = max(missing, weight * (VERB_MISSING if concept.verb else 1.0))
-                absent.append(i)
+                veto = weight * (VERB_MISSING if concept.verb else 1.0)
+                if elsewhere is not None and veto > missing and elsewhere(i):
+                    veto *= ELSEWHERE
+                missing = max(missing, veto)
         measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
         return Coverage(
             matched_weight / self.total, matched, len(self.concepts), missing / self.total,
-            measure, tuple(absent),
+            measure,
         )
-
-    def in_article(self, coverage: Coverage, elsewhere: set[int]) -> Coverage:
-        """The passage's coverage for the decision, knowing which of the concepts it lacks
-        (`coverage.absent`) its article holds in other passages (`elsewhere`)."""
-        if not elsewhere or self.total <= 0:
-            return coverage
-        missing = max(
-            self.weights[i] * (VERB_MISSING if self.concepts[i].verb else 1.0)
-            * (ELSEWHERE if i in elsewhere else 1.0)
-            for i in coverage.absent
-        )
-        return replace(coverage, missing=missing / self.total)

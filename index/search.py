@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -382,6 +383,7 @@ class Library:
         judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
+        held: dict[tuple[int, int], bool] = {}
         for scored in ranked:
             ctx = contexts.get(self.passage_of(scored.doc))
             if ctx is None:  # deleted since the index last refreshed
@@ -392,12 +394,10 @@ class Library:
             tokens = frozenset(sequence)
             if days is not None and not _on(ctx.article, tokens, days):
                 continue
-            coverage = decision = judge.coverage(tokens, sequence)
-            if coverage.absent:
-                decision = judge.in_article(
-                    coverage, self._elsewhere(judge, coverage.absent, ctx.article_id)
-                )
-            if not decision.answers(self.min_coverage, self.max_missing):
+            coverage = judge.coverage(
+                tokens, sequence, partial(self._held, judge, ctx.article_id, held)
+            )
+            if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):
                 continue  # an overlapping window of a passage already shown
@@ -415,14 +415,18 @@ class Library:
         docs = self._docs.docs_of(ctx.article_id)
         return len(docs) > 0 and self._docs.passage(int(docs[0])) == ctx.passage_id
 
-    def _elsewhere(self, judge: Judge, absent: Sequence[int], article_id: int) -> set[int]:
-        """Which of the concepts a passage lacks its article holds in another passage."""
-        docs = self._docs.docs_of(article_id)
-        light = self.fields.light
-        return {
-            i for i in absent
-            if any(light.holds(t, docs).any() for t in judge.concepts[i].terms)
-        }
+    def _held(
+        self, judge: Judge, article_id: int, memo: dict[tuple[int, int], bool], concept: int
+    ) -> bool:
+        """Whether the article holds the concept in any passage (once per article and
+        concept in a question: several of an article's passages are often candidates)."""
+        key = (article_id, concept)
+        if key not in memo:
+            docs = self._docs.docs_of(article_id)
+            memo[key] = any(
+                self.fields.light.holds(t, docs).any() for t in judge.concepts[concept].terms
+            )
+        return memo[key]
 
     async def _excerpts(
         self, parsed: ParsedQuery, results: Sequence[Candidate], accepted: Sequence[_Accepted],
