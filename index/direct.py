@@ -195,8 +195,9 @@ def _quantity(found: str, counted: str | None) -> str | None:
 
 
 def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> DirectAnswer | None:
-    """The date («متى», "when") or quantity («كم», "how_many") the best answer states, or None
-    when it states none close to the question's words. For «متى», passages ranked above the
+    """The name a «من/أين/ما اسم» question asks for (index.names), or the date («متى», "when")
+    or quantity («كم», "how_many") the best answer states, or None when it states none close
+    to the question's words. For «متى», passages ranked above the
     first dated one are passed over: a quote with no date in it cannot say when («ومع
     استكمال تحرير درعا…» above «أعلنت … اليوم السبت 7 كانون الأول 2024 تحرير درعا»)."""
     if not hits:
