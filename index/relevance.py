@@ -12,7 +12,10 @@ word, index.query) by how rare it is (idf, never below 0):
 * one matched concept is not enough when the question has more than one: sharing only a place
   name or a date with a passage («سعر الخبز في دمشق») is not an answer;
 * a measure the question asks for (a price, an age, a size, a score: index.attributes) must be
-  in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟».
+  in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟»;
+* a verb left out weighs half against answering, and so does a word the passage's article
+  holds in another passage (VERB_MISSING, ELSEWHERE); a long message needs less of its weight
+  covered (LONG_FROM, LONG_STEP, LONG_FLOOR).
 
 MIN_COVERAGE was calibrated on answerable against unanswerable questions from three sources
 (README, "Answer quality": arcd-train against arcd-test paragraphs, the reader set, and news
