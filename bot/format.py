@@ -17,6 +17,7 @@ from bot.texts import (
     LATIN_HINT,
     LATIN_HINT_EN,
     MONTHS,
+    NAME_NOT_GIVEN,
     NO_DATE,
     NO_LINK,
     NOT_FOUND,
@@ -24,7 +25,7 @@ from bot.texts import (
     UNKNOWN_SOURCE,
     problem_text,
 )
-from index.models import Answer, Article, DirectAnswer, Hit
+from index.models import Answer, Article, Attribution, DirectAnswer, Hit
 from index.store import (
     Feed,
     IngestEntry,
@@ -55,6 +56,10 @@ def not_found_text(answer: Answer) -> str:
     """The Arabic reply when nothing relevant was found (or the question was unusable)."""
     if answer.problem:
         return problem_text(answer.problem, answer.query)
+    if answer.unnamed is not None:
+        told = answer.unnamed
+        where = " · ".join(attribution_parts(told) + ([told.url] if told.url else []))
+        return f"{NAME_NOT_GIVEN}\n— {where}"
     if _LATIN.search(answer.query) and not _ARABIC.search(answer.query):
         return f"{NOT_FOUND}\n{LATIN_HINT}\n{LATIN_HINT_EN}"
     return f"{NOT_FOUND}\n{NOT_FOUND_HINT}"
@@ -72,7 +77,7 @@ def _marked(text: str, marks: Sequence[tuple[int, int]], open_: str, close: str,
     return "".join(out)
 
 
-def attribution_parts(hit: Hit | Article) -> list[str]:
+def attribution_parts(hit: Hit | Article | Attribution) -> list[str]:
     return [
         hit.title,
         hit.source or UNKNOWN_SOURCE,
@@ -135,6 +140,14 @@ def to_json(answer: Answer) -> dict[str, Any]:
             if answer.direct else None
         ),
     }
+    if answer.unnamed is not None:
+        # refused: this article tells the story but not the name asked for
+        told = answer.unnamed
+        data["unnamed"] = {
+            "article_id": told.article_id, "title": told.title, "source": told.source,
+            "url": told.url,
+            "published": told.published.date().isoformat() if told.published else None,
+        }
     if answer.problem:
         data["problem"] = answer.problem  # a code for scripts: empty, too_long, no_words
         data["error"] = problem_text(answer.problem, answer.query)

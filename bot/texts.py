@@ -27,6 +27,8 @@ PROBLEMS = {
 NOT_FOUND = "لم أجد في الأخبار المفهرسة ما يجيب عن سؤالك."
 NOT_FOUND_HINT = (f"جرّب كلمات أخرى أو اسم مكان أو شخص أو تاريخ، مثل: «{EXAMPLE}». "
                   "اكتب /sources لترى الأخبار المتاحة.")
+# A «ما اسم …» question whose story the articles tell without the name; the article follows.
+NAME_NOT_GIVEN = "وجدت الخبر الذي تسأل عنه، لكنه لا يذكر الاسم. أقرب ما وجدت:"
 LATIN_HINT = f"أفهم الأسئلة بالعربية فقط. اكتب سؤالك بالعربية، مثل: {EXAMPLE}"
 # Under the Arabic hint, for someone who wrote in Latin letters and may not read Arabic.
 LATIN_HINT_EN = (f"I answer questions in Arabic only. Ask in Arabic, for example: {EXAMPLE} "

@@ -282,6 +282,11 @@ def _stated(question: str, wanted: str, hit: Hit) -> DirectAnswer | None:
 # Words that ask for a name: «ما اسم …», «شو اسمو», «اسم القاضية … إيه؟», «بأي اسم عُرفت …».
 _NAME_WORDS = frozenset({"اسم", "اسمه", "اسمها", "اسمو", "اسمهم", "اسماء", "واسم", "واسمه",
                          "بمسمي", "مسمي", "باسم"})
+# «اسم» as the thing asked: after «ما/شو/ايش …», or with a pronoun («اسمه», Maghrebi «سميتو»).
+_ASKED_NAME = frozenset({"اسم", "اسماء", "اسمه", "اسمها", "اسمو", "اسمهم", "سميتو", "سميته",
+                         "اسامي"})
+_WHAT = frozenset({"ما", "ماهو", "ماهي", "هو", "هي", "شو", "ايش", "وش", "شنو", "اش", "واش", "ايه",
+                   "شن", "ماذا", "شنهو", "شنهي"})
 _WHO_WORDS = frozenset({"من", "مين", "منو", "شكون", "اشكون", "منهو", "ممن", "لمن", "بمن"})
 # Question and frame words, never the thing asked about.
 _FRAME = frozenset({"هو", "هي", "هم", "اللي", "الذي", "التي", "الذين", "يلي", "ايه", "شو", "ايش",
@@ -417,6 +422,44 @@ def _named(question: str, asks: str, hits: Sequence[Hit]) -> DirectAnswer | None
     hit = hits[0]
     if len(hits) > 1 and hit.score < NAME_MARGIN * hits[1].score:
         return None  # the quote is not clearly best: its name may answer another question
+    found = _names_in(question, asks, hit)
+    if not found:
+        return None
+    found.sort(key=lambda f: (f.order, f.distance))
+    best = found[0]
+    if any(f.text != best.text and f.order == best.order and f.distance - best.distance < GAP
+           and not (f.start < best.end and best.start < f.end) for f in found[1:]):
+        return None  # another name by the same rule stands about as near: which one is asked?
+    return DirectAnswer(best.text, best.kind, hit.rank, shown=best.rule in SHOWN_RULES,
+                        rule=best.rule)
+
+
+def gives_name(question: str, kind: str | None, hits: Sequence[Hit]) -> bool:
+    """Whether the quotes can answer the question's ask for a name: True unless it asks by
+    «اسم» for the name of a thing it names («ايش اسم الفندق اللي احترق بالدمام؟», «شنو
+    سميتو الانتحاري؟») and no quote names one near the question's words — the story of the
+    hotel fire, told without the hotel's name, is no answer to it. «المعروف باسم …» or
+    «أطلق اسم …» ask no name, and a question naming no head noun is left alone: the rules
+    cannot tell then what the name would follow («ما اسم أخيه؟»)."""
+    if not hits or not _asks_by_name(question) or asks_for(question, kind) != "name":
+        return True
+    if _asked_noun(question, "name") is None:
+        return True
+    return any(_names_in(question, "name", hit) for hit in hits)
+
+
+def _asks_by_name(question: str) -> bool:
+    """«ما اسم …», «شو اسمه», «اسمو ايه»: «اسم» asked after a question word, or with its
+    owner's pronoun; not «باسم», «المعروف باسم», «أطلق اسم»."""
+    words = _words(question)
+    return any(
+        word in _ASKED_NAME and ((i > 0 and words[i - 1] in _WHAT) or word not in ("اسم", "اسماء"))
+        for i, word in enumerate(words)
+    )
+
+
+def _names_in(question: str, asks: str, hit: Hit) -> list[_Found]:
+    """Every name the rules read in one quote near the question's words."""
     text, where = _plain_with_offsets(hit.excerpt)
     marks = [(where[s], where[e]) for s, e in hit.marks if 0 <= s <= e < len(where)]
     toks = names.tokens(text)
@@ -452,15 +495,7 @@ def _named(question: str, asks: str, hits: Sequence[Hit]) -> DirectAnswer | None
                 found.append(_Found(rules.index(rule), distance,
                                     text[start:end].strip(" ،,.\"«»“”"), start, end,
                                     span.kind, rule))
-    if not found:
-        return None
-    found.sort(key=lambda f: (f.order, f.distance))
-    best = found[0]
-    if any(f.text != best.text and f.order == best.order and f.distance - best.distance < GAP
-           and not (f.start < best.end and best.start < f.end) for f in found[1:]):
-        return None  # another name by the same rule stands about as near: which one is asked?
-    return DirectAnswer(best.text, best.kind, hit.rank, shown=best.rule in SHOWN_RULES,
-                        rule=best.rule)
+    return found
 
 
 def _after(toks: list[names.Token], first: int, skip: int, before: frozenset[str]) -> bool:

@@ -105,3 +105,6 @@ class Answer:
     problem: str | None = None
     total: int = 0
     direct: DirectAnswer | None = None  # index.direct; first page only
+    # Refused because the article that tells the story does not give the name asked for
+    # («ايش اسم الفندق اللي احترق؟»): that article, so the reply can say where it looked.
+    unnamed: Attribution | None = None

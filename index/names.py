@@ -255,6 +255,8 @@ def complement(toks: list[Token], at: int, limit: int = 5) -> int:
             break
         if n.startswith("و") and not n.startswith("وال") and end > at:
             break
+        if n[:1] in "بلك" and bare(n[1:], _HEADS) is not None:
+            break  # «فندق بحي الرمال», «مطعم بمدينة …»: a preposition opens where it stands
         end += 1
     return end
 

@@ -8,7 +8,7 @@ from test_direct import hit
 
 from bot.format import html_answer, render_text, to_json
 from index import names
-from index.direct import SHOWN_RULES, asks_for, direct_answer
+from index.direct import SHOWN_RULES, asks_for, direct_answer, gives_name
 from index.models import Answer, DirectAnswer
 from index.query import question_type
 
@@ -197,3 +197,37 @@ def test_the_json_field_and_the_line_for_each_kind(kind: str, rule: str, shown: 
     line = f"📌 <b>سامر &lt;الخيالي&gt;</b> — {DIRECT_FROM.format(rank=2)}"
     assert (line in html_answer(answer)[0]) is shown  # escaped, bold, only when shown
     assert ("📌 سامر <الخيالي>" in render_text(answer)) is shown
+
+
+# ---- a name asked for and not given (index.direct.gives_name) -----------------------------------
+
+ANONYMOUS = "أصيب رجلان باختناق بعد اندلاع حريق في فندق بحي الرمال بمدينة الواحة صباح اليوم."
+NAMED = "أصيب رجلان باختناق بعد اندلاع حريق في فندق قصر الندى بمدينة الواحة صباح اليوم."
+
+
+@pytest.mark.parametrize(
+    ("question", "excerpt", "gives"),
+    [
+        ("ايش اسم الفندق اللي احترق بالواحة؟", ANONYMOUS, False),
+        ("شو اسم الفندق اللي احترق بالواحة؟", NAMED, True),
+        ("ما اسم الفندق الذي احترق في الواحة؟", ANONYMOUS, False),
+        # «اسم» not asked: «المعروف باسم …» names something the question already holds
+        ("ما الفندق المعروف باسم فندق الحريق في الواحة؟", ANONYMOUS, True),
+        # no head noun to read a name after: left to the relevance rule
+        ("ما اسم اخيه؟", ANONYMOUS, True),
+        # not a name question at all
+        ("شو صار بالفندق اللي احترق بالواحة؟", ANONYMOUS, True),
+    ],
+    ids=["gulf-anonymous", "levantine-named", "msa-anonymous", "known-as", "no-head-noun",
+         "what-happened"],
+)
+def test_a_name_asked_for_must_be_in_a_quote(question: str, excerpt: str, gives: bool) -> None:
+    marked = [w for w in ("حريق", "فندق", "الواحة") if w in excerpt]
+    assert gives_name(question, question_type(question), [hit(excerpt, marked)]) is gives
+
+
+def test_any_quote_shown_may_give_the_name() -> None:
+    question = "ايش اسم الفندق اللي احترق بالواحة؟"
+    quotes = [hit(ANONYMOUS, ["حريق", "فندق"]), hit(NAMED, ["حريق", "فندق"], rank=2)]
+    assert gives_name(question, question_type(question), quotes)
+    assert gives_name(question, question_type(question), [])  # nothing to judge

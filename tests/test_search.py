@@ -410,3 +410,40 @@ async def test_a_word_the_article_holds_elsewhere_is_context_not_a_mismatch(
     # the same passage, judged alone: the market it never names vetoes it
     monkeypatch.setattr("index.relevance.ELSEWHERE", 1.0)
     assert not any(count in p for p in await quoted(question))
+
+
+HOTEL_FIRE = ("أصيب رجلان باختناق بعد اندلاع حريق في فندق بحي الرمال بمدينة الواحة الخيالية "
+              "صباح اليوم، ونقلا إلى المستشفى لتلقي العلاج.")
+
+
+async def test_a_name_question_whose_story_lacks_the_name_is_refused_with_the_story(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles tell the hotel fire but never name the hotel: «ايش اسم الفندق» is not
+    answered by the story, and the reply says which article told it."""
+    await ingest_article(store, ArticleIn(title="حريق فندق بالواحة", text=HOTEL_FIRE,
+                                          source="صحيفة النخيل", guid="fire"), "t")
+    await ingest_article(store, ArticleIn(title="مكتبة", text=LIBRARY_TEXT, guid="lib"), "t")
+    lib = Library(store)
+    await lib.build()
+    question = "ايش اسم الفندق اللي احترق بحي الرمال بالواحة؟"
+    answer = await lib.answer(question)
+    assert answer.hits == () and answer.problem is None
+    assert answer.unnamed is not None and answer.unnamed.title == "حريق فندق بالواحة"
+    reply = not_found_text(answer)
+    assert "لا يذكر الاسم" in reply and "حريق فندق بالواحة" in reply and "صحيفة النخيل" in reply
+    # the story is still there for a question that does not ask the name
+    assert (await lib.answer("شو صار بالفندق اللي احترق بحي الرمال؟")).hits
+    # switched off, the story would be quoted as if it answered
+    monkeypatch.setattr("index.search.NAME_SLOT", False)
+    assert (await lib.answer(question)).hits
+
+
+async def test_a_name_question_is_answered_when_the_quote_names_it(store: Store) -> None:
+    named = HOTEL_FIRE.replace("في فندق بحي", "في فندق قصر الندى بحي")
+    await ingest_article(store, ArticleIn(title="حريق فندق بالواحة", text=named, guid="f"), "t")
+    lib = Library(store)
+    await lib.build()
+    answer = await lib.answer("ايش اسم الفندق اللي احترق بحي الرمال بالواحة؟")
+    assert answer.unnamed is None
+    assert answer.hits and "قصر الندى" in answer.hits[0].excerpt
