@@ -34,6 +34,9 @@ DEFAULT_HOLDOUT3 = REPO / "eval" / "readers-holdout3"
 # Written blind in session 5 (seed 4044 over outlets and days), measured before any change
 # it could inform; read in aggregate only.
 DEFAULT_HOLDOUT4 = REPO / "eval" / "readers-holdout4"
+# Written blind in session 6 (seed 5055, 43 articles of 11 outlets over all 8 days), measured
+# first on session 5's code and then on session 6's; read in aggregate only.
+DEFAULT_HOLDOUT5 = REPO / "eval" / "readers-holdout5"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -130,6 +133,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out 2)": [DEFAULT_HOLDOUT2],
         "reader set (held out 3)": [DEFAULT_HOLDOUT3],
         "reader set (held out 4)": [DEFAULT_HOLDOUT4],
+        "reader set (held out 5)": [DEFAULT_HOLDOUT5],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
