@@ -14,6 +14,7 @@ __all__ = [
     "html_to_text",
     "is_arabic",
     "normalize_text",
+    "strip_boilerplate",
 ]
 
 # Elements whose text is never part of the story. Figure captions are dropped too: in news
@@ -190,3 +191,33 @@ def content_hash(text: str) -> str:
     folded = _DIACRITICS.sub("", folded).translate(_HASH_FOLD).casefold()
     folded = _SPACES.sub(" ", folded).strip()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+# ---- outlet boilerplate -------------------------------------------------------------------------
+
+# Lines an outlet adds to every report, which say nothing of the story: a link line restating the
+# title («رابط الخبر بصحيفة الوئام: <title>»), a columnist's SMS codes («للتواصل أرسل sms إلى
+# 88548 …», «88591 - Stc», «زين تبدأ بالرمز 154 مسافة ثم الرسالة»), «…المزيد», «مقالات أخرى
+# للكاتب …». Indexed, they are passages of their own that match a question by the title's words
+# alone and are quoted as if they answered it.
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:رابط الخبر\b.*"
+    r"|للتواصل\b(?=.*(?:\d{4,}|sms|@|فاكس)).{0,150}"
+    r"|.{0,60}تبدأ بالرمز.{0,40}"
+    r"|[\d\s،,]*\d{5,}[\d\s،,-]*(?:Zain|STC|Mobily|زين|موبايلي|الاتصالات)[\d\s،,]*"
+    r"(?:(?:Zain|STC|Mobily|زين|موبايلي|الاتصالات)[\d\s،,]*)*"
+    r"|[.…]*\s*المزيد"
+    r"|مقالات أخرى للكاتب.*)$",
+    re.IGNORECASE,
+)
+
+
+def strip_boilerplate(text: str) -> str:
+    """`text` without the outlet lines that carry no story (_BOILERPLATE_LINE); unchanged when
+    nothing else would be left. A tag list run onto the last sentence («… راجعون. سمات
+    العريف أحمد المجيشي جثمان شهيد») stays: it names the article's subjects, and taken off it
+    cost reader answers whose passage says «اللاعب» where the tags say «فيتفاتزيدس»."""
+    kept = [line for line in text.splitlines()
+            if not _BOILERPLATE_LINE.match(" ".join(line.split()))]
+    stripped = "\n".join(kept).strip()
+    return stripped or text

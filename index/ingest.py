@@ -16,7 +16,7 @@ from datetime import UTC
 from pathlib import Path
 
 from index.articles import FileArticles, article_files, read_file
-from index.cleaning import content_hash, is_arabic
+from index.cleaning import content_hash, is_arabic, strip_boilerplate
 from index.dates import PASSAGE_VERSION, passage_tokens
 from index.feeds import looks_like_feed_url
 from index.models import ArticleIn, PassageSpan
@@ -77,6 +77,7 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
         title = text.split("\n", 1)[0][:MAX_TITLE_CHARS]
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    text = strip_boilerplate(text)
     spans = split_passages(text)
     day = article.published.date() if article.published else None
     passages = [(span, passage_tokens(text[span.start : span.end], day)) for span in spans]

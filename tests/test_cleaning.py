@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.cleaning import arabic_ratio, content_hash, html_to_text, is_arabic, normalize_text
+from index.cleaning import (
+    arabic_ratio,
+    content_hash,
+    html_to_text,
+    is_arabic,
+    normalize_text,
+    strip_boilerplate,
+)
 
 # --- html_to_text ------------------------------------------------------------------------------
 
@@ -151,3 +158,46 @@ def test_real_differences_hash_differently(different: str) -> None:
 def test_content_hash_is_sha256_of_the_normalized_text() -> None:
     expected = hashlib.sha256("ابي مدرسه 7 abc".encode()).hexdigest()
     assert content_hash("  أَبِى\tمدرسـة\n ٧ ABC ") == expected
+
+
+# ---- outlet boilerplate (index.cleaning.strip_boilerplate) ---------------------------------------
+
+STORY = "أعلنت بلدية الواحة الخيالية افتتاح مكتبة عامة جديدة.\nوتضم المكتبة آلاف الكتب."
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "رابط الخبر بصحيفة الواحة: بلدية الواحة تفتتح مكتبة عامة",
+        "للتواصل أرسل sms إلى 88548 الاتصالات، 636250 موبايلي، 738303 زين تبدأ بالرمز 211",
+        "للتواصل مع الكاتب ارسل رسالة SMS",
+        "88591 - Stc",
+        "زين تبدأ بالرمز 154 مسافة ثم الرسالة",
+        " ...المزيد",
+        "مقالات أخرى للكاتبعنوان مقال آخرعنوان ثالث",
+    ],
+    ids=["link-line", "sms-codes", "sms-contact", "sms-number", "sms-prefix", "more", "columns"],
+)
+def test_outlet_lines_that_tell_no_story_go(tail: str) -> None:
+    assert strip_boilerplate(f"{STORY}\n{tail}") == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # news about SMS, a contact sentence without a number, the word «المزيد» in prose
+        "بثت غرفة حائل عدداً من الرسائل التوعوية (sms) عن حملة تصحيح الأوضاع.",
+        "للتواصل مع الأهالي أطلقت البلدية منصة جديدة للشكاوى.",
+        "وطالب الأهالي بالمزيد من الحدائق العامة.",
+        # a tag list run onto the last sentence names the article's subjects: kept
+        "وإنا لله وإنا إليه راجعون. سمات العريف أحمد المجيشي جثمان شهيد",
+    ],
+    ids=["sms-news", "contact-prose", "more-prose", "tags"],
+)
+def test_story_lines_stay(line: str) -> None:
+    assert strip_boilerplate(f"{STORY}\n{line}") == f"{STORY}\n{line}"
+
+
+def test_a_text_that_is_only_boilerplate_is_left_whole() -> None:
+    only = "رابط الخبر بصحيفة الواحة: بلدية الواحة تفتتح مكتبة عامة"
+    assert strip_boilerplate(only) == only

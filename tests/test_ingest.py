@@ -243,3 +243,16 @@ async def test_non_arabic_is_skipped_when_required(store: Store) -> None:
     report = await ingest_articles(store, [english], "feed", require_arabic=True)
     assert report.counts == {"skipped": 1}
     assert await store.log.counts() == {"skipped": 1}
+
+
+async def test_an_outlets_link_line_is_not_a_passage(store: Store) -> None:
+    """«رابط الخبر بصحيفة …: <title>» would be a passage of its own, matching questions by the
+    title's words and quoted as if it answered them."""
+    text = ("أعلنت بلدية الواحة الخيالية افتتاح مكتبة عامة جديدة تضم آلاف الكتب.\n"
+            "رابط الخبر بصحيفة الواحة: بلدية الواحة تفتتح مكتبة عامة")
+    outcome = await ingest_article(store, ArticleIn(title="بلدية الواحة تفتتح مكتبة عامة",
+                                                    text=text, guid="link"), "t")
+    article = await store.articles.get(outcome.article_id)
+    assert article is not None and "رابط الخبر" not in article.text
+    passages = await store.articles.passages_of(outcome.article_id)
+    assert len(passages) == 1
