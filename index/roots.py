@@ -20,8 +20,11 @@ import nltk
 from nltk.stem.isri import ISRIStemmer
 
 _ISRI = ISRIStemmer()
+# Measured: TyDi and arcd-test level (0.886, 0.851), arcd.json 0.821 → 0.820; reader held out
+# 2 one question more in the first three, held out 4 one fewer first.
+FORM_V = True
 # What the root field is derived with: a saved index (index.snapshot) of another is stale.
-ROOTS_VERSION = f"isri-nltk-{nltk.__version__}"
+ROOTS_VERSION = f"isri-nltk-{nltk.__version__}+form5"
 
 
 @lru_cache(maxsize=1 << 18)
@@ -29,7 +32,14 @@ def root_of(term: str) -> str:
     """The root of an analysed term: «اجتماع» → «جمع», «هجوم» → «هجم», «2024» → «2024»."""
     if term.isascii():
         return term
-    return _ISRI.stem(term) or term
+    root = _ISRI.stem(term) or term
+    if FORM_V and len(term) == 4 and term[0] == "ت" and root[0] == "ت" and root != term[1:] \
+            and root not in (term.replace("ا", ""), term.replace("ي", "")):
+        # ISRI takes a form V verb's last letter for a pronoun or its و for a long vowel:
+        # «تحرك» → «تحر», «تزوج» → «تزج», «تطور» → «تطر»; its root is the verb without «ت»
+        # («تجار» → «تجر» stays: there ISRI drops a long vowel)
+        return term[1:]
+    return root
 
 
 def roots(terms: Iterable[str]) -> list[str]:

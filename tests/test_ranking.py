@@ -109,10 +109,19 @@ def test_fields_stay_in_step() -> None:
         (("هاجم", "هجوم"), "هجم"),
         (("تحرير", "تحررت"), "حرر"),
         (("اعتقال", "اعتقلوا", "المعتقلين"), "عقل"),
+        # form V verbs, whose last letter or «و» ISRI takes for an affix («تحرك» → «تحر»)
+        (("تزوج", "الزواج"), "زوج"),
+        (("تحرك", "حركة"), "حرك"),
+        (("تطور", "التطوير"), "طور"),
     ],
 )
 def test_word_families_share_a_root(words: tuple[str, ...], root: str) -> None:
     assert {root_of(analyze(w)[0]) for w in words} == {root}
+
+
+@pytest.mark.parametrize(("word", "root"), [("تجار", "تجر"), ("تركي", "ترك"), ("تمام", "تمم")])
+def test_a_t_word_that_is_no_form_v_verb_keeps_isri_root(word: str, root: str) -> None:
+    assert root_of(word) == root
 
 
 def test_roots_of_digits_latin_and_months_are_themselves() -> None:
