@@ -313,6 +313,8 @@ def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...
     it cannot be the name Omar: first, right after a question word, or with a pronoun glued."""
     asked: list[str] = []
     typed = tokenize(text)
+    if FOR_HOW_MUCH and _for_how_much(typed):
+        asked.append(PRICE)
     for i, (term, surface) in enumerate(words):
         if term not in ATTRIBUTES or term in asked:
             continue
@@ -323,6 +325,25 @@ def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...
                 continue
         asked.append(term)
     return tuple(asked)
+
+
+# «بكم» / «بكام» / «بقديش» ask a price when nothing countable follows («تذكرة المتنزه بكم؟»,
+# «الدولار بكام في سوريا؟», «العسل بكم الكيلو؟»); before a noun they count («بكم سجن تنقّل؟»).
+FOR_HOW_MUCH = True
+_FOR_HOW_MUCH = frozenset({"بكم", "بكام", "بقديش", "باديش", "بشحال", "بچم", "بكمن"})
+_PRICE_PER = frozenset({"في", "فى", "ف", "الكيلو", "الكيلوغرام", "الكيلوجرام", "الواحد",
+                        "الواحده", "الحبه", "الليله", "الساعه", "اليوم", "النهارده", "هلق",
+                        "هلا", "هلأ", "الحين", "حاليا", "دلوقتي", "هسه", "السعر", "بالضبط",
+                        "بالظبط", "تقريبا"})
+PRICE = analyze("سعر")[0]
+
+
+def _for_how_much(typed: list[str]) -> bool:
+    for i, word in enumerate(typed):
+        if normalize(word) in _FOR_HOW_MUCH:
+            after = normalize(typed[i + 1]) if i + 1 < len(typed) else None
+            return after is None or after in _PRICE_PER
+    return False
 
 
 def _previous(typed: list[str], surface: str) -> str | None:

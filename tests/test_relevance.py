@@ -238,3 +238,44 @@ def test_a_price_is_a_currency_beside_a_number(sequence: str, gives_price: bool)
     terms = analyze(sequence)
     assert gives("سعر", frozenset(terms), terms) is gives_price
 
+
+
+@pytest.mark.parametrize(
+    ("sequence", "gives_age"),
+    [
+        ("توفي الشاعر عن عمر ناهز 70 عاما", True),
+        ("الشاعر محمود يبلغ من العمر 76 عاماً", True),
+        ("عمره 34 سنة", True),
+        # «عمر» and «العمرة» as names: no age, however much they share the word
+        ("أكد المهندس محمد العمرة أن المهرجان الأول من نوعه", False),
+        ("قال عمر البشير إن المفاوضات مستمرة", False),
+    ],
+)
+def test_an_age_is_given_beside_a_number_not_by_a_name(sequence: str, gives_age: bool) -> None:
+    from index.attributes import gives
+
+    terms = analyze(sequence)
+    assert gives("عمر", frozenset(terms), terms) is gives_age
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_price"),
+    [
+        ("تذكرة المتنزه بكم؟", True),
+        ("الدولار بكام فى سوريا النهارده؟", True),
+        ("عسل المجرى بكم الكيلو؟", True),
+        ("بكم سجن تنقل المعتقل؟", False),  # «in how many prisons»: a count, not a price
+        ("كم سجن تنقل المعتقل؟", False),
+    ],
+)
+def test_for_how_much_asks_a_price(question: str, asks_price: bool) -> None:
+    judge, _ = judge_for(question, MEASURES)
+    assert ("سعر" in judge.attributes) is asks_price
+
+
+def test_a_ticket_price_nobody_gave_is_refused() -> None:
+    passages = ["افتتح متنزه الواحة الجديد أبوابه للزوار أمس بعد تجديده",
+                "تذكرة دخول متنزه الواحة الجديد بعشرين ريالا للكبار"]
+    judge, tokens = judge_for("تذكرة متنزه الواحة بكم؟", passages)
+    assert [p for p, t in zip(passages, tokens, strict=True)
+            if judge.coverage(set(t), t).answers()] == [passages[1]]
