@@ -182,7 +182,7 @@ class Judge:
             credit = max((c for t, c in concept.terms.items() if t in tokens), default=0.0)
             if credit < 1.0 and concept.roots:
                 if roots is None:
-                    roots = {root_of(t) for t in tokens}
+                    roots = set(map(root_of, tokens))
                 shared = [c for r, c in concept.roots.items() if r in roots]
                 if shared:
                     credit = max(credit, ROOT_CREDIT * max(shared))
