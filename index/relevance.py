@@ -127,6 +127,13 @@ class Judge:
             pairs = zip(self.weights, found, strict=True)
             self.weights = [w if f else min(w, cap) for w, f in pairs]
         self.total = sum(self.weights)
+        # each index term a concept may be matched by → (concept, credit): a passage's terms
+        # are met with all of them in one set intersection
+        self._by_term: dict[str, list[tuple[int, float]]] = {}
+        for i, concept in enumerate(self.concepts):
+            for term, credit in concept.terms.items():
+                self._by_term.setdefault(term, []).append((i, credit))
+        self._terms = frozenset(self._by_term)
         self.kind = query.kind
         self.event = query.event
         self.attributes = query.attributes
@@ -178,8 +185,13 @@ class Judge:
         matched_weight = 0.0
         matched = 0
         missing = 0.0
+        credits = [0.0] * len(self.concepts)
+        for term in self._terms.intersection(tokens):
+            for i, credit in self._by_term[term]:
+                if credit > credits[i]:
+                    credits[i] = credit
         for i, (concept, weight) in enumerate(zip(self.concepts, self.weights, strict=True)):
-            credit = max((c for t, c in concept.terms.items() if t in tokens), default=0.0)
+            credit = credits[i]
             if credit < 1.0 and concept.roots:
                 if roots is None:
                     roots = set(map(root_of, tokens))
