@@ -34,6 +34,7 @@ from index.stories import (
     stories_to_join,
     within_window,
 )
+from index.timeline import timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "eval" / "stories" / "pairs.jsonl"
@@ -171,6 +172,38 @@ async def test_reworded_reports_join_by_the_second_signal(
     for article in [OTHER, *CUP]:
         await ingest_article(store, article, "test")
     assert sorted(await store.stories.sizes()) == [1, 2]
+
+
+async def test_a_timeline_lists_the_stories_about_the_words_not_those_naming_them_once(
+    store: Store,
+) -> None:
+    """A report that names the bridge only deep in its text, about something else, is not a
+    story about the bridge (its title and lead do not name it); a story of one whose lead
+    does, is."""
+    passing = ArticleIn(
+        title="مهرجان الربيع يختتم فعالياته في السنابل",
+        text="اختتم مهرجان الربيع الخيالي فعالياته مساء الخميس بحضور آلاف الزوار.\n"
+             "وقدمت الفرق الشعبية عروضها في الساحة الكبرى طوال أسبوع.\n"
+             "وشارك في المهرجان حرفيون من القرى المجاورة.\n"
+             "وكان الزوار قد وصلوا عبر جسر وادي الريحان الذي افتتح قبل أيام.",
+        source="صحيفة الفجر", url="https://alfajr.example/spring",
+        published=datetime(2031, 3, 6, 9, 0, tzinfo=UTC), guid="fajr-spring",
+    )
+    lone = ArticleIn(
+        title="جسر الريحان يستقبل أول حافلة",
+        text="عبرت أول حافلة ركاب جسر وادي الريحان صباح الجمعة متجهة إلى سوق المدينة.",
+        source="جريدة الندى", url="https://alnada.example/bus",
+        published=datetime(2031, 3, 7, 9, 0, tzinfo=UTC), guid="nada-bus",
+    )
+    for article in [*BRIDGE, OTHER, passing, lone]:
+        await ingest_article(store, article, "test")
+    library = Library(store)
+    await library.build()
+    answer = await library.answer("جسر وادي الريحان", top=50, dates=False)
+    assert "مهرجان الربيع يختتم فعالياته في السنابل" in {h.title for h in answer.hits}
+    lines = await timeline(library, "جسر وادي الريحان")
+    assert [(line.title, line.reports) for line in lines] == [
+        ("افتتاح جسر وادي الريحان في قرية السنابل", 3), ("جسر الريحان يستقبل أول حافلة", 1)]
 
 
 async def test_answers_name_the_outlets_of_the_passage_s_story(store: Store) -> None:
