@@ -1,7 +1,7 @@
 """Stories across outlets: an article that reports the same event as articles already stored
 (another outlet's rewording, the agency copy re-run) joins their story.
 
-Method (measured on 125 hand-labelled pairs of the news corpus, eval/stories/pairs.jsonl;
+Method (measured on 218 hand-labelled pairs of the news corpus, eval/stories/pairs.jsonl;
 `python -m bot eval --stories`; README, "Stories across outlets"): an article is the set of
 word 2-shingles of its analysed title and first two passages (the lede, which in news says
 what happened); a MinHash signature of NUM_PERM permutations (datasketch) estimates the
@@ -18,6 +18,10 @@ over 0.85 (single words and three passages let templated cables and background i
 kept recall at 0.86 with precision 0.94 on the exact Jaccard, where 0.5 lost a third of the
 rewordings. 64 bands of 2 rows make a pair at Jaccard 0.3 a candidate with probability
 1 − (1 − 0.3²)⁶⁴ ≈ 0.998.
+
+Reports written independently share too few word pairs for that; a second signal, weighing
+rare title words (second_signal, same_headline; RARE_SHARE … MIN_ARTICLES), joins some of
+them, with document frequencies the store keeps inside the join (docs/stories.md).
 """
 
 from __future__ import annotations
