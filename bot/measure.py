@@ -560,8 +560,14 @@ async def cmd_stories(path: Path, news: Path | None) -> int:
     print(f"{path.name}: {len(pairs)} hand-labelled pairs ({positives} the same event, "
           f"{len(pairs) - positives} not); {sum(sizes):,} articles ingested in {seconds:.0f} s")
     print(f"{'':<28} {'precision':>9} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    p, r, tp, fp, fn = _precision_recall(grouped)
-    print(f"{'same story (as grouped)':<28} {p:>9.2f} {r:>6.2f} {tp:>4} {fp:>4} {fn:>4}")
+    # the first sample (session 3) and the hard cases drawn in session 6 ("hard-…"), apart
+    samples = (("as grouped, first sample", lambda p: not p["sampled"].startswith("hard-")),
+               ("as grouped, hard cases", lambda p: p["sampled"].startswith("hard-")),
+               ("same story (as grouped)", lambda p: True))
+    for label, keep in samples:
+        p, r, tp, fp, fn = _precision_recall(
+            [g for g, pair in zip(grouped, pairs, strict=True) if keep(pair)])
+        print(f"{label:<28} {p:>9.2f} {r:>6.2f} {tp:>4} {fp:>4} {fn:>4}")
     for threshold in STORY_THRESHOLDS:
         decided = []
         for pair in pairs:
@@ -577,7 +583,8 @@ async def cmd_stories(path: Path, news: Path | None) -> int:
     counts = Counter(sizes)
     several = [s for s in sizes if s > 1]
     print(f"stories: {len(sizes):,}; with more than one report: {len(several):,} "
-          f"({sum(several):,} articles); largest: {max(sizes, default=0)}")
+          f"({sum(several):,} articles); largest: {max(sizes, default=0)}; "
+          f"more than 20 reports: {sum(s > 20 for s in sizes)}")
     print("sizes: " + ", ".join(
         f"{size}×{n}" for size, n in sorted(counts.items())[:8]
     ) + (" …" if len(counts) > 8 else ""))

@@ -108,7 +108,8 @@ def _prepare_with_fingerprint(
 ) -> tuple[ArticleIn, list[tuple[PassageSpan, str]], str, str | None, Fingerprint | None]:
     clean, passages, digest, canonical = prepare(article)
     return (clean, passages, digest, canonical,
-            article_fingerprint(clean.title, [tokens for _, tokens in passages]))
+            article_fingerprint(clean.title, [tokens for _, tokens in passages],
+                                clean.published))
 
 
 async def ingest_article(store: Store, article: ArticleIn, origin: str) -> IngestOutcome:

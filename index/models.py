@@ -90,7 +90,8 @@ class DirectAnswer:
     shown: bool = False  # confident enough to show people (index.direct.SHOWN_KINDS)
     # «أمس», «اليوم السبت» read against the article's date (index.dates): the day it names
     day: date | None = None
-    rule: str | None = None  # for a name, the rule that read it (index.direct.SHOWN_RULES)
+    # the rule that read it: a name's (index.direct.SHOWN_RULES) or a count's (SHOWN_COUNT_RULES)
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from index.store import (
     Store,
     StoreUnavailable,
     StoryCandidate,
+    StoryWords,
     same_story,
 )
 
@@ -653,6 +654,38 @@ async def test_an_article_bridging_two_stories_unites_them(store: Store) -> None
     assert {c.signature for c in seen} == {sig}
     assert story == ids[0]
     assert set((await store.stories.story_ids(ids)).values()) == {ids[0]}
+
+
+async def test_story_words_count_once_and_rare_title_words_find_candidates(
+    store: Store,
+) -> None:
+    """The second story signal's bookkeeping (index.stories): each article's words counted
+    once in the document frequencies inside the join, however often it joins; candidates
+    found by a title word as rare as asked, within the window of days."""
+    ids = [(await ingest_article(store, article(text, guid=f"w{i}"), "t")).article_id
+           for i, text in enumerate([TEXT_A, TEXT_B, TEXT_C])]
+    assert set(await store.stories.words_of([*ids, 10**9])) == set(ids)  # kept at ingest
+    sig = bytes(512)
+    first = StoryWords(("زرزور", "قنبره"), frozenset({"زرزور", "قنبره", "هدهد"}), 1000)
+    second = StoryWords(("زرزور", "حسون"), frozenset({"زرزور", "حسون"}), 1002)
+
+    async def join(i: int, words: StoryWords) -> list[StoryCandidate]:
+        seen: list[StoryCandidate] = []
+        await store.stories.join(ids[i], signature=sig, bands=[i + 1], words=words,
+                                 rare_share=1.0, choose=lambda c: seen.extend(c) or [])
+        return seen
+
+    assert await join(0, first) == []  # an edit: its old words swapped for these
+    [found] = await join(1, second)
+    assert found.article_id == ids[0] and found.head_id == ids[0]
+    assert found.words == StoryWords(first.title, first.words, None) == found.head
+    assert found.freq.n == 3  # three articles with words, each once
+    assert found.freq.df["زرزور"] == 2 and found.freq.df["قنبره"] == 1
+    [again] = await join(1, second)  # joining again counts nothing twice
+    assert again.freq.n == 3 and again.freq.df["زرزور"] == 2
+    far = StoryWords(("زرزور",), frozenset({"زرزور"}), 1010)  # a week later: not a candidate
+    assert await join(2, far) == []
+    assert (await store.stories.words_of([ids[2]]))[ids[2]].words == far.words
 
 
 async def test_copies_ingested_at_once_by_two_processes_end_in_one_story(

@@ -17,18 +17,24 @@ from fakes.stories import BRIDGE, OTHER
 from test_cli import bot, env  # noqa: F401  (env is a fixture)
 
 from index.ingest import ingest_article, prepare
+from index.models import ArticleIn
+from index.normalize import analyze
 from index.search import Library
-from index.store import Store, StoryCandidate
+from index.store import Store, StoryCandidate, StoryWords, TermFrequency
 from index.stories import (
     THRESHOLD,
     article_fingerprint,
+    article_words,
     fingerprint,
     group_ungrouped,
+    same_headline,
+    second_signal,
     shingles,
     similarity,
     stories_to_join,
     within_window,
 )
+from index.timeline import timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "eval" / "stories" / "pairs.jsonl"
@@ -38,6 +44,38 @@ NEWS = ROOT.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.js
 def _print(article):
     clean, passages, _, _ = prepare(article)
     return article_fingerprint(clean.title, [tokens for _, tokens in passages])
+
+
+# One invented event reported twice in other words (ledes sharing few word pairs), for the
+# second signal: the fictional Oasis Cup put off by a year.
+CUP = [
+    ArticleIn(
+        title="تأجيل كأس الواحة الخيالية إلى العام المقبل",
+        text="قرر اتحاد الواحة الخيالي لكرة القدم تأجيل كأس الواحة عامًا كاملًا بعد اجتماع "
+             "أمناء الأندية أمس.\nوقال رئيس الاتحاد إن التأجيل جاء بسبب الملاعب التي لم تكتمل.",
+        source="صحيفة الفجر", url="https://alfajr.example/cup",
+        published=datetime(2031, 5, 2, 9, 0, tzinfo=UTC), guid="fajr-cup",
+    ),
+    ArticleIn(
+        title="تأجيل كأس الواحة الخيالية بسبب الملاعب",
+        text="بسبب تأخر تجهيز الملاعب، وافق أمناء الأندية في اجتماعهم على طلب الاتحاد "
+             "تأجيل البطولة حتى العام المقبل.\nوأكد مسؤول أن التجهيزات ستنتهي خلال شهور.",
+        source="جريدة الندى", url="https://alnada.example/cup",
+        published=datetime(2031, 5, 3, 8, 0, tzinfo=UTC), guid="nada-cup",
+    ),
+]
+
+
+def _words(title: str, lead: str, day: int = 3) -> StoryWords:
+    words = article_words(analyze(title), [analyze(lead)], datetime(2031, 5, day, tzinfo=UTC))
+    assert words is not None
+    return words
+
+
+def _freq(rare: set[str], *words: StoryWords) -> TermFrequency:
+    """1,000 articles: the `rare` words in 3 of them, every other word in 50."""
+    every = {t for w in words for t in w.words}
+    return TermFrequency(1000, {t: 3 if t in rare else 50 for t in every})
 
 
 def test_rewordings_are_similar_and_other_news_is_not() -> None:
@@ -84,6 +122,88 @@ def test_a_story_spans_at_most_three_days_so_daily_bulletins_do_not_chain() -> N
                                          candidate(8, 5, 9, 9, 10)]) == [3]
     assert stories_to_join(sig, day(9), [candidate(7, 3, 8, 6, 8, other)]) == []  # not alike
     assert stories_to_join(sig, day(9), [candidate(7, 3, 4, 4, 4)]) == []  # 5 days apart
+
+
+def test_headlines_of_one_event_match_and_two_places_do_not() -> None:
+    a = _words("بلدية الواحة تفتتح مكتبة السنابل", "افتتحت بلدية الواحة مكتبة السنابل الجديدة")
+    b = _words("افتتاح مكتبة السنابل في الواحة", "دشنت البلدية مكتبة السنابل في الواحة")
+    rare = {*analyze("الواحة السنابل مكتبة")}
+    assert same_headline(a, b, _freq(rare, a, b)) is not None
+    # one inspection in each of two towns: each title holds a rare place the other lacks
+    c = _words("عمل الواحة يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في الواحة مخالفات")
+    d = _words("عمل السنابل يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في السنابل مخالفات")
+    assert same_headline(c, d, _freq({*analyze("الواحة السنابل")}, c, d)) is None
+
+
+def test_the_second_signal_joins_one_story_whose_first_report_matches_too() -> None:
+    a = _words("بلدية الواحة تفتتح مكتبة السنابل", "افتتحت بلدية الواحة مكتبة السنابل الجديدة")
+    b = _words("افتتاح مكتبة السنابل في الواحة", "دشنت البلدية مكتبة السنابل في الواحة")
+    other = _words("زراعة ألف شجرة في النخيل", "زرعت بلدة النخيل ألف شجرة")
+    freq = _freq({*analyze("الواحة السنابل مكتبة النخيل شجرة")}, a, b, other)
+    day = datetime(2031, 5, 3, tzinfo=UTC)
+
+    sig, unlike = _print(BRIDGE[0]).signature, _print(OTHER).signature  # ledes apart
+
+    def candidate(head: StoryWords, head_id: int, n: int = 1000) -> StoryCandidate:
+        return StoryCandidate(7, 3, unlike, day, day, day, words=b, head=head,
+                              head_id=head_id, freq=TermFrequency(n, freq.df))
+
+    assert second_signal(a, day, [candidate(b, 7)]) == 3
+    assert stories_to_join(sig, day, [candidate(b, 7)], words=a) == [3]
+    assert second_signal(a, day, [candidate(other, 5)]) is None  # its story began elsewhere
+    assert second_signal(a, day, [candidate(b, 7, n=20)]) is None  # too few articles to tell
+    assert stories_to_join(sig, day, [candidate(b, 7)]) == []  # no words: the lede alone
+
+
+async def test_reworded_reports_stay_apart_while_the_store_is_small(store: Store) -> None:
+    prints = [_print(a) for a in CUP]
+    assert similarity(prints[0].signature, prints[1].signature) < THRESHOLD  # ledes apart
+    for article in CUP:
+        await ingest_article(store, article, "test")
+    assert sorted(await store.stories.sizes()) == [1, 1]  # two articles: rarity means nothing
+
+
+async def test_reworded_reports_join_by_the_second_signal(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as in a store of many articles, where these words are rare
+    monkeypatch.setattr("index.stories.MIN_ARTICLES", 1)
+    monkeypatch.setattr("index.stories.RARE_SHARE", 1.0)
+    for article in [OTHER, *CUP]:
+        await ingest_article(store, article, "test")
+    assert sorted(await store.stories.sizes()) == [1, 2]
+
+
+async def test_a_timeline_lists_the_stories_about_the_words_not_those_naming_them_once(
+    store: Store,
+) -> None:
+    """A report that names the bridge only deep in its text, about something else, is not a
+    story about the bridge (its title and lead do not name it); a story of one whose lead
+    does, is."""
+    passing = ArticleIn(
+        title="مهرجان الربيع يختتم فعالياته في السنابل",
+        text="اختتم مهرجان الربيع الخيالي فعالياته مساء الخميس بحضور آلاف الزوار.\n"
+             "وقدمت الفرق الشعبية عروضها في الساحة الكبرى طوال أسبوع.\n"
+             "وشارك في المهرجان حرفيون من القرى المجاورة.\n"
+             "وكان الزوار قد وصلوا عبر جسر وادي الريحان الذي افتتح قبل أيام.",
+        source="صحيفة الفجر", url="https://alfajr.example/spring",
+        published=datetime(2031, 3, 6, 9, 0, tzinfo=UTC), guid="fajr-spring",
+    )
+    lone = ArticleIn(
+        title="جسر الريحان يستقبل أول حافلة",
+        text="عبرت أول حافلة ركاب جسر وادي الريحان صباح الجمعة متجهة إلى سوق المدينة.",
+        source="جريدة الندى", url="https://alnada.example/bus",
+        published=datetime(2031, 3, 7, 9, 0, tzinfo=UTC), guid="nada-bus",
+    )
+    for article in [*BRIDGE, OTHER, passing, lone]:
+        await ingest_article(store, article, "test")
+    library = Library(store)
+    await library.build()
+    answer = await library.answer("جسر وادي الريحان", top=50, dates=False)
+    assert "مهرجان الربيع يختتم فعالياته في السنابل" in {h.title for h in answer.hits}
+    lines = await timeline(library, "جسر وادي الريحان")
+    assert [(line.title, line.reports) for line in lines] == [
+        ("افتتاح جسر وادي الريحان في قرية السنابل", 3), ("جسر الريحان يستقبل أول حافلة", 1)]
 
 
 async def test_answers_name_the_outlets_of_the_passage_s_story(store: Store) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from index.store.rows import StoryWords
+
 
 @dataclass(frozen=True, slots=True)
 class Earlier:
@@ -93,3 +95,59 @@ def story_spans(
             last = when if last is None or when > last else last
         spans[story] = (first, last)
     return spans
+
+
+# ---- the second story signal's bookkeeping (index.stories), shared by both stores -------------
+
+# The row of story_terms that counts the articles with words (no word is empty).
+ARTICLES_ROW = ""
+
+
+def stored_words(title: str, terms: str, day: int | None = None) -> StoryWords | None:
+    """An article's StoryWords as story_members keeps them (space-joined); None when it has
+    none (stored before migration 0008, or no words)."""
+    return StoryWords(tuple(title.split()), frozenset(terms.split()), day) if terms else None
+
+
+def words_columns(words: StoryWords | None) -> tuple[str, str]:
+    """(title_terms, terms) as story_members stores them."""
+    if words is None:
+        return "", ""
+    return " ".join(words.title), " ".join(sorted(words.words))
+
+
+def df_changes(
+    before: StoryWords | None, after: StoryWords | None
+) -> tuple[list[str], list[str]]:
+    """(words whose document frequency rises by one, words whose falls by one) when an
+    article's words change from `before` to `after`; the article count row (ARTICLES_ROW)
+    rises with a first set of words and falls when they go. A join that changes nothing
+    changes no count, so a retried join counts an article once."""
+    old = set(before.words) if before else set()
+    new = set(after.words) if after else set()
+    up, down = sorted(new - old), sorted(old - new)
+    if new and not old:
+        up.append(ARTICLES_ROW)
+    elif old and not new:
+        down.append(ARTICLES_ROW)
+    return up, down
+
+
+def rare_title_terms(words: StoryWords, df: dict[str, int], n: int, share: float) -> list[str]:
+    """The article's title words held by at most `share` of the `n` articles (at least one:
+    the article itself), by which the second signal looks for candidates."""
+    limit = max(1.0, share * n)
+    return sorted({t for t in words.title if df.get(t, 0) <= limit})
+
+
+def story_heads(
+    rows: Iterable[tuple[int, int, datetime | None, str, str]],
+) -> dict[int, tuple[int, StoryWords | None]]:
+    """Each story's first report (earliest date, then smallest id; undated ones last) and its
+    words, from (story, article, published, title_terms, terms) rows."""
+    best: dict[int, tuple[tuple[bool, float, int], int, StoryWords | None]] = {}
+    for story, article, published, title, terms in rows:
+        key = (published is None, published.timestamp() if published else 0.0, article)
+        if story not in best or key < best[story][0]:
+            best[story] = (key, article, stored_words(title, terms))
+    return {story: (article, words) for story, (_, article, words) in best.items()}

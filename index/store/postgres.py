@@ -24,7 +24,18 @@ from typing import Any
 import asyncpg
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, merged_story, same_story, story_spans
+from index.store.identity import (
+    ARTICLES_ROW,
+    Earlier,
+    df_changes,
+    merged_story,
+    rare_title_terms,
+    same_story,
+    stored_words,
+    story_heads,
+    story_spans,
+    words_columns,
+)
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
@@ -46,9 +57,11 @@ from index.store.rows import (
     StoredPassage,
     StoryCandidate,
     StoryMember,
+    StoryWords,
     Subscription,
     SubscriptionCounts,
     Summary,
+    TermFrequency,
     Vote,
     VoteCounts,
     article_row,
@@ -236,6 +249,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX passages_by_analyzer ON passages(analyzer);
         INSERT INTO meta (key, value)
             VALUES ('store:id', md5(random()::text || clock_timestamp()::text))
+        """,
+    ),
+    (
+        "0008_story_words",
+        """
+        -- As SQLite's 0008: the second story signal's words, rare title words by day, and
+        -- document frequencies (the row '' counts the members with words).
+        ALTER TABLE story_members ADD COLUMN title_terms TEXT NOT NULL DEFAULT '',
+            ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+        CREATE TABLE story_titles (
+            term TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (term, day, article_id)
+        );
+        CREATE INDEX story_titles_by_article ON story_titles(article_id);
+        CREATE TABLE story_terms (term TEXT PRIMARY KEY, df BIGINT NOT NULL)
         """,
     ),
 ]
@@ -816,6 +846,16 @@ class PgLeases:
         return row[0] if row else None
 
 
+async def _frequencies(con: asyncpg.Connection, terms: set[str]) -> dict[str, int]:
+    """story_terms' counts of `terms` (those counted)."""
+    if not terms:
+        return {}
+    rows = await con.fetch(
+        "SELECT term, df FROM story_terms WHERE term = ANY($1::text[])", sorted(terms)
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 class PgStories:
     def __init__(self, db: PgDb) -> None:
         self._db = db
@@ -823,31 +863,81 @@ class PgStories:
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
         choose: Callable[[list[StoryCandidate]], Iterable[int]],
+        words: StoryWords | None = None, rare_share: float = 0.02, window_days: int = 3,
     ) -> int:
         bands = list(dict.fromkeys(bands))
         async with self._db.pool.acquire() as con, con.transaction():
             # One join at a time across replicas: two copies ingested at once must each see
             # the other's committed bands, or both would start a story of their own.
             await con.execute("SELECT pg_advisory_xact_lock($1)", STORY_LOCK)
-            rows = await con.fetch(
+            rows = [tuple(r) for r in await con.fetch(
                 "SELECT m.article_id, m.story_id, m.signature, a.published"
                 " FROM story_members m JOIN articles a ON a.id = m.article_id"
                 " WHERE m.article_id IN (SELECT article_id FROM story_bands"
                 " WHERE hash = ANY($1::bigint[])) AND m.article_id != $2",
                 bands, article_id,
+            )]
+            own = await con.fetchrow(
+                "SELECT story_id, title_terms, terms FROM story_members WHERE article_id = $1",
+                article_id,
             )
+            current = own[0] if own else None
+            titled: dict[int, StoryWords | None] = {}
+            heads: dict[int, tuple[int, StoryWords | None]] = {}
+            freq = None
+            # counted inside this transaction, so an article's words count once however often
+            # it joins (an edit counts its new words instead of its old ones)
+            up, down = df_changes(stored_words(own[1], own[2]) if own else None, words)
+            if up:
+                await con.execute(
+                    "INSERT INTO story_terms (term, df) SELECT unnest($1::text[]), 1"
+                    " ON CONFLICT (term) DO UPDATE SET df = story_terms.df + 1", up)
+            if down:
+                await con.execute(
+                    "UPDATE story_terms SET df = df - 1 WHERE term = ANY($1::text[])", down)
+            if words is not None:
+                df = await _frequencies(con, {*words.words, ARTICLES_ROW})
+                n = df.get(ARTICLES_ROW, 0)
+                rare = rare_title_terms(words, df, n, rare_share)
+                if rare and words.day is not None:
+                    found = await con.fetch(
+                        "SELECT m.article_id, m.story_id, m.signature, a.published,"
+                        " m.title_terms, m.terms FROM story_members m"
+                        " JOIN articles a ON a.id = m.article_id WHERE m.article_id IN"
+                        " (SELECT article_id FROM story_titles WHERE term = ANY($1::text[])"
+                        " AND day BETWEEN $2 AND $3) AND m.article_id != $4",
+                        rare, words.day - window_days, words.day + window_days, article_id,
+                    )
+                    titled = {r[0]: stored_words(r[4], r[5]) for r in found}
+                    known = {r[0] for r in rows}
+                    rows += [tuple(r[:4]) for r in found if r[0] not in known]
+                head_rows = await con.fetch(
+                    "SELECT m.story_id, m.article_id, a.published, m.title_terms, m.terms"
+                    " FROM story_members m JOIN articles a ON a.id = m.article_id"
+                    " WHERE m.story_id = ANY($1::bigint[])",
+                    list({r[1] for r in rows if r[0] in titled}),
+                )
+                heads = story_heads((r[0], r[1], from_iso(r[2]), r[3], r[4]) for r in head_rows)
+                asked = {t for w in [*titled.values(), *(h for _, h in heads.values())]
+                         if w is not None for t in w.words} - df.keys()
+                df |= await _frequencies(con, asked)
+                freq = TermFrequency(n, df)
             members = await con.fetch(
                 "SELECT m.story_id, a.published FROM story_members m JOIN articles a"
                 " ON a.id = m.article_id WHERE m.story_id = ANY($1::bigint[])",
                 list({r[1] for r in rows}),
             )
             spans = story_spans((m[0], from_iso(m[1])) for m in members)
-            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
-                          for r in rows]
+            candidates = [
+                StoryCandidate(
+                    r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]],
+                    words=titled.get(r[0]), head=heads.get(r[1], (None, None))[1],
+                    head_id=heads.get(r[1], (None, None))[0], freq=freq,
+                ) if r[0] in titled else
+                StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                for r in rows
+            ]
             joined = set(choose(candidates))
-            current = await con.fetchval(
-                "SELECT story_id FROM story_members WHERE article_id = $1", article_id
-            )
             story = merged_story(article_id, current, joined)
             others = [s for s in {*joined, current} if s is not None and s != story]
             if others:
@@ -855,17 +945,26 @@ class PgStories:
                     "UPDATE story_members SET story_id = $1 WHERE story_id = ANY($2::bigint[])",
                     story, others,
                 )
+            title_terms, terms = words_columns(words)
             await con.execute(
-                "INSERT INTO story_members (article_id, story_id, signature) VALUES ($1, $2, $3)"
+                "INSERT INTO story_members (article_id, story_id, signature, title_terms, terms)"
+                " VALUES ($1, $2, $3, $4, $5)"
                 " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
-                " signature = excluded.signature",
-                article_id, story, signature,
+                " signature = excluded.signature, title_terms = excluded.title_terms,"
+                " terms = excluded.terms",
+                article_id, story, signature, title_terms, terms,
             )
             await con.execute("DELETE FROM story_bands WHERE article_id = $1", article_id)
             await con.executemany(
                 "INSERT INTO story_bands (hash, article_id) VALUES ($1, $2)",
                 [(h, article_id) for h in bands],
             )
+            await con.execute("DELETE FROM story_titles WHERE article_id = $1", article_id)
+            if words is not None and words.day is not None:
+                await con.executemany(
+                    "INSERT INTO story_titles (term, day, article_id) VALUES ($1, $2, $3)",
+                    [(t, words.day, article_id) for t in sorted(set(words.title))],
+                )
             return story
 
     async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
@@ -904,6 +1003,15 @@ class PgStories:
             " WHERE s.article_id IS NULL ORDER BY a.id LIMIT $1", limit,
         )
         return [r[0] for r in rows]
+
+    async def words_of(self, article_ids: Sequence[int]) -> dict[int, StoryWords]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetch(
+            "SELECT article_id, title_terms, terms FROM story_members"
+            " WHERE article_id = ANY($1::bigint[])", list(set(article_ids)),
+        )
+        return {r[0]: w for r in rows if (w := stored_words(r[1], r[2]))}
 
     async def sizes(self) -> list[int]:
         rows = await self._db.fetch(

@@ -22,6 +22,7 @@ from index.store.rows import (
     StoredPassage,
     StoryCandidate,
     StoryMember,
+    StoryWords,
     Subscription,
     SubscriptionCounts,
     Summary,
@@ -162,13 +163,20 @@ class Stories(Protocol):
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
         choose: Callable[[list[StoryCandidate]], Iterable[int]],
+        words: StoryWords | None = None, rare_share: float = 0.02, window_days: int = 3,
     ) -> int:
         """Record the article's signature and band hashes and put it in a story, in one
         transaction no other join runs beside (two processes ingesting two copies at once end
         in one story): `choose` is given the candidates — the articles sharing a band hash,
         each with its story's span — and names the stories the article joins (index.stories);
         those are united under the smallest id, with the article's own story if it had one (an
-        edit); with none, the article starts a story numbered by its id. Returns the story."""
+        edit); with none, the article starts a story numbered by its id. Returns the story.
+
+        With `words` (the second signal), the same transaction counts the article's words in
+        the document frequencies (once per article: an edit swaps its old words for its new),
+        and adds the candidates sharing a title word held by at most `rare_share` of the
+        articles and published within `window_days` days; those carry their words, their
+        story's first report's words and the frequencies of all the words involved."""
         ...
 
     async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]: ...
@@ -183,6 +191,11 @@ class Stories(Protocol):
 
     async def ungrouped(self, limit: int = 500) -> list[int]:
         """Articles in no story yet (stored before stories were kept), oldest first."""
+        ...
+
+    async def words_of(self, article_ids: Sequence[int]) -> dict[int, StoryWords]:
+        """The words each article brought to its story (its title's, and its title's and
+        lead's: index.stories.article_words); articles without them are left out."""
         ...
 
     async def sizes(self) -> list[int]:

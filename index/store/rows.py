@@ -264,8 +264,29 @@ def subscription_row(row: Sequence[Any]) -> Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryWords:
+    """What an article brings to the second story signal (index.stories): its analysed title's
+    words, every word of its title and lead, and its day (a date's ordinal; None undated)."""
+
+    title: tuple[str, ...]
+    words: frozenset[str]
+    day: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TermFrequency:
+    """Document frequencies as one story join read them: `n` articles with words in the story
+    index, and `df[word]` of them holding the word in their title or lead (words not asked for
+    are absent)."""
+
+    n: int
+    df: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryCandidate:
-    """A stored article that shares a band hash with an incoming one (index.stories)."""
+    """A stored article that shares a band hash with an incoming one, or a rare title word
+    (index.stories)."""
 
     article_id: int
     story_id: int
@@ -274,6 +295,12 @@ class StoryCandidate:
     # when the candidate's story was first and last reported (its span, as it stands)
     story_first: datetime | None
     story_last: datetime | None
+    # Found by a rare title word (the second signal), with its words, its story's first report's
+    # words, and the document frequencies of all of them and of the incoming article's words.
+    words: StoryWords | None = None
+    head: StoryWords | None = None
+    head_id: int | None = None
+    freq: TermFrequency | None = None
 
 
 @dataclass(frozen=True, slots=True)

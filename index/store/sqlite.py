@@ -20,7 +20,18 @@ from typing import Any
 import aiosqlite
 
 from index.models import Article, ArticleIn, PassageSpan
-from index.store.identity import Earlier, merged_story, same_story, story_spans
+from index.store.identity import (
+    ARTICLES_ROW,
+    Earlier,
+    df_changes,
+    merged_story,
+    rare_title_terms,
+    same_story,
+    stored_words,
+    story_heads,
+    story_spans,
+    words_columns,
+)
 from index.store.rows import (
     ARTICLE_COLUMNS,
     FEED_COLUMNS,
@@ -42,9 +53,11 @@ from index.store.rows import (
     StoredPassage,
     StoryCandidate,
     StoryMember,
+    StoryWords,
     Subscription,
     SubscriptionCounts,
     Summary,
+    TermFrequency,
     Vote,
     VoteCounts,
     article_row,
@@ -240,6 +253,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         -- The database's identity, made once: a snapshot (index.snapshot) names the database
         -- it was built from, so one of another database is never loaded.
         INSERT INTO meta (key, value) VALUES ('store:id', lower(hex(randomblob(16))));
+        """,
+    ),
+    (
+        "0008_story_words",
+        """
+        -- The second story signal (index.stories): each member's analysed title words and the
+        -- words of its title and lead, its title words by day (to find candidates), and how
+        -- many members hold each word (the row '' counts the members with words), kept
+        -- inside the join's transaction.
+        ALTER TABLE story_members ADD COLUMN title_terms TEXT NOT NULL DEFAULT '';
+        ALTER TABLE story_members ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+        CREATE TABLE story_titles (
+            term TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (term, day, article_id)
+        );
+        CREATE INDEX story_titles_by_article ON story_titles(article_id);
+        CREATE TABLE story_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
         """,
     ),
 ]
@@ -877,6 +909,34 @@ async def _story_spans(
     return story_spans((story, from_iso(published)) for story, published in rows)
 
 
+async def _frequencies(db: aiosqlite.Connection, terms: set[str]) -> dict[str, int]:
+    """story_terms' counts of `terms` (those counted; asked in chunks under SQLite's limit)."""
+    found: dict[str, int] = {}
+    ordered = sorted(terms)
+    for at in range(0, len(ordered), 500):
+        chunk = ordered[at : at + 500]
+        async with db.execute(
+            f"SELECT term, df FROM story_terms WHERE term IN ({_marks(len(chunk))})", chunk
+        ) as cur:
+            found.update({r[0]: r[1] for r in await cur.fetchall()})
+    return found
+
+
+async def _story_heads(
+    db: aiosqlite.Connection, story_ids: set[int]
+) -> dict[int, tuple[int, StoryWords | None]]:
+    """Each story's first report and its words (identity.story_heads)."""
+    if not story_ids:
+        return {}
+    async with db.execute(
+        "SELECT m.story_id, m.article_id, a.published, m.title_terms, m.terms"
+        " FROM story_members m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.story_id IN ({_marks(len(story_ids))})", list(story_ids),
+    ) as cur:
+        rows = await cur.fetchall()
+    return story_heads((r[0], r[1], from_iso(r[2]), r[3], r[4]) for r in rows)
+
+
 class SqliteStories:
     def __init__(self, db: SqliteDb) -> None:
         self._db = db
@@ -884,6 +944,7 @@ class SqliteStories:
     async def join(
         self, article_id: int, *, signature: bytes, bands: Sequence[int],
         choose: Callable[[list[StoryCandidate]], Iterable[int]],
+        words: StoryWords | None = None, rare_share: float = 0.02, window_days: int = 3,
     ) -> int:
         bands = list(dict.fromkeys(bands))
         # BEGIN IMMEDIATE: one writer at a time across processes, so a join always sees the
@@ -896,14 +957,58 @@ class SqliteStories:
                 f" WHERE hash IN ({_marks(len(bands))})) AND m.article_id != ?",
                 [*bands, article_id],
             ) as cur:
-                rows = await cur.fetchall()
+                rows = [tuple(r) for r in await cur.fetchall()]
+            async with db.execute(
+                "SELECT story_id, title_terms, terms FROM story_members WHERE article_id = ?",
+                (article_id,),
+            ) as cur:
+                own = await cur.fetchone()
+            current = own[0] if own else None
+            titled: dict[int, StoryWords | None] = {}
+            heads: dict[int, tuple[int, StoryWords | None]] = {}
+            freq = None
+            # counted inside this transaction, so an article's words count once however often
+            # it joins (an edit counts its new words instead of its old ones)
+            up, down = df_changes(stored_words(own[1], own[2]) if own else None, words)
+            await db.executemany(
+                "INSERT INTO story_terms (term, df) VALUES (?, 1)"
+                " ON CONFLICT (term) DO UPDATE SET df = df + 1", [(t,) for t in up])
+            await db.executemany(
+                "UPDATE story_terms SET df = df - 1 WHERE term = ?", [(t,) for t in down])
+            if words is not None:
+                df = await _frequencies(db, {*words.words, ARTICLES_ROW})
+                n = df.get(ARTICLES_ROW, 0)
+                rare = rare_title_terms(words, df, n, rare_share)
+                if rare and words.day is not None:
+                    async with db.execute(
+                        "SELECT m.article_id, m.story_id, m.signature, a.published,"
+                        " m.title_terms, m.terms FROM story_members m"
+                        " JOIN articles a ON a.id = m.article_id WHERE m.article_id IN"
+                        " (SELECT article_id FROM story_titles"
+                        f" WHERE term IN ({_marks(len(rare))}) AND day BETWEEN ? AND ?)"
+                        " AND m.article_id != ?",
+                        [*rare, words.day - window_days, words.day + window_days, article_id],
+                    ) as cur:
+                        found = await cur.fetchall()
+                    titled = {r[0]: stored_words(r[4], r[5]) for r in found}
+                    known = {r[0] for r in rows}
+                    rows += [tuple(r[:4]) for r in found if r[0] not in known]
+                heads = await _story_heads(db, {r[1] for r in rows if r[0] in titled})
+                asked = {t for w in [*titled.values(), *(h for _, h in heads.values())]
+                         if w is not None for t in w.words} - df.keys()
+                df |= await _frequencies(db, asked)
+                freq = TermFrequency(n, df)
             spans = await _story_spans(db, {r[1] for r in rows})
-            candidates = [StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
-                          for r in rows]
+            candidates = [
+                StoryCandidate(
+                    r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]],
+                    words=titled.get(r[0]), head=heads.get(r[1], (None, None))[1],
+                    head_id=heads.get(r[1], (None, None))[0], freq=freq,
+                ) if r[0] in titled else
+                StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
+                for r in rows
+            ]
             joined = set(choose(candidates))
-            current = await _one(
-                db, "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
-            )
             story = merged_story(article_id, current, joined)
             others = [s for s in {*joined, current} if s is not None and s != story]
             if others:
@@ -911,17 +1016,26 @@ class SqliteStories:
                     "UPDATE story_members SET story_id = ?"
                     f" WHERE story_id IN ({_marks(len(others))})", [story, *others],
                 )
+            title_terms, terms = words_columns(words)
             await db.execute(
-                "INSERT INTO story_members (article_id, story_id, signature) VALUES (?, ?, ?)"
+                "INSERT INTO story_members (article_id, story_id, signature, title_terms, terms)"
+                " VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,"
-                " signature = excluded.signature",
-                (article_id, story, signature),
+                " signature = excluded.signature, title_terms = excluded.title_terms,"
+                " terms = excluded.terms",
+                (article_id, story, signature, title_terms, terms),
             )
             await db.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
             await db.executemany(
                 "INSERT INTO story_bands (hash, article_id) VALUES (?, ?)",
                 [(h, article_id) for h in bands],
             )
+            await db.execute("DELETE FROM story_titles WHERE article_id = ?", (article_id,))
+            if words is not None and words.day is not None:
+                await db.executemany(
+                    "INSERT INTO story_titles (term, day, article_id) VALUES (?, ?, ?)",
+                    [(t, words.day, article_id) for t in sorted(set(words.title))],
+                )
             return story
 
     async def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
@@ -960,6 +1074,18 @@ class SqliteStories:
             " WHERE s.article_id IS NULL ORDER BY a.id LIMIT ?", (limit,),
         )
         return [r[0] for r in rows]
+
+    async def words_of(self, article_ids: Sequence[int]) -> dict[int, StoryWords]:
+        found: dict[int, StoryWords] = {}
+        ordered = sorted(set(article_ids))
+        for at in range(0, len(ordered), 500):
+            chunk = ordered[at : at + 500]
+            rows = await self._db.fetchall(
+                "SELECT article_id, title_terms, terms FROM story_members"
+                f" WHERE article_id IN ({_marks(len(chunk))})", chunk,
+            )
+            found.update({r[0]: w for r in rows if (w := stored_words(r[1], r[2]))})
+        return found
 
     async def sizes(self) -> list[int]:
         rows = await self._db.fetchall(
