@@ -145,6 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--startup", action="store_true",
                        help="instead: start-up time and memory from a saved index against a "
                             "rebuild, on a SQLite store of --passages synthetic passages")
+    bench.add_argument("--news", action="store_true",
+                       help="with --startup: the store holds the SaudiNewsNet articles, copied "
+                            "up to --passages, and answer() is timed on reader questions")
     return parser
 
 

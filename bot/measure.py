@@ -281,7 +281,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from index.startup import format_startup
         from index.startup import run as run_startup
 
-        report = run_startup(args.passages, args.queries, args.seed,
+        news, questions = None, None
+        if getattr(args, "news", False):
+            from index.readers import load_reader_questions
+
+            news = DEFAULT_NEWS if DEFAULT_NEWS.is_file() else None
+            if news is None:
+                return _fail("--news needs the SaudiNewsNet sample (../shared/eval/news)")
+            questions = [q.question for q in load_reader_questions([DEFAULT_READERS])
+                         if q.corpus == "news" and q.answerable]
+        report = run_startup(args.passages, args.queries, args.seed, news=news,
+                             questions=questions,
                              log=lambda message: print(message, file=sys.stderr, flush=True))
         print(json.dumps(report) if args.json else format_startup(report))
         return 0

@@ -16,6 +16,12 @@ passages, and what memory it holds, with the saved index (index.snapshot) and wi
    process's own memory, ``file`` the mapped snapshot pages the queries touched (shared with
    other processes mapping the file and reclaimable by the kernel: the page cache's).
 
+With `news` (`bench --startup --news`) the store holds real text instead: the SaudiNewsNet
+articles of ../shared/eval/news, analysed once and stored again under new ids until there are
+`passages` passages (80,212 a copy), and the fresh process also times `answer()` — the whole
+path a reader's message takes — on the development set's answerable news questions (issue 13,
+part 5: answer() p95 at 1M).
+
 Each step runs in its own process, so each RSS and peak is its own.
 """
 
@@ -32,6 +38,8 @@ from typing import Any
 ARTICLE_PASSAGES = 12
 TITLE_WORDS = 6
 WARMUP = 10
+# answer() is timed on this many of the queries (each reads the store: slower than the ranker)
+ANSWER_QUERIES = 300
 
 
 def _memory() -> dict[str, float]:
@@ -91,6 +99,49 @@ async def fill_store(db: Path, passages: int, seed: int,
             "db_mb": round(db.stat().st_size / 2**20, 1)}
 
 
+async def fill_store_news(db: Path, passages: int, news: Path,
+                          log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Store the news articles again and again (new ids, the same analysed passages) until
+    there are `passages` passages; no story joins (copies are not news)."""
+    import gzip
+    from dataclasses import replace
+
+    from index.articles import parse_article_bytes
+    from index.dates import PASSAGE_VERSION
+    from index.ingest import InvalidArticle, prepare
+    from index.store import Store
+
+    raw = news.read_bytes()
+    if news.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    prepared = []
+    for article in parse_article_bytes(raw, news.with_suffix("").name, "bench").articles:
+        try:
+            prepared.append(prepare(article))
+        except InvalidArticle:
+            continue
+    start = time.perf_counter()
+    stored = number = 0
+    async with await Store.open(db) as store:
+        while stored < passages:
+            for clean, spans, digest, _url in prepared:
+                if stored >= passages:
+                    break
+                spans = spans[: passages - stored]
+                await store.articles.save(
+                    replace(clean, guid=f"{clean.guid or digest}-{number}"),
+                    url_canonical=None, content_hash=f"{digest}-{number}", passages=spans,
+                    analyzer=PASSAGE_VERSION, origin="bench",
+                )
+                stored += len(spans)
+                number += 1
+                if number % 20_000 == 0:
+                    log(f"startup: {stored:,} passages stored")
+    return {"articles": number, "stored_passages": stored,
+            "fill_s": round(time.perf_counter() - start, 1),
+            "db_mb": round(db.stat().st_size / 2**20, 1)}
+
+
 def build_side(db: str, folder: str | None) -> dict[str, Any]:
     """A fresh process: Library.build() from every passage (and save, given a folder)."""
     return asyncio.run(_build(Path(db), Path(folder) if folder else None))
@@ -110,7 +161,8 @@ async def _build(db: Path, folder: Path | None) -> dict[str, Any]:
     return {"passages": passages, "build_s": round(seconds, 3), **_memory()}
 
 
-def start_side(db: str, folder: str, queries: list[list[str]]) -> dict[str, Any]:
+def start_side(db: str, folder: str, queries: list[list[str]],
+               questions: list[str] | None = None) -> dict[str, Any]:
     """A fresh process: imports, opening the store, loading the snapshot; then the queries."""
     start = time.perf_counter()
     import numpy as np
@@ -122,10 +174,11 @@ def start_side(db: str, folder: str, queries: list[list[str]]) -> dict[str, Any]
     _warm_kernel(np.dtype(np.uint8))  # the compiled search, from numba's cache on disk
     warmed = time.perf_counter()
     return {"import_s": round(imported - start, 3), "kernel_s": round(warmed - imported, 3),
-            **asyncio.run(_start(Path(db), Path(folder), queries))}
+            **asyncio.run(_start(Path(db), Path(folder), queries, questions))}
 
 
-async def _start(db: Path, folder: Path, queries: list[list[str]]) -> dict[str, Any]:
+async def _start(db: Path, folder: Path, queries: list[list[str]],
+                 questions: list[str] | None = None) -> dict[str, Any]:
     from index.query import Concept, ParsedQuery
     from index.roots import root_of
     from index.search import Library
@@ -156,6 +209,16 @@ async def _start(db: Path, folder: Path, queries: list[list[str]]) -> dict[str, 
             library.ranker.rank(query, 10)
             latencies.append((time.perf_counter() - t) * 1000)
         after_queries = _memory()
+        # the whole answer() — analysis, three fields, the relevance rule, the store's rows,
+        # excerpts, names — for the same words asked as a reader's message (issue 13, part 5)
+        answers, answered = [], 0
+        asked_as = questions or [" ".join(words) for words in queries[:ANSWER_QUERIES]]
+        for question in asked_as:
+            t = time.perf_counter()
+            answer = await library.answer(question)
+            answers.append((time.perf_counter() - t) * 1000)
+            answered += bool(answer.hits)
+    answers.sort()
     latencies.sort()
     return {
         "passages": passages,
@@ -167,19 +230,29 @@ async def _start(db: Path, folder: Path, queries: list[list[str]]) -> dict[str, 
         "query_p95_ms": round(latencies[int(len(latencies) * 0.95)], 3),
         "after_start": after_start,
         "after_queries": after_queries,
+        "answer_p50_ms": round(answers[len(answers) // 2], 3) if answers else None,
+        "answer_p95_ms": round(answers[int(len(answers) * 0.95)], 3) if answers else None,
+        "answers": len(answers),
+        "answered": answered,
     }
 
 
 def run(passages: int, queries: int = 1000, seed: int = 7, *, folder: Path | None = None,
+        news: Path | None = None, questions: list[str] | None = None,
         log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
     """The start-up report (the JSON object `bench --startup --json` prints)."""
     from index.bench import CorpusSpec, SyntheticCorpus, _in_child, _machine
 
     with tempfile.TemporaryDirectory(prefix="naba-startup-", dir=folder) as tmp:
         db, index_dir = Path(tmp) / "startup.db", Path(tmp) / "index"
-        log(f"startup: storing {passages:,} synthetic passages")
+        if news is None:
+            log(f"startup: storing {passages:,} synthetic passages")
+            filled = asyncio.run(fill_store(db, passages, seed, log))
+        else:
+            log(f"startup: storing {passages:,} passages of {news.name}, copied")
+            filled = asyncio.run(fill_store_news(db, passages, news, log))
         report: dict[str, Any] = {"passages": passages, "queries": queries, "seed": seed,
-                                  **asyncio.run(fill_store(db, passages, seed, log))}
+                                  "corpus": "news" if news else "synthetic", **filled}
         log("startup: rebuilding from every passage (no snapshot)")
         report["rebuild"] = _in_child(build_side, str(db), None)
         log("startup: building and saving the snapshot")
@@ -187,8 +260,15 @@ def run(passages: int, queries: int = 1000, seed: int = 7, *, folder: Path | Non
         files = list(index_dir.glob("*.naba-index"))
         report["snapshot_mb"] = round(sum(f.stat().st_size for f in files) / 2**20, 1)
         log(f"startup: a fresh process starting from the snapshot, then {queries} queries")
-        asked = SyntheticCorpus(CorpusSpec(passages, seed)).queries(queries + WARMUP)[WARMUP:]
-        report["start"] = _in_child(start_side, str(db), str(index_dir), asked)
+        if questions:
+            from index.normalize import analyze
+
+            analysed = [terms for terms in map(analyze, questions) if terms]
+            asked = [analysed[i % len(analysed)] for i in range(queries)]
+        else:
+            asked = SyntheticCorpus(CorpusSpec(passages, seed)).queries(queries + WARMUP)
+            asked = asked[WARMUP:]
+        report["start"] = _in_child(start_side, str(db), str(index_dir), asked, questions)
     report["machine"] = _machine()
     report["load_average"] = _load_average()
     return report
@@ -206,7 +286,8 @@ def format_startup(r: dict[str, Any]) -> str:
     start, rebuild, built = r["start"], r["rebuild"], r["build_save"]
     after_s, after_q = start["after_start"], start["after_queries"]
     return "\n".join([
-        f"start-up: {r['passages']:,} synthetic passages in a SQLite store of "
+        f"start-up: {r['passages']:,} {r.get('corpus', 'synthetic')} passages in a SQLite "
+        f"store of "
         f"{r['articles']:,} articles ({r['db_mb']:,.0f} MB); {r['machine']}; load "
         f"{r['load_average']}",
         f"  rebuild from every passage (no snapshot): {rebuild['build_s']:.2f} s, "
@@ -222,4 +303,9 @@ def format_startup(r: dict[str, Any]) -> str:
         f"{after_q['file_mb']:,.0f})",
         f"  queries (the ranker, three fields): first {start['first_query_ms']:.1f} ms, p50 "
         f"{start['query_p50_ms']:.2f} ms, p95 {start['query_p95_ms']:.2f} ms",
+        f"  answer() (the whole path; "
+        f"{'reader questions' if r.get('corpus') == 'news' else 'the same words as messages'}"
+        f"): p50 "
+        f"{start['answer_p50_ms']:.2f} ms, p95 {start['answer_p95_ms']:.2f} ms over "
+        f"{start['answers']} ({start['answered']} answered)",
     ])

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.cli import main
+from bot.measure import DEFAULT_NEWS
 from index.bench import (
     MAX_LENGTH,
     MIN_LENGTH,
@@ -89,7 +90,9 @@ def test_startup_bench_starts_a_process_from_the_snapshot_and_reports_every_figu
     for memory in (report["start"]["after_start"], report["start"]["after_queries"]):
         assert memory.keys() >= {"rss_mb", "anon_mb", "file_mb", "peak_rss_mb"}
     assert report["start"].keys() >= {"import_s", "kernel_s", "open_s", "load_s", "ready_s",
-                                      "query_p50_ms", "query_p95_ms", "first_query_ms"}
+                                      "query_p50_ms", "query_p95_ms", "first_query_ms",
+                                      "answer_p50_ms", "answer_p95_ms"}
+    assert report["start"]["answers"] == 20  # synthetic words: mostly refused (see --news)
 
 
 def test_bench_rejects_nonsense_sizes(capsys) -> None:
@@ -113,3 +116,16 @@ def test_eval_names_what_is_wrong(tmp_path, capsys) -> None:
     table = capsys.readouterr().out
     for name in ("none", "normalize", "stopwords", "light", "naba"):
         assert re.search(rf"tiny\s+{name}\s", table)
+
+
+@pytest.mark.skipif(not DEFAULT_NEWS.is_file(), reason="needs ../shared/eval/news (SaudiNewsNet)")
+def test_startup_bench_over_news_times_answer_on_reader_questions(capsys) -> None:
+    """bench --startup --news: real text copied up to --passages, and answer() timed on the
+    development set's news questions, most of which it answers."""
+    assert main(["bench", "--startup", "--news", "--passages", "3000", "--queries", "20",
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["corpus"] == "news" and report["stored_passages"] == 3000
+    start = report["start"]
+    assert start["passages"] == 3000 and start["answers"] > 50
+    assert start["answered"] > 0 and start["answer_p95_ms"] >= start["answer_p50_ms"] > 0
