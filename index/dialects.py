@@ -366,6 +366,10 @@ _MAGHREBI: frozenset[str] = frozenset(
         "ديالو",
         "ديالها",
         "ديالهم",
+        "ديالي",  # mine, yours, ours: «الصاحب ديالي»
+        "ديالك",
+        "ديالنا",
+        "ديالكم",
         "نتاع",
         "تاع",
         # pronouns
@@ -388,6 +392,15 @@ _MAGHREBI: frozenset[str] = frozenset(
         "راهي",
         "راني",  # also رآني "saw me" and the name Rani, 0.6/M, kept
         "بغيت",  # I want
+        "باغي",  # wanting («كان باغي يهربو»), like Levantine بدي
+        "باغيين",
+        "بغا",  # he wanted
+        # copula "became" (ولّى), as MSA أصبح is a stopword: «ولات فيد الثوار»
+        "ولات",
+        "ولاو",
+        # conjunctions
+        "ملي",  # when, since (Moroccan ملّي); MSA مليّ "a long while" is rare
+        "حيت",  # because (Moroccan حيت); MSA حيث is spelt with ث
         # time, discourse, quantity
         "دابا",  # now (Moroccan)
         "توا",  # now (Tunisian); MSA توًّا "just now" is a function word
@@ -890,8 +903,6 @@ COLLOQUIAL_WORDS: dict[str, tuple[str, ...]] = {
     "سوو": ("فعلوا",),
     "عملو": ("فعلوا",),
     "دارو": ("فعلوا", "نفذوا"),
-    # become (Maghrebi ولّى)
-    "ولات": ("أصبحت",),
     "بقت": ("أصبحت", "صارت"),
     "بقي": ("أصبح",),
     # people, things
@@ -920,6 +931,21 @@ COLLOQUIAL_WORDS: dict[str, tuple[str, ...]] = {
     "مسكو": ("اعتقلوا", "ضبطوا", "قبضوا"),
     "مسكوا": ("اعتقلوا", "ضبطوا", "قبضوا"),
     "كمشو": ("اعتقلوا", "قبضوا"),
+    # Maghrebi words of session 6's reader failures (Moroccan usage as in Harrell's
+    # dictionary; loans from French and Spanish): hidden, suitcase, Spain, cartridges, left
+    # behind, ended, in the hand of
+    "مخب": ("مخبأة", "خبأ", "أخفى"),
+    "مخبي": ("مخبأة", "خبأ", "أخفى"),
+    "مخبيين": ("مخبأة", "خبأ", "أخفى"),
+    "فاليز": ("حقيبة",),
+    "فاليزه": ("حقيبة",),
+    "سبانيا": ("إسبانيا",),
+    "قرطاس": ("ذخائر", "ذخيرة"),
+    "خلاو": ("تركوا", "تاركين"),
+    "مورا": ("خلف", "خلفهم", "وراء"),
+    "سالات": ("انتهت", "انتهى"),
+    "سالا": ("انتهى", "انتهت"),
+    "فيد": ("سيطرة", "يد"),
     "الشام": ("دمشق",),
     "شام": ("دمشق",),
     "كتير": ("كثير",),

@@ -296,7 +296,10 @@ _NAME_WORDS = frozenset({"اسم", "اسمه", "اسمها", "اسمو", "اسم
                          "بمسمي", "مسمي", "باسم"})
 # «اسم» as the thing asked: after «ما/شو/ايش …», or with a pronoun («اسمه», Maghrebi «سميتو»).
 _ASKED_NAME = frozenset({"اسم", "اسماء", "اسمه", "اسمها", "اسمو", "اسمهم", "سميتو", "سميته",
-                         "اسامي"})
+                         "اسامي", "سميت", "سميه"})
+# … which ask only after a question word: «شنو سميت الشاب» (Maghrebi "name"), not «سمية» the
+# name or «أطلق اسم»
+_BARE_NAME = frozenset({"اسم", "اسماء", "سميت", "سميه"})
 _WHAT = frozenset({"ما", "ماهو", "ماهي", "هو", "هي", "شو", "ايش", "وش", "شنو", "اش", "واش", "ايه",
                    "شن", "ماذا", "شنهو", "شنهي"})
 _WHO_WORDS = frozenset({"من", "مين", "منو", "شكون", "اشكون", "منهو", "ممن", "لمن", "بمن"})
@@ -336,7 +339,8 @@ def asks_for(question: str, kind: str | None) -> str | None:
     """"who", "where" or "name" when the question asks for one, else None: «مين أعلن …»,
     «وين هرب …», «شو اسم المعركة …»; «من كم …», «من أي …» ask for no name."""
     words = _words(question)
-    if any(w in _NAME_WORDS for w in words) and kind not in ("when", "how_many", "why", "how"):
+    named = any(w in _NAME_WORDS for w in words) or _asks_by_name(question)
+    if named and kind not in ("when", "how_many", "why", "how"):
         return "name"
     if kind == "where":
         return "where"
@@ -355,7 +359,7 @@ def _asked_noun(question: str, asks: str) -> str | None:
     """The role or head noun the question names what it asks for by: «ما اسم المجلة» →
     «مجله», «مين المدرب البلجيكي …» → «مدرب», «مين قائد الغرفة؟ شو اسمه» → «قايد»."""
     words = _words(question)
-    at = next((i for i, w in enumerate(words) if w in _NAME_WORDS), None)
+    at = next((i for i, w in enumerate(words) if w in _NAME_WORDS or w in _ASKED_NAME), None)
     rest = [w for w in words[at + 1 :] if w not in _FRAME] if at is not None else []
     if not rest:  # «… شو اسمه؟», «منو الانتحاري …؟»: the noun after the question word
         rest = [w for w in words if w not in _FRAME and w not in _WHO_WORDS
@@ -465,7 +469,7 @@ def _asks_by_name(question: str) -> bool:
     owner's pronoun; not «باسم», «المعروف باسم», «أطلق اسم»."""
     words = _words(question)
     return any(
-        word in _ASKED_NAME and ((i > 0 and words[i - 1] in _WHAT) or word not in ("اسم", "اسماء"))
+        word in _ASKED_NAME and ((i > 0 and words[i - 1] in _WHAT) or word not in _BARE_NAME)
         for i, word in enumerate(words)
     )
 

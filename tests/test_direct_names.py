@@ -217,9 +217,12 @@ NAMED = "أصيب رجلان باختناق بعد اندلاع حريق في ف
         ("ما اسم اخيه؟", ANONYMOUS, True),
         # not a name question at all
         ("شو صار بالفندق اللي احترق بالواحة؟", ANONYMOUS, True),
+        # Maghrebi «سميت» (his name) after a question word; «سمية» the name asks nothing
+        ("شنو سميت الفندق اللي احترق فالواحة؟", ANONYMOUS, False),
+        ("ماذا قالت سمية عن الفندق الذي احترق في الواحة؟", ANONYMOUS, True),
     ],
     ids=["gulf-anonymous", "levantine-named", "msa-anonymous", "known-as", "no-head-noun",
-         "what-happened"],
+         "what-happened", "maghrebi-anonymous", "sumaya"],
 )
 def test_a_name_asked_for_must_be_in_a_quote(question: str, excerpt: str, gives: bool) -> None:
     marked = [w for w in ("حريق", "فندق", "الواحة") if w in excerpt]

@@ -87,6 +87,10 @@ def test_neighbours_follow_a_growing_vocabulary() -> None:
         ("ايش اللي حصل؟", ["حصل"]),  # nothing else left: the verb stays
         ("السلام عليكم، سمعت انه درعا تحررت، صدق ولا لا؟", ["درعا", "تحررت"]),  # chat
         ("شو القصة بالضبط بحزب الله؟", ["بحزب", "الل"]),  # «الله» of a name stays
+        # Maghrebi: «ديالي» (mine), «باغي» (wanting), «ولات» (became), «ملي» (when), «حيت»
+        # (because) frame a message like their MSA counterparts
+        ("الصاحب ديالي باغي يعرف واش درعا ولات فيد الثوار ملي تحررت حيت خايف", [
+            "صاحب", "درعا", "فيد", "ثوار", "تحررت"]),
     ],
 )
 def test_dialect_and_frame_words_are_not_concepts(question: str, words: list[str]) -> None:
@@ -98,6 +102,22 @@ def test_colloquial_words_reach_the_msa_terms() -> None:
     vocabulary = vocab_of("انتهت المعارك في حمص", "نص", "آخر")
     concepts = parse_query("المعارك خلصت بحمص؟", vocabulary).concepts
     assert "انتهت" in concepts[1].terms and concepts[1].known
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "msa"),
+    [
+        ("شكون لقاوه مخنوق فالفاليزة؟", "فاليز", "حقيب"),  # valise: a suitcase
+        ("واش خداو القرطاس فالسويداء؟", "قرطاس", "ذخاير"),  # cartouches: ammunition
+        ("شنو خلاو موراهم الضباط؟", "مورا", "خلف"),  # behind them
+        ("واش المخافر ولات فيد الثوار؟", "فيد", "سيطر"),  # in the hand of: under control
+    ],
+)
+def test_maghrebi_words_reach_the_msa_terms(question: str, word: str, msa: str) -> None:
+    vocabulary = vocab_of("عثر عليه في حقيبة", "الذخائر والأسلحة", "تاركين خلفهم معدات",
+                          "تحت سيطرة الثوار", "نص")
+    concept = next(c for c in parse_query(question, vocabulary).concepts if c.word == word)
+    assert msa in concept.terms and concept.known
 
 
 def test_unknown_words_are_concepts_that_are_not_known() -> None:
