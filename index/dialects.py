@@ -211,6 +211,13 @@ _EGYPTIAN: frozenset[str] = frozenset(
         "بتاعه",  # بتاعة/بتاعه
         "بتاعت",
         "بتوع",
+        "بتاعها",  # with a pronoun («الحطام بتاعها»), which the stemmer would leave as «بتاع»
+        "بتاعهم",
+        "بتاعك",
+        "بتاعنا",
+        "بتاعي",
+        "بتاعكم",
+        "بايه",  # with what (بإيه), as «بماذا»
         # discourse words
         "اهو",  # here it is; MSA «أهو» "is it?" is a function word
         "اهي",
@@ -629,6 +636,7 @@ _DIALECT_QUESTION_TYPE: dict[str, str] = {
     "شنوه": "what",
     "شنيه": "what",
     "ايه": "what",
+    "بايه": "what",
     # who
     "مين": "who",
     "لمين": "who",
@@ -931,6 +939,12 @@ COLLOQUIAL_WORDS: dict[str, tuple[str, ...]] = {
     "مسكو": ("اعتقلوا", "ضبطوا", "قبضوا"),
     "مسكوا": ("اعتقلوا", "ضبطوا", "قبضوا"),
     "كمشو": ("اعتقلوا", "قبضوا"),
+    "لزموه": ("اعتقلوه", "قبضوا", "احتجزوا"),  # Iraqi/Gulf لزم "caught"
+    "لزمو": ("اعتقلوا", "قبضوا", "احتجزوا"),
+    "لزموا": ("اعتقلوا", "قبضوا", "احتجزوا"),
+    "حالو": ("نفسه",),  # Levantine «فجّر حالو» "blew himself up"
+    "حالن": ("أنفسهم",),
+    "لغي": ("ألغى", "إلغاء"),  # Levantine لغى "cancelled" (ألغى)
     # Maghrebi words of session 6's reader failures (Moroccan usage as in Harrell's
     # dictionary; loans from French and Spanish): hidden, suitcase, Spain, cartridges, left
     # behind, ended, in the hand of

@@ -85,6 +85,8 @@ _DATIVE_ENCLITICS = ("ولهم", "ولها", "ولنا", "وله", "ولي", "و
 # an imperfect verb («اللي عم يبيعوا», «دا تنسحب», «راح يصير») and content words elsewhere
 # («ابن عم», «راح ضحيته», «لولا دا سيلفا»).
 _VERB_MARKERS = frozenset({"عم", "دا", "راح", "رح", "ح"})
+# Egyptian demonstratives the index keeps as names' particles (index.dialects.AMBIGUOUS)
+_DEMONSTRATIVES = frozenset({"دي", "دا"})
 
 
 # Words that frame a question rather than name its subject: «أين تقع القريتين؟», «ما اسم
@@ -120,6 +122,12 @@ CHAT_WORDS = frozenset(
         # «عافاك», «بقالي يومين», «الله يرحمهم», «ربنا يستر»
         "هلو", "ازيك", "ازيكم", "باشا", "خويا", "خوي", "عافاك", "بقالي", "يرحمه", "يرحمها",
         "يرحمهم", "يرحمو", "ربنا", "يستر",
+        # "it has been" with a pronoun («بقالها قد إيه مختفية»), like «بقالي»; «بقال» alone
+        # is a grocer
+        "بقاله", "بقالها", "بقالهم", "بقالنا", "بقالك",
+        # Iraqi prepositions with a pronoun, which the analyzer keeps (the same letters begin
+        # news words and names): «يم» next to, «بيها/بيه/بيهم» in it, in them
+        "يم", "بيها", "بيه", "بيهم",
     }
 )
 
@@ -381,10 +389,13 @@ def _imperfect(norm: str) -> bool:
 
 
 def _without_verb_markers(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Drop «عم»/«دا»/«راح» where an imperfect verb follows: there they mark aspect."""
+    """Drop «عم»/«دا»/«راح» where an imperfect verb follows: there they mark aspect; and
+    Egyptian «دي/دا» after a noun with «ال», where they are "this" («الانتصارات دي»), not the
+    «دي» of «دي ميستورا»."""
     return [
         (word, norm) for i, (word, norm) in enumerate(words)
         if not (norm in _VERB_MARKERS and i + 1 < len(words) and _imperfect(words[i + 1][1]))
+        and not (norm in _DEMONSTRATIVES and i > 0 and words[i - 1][1].startswith("ال"))
     ]
 
 

@@ -91,6 +91,12 @@ def test_neighbours_follow_a_growing_vocabulary() -> None:
         # (because) frame a message like their MSA counterparts
         ("الصاحب ديالي باغي يعرف واش درعا ولات فيد الثوار ملي تحررت حيت خايف", [
             "صاحب", "درعا", "فيد", "ثوار", "تحررت"]),
+        # Egyptian «دي» after a defined noun is "this"; «بقالها» "it has been"; «بتاعها» "of it"
+        ("القادة قالوا ايه عن الانتصارات دي؟", ["قاد", "قالوا", "انتصار"]),
+        ("ماذا قال دي ميستورا عن درعا؟", ["قال", "دي", "ميستورا", "درعا"]),
+        ("بقالها قد إيه القادة بتاعها في درعا؟", ["قاد", "درعا"]),
+        # Iraqi «يم» (next to), «بيها» (in it)
+        ("شنو صار يم درعا وشنو بيها؟", ["درعا"]),
     ],
 )
 def test_dialect_and_frame_words_are_not_concepts(question: str, words: list[str]) -> None:
@@ -141,6 +147,7 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("ايمت انعلن انو درعا تحررت؟", "when"),  # إيمت: a shortened إيمتى
         ("مورينيو لإيمتى؟", "when"),  # until when
         ("بِمَ تعهدت الغرفة؟", "what"),
+        ("ضربت التمساح بإيه؟", "what"),  # Egyptian «بإيه»: with what
         ("في أي عام تأسس النادي؟", "when"),  # which + a word of time
         ("بأي سنة صار الاتفاق؟", "when"),
         ("أي الدول وقعت؟", "which"),
