@@ -85,8 +85,9 @@ _DATIVE_ENCLITICS = ("ولهم", "ولها", "ولنا", "وله", "ولي", "و
 # an imperfect verb («اللي عم يبيعوا», «دا تنسحب», «راح يصير») and content words elsewhere
 # («ابن عم», «راح ضحيته», «لولا دا سيلفا»).
 _VERB_MARKERS = frozenset({"عم", "دا", "راح", "رح", "ح"})
-# Egyptian demonstratives the index keeps as names' particles (index.dialects.AMBIGUOUS)
-_DEMONSTRATIVES = frozenset({"دي", "دا"})
+# Egyptian demonstratives the index keeps as names' particles (index.dialects.AMBIGUOUS), and
+# the Gulf possessive «حق» ("of": «الطيارة حق السعودية») — an MSA noun elsewhere («حق العودة»)
+_DEMONSTRATIVES = frozenset({"دي", "دا", "حق"})
 
 
 # Words that frame a question rather than name its subject: «أين تقع القريتين؟», «ما اسم
@@ -390,8 +391,8 @@ def _imperfect(norm: str) -> bool:
 
 def _without_verb_markers(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Drop «عم»/«دا»/«راح» where an imperfect verb follows: there they mark aspect; and
-    Egyptian «دي/دا» after a noun with «ال», where they are "this" («الانتصارات دي»), not the
-    «دي» of «دي ميستورا»."""
+    Egyptian «دي/دا» and Gulf «حق» after a noun with «ال», where they are "this" and "of"
+    («الانتصارات دي», «ضربة الجزا حق بايرن»), not the «دي» of «دي ميستورا»."""
     return [
         (word, norm) for i, (word, norm) in enumerate(words)
         if not (norm in _VERB_MARKERS and i + 1 < len(words) and _imperfect(words[i + 1][1]))
