@@ -54,6 +54,9 @@ GLUED_CREDIT = 1.0
 # Switches for measuring what each step buys (README, "Answer quality"); all on in production.
 READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
+# A dialect word with a proclitic glued on («وخداو») is looked up without it only when the word
+# as typed is in fewer passages than this: «وجه» (in thousands) is an MSA word, not «و» + «جه».
+GLUED_COLLOQUIAL_MAX_DF = 50
 # A reading of a word the index knows replaces it only when this many times more common.
 REWRITE_RATIO = 5
 # A word the index holds only this often is read like an unknown one too (a typo that some
@@ -255,9 +258,14 @@ def _colloquial_terms(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _colloquial(norm: str, word: str) -> tuple[str, ...]:
-    """Index terms of the MSA words for a dialect word: «خلصت» → «انتهت», «انتهاء»."""
-    for key in (norm, word, norm[1:] if norm[:1] in _PROCLITICS else norm):
+def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) -> tuple[str, ...]:
+    """Index terms of the MSA words for a dialect word: «خلصت» → «انتهت», «انتهاء»; with a
+    proclitic taken off («وخداو» → «خداو») only when the word as typed is no common index
+    word: «وجّه» (directed) is not «و» + Egyptian «جه» (came)."""
+    keys = [norm, word]
+    if norm[:1] in _PROCLITICS and (df is None or df(word) < GLUED_COLLOQUIAL_MAX_DF):
+        keys.append(norm[1:])
+    for key in keys:
         if key in COLLOQUIAL_WORDS:
             return _colloquial_terms(key)
     return ()
@@ -293,7 +301,7 @@ def parse_query(
             concepts.append(concepts[seen[word]])
             continue
         terms = _terms_for(word, norm, chain, vocabulary)
-        for msa in _colloquial(norm, word) if COLLOQUIAL else ():
+        for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
             terms.setdefault(msa, 1.0)
         if synonyms is not None and SYNONYM_CREDIT:
             for alt in synonyms(word):

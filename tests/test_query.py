@@ -281,3 +281,17 @@ def test_verb_forms_no_noun_takes(typed: str, verb: bool) -> None:
 )
 def test_a_question_of_what_happened_is_marked(question: str, event: bool) -> None:
     assert parse_query(question, vocab_of("درعا السويداء")).event is event
+
+
+def test_a_common_word_is_not_read_as_a_proclitic_and_a_dialect_word(monkeypatch) -> None:
+    """«وجّه» (directed) is an MSA word, not «و» + Egyptian «جه» (came); «وخداو» is «و» +
+    Maghrebi «خداو» (took)."""
+    monkeypatch.setattr("index.query.GLUED_COLLOQUIAL_MAX_DF", 2)
+    vocabulary = vocab_of("وجه الأمير بتكريم الشهداء", "وجه الوزير", "وجه المحافظ",
+                          "جاء الوفد", "أخذوا السلاح")
+    (directed,) = [c for c in parse_query("بماذا وجه الأمير؟", vocabulary).concepts
+                   if c.word == "وجه"]
+    assert "جاء" not in directed.terms
+    (took,) = [c for c in parse_query("وخداو السلاح؟", vocabulary).concepts
+               if c.word != "سلاح"]
+    assert "اخذوا" in took.terms
