@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from bot.logs import install_redaction
 from bot.polling import NabaBot
 from bot.runtime import KEY, Naba, naba
 from bot.texts import MENU
+from index import collector
 from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
@@ -179,18 +179,17 @@ def add_handlers(app: Application) -> None:
 def _post_init(settings: Settings):
     async def post_init(app: Application) -> None:
         store = await Store.open(settings.store_target)
-        library = Library(store, snapshots=settings.index_folder)
+        library = Library(store, snapshots=settings.index_folder,
+                          on_refresh=collector.after_refresh)
         if settings.seeds_dir.exists():
             report = await rescan_seeds(store, settings.seeds_dir)
             log.info("seeds %s: %s", settings.seeds_dir, report.summary())
         passages = await library.build()
         log.info("index %s: %d passages", library.source, passages)
         # Everything alive now (the index's dictionaries, the analyzer's tables) lives as long
-        # as the process: frozen, the garbage collector's full passes skip it. Unfrozen, each
-        # full pass walked it all on the event loop: pauses of 75–220 ms during a bulk ingest
-        # at 50,000 passages (`bench --stall`).
-        gc.collect()
-        gc.freeze()
+        # as the process: frozen, the garbage collector's full passes skip it; so is what each
+        # refresh leaves alive (index.collector).
+        collector.settle()
         # articles stored before stories were kept get theirs, in the background: on a large
         # store it takes minutes, and answers only miss some «ورد أيضًا في» meanwhile
         app.bot_data[GROUPING] = asyncio.ensure_future(group_ungrouped(store))
@@ -231,6 +230,9 @@ def _post_init(settings: Settings):
             first=settings.seeds_rescan_seconds,
             name="seeds",
         )
+        # the garbage frozen with what each refresh left alive, collected once an hour
+        jobs.run_repeating(_collect_job, interval=collector.FULL_PASS_SECONDS,
+                           first=collector.FULL_PASS_SECONDS, name="collect")
 
     return post_init
 
@@ -271,6 +273,10 @@ async def _set_commands(app: Application) -> None:
         scope=BotCommandScopeDefault(),
         language_code="ar",
     )
+
+
+async def _collect_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.debug("full garbage collection: %d objects", collector.full_pass())
 
 
 async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -87,9 +87,11 @@ class Library:
     def __init__(
         self, store: Store, *, k1: float = K1, b: float = B, epsilon: float = EPSILON,
         ranker: Callable[[Fields], Ranker] = FusedBM25, synonyms: Thesaurus | None = None,
-        snapshots: Path | None = None,
+        snapshots: Path | None = None, on_refresh: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
+        # called after each refresh with how many articles it applied (index.collector)
+        self._on_refresh = on_refresh
         self._params = (k1, b, epsilon)
         self.fields = Fields.empty(k1, b, epsilon)
         self._make_ranker = ranker  # the seam: a reranker is a new Ranker built on the fields
@@ -234,7 +236,10 @@ class Library:
     async def refresh(self) -> int:
         """Apply articles stored since the last build/refresh; returns how many changed."""
         async with self._refresh_lock:
-            return await self._apply_changes()
+            changed = await self._apply_changes()
+        if self._on_refresh is not None:
+            self._on_refresh(changed)
+        return changed
 
     async def _apply_changes(self) -> int:
         """refresh() under the lock."""

@@ -17,7 +17,6 @@ questions' p50/p95 during the ingest. Tests bound these loosely; the bench print
 from __future__ import annotations
 
 import asyncio
-import gc
 import gzip
 import json
 import tempfile
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from index import collector
 from index.models import ArticleIn
 
 TICK_S = 0.002
@@ -123,10 +123,10 @@ async def measure(
             log(f"stall: storing {len(base):,} base articles")
             start = time.perf_counter()
             await ingest_articles(store, base, "bench-base")
-            library = Library(store)
+            # the collector policy the bot runs (bot/app.py, index.collector)
+            library = Library(store, on_refresh=collector.after_refresh)
             await library.build()
-            gc.collect()  # as the bot does after its start-up build (bot/app.py)
-            gc.freeze()
+            collector.settle()
             base_passages = library.passages
             log(f"stall: {base_passages:,} passages indexed in {time.perf_counter() - start:.0f}"
                 f" s; ingesting {len(burst):,} more while asking questions")

@@ -1,0 +1,52 @@
+"""index.collector: what the bot does with the garbage collector so its full passes do not walk
+the index on the event loop (issue 13's stall), and the Library hook that drives it."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from index import collector
+from index.ingest import ingest_article
+from index.models import ArticleIn
+from index.search import Library
+from index.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_a_refresh_that_changed_something_freezes_what_it_left_alive() -> None:
+    kept = [[i] for i in range(1000)]  # tracked containers that outlive the refresh
+    collector.after_refresh(0)
+    assert gc.get_freeze_count() == 0  # nothing applied: nothing frozen
+    collector.after_refresh(3)
+    assert gc.get_freeze_count() >= len(kept)
+
+
+def test_a_full_pass_collects_garbage_frozen_in_a_cycle() -> None:
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle: only the collector frees it
+    collector.settle()
+    del a, b
+    assert collector.full_pass() >= 2  # unfrozen, collected, the rest frozen again
+    assert gc.get_freeze_count() > 0
+
+
+async def test_the_library_reports_each_refresh_to_its_hook(store: Store) -> None:
+    seen: list[int] = []
+    library = Library(store, on_refresh=seen.append)
+    await library.build()
+    await ingest_article(store, ArticleIn(title="خبر", text="افتتحت بلدية الواحة مكتبة عامة.",
+                                          guid="one"), "t")
+    assert await library.refresh() == 1
+    assert await library.refresh() == 0
+    assert seen == [1, 0]
