@@ -24,7 +24,9 @@ Search is exact top-k by term-at-a-time MaxScore over the impacts: posting lists
 rarest first into a dense accumulator; once the k-th best score found so far provably exceeds
 what the terms not yet scanned could add together, no unseen document can enter the top k and
 the remaining (long, common) lists are only probed for the surviving candidates. The candidates'
-scores are then recomputed exactly, the way rank-bm25 computes them.
+scores are then recomputed exactly, the way rank-bm25 computes them. The compiled search runs
+queries over many postings window by window over the doc ids instead (block-max MaxScore, see
+``window_bounds`` and index.kernel), skipping what the windows' bounds rule out.
 """
 
 from __future__ import annotations
@@ -65,6 +67,15 @@ _KERNEL_PROBE_COST = 24
 # probe or a check per list left: the kernel stops scanning only when the postings scanned,
 # times this, are fewer than those left (measured on the realistic bench corpus).
 _KERNEL_STOP_COST = 4
+# Block-max bounds (index.kernel._windowed): doc ids are cut into windows of 2**_WINDOW_SHIFT,
+# and every list of at least _WINDOW_LIST postings keeps, per window, its largest impact there
+# (one byte: a 255th of the term's largest, rounded up). 2,048 docs: a window's accumulator
+# (8 KB) stays in L1, and a common term's bound per window stays well below its global one.
+_WINDOW_SHIFT = 11
+_WINDOW_LIST = 2048
+# The compiled search runs window by window when the query's lists hold at least this many
+# postings (below, term-at-a-time MaxScore stops early and costs less).
+_WINDOW_MIN = 1 << 15
 
 
 _UNKNOWN = object()
@@ -390,6 +401,31 @@ def _interleave(parts: list[_Part], n_terms: int) -> tuple[np.ndarray, np.ndarra
     return offsets, out_docs, out_tfs
 
 
+def window_bounds(
+    offsets: np.ndarray, docs: np.ndarray, impacts: np.ndarray, max_impact: np.ndarray,
+    n_docs: int, shift: int, min_list: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(slot per term, -1 for a list shorter than `min_list`; bounds[slot, window]): for each
+    long list, its largest impact among the docs of each window of 2**shift doc ids, as q in
+    0..255 with ``max_impact * q / 255`` never below it (0: no posting in the window)."""
+    counts = np.diff(offsets)
+    long_terms = np.flatnonzero(counts >= min_list)
+    slots = np.full(len(counts), -1, dtype=np.int32)
+    slots[long_terms] = np.arange(len(long_terms), dtype=np.int32)
+    n_windows = max(1, (n_docs + (1 << shift) - 1) >> shift)
+    bounds = np.zeros((len(long_terms), n_windows), dtype=np.uint8)
+    for slot, t in enumerate(long_terms.tolist()):
+        lo, hi = int(offsets[t]), int(offsets[t + 1])
+        windows = docs[lo:hi] >> shift
+        starts = np.flatnonzero(np.diff(windows, prepend=-1))
+        top = np.maximum.reduceat(impacts[lo:hi], starts).astype(np.float64)
+        most = float(max_impact[t])
+        # rounded up, with a margin far above float64 rounding: a bound must never undershoot
+        q = np.minimum(np.ceil(top * 255.0 / most * (1 + 1e-9)), 255)
+        bounds[slot, windows[starts]] = q.astype(np.uint8)
+    return slots, bounds
+
+
 def _run_max(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """max(values[offsets[t]:offsets[t+1]]) per term, 0 for a term without postings."""
     out = np.zeros(len(offsets) - 1, dtype=values.dtype)
@@ -402,7 +438,8 @@ def _run_max(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 class _Base:
     """The base segment: CSR postings plus their impacts, replaced whole (never edited)."""
 
-    __slots__ = ("avgdl", "docs", "impacts", "max_impact", "offsets", "tfs")
+    __slots__ = ("avgdl", "block_max", "block_shift", "block_slot", "docs", "impacts",
+                 "max_impact", "offsets", "tfs")
 
     def __init__(
         self,
@@ -412,11 +449,17 @@ class _Base:
         impacts: np.ndarray,
         avgdl: float,
         max_impact: np.ndarray | None = None,
+        blocks: tuple[int, np.ndarray, np.ndarray] | None = None,
+        n_docs: int = 0,
     ) -> None:
         self.offsets, self.docs, self.tfs, self.impacts = offsets, docs, tfs, impacts
         self.avgdl = avgdl
-        # given when loaded: computing it reads every impact, which a loaded base keeps on disk
+        # given when loaded: computing them reads every impact, which a loaded base keeps on disk
         self.max_impact = _run_max(impacts, offsets) if max_impact is None else max_impact
+        if blocks is None:  # read at call time: tests shrink the windows
+            blocks = (_WINDOW_SHIFT, *window_bounds(offsets, docs, impacts, self.max_impact,
+                                                    n_docs, _WINDOW_SHIFT, _WINDOW_LIST))
+        self.block_shift, self.block_slot, self.block_max = blocks
 
     @classmethod
     def empty(cls) -> _Base:
@@ -431,14 +474,16 @@ class _Base:
     def counts(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    def padded(self, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
-        """(offsets, max_impact) covering `n_terms` terms: terms past the base's have none."""
-        offsets, max_impact = self.offsets, self.max_impact
+    def padded(self, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offsets, max_impact, block_slot) covering `n_terms` terms: terms past the base's
+        have no postings."""
+        offsets, max_impact, block_slot = self.offsets, self.max_impact, self.block_slot
         missing = n_terms + 1 - len(offsets)
         if missing > 0:
             offsets = np.concatenate([offsets, np.full(missing, offsets[-1], offsets.dtype)])
             max_impact = np.concatenate([max_impact, np.zeros(missing, max_impact.dtype)])
-        return offsets, max_impact
+            block_slot = np.concatenate([block_slot, np.full(missing, -1, block_slot.dtype)])
+        return offsets, max_impact, block_slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,6 +497,9 @@ class Frozen:
     tfs: np.ndarray  # uint8/uint16/int32, their term frequencies
     impacts: np.ndarray  # float32, their BM25 term factors under `avgdl`
     max_impact: np.ndarray  # float32, per term
+    block_shift: int  # windows of 2**block_shift doc ids
+    block_slot: np.ndarray  # int32 per term: its row of block_max, -1 for a short list
+    block_max: np.ndarray  # uint8 (long lists, windows): see window_bounds
     avgdl: float  # the mean document length the impacts were computed with
     doc_len: np.ndarray  # int64, n_docs
     live: np.ndarray  # bool, n_docs
@@ -502,9 +550,10 @@ class Merge:
         if not self._done:
             raise RuntimeError("the merge has not run")
         base = self.base
-        offsets, max_impact = base.padded(self.n_terms)
-        return Frozen(offsets, base.docs, base.tfs, base.impacts, max_impact, base.avgdl,
-                      self.doc_len, self.live, self._index.vocab.table(self.n_terms))
+        offsets, max_impact, block_slot = base.padded(self.n_terms)
+        return Frozen(offsets, base.docs, base.tfs, base.impacts, max_impact, base.block_shift,
+                      block_slot, base.block_max, base.avgdl, self.doc_len, self.live,
+                      self._index.vocab.table(self.n_terms))
 
 
 class BM25Index:
@@ -547,6 +596,8 @@ class BM25Index:
         self._seen = np.zeros(0, dtype=np.uint8)
         self._cand = np.zeros(0, dtype=np.int32)
         self._buf = np.zeros(0, dtype=np.float32)
+        # queries over at least this many postings run window by window (tests lower it)
+        self.window_min = _WINDOW_MIN
         self._lock = threading.RLock()
         self._merge_lock = threading.Lock()  # always taken before _lock
         self._pending: Merge | None = None  # a merge started and not finished
@@ -575,7 +626,8 @@ class BM25Index:
         index = cls(k1, b, epsilon)
         index.vocab = _Vocab(frozen.terms)
         index._base = _Base(frozen.offsets, frozen.docs, frozen.tfs, frozen.impacts,
-                            frozen.avgdl, frozen.max_impact)
+                            frozen.avgdl, frozen.max_impact,
+                            (frozen.block_shift, frozen.block_slot, frozen.block_max))
         # a merged base holds exactly the live documents' postings: df is each term's count
         index._df = np.diff(frozen.offsets)
         index._doc_len, index._live = frozen.doc_len, frozen.live
@@ -614,7 +666,8 @@ class BM25Index:
             offsets, docs, tfs = _interleave(parts, n_terms)
             self._ensure_term_capacity(n_terms)
             self._df[:n_terms] = np.diff(offsets)  # _merge() left no delta, no removed docs
-            self._base = self._new_base(offsets, docs, tfs, self._doc_len, self._avgdl())
+            self._base = self._new_base(offsets, docs, tfs, self._doc_len[: self._n_docs],
+                                        self._avgdl())
             self._invalidate()
             _warm_kernel(self._base.tfs.dtype)
             return range(first, self._n_docs)
@@ -678,7 +731,7 @@ class BM25Index:
         for lo in range(0, len(docs), _BLOCK):
             tf = tfs[lo : lo + _BLOCK].astype(np.float64)
             impacts[lo : lo + _BLOCK] = tf * k1p / (tf + norm[docs[lo : lo + _BLOCK]])
-        return _Base(offsets, docs, tfs, impacts, avgdl)
+        return _Base(offsets, docs, tfs, impacts, avgdl, n_docs=len(doc_len))
 
     def _register_docs(self, lengths: np.ndarray) -> None:
         n = len(lengths)
@@ -1046,7 +1099,8 @@ class BM25Index:
                 self._doc_len, self._live, self._n_docs, d_off, d_docs, d_tfs, k,
                 min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack), slack,
                 self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
-                self._acc, self._seen, self._cand, self._buf,
+                self._acc, self._seen, self._cand, self._buf, base.block_max, base.block_slot,
+                base.block_shift, self.window_min,
             )
         except BaseException:
             self._acc[:] = 0
@@ -1256,6 +1310,7 @@ def _warm_call(tf_dtype: np.dtype, one: np.ndarray) -> None:
         1, np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
         _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
         np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
+        np.zeros((1, 1), dtype=np.uint8), np.zeros(1, dtype=np.int32), _WINDOW_SHIFT, _WINDOW_MIN,
     )
 
 
