@@ -144,9 +144,9 @@ def _find(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
 
 
 def _windowed(  # type: ignore[no-untyped-def]
-    n, a, e, w32, bound, tids, weights, docs, impacts, max_impact, live, n_docs, d_off, d_docs,
-    d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost,
-    cand, buf,
+    n, a, e, w32, bound, tids, weights, docs, qimp, qtab, max_impact, live, n_docs,
+    d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
+    probe_cost, cand, buf,
 ):
     """Block-max MaxScore over windows of 2**shift doc ids, for queries whose lists are all
     long (where term-at-a-time MaxScore seldom stops and the dense accumulator misses the
@@ -262,7 +262,7 @@ def _windowed(  # type: ignore[no-untyped-def]
                 # a mispredicted branch costs more than the store
                 touched[n_touched] = x
                 n_touched += v == 0
-                wacc[x] = v + wi * impacts[p]
+                wacc[x] = v + wi * qtab[qimp[p]]
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 if live[d]:
@@ -297,12 +297,12 @@ def _windowed(  # type: ignore[no-untyped-def]
                     x = touched[c]
                     p = _find(docs, ptr[i], seg[i], start + x)
                     if p >= 0:
-                        wacc[x] += wi * impacts[p]
+                        wacc[x] += wi * qtab[qimp[p]]
             else:
                 for p in range(ptr[i], seg[i]):
                     x = docs[p] - start
                     if wmark[x]:
-                        wacc[x] += wi * impacts[p]
+                        wacc[x] += wi * qtab[qimp[p]]
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 x = d - start
@@ -368,7 +368,7 @@ def _add_delta(  # type: ignore[no-untyped-def]
 
 
 def _search(  # type: ignore[no-untyped-def]
-    tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live, n_docs,
+    tids, weights, offsets, docs, tfs, qimp, qtab, max_impact, doc_len, live, n_docs,
     d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
     acc, seen, cand, buf, block_max, block_slot, shift, window_min,
 ):
@@ -376,7 +376,9 @@ def _search(  # type: ignore[no-untyped-def]
 
     n_docs: doc ids in use (acc and live may be longer).
     tids/weights: the query terms (weight = multiplicity * idf, all > 0), in the order the
-    exact scores are summed. Base postings of term t: docs/tfs/impacts[offsets[t]:offsets[t+1]];
+    exact scores are summed. Base postings of term t: docs/tfs/qimp[offsets[t]:offsets[t+1]],
+    a posting's impact read as qtab[qimp[p]], at most its float32 impact and at least that
+    over the base's quantisation spread (index.bm25._Base; `hi` includes the spread);
     delta postings of query term i: d_docs/d_tfs[d_off[i]:d_off[i+1]] (ascending docs).
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
@@ -412,9 +414,10 @@ def _search(  # type: ignore[no-untyped-def]
                     bound[i] = v
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
     if shift > 0 and length.sum() >= window_min:
-        n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, impacts, max_impact, live,
-                           n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl,
-                           block_max, block_slot, shift, probe_cost, cand, buf)
+        n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
+                           max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
+                           slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, cand,
+                           buf)
         return _exact_top(cand[:n_cand], n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs,
                           doc_len, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
@@ -443,7 +446,7 @@ def _search(  # type: ignore[no-untyped-def]
         wi = w32[i]
         for p in range(a[i], e[i]):
             d = docs[p]
-            v = acc[d] + wi * impacts[p]
+            v = acc[d] + wi * qtab[qimp[p]]
             acc[d] = v
             if v > low:
                 size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
@@ -505,12 +508,12 @@ def _search(  # type: ignore[no-untyped-def]
                 d = cand[c]
                 p = _gallop(docs, p, e[i], d)
                 if p < e[i] and docs[p] == d:
-                    acc[d] += wi * impacts[p]
+                    acc[d] += wi * qtab[qimp[p]]
         else:
             for p in range(a[i], e[i]):
                 d = docs[p]
                 if seen[d] == 2:
-                    acc[d] += wi * impacts[p]
+                    acc[d] += wi * qtab[qimp[p]]
         for q in range(d_off[i], d_off[i + 1]):
             d = d_docs[q]
             if seen[d] == 2:

@@ -47,7 +47,8 @@ from index.terms import TermTable
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the layout or the meaning of an array changes (2: block-max bounds)
+FORMAT = 2  # bump when the layout or the meaning of an array changes (2: block-max bounds,
+# impacts no longer stored)
 MAGIC = b"NABAIDX\x00"
 SUFFIX = ".naba-index"
 _PREFIX = struct.Struct("<8sQI")  # magic, header length, header CRC-32
@@ -176,8 +177,8 @@ class Unusable(Exception):
 
 # ---- the Library's state as arrays ----------------------------------------------------------
 
-_FIELD_ARRAYS = ("offsets", "docs", "tfs", "impacts", "max_impact", "block_slot", "block_max",
-                 "doc_len", "live")
+_FIELD_ARRAYS = ("offsets", "docs", "tfs", "max_impact", "qimp", "qtab", "block_slot",
+                 "block_max", "doc_len", "live")
 
 
 def save(
@@ -232,7 +233,8 @@ def _unpack(snap: Snapshot) -> Loaded:
         if not (len(part["doc_len"]) == len(part["live"]) == n
                 and len(part["max_impact"]) == len(terms) == n_terms
                 and int(offsets[-1]) == len(part["docs"]) == len(part["tfs"])
-                == len(part["impacts"])
+                == len(part["qimp"]) and part["qimp"].dtype == np.uint8
+                and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
                 and offsets.dtype == np.int64 and part["docs"].dtype == np.int32
                 and part["doc_len"].dtype == np.int64 and part["live"].dtype == np.bool_):
             raise ValueError(f"field {name}: the arrays' sizes or types do not match")

@@ -637,14 +637,37 @@ def test_window_bounds_cover_every_impact_of_their_window() -> None:
     index = BM25Index.from_corpus(_zipf_corpus(rng, 5000, n_words=400))
     base = index._base
     shift = 6
-    slots, bounds = bm25_module.window_bounds(base.offsets, base.docs, base.impacts,
+    slots, bounds = bm25_module.window_bounds(base.offsets, base.docs, base.impacts_of,
                                               base.max_impact, 5000, shift, 10)
+    impacts = base.impacts_of(0, len(base.docs))
     for t in np.flatnonzero(slots >= 0).tolist():
         lo, hi = base.offsets[t], base.offsets[t + 1]
         windows = base.docs[lo:hi] >> shift
         top = np.zeros(bounds.shape[1])
-        np.maximum.at(top, windows, base.impacts[lo:hi].astype(np.float64))
+        np.maximum.at(top, windows, impacts[lo:hi].astype(np.float64))
         got = float(base.max_impact[t]) * bounds[slots[t]].astype(np.float64) / 255.0
         assert (got >= top).all()
         assert ((bounds[slots[t]] == 0) == (top == 0)).all()
         assert (got - top < float(base.max_impact[t]) / 255.0 * 1.01).all()
+
+
+@pytest.mark.parametrize(("k1", "b"), [(1.5, 0.75), (0.0, 0.75), (1.2, 0.0)])
+def test_impact_codes_bracket_every_impact(k1: float, b: float) -> None:
+    """The compiled search reads one-byte impact codes: each posting's level is at most its
+    impact and at least the impact over the base's spread (which the search's bounds
+    include), and the impacts read from the (tf, length) table are the formula's, also for
+    documents longer than the table and frequencies past it."""
+    rng = random.Random(4)
+    corpus = _zipf_corpus(rng, 800, n_words=200)
+    corpus += [["و1"] * 70 + ["و2"] * 5, ["و3"] * (bm25_module._TABLE_LEN + 30)]
+    index = BM25Index.from_corpus(corpus, k1=k1, b=b)
+    base = index._base
+    impacts = base.impacts_of(0, len(base.docs)).astype(np.float64)
+    tf = base.tfs.astype(np.float64)
+    length = np.array([len(d) for d in corpus], dtype=np.float64)[base.docs]
+    norm = k1 * (1 - b + b * length / base.avgdl)
+    np.testing.assert_array_equal(impacts, (tf * (k1 + 1) / (tf + norm)).astype(np.float32))
+    levels = base.qtab[base.qimp].astype(np.float64)
+    assert (levels <= impacts).all()
+    assert (impacts <= levels * base.spread).all()
+    assert 1.0 <= base.spread < 1.05
