@@ -431,7 +431,7 @@ def window_bounds(
 
 
 # The impact table covers term frequencies below _TABLE_TF and document lengths below
-# _TABLE_LEN (at most 256 KB; real passages need a few KB); other postings compute theirs.
+# _TABLE_LEN (at most 256 KB; passages need ~15 KB); other postings compute theirs.
 _TABLE_TF = 64
 _TABLE_LEN = 1024
 
@@ -472,12 +472,10 @@ class _Base:
         self.offsets, self.docs, self.tfs = offsets, docs, tfs
         self.avgdl, self.k1, self.b = avgdl, k1, b
         self.doc_len = doc_len
-        self.dl = np.minimum(doc_len, np.iinfo(np.uint16).max).astype(np.uint16)
-        max_tf = int(tfs.max()) if len(tfs) else 0
-        max_len = int(doc_len.max()) if len(doc_len) else 0
-        tf = np.arange(min(max_tf + 1, _TABLE_TF), dtype=np.float64)[:, None]
-        with np.errstate(invalid="ignore", divide="ignore"):  # the unused tf = 0 row at k1 = 0
-            self.table = self._factor(tf, np.arange(min(max_len + 1, _TABLE_LEN))[None, :])
+        # made on first use: a loaded base searched by the kernel never needs them, and
+        # making them would read every length and tf of the mapped file into memory
+        self.dl: np.ndarray | None = None
+        self.table: np.ndarray | None = None
         self.max_impact = self._run_max() if max_impact is None else max_impact
         if blocks is None:  # read at call time: tests shrink the windows
             blocks = (_WINDOW_SHIFT, *window_bounds(offsets, docs, self.impacts_of,
@@ -518,14 +516,22 @@ class _Base:
 
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The impacts (float32) of postings lo..hi-1."""
+        if self.table is None or self.dl is None:
+            doc_len = self.doc_len
+            self.dl = np.minimum(doc_len, np.iinfo(np.uint16).max).astype(np.uint16)
+            max_len = int(doc_len.max()) if len(doc_len) else 0
+            tf_range = np.arange(_TABLE_TF, dtype=np.float64)[:, None]
+            with np.errstate(invalid="ignore", divide="ignore"):  # the tf = 0 row at k1 = 0
+                self.table = self._factor(tf_range, np.arange(min(max_len + 1, _TABLE_LEN)))
+        table = self.table
         tf, docs = self.tfs[lo:hi], self.docs[lo:hi]
         length = self.dl[docs]
-        n_tf, n_len = self.table.shape
+        n_tf, n_len = table.shape
         inside = (tf < n_tf) & (length < n_len)
         if inside.all():
-            return self.table[tf, length]
+            return table[tf, length]
         out = np.empty(hi - lo, dtype=np.float32)
-        out[inside] = self.table[tf[inside], length[inside]]
+        out[inside] = table[tf[inside], length[inside]]
         outside = ~inside
         out[outside] = self._factor(tf[outside].astype(np.float64), self.doc_len[docs[outside]])
         return out
