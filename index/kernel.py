@@ -386,7 +386,8 @@ def _search(  # type: ignore[no-untyped-def]
     times this are below those left. acc (float32), seen (uint8), cand (int32), buf (float32):
     n_docs-long buffers; acc and seen are all zero on entry and are left so.
     block_max/block_slot/shift: the base's per-window bounds (see _windowed), used instead of
-    the term-at-a-time scan when the query's lists hold at least window_min postings.
+    the term-at-a-time scan when the query's lists hold at least window_min postings (never
+    when window_min is negative).
     """
     n = len(tids)
     k1p = k1 + 1.0
@@ -413,7 +414,7 @@ def _search(  # type: ignore[no-untyped-def]
                 if v > bound[i]:
                     bound[i] = v
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
-    if shift > 0 and length.sum() >= window_min:
+    if shift > 0 and window_min >= 0 and length.sum() >= window_min:
         n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
                            max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
                            slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, cand,

@@ -16,7 +16,7 @@ from index.bm25 import BM25Index
 
 # Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
 # searched window by window: the block-max search on the tiny corpora hypothesis makes.
-TINY_WINDOWS = {"_WINDOW_SHIFT": 3, "_WINDOW_LIST": 3, "_WINDOW_MIN": 0}
+TINY_WINDOWS = {"_WINDOW_SHIFT": 3, "_WINDOW_LIST": 3, "_WINDOW_MIN": 0, "_WINDOW_DOCS": 0}
 
 
 @pytest.fixture(autouse=True, scope="module", params=["numba", "numba-windows", "numpy"])
@@ -584,6 +584,7 @@ def test_block_max_windows_equal_brute_force_through_adds_removals_and_merges(
     monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", shift)
     monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
     monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
+    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
     for seed in range(3):
         rng = random.Random(seed)
         corpus = _zipf_corpus(rng, 3000, n_words=300)
@@ -620,6 +621,7 @@ def test_a_wrong_window_bound_changes_the_results(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", 5)
     monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
     monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
+    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
     rng = random.Random(5)
     corpus = _zipf_corpus(rng, 3000, n_words=300)
     vocab = [f"و{i}" for i in range(300)]
