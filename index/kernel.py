@@ -146,7 +146,7 @@ def _find(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
 def _windowed(  # type: ignore[no-untyped-def]
     n, a, e, w32, bound, tids, weights, docs, qimp, qtab, max_impact, live, n_docs,
     d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
-    probe_cost, cand, buf,
+    probe_cost, acc, seen, cand, buf,
 ):
     """Block-max MaxScore over windows of 2**shift doc ids, for queries whose lists are all
     long (where term-at-a-time MaxScore seldom stops and the dense accumulator misses the
@@ -192,9 +192,15 @@ def _windowed(  # type: ignore[no-untyped-def]
     m_of = np.zeros(n, np.float64)
     ords = np.zeros(n, np.int64)
     pre = np.zeros(n + 1, np.float64)
-    wacc = np.zeros(width, np.float32)
-    touched = np.zeros(width + 1, np.int32)  # one more: the branch-free append's spare slot
-    wmark = np.zeros(width, np.uint8)
+    # the window's accumulator and marks: the start of acc and seen (zero on entry, and
+    # every touched entry is zeroed again after its window), not 80 KB zeroed per query
+    if len(acc) >= width and len(seen) >= width:
+        wacc = acc[:width]
+        wmark = seen[:width]
+    else:
+        wacc = np.zeros(width, np.float32)
+        wmark = np.zeros(width, np.uint8)
+    touched = np.empty(width + 1, np.int32)  # one more: the branch-free append's spare slot
     heap_doc = np.full(k, -1, np.int64)
     heap_val = np.zeros(k, np.float32)
     size = 0
@@ -417,8 +423,8 @@ def _search(  # type: ignore[no-untyped-def]
     if shift > 0 and window_min >= 0 and length.sum() >= window_min:
         n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
                            max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
-                           slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, cand,
-                           buf)
+                           slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, acc,
+                           seen, cand, buf)
         return _exact_top(cand[:n_cand], n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs,
                           doc_len, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
