@@ -148,9 +148,9 @@ def _windowed(  # type: ignore[no-untyped-def]
     d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
     probe_cost, acc, seen, cand, buf,
 ):
-    """Block-max MaxScore over windows of 2**shift doc ids, for queries whose lists are all
-    long (where term-at-a-time MaxScore seldom stops and the dense accumulator misses the
-    cache at every posting). Returns the number of candidates put in cand[:] (their approximate
+    """Block-max MaxScore over windows of 2**shift doc ids, for queries over many postings
+    (where term-at-a-time MaxScore seldom stops and the dense accumulator misses the cache
+    at every posting). Returns the number of candidates put in cand[:] (their approximate
     scores in buf[:]): live docs, a superset of the exact top k.
 
     Per window: each term's bound there — from block_max for a long list (its largest impact
@@ -159,10 +159,12 @@ def _windowed(  # type: ignore[no-untyped-def]
     reach the k-th best score so far is skipped whole. Otherwise, as in Lucene's windowed
     MaxScore: the terms sorted by bound, the longest prefix of small ones that together
     cannot make a doc competitive is non-essential; the essential lists' postings in the
-    window are added into a window-sized accumulator (cache-resident), and each doc they
-    touched gets the non-essential terms by a search in their window's postings, highest
-    bound first, dropped as soon as what is left cannot lift it to the k-th best. A doc
-    scored completely enters the heap of the k best complete scores, which sets the bar.
+    window are added into a window-sized accumulator (cache-resident: the start of acc), the
+    touched docs that the non-essential terms could still lift are kept, and those terms are
+    added for them — a search in the window's postings per doc, or the window's postings
+    scanned against a mark when that costs less — highest bound first, a doc dropped as soon
+    as what is left cannot lift it to the k-th best. A doc scored completely enters the heap
+    of the k best complete scores, whose smallest sets the bar.
     """
     k1p = k1 + 1.0
     width = 1 << shift
