@@ -9,6 +9,12 @@ surviving candidates' remaining lists probed or scanned, then every candidate's 
 exactly in float64 with the very operations, in the very order, of ``BM25Index._exact`` (so the
 same bits as the numpy path and as rank-bm25 within rounding).
 
+Queries over many postings (long questions of common terms, where MaxScore with one bound per
+term seldom stops and every posting misses the cache in a 4 MB accumulator) run window by window
+instead (``_windowed``): block-max MaxScore over fixed ranges of doc ids, with per-window bounds
+of the long lists saved with the base (``index.bm25.window_bounds``). Both paths end in the
+same exact rescoring; the numpy search has only the first.
+
 numba rather than a C extension: it ships as wheels for every platform numpy does, bm25s uses it
 for the same job, and the loop stays Python-readable next to its numpy twin. ``cache=True``
 keeps the compiled code on disk (first compile ~10 s, later loads well under a second); where
@@ -112,6 +118,244 @@ def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[n
     return size, low, low_at
 
 
+def _push(d, v, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
+    """Offer doc d's complete approximate score v (each doc once): keep the k best. Returns
+    the heap's new (size, low, low_at)."""
+    k = len(heap_doc)
+    if size < k:
+        heap_doc[size] = d
+        heap_val[size] = v
+        size += 1
+        if size == k:
+            low_at = _argmin(heap_val)
+            low = heap_val[low_at]
+    elif v > low:
+        heap_doc[low_at] = d
+        heap_val[low_at] = v
+        low_at = _argmin(heap_val)
+        low = heap_val[low_at]
+    return size, low, low_at
+
+
+def _find(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """Position of `doc` in the sorted docs[lo:hi], or -1 (a short range: galloped)."""
+    at = _gallop(docs, lo, hi, doc)
+    return at if at < hi and docs[at] == doc else -1
+
+
+def _windowed(  # type: ignore[no-untyped-def]
+    n, a, e, w32, bound, tids, weights, docs, qimp, qtab, max_impact, live, n_docs,
+    d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
+    probe_cost, acc, seen, cand, buf,
+):
+    """Block-max MaxScore over windows of 2**shift doc ids, for queries over many postings
+    (where term-at-a-time MaxScore seldom stops and the dense accumulator misses the cache
+    at every posting). Returns the number of candidates put in cand[:] (their approximate
+    scores in buf[:]): live docs, a superset of the exact top k.
+
+    Per window: each term's bound there — from block_max for a long list (its largest impact
+    in the window, quantised up to 1/255 of the term's largest), else the term's own bound
+    when its list has a posting in the window — and their sum. A window whose sum cannot
+    reach the k-th best score so far is skipped whole. Otherwise, as in Lucene's windowed
+    MaxScore: the terms sorted by bound, the longest prefix of small ones that together
+    cannot make a doc competitive is non-essential; the essential lists' postings in the
+    window are added into a window-sized accumulator (cache-resident: the start of acc), the
+    touched docs that the non-essential terms could still lift are kept, and those terms are
+    added for them — a search in the window's postings per doc, or the window's postings
+    scanned against a mark when that costs less — highest bound first, a doc dropped as soon
+    as what is left cannot lift it to the k-th best. A doc scored completely enters the heap
+    of the k best complete scores, whose smallest sets the bar.
+    """
+    k1p = k1 + 1.0
+    width = 1 << shift
+    n_windows = (n_docs + width - 1) >> shift
+    n_block_windows = block_max.shape[1]
+    n_slots = len(block_slot)
+    slot = np.full(n, -1, np.int64)
+    scale = np.zeros(n, np.float64)
+    for i in range(n):
+        if e[i] > a[i] and tids[i] < n_slots:
+            slot[i] = block_slot[tids[i]]
+            scale[i] = float(w32[i]) * (1 + slack) / 255.0
+    dbound = np.zeros(n, np.float64)  # the most a delta posting of term i adds
+    for i in range(n):
+        for q in range(d_off[i], d_off[i + 1]):
+            d = d_docs[q]
+            if live[d]:
+                tf = float(d_tfs[q])
+                norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+                v = weights[i] * (tf * k1p / (tf + norm)) * (1 + slack)
+                if v > dbound[i]:
+                    dbound[i] = v
+    ptr = a.copy()  # each list's first posting not before the current window
+    dptr = d_off[:n].copy()
+    seg = np.zeros(n, np.int64)  # the window's postings: base [ptr, seg), delta [dptr, dseg)
+    dseg = np.zeros(n, np.int64)
+    m_of = np.zeros(n, np.float64)
+    ords = np.zeros(n, np.int64)
+    pre = np.zeros(n + 1, np.float64)
+    # the window's accumulator and marks: the start of acc and seen (zero on entry, and
+    # every touched entry is zeroed again after its window), not 80 KB zeroed per query
+    if len(acc) >= width and len(seen) >= width:
+        wacc = acc[:width]
+        wmark = seen[:width]
+    else:
+        wacc = np.zeros(width, np.float32)
+        wmark = np.zeros(width, np.uint8)
+    touched = np.empty(width + 1, np.int32)  # one more: the branch-free append's spare slot
+    heap_doc = np.full(k, -1, np.int64)
+    heap_val = np.zeros(k, np.float32)
+    size = 0
+    low = np.float32(-1.0)
+    low_at = 0
+    lower = 0.0
+    n_cand = 0
+    for r in range(n_windows):
+        start = r << shift
+        end = start + width
+        total = 0.0
+        m = 0
+        for i in range(n):
+            mi = 0.0
+            if slot[i] >= 0:
+                if r < n_block_windows:
+                    mi = scale[i] * (float(max_impact[tids[i]]) * float(block_max[slot[i], r]))
+            elif e[i] > ptr[i]:
+                if docs[ptr[i]] < start:
+                    ptr[i] = _gallop(docs, ptr[i], e[i], start)
+                if ptr[i] < e[i] and docs[ptr[i]] < end:
+                    mi = bound[i]
+            if d_off[i + 1] > dptr[i]:
+                if d_docs[dptr[i]] < start:
+                    dptr[i] = _gallop(d_docs, dptr[i], d_off[i + 1], start)
+                if dptr[i] < d_off[i + 1] and d_docs[dptr[i]] < end and dbound[i] > mi:
+                    mi = dbound[i]
+            m_of[i] = mi
+            total += mi
+            if mi > 0:
+                # insertion into ords, ascending by bound
+                h = m
+                while h > 0 and m_of[ords[h - 1]] > mi:
+                    ords[h] = ords[h - 1]
+                    h -= 1
+                ords[h] = i
+                m += 1
+        if m == 0 or hi * total < lower:
+            continue
+        # non-essential prefix: together they cannot lift an unseen doc to the bar
+        ne = 0
+        pre[0] = 0.0
+        while ne < m and hi * (pre[ne] + m_of[ords[ne]]) < lower:
+            pre[ne + 1] = pre[ne] + m_of[ords[ne]]
+            ne += 1
+        # each list's postings in this window
+        for h in range(m):
+            i = ords[h]
+            if e[i] > ptr[i] and docs[ptr[i]] < start:
+                ptr[i] = _gallop(docs, ptr[i], e[i], start)
+            seg[i] = _gallop(docs, ptr[i], e[i], end) if ptr[i] < e[i] else ptr[i]
+            dseg[i] = dptr[i]
+            if d_off[i + 1] > dptr[i]:
+                if d_docs[dptr[i]] < start:
+                    dptr[i] = _gallop(d_docs, dptr[i], d_off[i + 1], start)
+                dseg[i] = _gallop(d_docs, dptr[i], d_off[i + 1], end)
+        n_touched = 0
+        for h in range(ne, m):
+            i = ords[h]
+            wi = w32[i]
+            for p in range(ptr[i], seg[i]):
+                x = docs[p] - start
+                v = wacc[x]
+                # appended without a branch: whether a doc is new is a coin toss here, and
+                # a mispredicted branch costs more than the store
+                touched[n_touched] = x
+                n_touched += v == 0
+                wacc[x] = v + wi * qtab[qimp[p]]
+            for q in range(dptr[i], dseg[i]):
+                d = d_docs[q]
+                if live[d]:
+                    x = d - start
+                    v = wacc[x]
+                    if v == 0:
+                        touched[n_touched] = x
+                        n_touched += 1
+                    tf = float(d_tfs[q])
+                    norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+                    wacc[x] = v + np.float32(weights[i] * (tf * k1p / (tf + norm)))
+        # the touched docs that the non-essential terms could still lift to the bar
+        n_live = 0
+        cut = lower / hi - pre[ne]
+        for c in range(n_touched):
+            x = touched[c]
+            v = wacc[x]
+            keep = v >= cut and live[start + x]
+            touched[n_live] = x
+            n_live += keep
+            wmark[x] = keep
+            wacc[x] = v if keep else np.float32(0)
+        # the non-essential terms, highest bound first: probed for the docs left, or their
+        # window's postings scanned against the mark when that costs less
+        for h in range(ne - 1, -1, -1):
+            if n_live == 0:
+                break
+            i = ords[h]
+            wi = w32[i]
+            if n_live * probe_cost < seg[i] - ptr[i]:
+                for c in range(n_live):
+                    x = touched[c]
+                    p = _find(docs, ptr[i], seg[i], start + x)
+                    if p >= 0:
+                        wacc[x] += wi * qtab[qimp[p]]
+            else:
+                for p in range(ptr[i], seg[i]):
+                    x = docs[p] - start
+                    if wmark[x]:
+                        wacc[x] += wi * qtab[qimp[p]]
+            for q in range(dptr[i], dseg[i]):
+                d = d_docs[q]
+                x = d - start
+                if wmark[x]:
+                    tf = float(d_tfs[q])
+                    norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+                    wacc[x] += np.float32(weights[i] * (tf * k1p / (tf + norm)))
+            cut = lower / hi - pre[h]
+            kept = 0
+            for c in range(n_live):
+                x = touched[c]
+                if wacc[x] >= cut:
+                    touched[kept] = x
+                    kept += 1
+                else:
+                    wacc[x] = 0
+                    wmark[x] = 0
+            n_live = kept
+        # complete scores: into the heap of the k best, and kept as candidates
+        for c in range(n_live):
+            x = touched[c]
+            v = wacc[x]
+            wacc[x] = 0
+            wmark[x] = 0
+            if hi * float(v) >= lower:
+                cand[n_cand] = start + x
+                buf[n_cand] = v
+                n_cand += 1
+                size, low, low_at = _push(start + x, v, heap_doc, heap_val, size, low, low_at)
+                if size == k:
+                    lower = max(lower, lo * float(low))
+        for h in range(m):
+            i = ords[h]
+            ptr[i] = seg[i]
+            dptr[i] = dseg[i]
+    # the bar only rose: keep the candidates that still reach it
+    kept = 0
+    for c in range(n_cand):
+        if hi * float(buf[c]) >= lower:
+            cand[kept] = cand[c]
+            buf[kept] = buf[c]
+            kept += 1
+    return kept
+
+
 def _add_delta(  # type: ignore[no-untyped-def]
     i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, b, avgdl, acc, heap_doc, heap_val,
     size, low, low_at,
@@ -132,21 +376,26 @@ def _add_delta(  # type: ignore[no-untyped-def]
 
 
 def _search(  # type: ignore[no-untyped-def]
-    tids, weights, offsets, docs, tfs, impacts, max_impact, doc_len, live, n_docs,
+    tids, weights, offsets, docs, tfs, qimp, qtab, max_impact, doc_len, live, n_docs,
     d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
-    acc, seen, cand, buf,
+    acc, seen, cand, buf, block_max, block_slot, shift, window_min,
 ):
     """Exact top-k (docs, scores) of a query: best first, ties by ascending doc id, scores > 0.
 
     n_docs: doc ids in use (acc and live may be longer).
     tids/weights: the query terms (weight = multiplicity * idf, all > 0), in the order the
-    exact scores are summed. Base postings of term t: docs/tfs/impacts[offsets[t]:offsets[t+1]];
+    exact scores are summed. Base postings of term t: docs/tfs/qimp[offsets[t]:offsets[t+1]],
+    a posting's impact read as qtab[qimp[p]], at most its float32 impact and at least that
+    over the base's quantisation spread (index.bm25._Base; `hi` includes the spread);
     delta postings of query term i: d_docs/d_tfs[d_off[i]:d_off[i+1]] (ascending docs).
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
     times this is below its length; stop_cost: stop scanning only when the postings scanned
     times this are below those left. acc (float32), seen (uint8), cand (int32), buf (float32):
     n_docs-long buffers; acc and seen are all zero on entry and are left so.
+    block_max/block_slot/shift: the base's per-window bounds (see _windowed), used instead of
+    the term-at-a-time scan when the query's lists hold at least window_min postings (never
+    when window_min is negative).
     """
     n = len(tids)
     k1p = k1 + 1.0
@@ -173,6 +422,13 @@ def _search(  # type: ignore[no-untyped-def]
                 if v > bound[i]:
                     bound[i] = v
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
+    if shift > 0 and window_min >= 0 and length.sum() >= window_min:
+        n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
+                           max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
+                           slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, acc,
+                           seen, cand, buf)
+        return _exact_top(cand[:n_cand], n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs,
+                          doc_len, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
     rest = np.zeros(n, np.float64)  # rest[j]: the most the terms after the j-th can add
     for j in range(n - 2, -1, -1):
@@ -199,7 +455,7 @@ def _search(  # type: ignore[no-untyped-def]
         wi = w32[i]
         for p in range(a[i], e[i]):
             d = docs[p]
-            v = acc[d] + wi * impacts[p]
+            v = acc[d] + wi * qtab[qimp[p]]
             acc[d] = v
             if v > low:
                 size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
@@ -261,12 +517,12 @@ def _search(  # type: ignore[no-untyped-def]
                 d = cand[c]
                 p = _gallop(docs, p, e[i], d)
                 if p < e[i] and docs[p] == d:
-                    acc[d] += wi * impacts[p]
+                    acc[d] += wi * qtab[qimp[p]]
         else:
             for p in range(a[i], e[i]):
                 d = docs[p]
                 if seen[d] == 2:
-                    acc[d] += wi * impacts[p]
+                    acc[d] += wi * qtab[qimp[p]]
         for q in range(d_off[i], d_off[i + 1]):
             d = d_docs[q]
             if seen[d] == 2:
@@ -286,11 +542,22 @@ def _search(  # type: ignore[no-untyped-def]
                 seen[d] = 0
         n_cand = kept
 
-    # Exact float64 scores, summed term by term in query order as BM25Index._exact does.
     sel = np.sort(cand[:n_cand])
     for c in range(n_cand):
         acc[sel[c]] = 0
         seen[sel[c]] = 0
+    return _exact_top(sel, n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs, doc_len, k, k1,
+                      b, avgdl)
+
+
+def _exact_top(  # type: ignore[no-untyped-def]
+    cands, n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs, doc_len, k, k1, b, avgdl,
+):
+    """The top k of the candidates by exact float64 scores, summed term by term in query
+    order as BM25Index._exact does: (docs, scores), best first, ties by ascending doc id."""
+    k1p = k1 + 1.0
+    sel = np.sort(cands)
+    n_cand = len(sel)
     scores = np.zeros(n_cand, np.float64)
     for c in range(n_cand):
         d = sel[c]
@@ -336,7 +603,8 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer")
+    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer",
+             "_push", "_find", "_windowed", "_exact_top")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)

@@ -47,7 +47,8 @@ from index.terms import TermTable
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the layout or the meaning of an array changes
+FORMAT = 2  # bump when the layout or the meaning of an array changes (2: block-max bounds,
+# impacts no longer stored)
 MAGIC = b"NABAIDX\x00"
 SUFFIX = ".naba-index"
 _PREFIX = struct.Struct("<8sQI")  # magic, header length, header CRC-32
@@ -108,10 +109,12 @@ def write(
     offset = 0
     crc = 0
     contiguous = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    # each as its bytes (flat: a memoryview cannot cast an array with a zero in its shape)
+    raw = {name: memoryview(a.reshape(-1).view(np.uint8)) for name, a in contiguous.items()}
     for name, a in contiguous.items():
         start = _aligned(offset)
         crc = zlib.crc32(bytes(start - offset), crc)
-        crc = zlib.crc32(memoryview(a).cast("B"), crc)
+        crc = zlib.crc32(raw[name], crc)
         layout[name] = {"dtype": a.dtype.str, "shape": list(a.shape), "offset": start,
                         "nbytes": a.nbytes}
         offset = start + a.nbytes
@@ -132,7 +135,7 @@ def write(
             for name, a in contiguous.items():
                 start = layout[name]["offset"]
                 f.write(bytes(start - written))
-                f.write(memoryview(a).cast("B"))
+                f.write(raw[name])
                 written = start + a.nbytes
             f.flush()
             os.fsync(f.fileno())
@@ -174,7 +177,8 @@ class Unusable(Exception):
 
 # ---- the Library's state as arrays ----------------------------------------------------------
 
-_FIELD_ARRAYS = ("offsets", "docs", "tfs", "impacts", "max_impact", "doc_len", "live")
+_FIELD_ARRAYS = ("offsets", "docs", "tfs", "max_impact", "qimp", "qtab", "block_slot",
+                 "block_max", "doc_len", "live")
 
 
 def save(
@@ -188,6 +192,7 @@ def save(
         if len(frozen.doc_len) != docs.n:
             raise ValueError(f"field {name} has {len(frozen.doc_len)} docs, the map {docs.n}")
         scalars[f"{name}.avgdl"] = frozen.avgdl
+        scalars[f"{name}.block_shift"] = frozen.block_shift
         arrays.update({f"{name}.{part}": getattr(frozen, part) for part in _FIELD_ARRAYS})
         arrays.update({f"{name}.terms.{part}": a for part, a in frozen.terms.arrays().items()})
     arrays.update({f"map.{part}": a for part, a in docs.arrays().items()})
@@ -228,11 +233,21 @@ def _unpack(snap: Snapshot) -> Loaded:
         if not (len(part["doc_len"]) == len(part["live"]) == n
                 and len(part["max_impact"]) == len(terms) == n_terms
                 and int(offsets[-1]) == len(part["docs"]) == len(part["tfs"])
-                == len(part["impacts"])
+                == len(part["qimp"]) and part["qimp"].dtype == np.uint8
+                and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
                 and offsets.dtype == np.int64 and part["docs"].dtype == np.int32
                 and part["doc_len"].dtype == np.int64 and part["live"].dtype == np.bool_):
             raise ValueError(f"field {name}: the arrays' sizes or types do not match")
-        fields[name] = Frozen(**part, avgdl=float(scalars[f"{name}.avgdl"]), terms=terms)
+        shift = int(scalars[f"{name}.block_shift"])
+        slots, bounds = part["block_slot"], part["block_max"]
+        # the windowed search reads bounds[slot, window] for every window of the base's docs
+        if not (len(slots) == n_terms and slots.dtype == np.int32 and bounds.ndim == 2
+                and bounds.dtype == np.uint8 and 0 < shift < 31
+                and bounds.shape[1] >= (n + (1 << shift) - 1) >> shift
+                and int(slots.max(initial=-1)) < bounds.shape[0]):
+            raise ValueError(f"field {name}: the block-max bounds do not match the postings")
+        fields[name] = Frozen(**part, block_shift=shift, avgdl=float(scalars[f"{name}.avgdl"]),
+                              terms=terms)
     doc_map = {p.removeprefix("map."): a for p, a in arrays.items() if p.startswith("map.")}
     if len(doc_map["passages"]) != n:
         raise ValueError("the doc map's size does not match the fields'")

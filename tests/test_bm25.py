@@ -14,18 +14,29 @@ import index.bm25 as bm25_module
 from index import kernel
 from index.bm25 import BM25Index
 
+# Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
+# searched window by window: the block-max search on the tiny corpora hypothesis makes.
+TINY_WINDOWS = {"_WINDOW_SHIFT": 3, "_WINDOW_LIST": 3, "_WINDOW_MIN": 0, "_WINDOW_DOCS": 0}
 
-@pytest.fixture(autouse=True, scope="module", params=["numba", "numpy"])
+
+@pytest.fixture(autouse=True, scope="module", params=["numba", "numba-windows", "numpy"])
 def search_path(request: pytest.FixtureRequest):
-    """Every test here runs twice: with the compiled search (index.kernel) and with the numpy
-    one it replaces when numba is missing or NABA_NO_NUMBA=1."""
+    """Every test here runs three times: with the compiled search (index.kernel) as shipped,
+    with it forced through its block-max windows (tiny ones), and with the numpy search it
+    replaces when numba is missing or NABA_NO_NUMBA=1."""
     compiled = kernel.search
-    if request.param == "numba" and compiled is None:
+    saved = {name: getattr(bm25_module, name) for name in TINY_WINDOWS}
+    if request.param.startswith("numba") and compiled is None:
         pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
     if request.param == "numpy":
         kernel.search = None
+    if request.param == "numba-windows":
+        for name, value in TINY_WINDOWS.items():
+            setattr(bm25_module, name, value)
     yield request.param
     kernel.search = compiled
+    for name, value in saved.items():
+        setattr(bm25_module, name, value)
 
 WORDS = [f"ك{i}" for i in range(40)]
 # Zipf-like weights so some terms are in most documents (negative idf, epsilon floor) and
@@ -555,3 +566,110 @@ def test_an_index_frozen_and_reloaded_ranks_as_before_and_as_rank_bm25(
         np.testing.assert_allclose(scores, ref.get_scores(query), atol=1e-9)
     reloaded.merge()
     np.testing.assert_allclose(reloaded.get_scores(query), index.get_scores(query), atol=1e-12)
+
+
+def _brute_top(index: BM25Index, query: list[str], k: int) -> list[tuple[int, float]]:
+    """The top k by dense exact scores: what search() must return, bit for bit."""
+    return index._top_k(index.get_scores(query), k)
+
+
+@pytest.mark.parametrize("shift", [4, 7])
+def test_block_max_windows_equal_brute_force_through_adds_removals_and_merges(
+    monkeypatch: pytest.MonkeyPatch, shift: int
+) -> None:
+    """Common-term queries over a corpus of many windows (each long list has a bound per
+    window), on randomized corpora, after adds (delta postings in windows past the base's),
+    removals and merges (bounds recomputed): the block-max search returns exactly the dense
+    top k. Run with the windows forced on every path of the module fixture."""
+    monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", shift)
+    monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
+    monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
+    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
+    for seed in range(3):
+        rng = random.Random(seed)
+        corpus = _zipf_corpus(rng, 3000, n_words=300)
+        vocab = [f"و{i}" for i in range(300)]
+        index = BM25Index.from_corpus(corpus[:2000])
+        base = index._base
+        assert base.block_shift == shift and base.block_max.shape[1] == -(-2000 // 2**shift)
+        assert (base.block_slot >= 0).sum() > 50  # many long lists carry window bounds
+        stages = ["built", "added", "removed", "merged", "added again"]
+        for stage in stages:
+            if stage == "added":
+                for doc in corpus[2000:2600]:
+                    index.add(doc)
+            elif stage == "removed":
+                index.remove_many(rng.sample(range(index.n_docs), 400))
+            elif stage == "merged":
+                index.merge()
+            elif stage == "added again":
+                index.add_many(corpus[2600:])
+            for _ in range(25):
+                # only common terms (the case block-max is for), sometimes one rarer one
+                query = rng.choices(vocab[:40], k=rng.randint(2, 10))
+                if rng.random() < 0.3:
+                    query.append(rng.choice(vocab[40:]))
+                k = rng.choice([1, 10, 50])
+                assert index.search(query, k) == _brute_top(index, query, k), (seed, stage)
+
+
+def test_a_wrong_window_bound_changes_the_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above can see a bad bound: with every window's bound understated, the
+    windowed search (numba) loses documents of the true top k."""
+    if kernel.search is None:
+        pytest.skip("the block-max windows are the compiled search's")
+    monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", 5)
+    monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
+    monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
+    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
+    rng = random.Random(5)
+    corpus = _zipf_corpus(rng, 3000, n_words=300)
+    vocab = [f"و{i}" for i in range(300)]
+    index = BM25Index.from_corpus(corpus)
+    queries = [rng.choices(vocab[:40], k=rng.randint(2, 8)) for _ in range(40)]
+    assert all(index.search(q, 10) == _brute_top(index, q, 10) for q in queries)
+    index._base.block_max[:] //= 2  # a bound at half the true largest impact of the window
+    assert any(index.search(q, 10) != _brute_top(index, q, 10) for q in queries)
+
+
+def test_window_bounds_cover_every_impact_of_their_window() -> None:
+    """Each stored bound, as the search reads it (max_impact * q / 255), is at least every
+    impact of its list in its window, and 0 exactly where the list has none there."""
+    rng = random.Random(9)
+    index = BM25Index.from_corpus(_zipf_corpus(rng, 5000, n_words=400))
+    base = index._base
+    shift = 6
+    slots, bounds = bm25_module.window_bounds(base.offsets, base.docs, base.impacts_of,
+                                              base.max_impact, 5000, shift, 10)
+    impacts = base.impacts_of(0, len(base.docs))
+    for t in np.flatnonzero(slots >= 0).tolist():
+        lo, hi = base.offsets[t], base.offsets[t + 1]
+        windows = base.docs[lo:hi] >> shift
+        top = np.zeros(bounds.shape[1])
+        np.maximum.at(top, windows, impacts[lo:hi].astype(np.float64))
+        got = float(base.max_impact[t]) * bounds[slots[t]].astype(np.float64) / 255.0
+        assert (got >= top).all()
+        assert ((bounds[slots[t]] == 0) == (top == 0)).all()
+        assert (got - top < float(base.max_impact[t]) / 255.0 * 1.01).all()
+
+
+@pytest.mark.parametrize(("k1", "b"), [(1.5, 0.75), (0.0, 0.75), (1.2, 0.0)])
+def test_impact_codes_bracket_every_impact(k1: float, b: float) -> None:
+    """The compiled search reads one-byte impact codes: each posting's level is at most its
+    impact and at least the impact over the base's spread (which the search's bounds
+    include), and the impacts read from the (tf, length) table are the formula's, also for
+    documents longer than the table and frequencies past it."""
+    rng = random.Random(4)
+    corpus = _zipf_corpus(rng, 800, n_words=200)
+    corpus += [["و1"] * 70 + ["و2"] * 5, ["و3"] * (bm25_module._TABLE_LEN + 30)]
+    index = BM25Index.from_corpus(corpus, k1=k1, b=b)
+    base = index._base
+    impacts = base.impacts_of(0, len(base.docs)).astype(np.float64)
+    tf = base.tfs.astype(np.float64)
+    length = np.array([len(d) for d in corpus], dtype=np.float64)[base.docs]
+    norm = k1 * (1 - b + b * length / base.avgdl)
+    np.testing.assert_array_equal(impacts, (tf * (k1 + 1) / (tf + norm)).astype(np.float32))
+    levels = base.qtab[base.qimp].astype(np.float64)
+    assert (levels <= impacts).all()
+    assert (impacts <= levels * base.spread).all()
+    assert 1.0 <= base.spread < 1.05

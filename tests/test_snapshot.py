@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -356,6 +357,33 @@ async def test_a_damaged_snapshot_is_rebuilt_never_loaded(
     again = await start(store, folder)
     assert again.source == "loaded"
     same(await results(again), expected)
+
+
+def older_format(path: Path) -> None:
+    """Rewrite the header as format 1 wrote it (float32 impacts, no block-max bounds), its
+    CRC valid: only the format number tells it apart."""
+    data = path.read_bytes()
+    magic, length, _ = snapshot._PREFIX.unpack_from(data)
+    header = json.loads(data[snapshot._PREFIX.size : snapshot._PREFIX.size + length])
+    header["format"] = 1
+    raw = json.dumps(header).encode().ljust(length)  # the same length: the payload stays put
+    assert len(raw) == length
+    path.write_bytes(snapshot._PREFIX.pack(magic, length, zlib.crc32(raw))
+                     + raw + data[snapshot._PREFIX.size + length :])
+
+
+async def test_a_snapshot_of_the_previous_format_is_rebuilt(
+    store: Store, seed_dir: Path, folder: Path
+) -> None:
+    first = await saved(store, seed_dir, folder)
+    expected = await results(first)
+    older_format(snapshot_file(folder))
+    with pytest.raises(snapshot.Unusable, match="format 1"):
+        snapshot.load(folder, first._key)
+    started = await start(store, folder)
+    assert started.source == "built"
+    same(await results(started), expected)
+    assert (await start(store, folder)).source == "loaded"
 
 
 async def test_a_half_written_snapshot_is_ignored(
