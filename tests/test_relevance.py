@@ -224,38 +224,29 @@ def test_omar_the_name_asks_for_no_age() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sequence", "gives_price"),
+    ("attribute", "sequence", "given"),
     [
-        ("بيع الخبز 500 ليرة", True),
-        ("بيع الخبز بخمسة آلاف ليرة", True),
-        ("الليرة السورية تنهار أمام الدولار في الأسواق", False),  # currencies, no amount
-        ("بلغ سعر الخبز حدا لا يطاق", True),  # names the attribute itself
-    ],
-)
-def test_a_price_is_a_currency_beside_a_number(sequence: str, gives_price: bool) -> None:
-    from index.attributes import gives
-
-    terms = analyze(sequence)
-    assert gives("سعر", frozenset(terms), terms) is gives_price
-
-
-
-@pytest.mark.parametrize(
-    ("sequence", "gives_age"),
-    [
-        ("توفي الشاعر عن عمر ناهز 70 عاما", True),
-        ("الشاعر محمود يبلغ من العمر 76 عاماً", True),
-        ("عمره 34 سنة", True),
+        ("سعر", "بيع الخبز 500 ليرة", True),
+        ("سعر", "بيع الخبز بخمسة آلاف ليرة", True),
+        ("سعر", "الليرة السورية تنهار أمام الدولار في الأسواق", False),  # currencies, no amount
+        ("سعر", "بلغ سعر الخبز حدا لا يطاق", True),  # names the attribute itself
+        ("عمر", "توفي الشاعر عن عمر ناهز 70 عاما", True),
+        ("عمر", "الشاعر محمود يبلغ من العمر 76 عاماً", True),
+        ("عمر", "عمره 34 سنة", True),
         # «عمر» and «العمرة» as names: no age, however much they share the word
-        ("أكد المهندس محمد العمرة أن المهرجان الأول من نوعه", False),
-        ("قال عمر البشير إن المفاوضات مستمرة", False),
+        ("عمر", "أكد المهندس محمد العمرة أن المهرجان الأول من نوعه", False),
+        ("عمر", "قال عمر البشير إن المفاوضات مستمرة", False),
     ],
 )
-def test_an_age_is_given_beside_a_number_not_by_a_name(sequence: str, gives_age: bool) -> None:
+def test_a_measure_is_given_by_its_unit_beside_a_number(
+    attribute: str, sequence: str, given: bool
+) -> None:
+    """A price is a currency beside a number; an age a number beside «عمر» or a years unit,
+    never «عمر» the name."""
     from index.attributes import gives
 
     terms = analyze(sequence)
-    assert gives("عمر", frozenset(terms), terms) is gives_age
+    assert gives(attribute, frozenset(terms), terms) is given
 
 
 @pytest.mark.parametrize(
