@@ -212,12 +212,17 @@ _BOILERPLATE_LINE = re.compile(
 )
 
 
+# … and the same link line run onto the last sentence («… في بلادها”. رابط الخبر بصحيفة الوئام:
+# لافروف: …»: 87 of SaudiNewsNet's 682)
+_LINK_TAIL = re.compile(r"\s*رابط الخبر بصحيفة[^\n]*$")
+
+
 def strip_boilerplate(text: str) -> str:
     """`text` without the outlet lines that carry no story (_BOILERPLATE_LINE); unchanged when
     nothing else would be left. A tag list run onto the last sentence («… راجعون. سمات
     العريف أحمد المجيشي جثمان شهيد») stays: it names the article's subjects, and taken off it
     cost reader answers whose passage says «اللاعب» where the tags say «فيتفاتزيدس»."""
-    kept = [line for line in text.splitlines()
+    kept = [_LINK_TAIL.sub("", line) for line in text.splitlines()
             if not _BOILERPLATE_LINE.match(" ".join(line.split()))]
     stripped = "\n".join(kept).strip()
     return stripped or text

@@ -198,6 +198,11 @@ def test_story_lines_stay(line: str) -> None:
     assert strip_boilerplate(f"{STORY}\n{line}") == f"{STORY}\n{line}"
 
 
+def test_a_link_line_run_onto_the_last_sentence_goes() -> None:
+    text = f"{STORY}\nوقال إنه لغز..!!”. رابط الخبر بصحيفة الواحة: البلدية تفتتح مكتبة"
+    assert strip_boilerplate(text) == f"{STORY}\nوقال إنه لغز..!!”."
+
+
 def test_a_text_that_is_only_boilerplate_is_left_whole() -> None:
     only = "رابط الخبر بصحيفة الواحة: بلدية الواحة تفتتح مكتبة عامة"
     assert strip_boilerplate(only) == only
