@@ -137,6 +137,21 @@ def _push(d, v, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyp
     return size, low, low_at
 
 
+def _prune(ids, n, acc, mark, cut):  # type: ignore[no-untyped-def]
+    """Keep, in place and in order, the first `n` of `ids` whose sum reaches `cut`; clear the
+    rest's sum and mark. Returns how many are kept."""
+    kept = 0
+    for c in range(n):
+        x = ids[c]
+        if acc[x] >= cut:
+            ids[kept] = x
+            kept += 1
+        else:
+            acc[x] = 0
+            mark[x] = 0
+    return kept
+
+
 def _find(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
     """Position of `doc` in the sorted docs[lo:hi], or -1 (a short range: galloped)."""
     at = _gallop(docs, lo, hi, doc)
@@ -318,17 +333,7 @@ def _windowed(  # type: ignore[no-untyped-def]
                     tf = float(d_tfs[q])
                     norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
                     wacc[x] += np.float32(weights[i] * (tf * k1p / (tf + norm)))
-            cut = lower / hi - pre[h]
-            kept = 0
-            for c in range(n_live):
-                x = touched[c]
-                if wacc[x] >= cut:
-                    touched[kept] = x
-                    kept += 1
-                else:
-                    wacc[x] = 0
-                    wmark[x] = 0
-            n_live = kept
+            n_live = _prune(touched, n_live, wacc, wmark, lower / hi - pre[h])
         # complete scores: into the heap of the k best, and kept as candidates
         for c in range(n_live):
             x = touched[c]
@@ -530,17 +535,7 @@ def _search(  # type: ignore[no-untyped-def]
                 norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
                 acc[d] += np.float32(weights[i] * (tf * k1p / (tf + norm)))
         lower = max(lower, lo * _kth(acc, cand, n_cand, k, cand_val))
-        cut = lower / hi - rest[j]
-        kept = 0
-        for c in range(n_cand):
-            d = cand[c]
-            if acc[d] >= cut:
-                cand[kept] = d
-                kept += 1
-            else:
-                acc[d] = 0
-                seen[d] = 0
-        n_cand = kept
+        n_cand = _prune(cand, n_cand, acc, seen, lower / hi - rest[j])
 
     sel = np.sort(cand[:n_cand])
     for c in range(n_cand):
@@ -604,7 +599,7 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
     names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer",
-             "_push", "_find", "_windowed", "_exact_top")
+             "_push", "_find", "_prune", "_windowed", "_exact_top")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)
