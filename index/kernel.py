@@ -137,6 +137,22 @@ def _push(d, v, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyp
     return size, low, low_at
 
 
+def _delta_max(  # type: ignore[no-untyped-def]
+    i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, k1p, b, avgdl, slack, start
+):
+    """The most a live delta posting of term i adds (with the bounds' slack), or `start`."""
+    best = start
+    for q in range(d_off[i], d_off[i + 1]):
+        d = d_docs[q]
+        if live[d]:
+            tf = float(d_tfs[q])
+            norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+            v = weights[i] * (tf * k1p / (tf + norm)) * (1 + slack)
+            if v > best:
+                best = v
+    return best
+
+
 def _prune(ids, n, acc, mark, cut):  # type: ignore[no-untyped-def]
     """Keep, in place and in order, the first `n` of `ids` whose sum reaches `cut`; clear the
     rest's sum and mark. Returns how many are kept."""
@@ -194,14 +210,8 @@ def _windowed(  # type: ignore[no-untyped-def]
             scale[i] = float(w32[i]) * (1 + slack) / 255.0
     dbound = np.zeros(n, np.float64)  # the most a delta posting of term i adds
     for i in range(n):
-        for q in range(d_off[i], d_off[i + 1]):
-            d = d_docs[q]
-            if live[d]:
-                tf = float(d_tfs[q])
-                norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
-                v = weights[i] * (tf * k1p / (tf + norm)) * (1 + slack)
-                if v > dbound[i]:
-                    dbound[i] = v
+        dbound[i] = _delta_max(i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, k1p, b,
+                               avgdl, slack, 0.0)
     ptr = a.copy()  # each list's first posting not before the current window
     dptr = d_off[:n].copy()
     seg = np.zeros(n, np.int64)  # the window's postings: base [ptr, seg), delta [dptr, dseg)
@@ -418,14 +428,8 @@ def _search(  # type: ignore[no-untyped-def]
         w32[i] = np.float32(weights[i])
         if e[i] > a[i]:
             bound[i] = float(w32[i]) * float(max_impact[t]) * (1 + slack)
-        for p in range(d_off[i], d_off[i + 1]):
-            d = d_docs[p]
-            if live[d]:
-                tf = float(d_tfs[p])
-                norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
-                v = weights[i] * (tf * k1p / (tf + norm)) * (1 + slack)
-                if v > bound[i]:
-                    bound[i] = v
+        bound[i] = _delta_max(i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, k1p, b,
+                              avgdl, slack, bound[i])
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
     if shift > 0 and window_min >= 0 and length.sum() >= window_min:
         n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
@@ -599,7 +603,7 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
     names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer",
-             "_push", "_find", "_prune", "_windowed", "_exact_top")
+             "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)
