@@ -273,13 +273,15 @@ async def join_story(
 
 
 async def group_ungrouped(store: Store, batch: int = 500) -> int:
-    """Give a story to every article stored before stories were kept (oldest first, so each
-    finds the earlier reports); returns how many were grouped."""
+    """Give a story to every article stored before stories were kept, and its words to one
+    stored before story words were kept (oldest first, so each finds the earlier reports;
+    joining again may unite its story with others by the title signal); returns how many
+    were (re)joined. Each article is asked once a run: one with no words stays as it is."""
     done = 0
-    seen: set[int] = set()
-    while ids := [i for i in await store.stories.ungrouped(batch) if i not in seen]:
+    after = 0
+    while ids := await store.stories.ungrouped(batch, after):
+        after = ids[-1]
         for article_id in ids:
-            seen.add(article_id)  # one with no words stays ungrouped: not asked again
             article = await store.articles.get(article_id)
             if article is None:
                 continue

@@ -702,3 +702,37 @@ async def test_copies_ingested_at_once_by_two_processes_end_in_one_story(
     ids = {o.article_id for o in outcomes}
     assert len(ids) == 3
     assert len(set((await store.stories.story_ids(list(ids))).values())) == 1
+
+
+async def _write(store: Store, *statements: str) -> None:
+    """Plain SQL through a second connection to the store's database (to make an old one)."""
+    if store.kind == "sqlite":
+        with sqlite3.connect(store.target) as db:
+            for statement in statements:
+                db.execute(statement)
+        return
+    con = await asyncpg.connect(store.target)
+    try:
+        for statement in statements:
+            await con.execute(statement)
+    finally:
+        await con.close()
+
+
+async def test_articles_stored_before_story_words_get_them_at_start(store: Store) -> None:
+    """A database from before migration 0008 holds stories without their words: the start-up
+    grouping gives every such article its words and counts, once, by id."""
+    from index.stories import group_ungrouped
+
+    ids = [(await ingest_article(store, a, "test")).article_id for a in [*BRIDGE, OTHER]]
+    words = await store.stories.words_of(ids)
+    await _write(store, "UPDATE story_members SET title_terms = '', terms = ''",
+                 "DELETE FROM story_terms", "DELETE FROM story_titles")
+    assert await store.stories.ungrouped() == sorted(ids)
+    assert await store.stories.ungrouped(2, after=sorted(ids)[1]) == sorted(ids)[2:4]
+    assert await group_ungrouped(store, batch=2) == len(ids)
+    assert await store.stories.words_of(ids) == words
+    assert await store.stories.ungrouped() == []
+    counted = dict(await sql(store, "SELECT term, df FROM story_terms"))
+    assert counted and all(counted[t] >= 1 for w in words.values() for t in w.words)
+    assert await group_ungrouped(store) == 0  # once

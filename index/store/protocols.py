@@ -189,8 +189,9 @@ class Stories(Protocol):
         it for every page)."""
         ...
 
-    async def ungrouped(self, limit: int = 500) -> list[int]:
-        """Articles in no story yet (stored before stories were kept), oldest first."""
+    async def ungrouped(self, limit: int = 500, after: int = 0) -> list[int]:
+        """Articles in no story yet (stored before stories were kept), or in one without
+        their words (stored before story words were kept), by id after `after`."""
         ...
 
     async def words_of(self, article_ids: Sequence[int]) -> dict[int, StoryWords]:

@@ -1068,10 +1068,11 @@ class SqliteStories:
         )
         return stories_in_time_order(rows, keyed=True)
 
-    async def ungrouped(self, limit: int = 500) -> list[int]:
+    async def ungrouped(self, limit: int = 500, after: int = 0) -> list[int]:
         rows = await self._db.fetchall(
             "SELECT a.id FROM articles a LEFT JOIN story_members s ON s.article_id = a.id"
-            " WHERE s.article_id IS NULL ORDER BY a.id LIMIT ?", (limit,),
+            " WHERE (s.article_id IS NULL OR s.terms = '') AND a.id > ? ORDER BY a.id LIMIT ?",
+            (after, limit),
         )
         return [r[0] for r in rows]
 
