@@ -66,11 +66,6 @@ NUMBER_TERMS = _terms(
 )
 
 
-# «عمر» in a passage is as often a name (عمر, العمرة) as an age: it gives the age only beside a
-# number. Measured: development refused +2, the others level.
-AGE_NEEDS_NUMBER = True
-
-
 def _near_number(term: str, sequence: Sequence[str]) -> bool:
     return any(
         t == term and any(map(_is_number, sequence[max(0, i - NEAR - 1) : i + NEAR + 2]))
@@ -91,10 +86,14 @@ def gives(
     """Whether a passage (its analysed terms, and the same in order) gives `attribute`:
     names it («تكلفة»), or has one of its units beside a number («13 ألف ريال»)."""
     units = ATTRIBUTES[attribute]
-    if attribute in terms and (attribute not in NAME_LIKE or not AGE_NEEDS_NUMBER):
+    if attribute in NAME_LIKE:
+        # «عمر» in a passage is as often a name (عمر, العمرة) as an age: it gives the age only
+        # beside a number («يبلغ من العمر 76 عاماً», «عمره 34»). Measured: development refused
+        # +2, the other sets level.
+        if _near_number(attribute, sequence):
+            return True
+    elif attribute in terms:
         return True
-    if attribute in NAME_LIKE and AGE_NEEDS_NUMBER and _near_number(attribute, sequence):
-        return True  # «يبلغ من العمر 76 عاماً», «عمره 34»; not «عمر» or «العمرة» the names
     if attribute in SCORE_TERMS:
         return bool(units & terms)
     if not units & terms:

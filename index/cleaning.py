@@ -210,8 +210,6 @@ _BOILERPLATE_LINE = re.compile(
     r"|مقالات أخرى للكاتب.*)$",
     re.IGNORECASE,
 )
-
-
 # … and the same link line run onto the last sentence («… في بلادها”. رابط الخبر بصحيفة الوئام:
 # لافروف: …»: 87 of SaudiNewsNet's 682)
 _LINK_TAIL = re.compile(r"\s*رابط الخبر بصحيفة[^\n]*$")

@@ -90,7 +90,7 @@ _DATIVE_ENCLITICS = ("ولهم", "ولها", "ولنا", "وله", "ولي", "و
 _VERB_MARKERS = frozenset({"عم", "دا", "راح", "رح", "ح"})
 # Egyptian demonstratives the index keeps as names' particles (index.dialects.AMBIGUOUS), and
 # the Gulf possessive «حق» ("of": «الطيارة حق السعودية») — an MSA noun elsewhere («حق العودة»)
-_DEMONSTRATIVES = frozenset({"دي", "دا", "حق"})
+_AFTER_DEFINITE = frozenset({"دي", "دا", "حق"})
 
 
 # Words that frame a question rather than name its subject: «أين تقع القريتين؟», «ما اسم
@@ -282,7 +282,7 @@ def parse_query(
     spans = chain.spans(text)
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
-    words = _without_verb_markers([
+    words = _without_particles([
         (t.term, norm) for t in spans
         if not _glued_function_word(norm := normalize(text[t.start : t.end]), chain)
     ])
@@ -397,14 +397,14 @@ def _imperfect(norm: str) -> bool:
     return len(stem) >= 3 and stem[0] in "يتن"
 
 
-def _without_verb_markers(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _without_particles(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Drop «عم»/«دا»/«راح» where an imperfect verb follows: there they mark aspect; and
     Egyptian «دي/دا» and Gulf «حق» after a noun with «ال», where they are "this" and "of"
     («الانتصارات دي», «ضربة الجزا حق بايرن»), not the «دي» of «دي ميستورا»."""
     return [
         (word, norm) for i, (word, norm) in enumerate(words)
         if not (norm in _VERB_MARKERS and i + 1 < len(words) and _imperfect(words[i + 1][1]))
-        and not (norm in _DEMONSTRATIVES and i > 0 and words[i - 1][1].startswith("ال"))
+        and not (norm in _AFTER_DEFINITE and i > 0 and words[i - 1][1].startswith("ال"))
     ]
 
 

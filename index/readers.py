@@ -24,7 +24,7 @@ from pathlib import Path
 
 from index.articles import parse_article_bytes
 from index.ingest import ingest_articles
-from index.models import Answer
+from index.models import Answer, ArticleIn
 from index.normalize import normalize
 from index.search import Library
 from index.store import Store
@@ -211,16 +211,21 @@ def format_reader_table(rows: Sequence[ReaderRow]) -> str:
     return "\n".join([line(head), "  ".join("-" * w for w in widths), *map(line, body)])
 
 
+def news_dump_articles(path: str | PathLike[str]) -> list[ArticleIn]:
+    """The articles of a (gzipped) JSON list in naba's .json format."""
+    path = Path(path)
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    return parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}").articles
+
+
 async def ingest_news_dump(
     store: Store, path: str | PathLike[str], limit: int | None = None
 ) -> int:
     """Ingest a (gzipped) JSON list of articles in naba's .json format (its first `limit`
     ones); returns how many were stored or recognised."""
-    path = Path(path)
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        raw = gzip.decompress(raw)
-    articles = parse_article_bytes(raw, path.with_suffix("").name, f"file:{path.name}").articles
+    articles = news_dump_articles(path)
     if limit is not None:
         articles = articles[:limit]
     report = await ingest_articles(store, articles, str(path))

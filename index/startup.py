@@ -103,19 +103,15 @@ async def fill_store_news(db: Path, passages: int, news: Path,
                           log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
     """Store the news articles again and again (new ids, the same analysed passages) until
     there are `passages` passages; no story joins (copies are not news)."""
-    import gzip
     from dataclasses import replace
 
-    from index.articles import parse_article_bytes
     from index.dates import PASSAGE_VERSION
     from index.ingest import InvalidArticle, prepare
+    from index.readers import news_dump_articles
     from index.store import Store
 
-    raw = news.read_bytes()
-    if news.suffix == ".gz":
-        raw = gzip.decompress(raw)
     prepared = []
-    for article in parse_article_bytes(raw, news.with_suffix("").name, "bench").articles:
+    for article in news_dump_articles(news):
         try:
             prepared.append(prepare(article))
         except InvalidArticle:
