@@ -105,6 +105,11 @@ def render_text(answer: Answer, *, bold: tuple[str, str] = ("«", "»")) -> str:
     return "\n\n".join(blocks)
 
 
+def _attribution_json(a: Attribution) -> dict[str, Any]:
+    return {"title": a.title, "source": a.source, "url": a.url,
+            "published": a.published.date().isoformat() if a.published else None}
+
+
 def to_json(answer: Answer) -> dict[str, Any]:
     """The `ask --json` object: query, normalized_tokens, answers (empty when none), and
     problem (a code) with error (its Arabic sentence) when the question could not be searched."""
@@ -122,11 +127,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
                 "url": h.url,
                 "passage": h.passage,
                 "excerpt": h.excerpt,
-                "also": [
-                    {"title": a.title, "source": a.source, "url": a.url,
-                     "published": a.published.date().isoformat() if a.published else None}
-                    for a in h.also
-                ],
+                "also": [_attribution_json(a) for a in h.also],
             }
             for h in answer.hits
         ],
@@ -142,12 +143,8 @@ def to_json(answer: Answer) -> dict[str, Any]:
     }
     if answer.unnamed is not None:
         # refused: this article tells the story but not the name asked for
-        told = answer.unnamed
-        data["unnamed"] = {
-            "article_id": told.article_id, "title": told.title, "source": told.source,
-            "url": told.url,
-            "published": told.published.date().isoformat() if told.published else None,
-        }
+        data["unnamed"] = {"article_id": answer.unnamed.article_id,
+                           **_attribution_json(answer.unnamed)}
     if answer.problem:
         data["problem"] = answer.problem  # a code for scripts: empty, too_long, no_words
         data["error"] = problem_text(answer.problem, answer.query)
