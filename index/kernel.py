@@ -103,7 +103,19 @@ def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[n
             return size, low, low_at
     if not live[d]:
         return size, low, low_at
-    return _push(d, v, heap_doc, heap_val, size, low, low_at)  # v > low: it enters
+    if size < k:
+        heap_doc[size] = d
+        heap_val[size] = v
+        size += 1
+        if size == k:
+            low_at = _argmin(heap_val)
+            low = heap_val[low_at]
+    else:
+        heap_doc[low_at] = d
+        heap_val[low_at] = v
+        low_at = _argmin(heap_val)
+        low = heap_val[low_at]
+    return size, low, low_at
 
 
 def _push(d, v, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
