@@ -479,23 +479,28 @@ class _Held:
     """Which candidate articles hold a concept in any of their passages (the article-context
     rule, index.relevance.ELSEWHERE), worked out for every candidate article at once the first
     time a concept is asked: one binary search per term over all their docs, not one per
-    article and term (the latter was a third of answer()'s time)."""
+    article and term (the latter was a third of answer()'s time). The docs are gathered on the
+    first ask: a question whose candidates miss no concept never needs them."""
 
     def __init__(
         self, index: BM25Index, docmap: DocMap, judge: Judge, article_ids: Sequence[int]
     ) -> None:
-        self._index, self._judge = index, judge
-        articles = list(dict.fromkeys(article_ids))
-        parts = [docmap.docs_of(a) for a in articles]
-        self._articles = [a for a, p in zip(articles, parts, strict=True) if len(p)]
+        self._index, self._docmap, self._judge = index, docmap, judge
+        self._wanted = list(dict.fromkeys(article_ids))
+        self._by_concept: dict[int, dict[int, bool]] = {}
+
+    def _gather(self) -> None:
+        parts = [self._docmap.docs_of(a) for a in self._wanted]
+        self._articles = [a for a, p in zip(self._wanted, parts, strict=True) if len(p)]
         parts = [p for p in parts if len(p)]
         self._docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
         self._starts = np.cumsum([0, *map(len, parts[:-1])]) if parts else np.zeros(0, np.int64)
-        self._by_concept: dict[int, dict[int, bool]] = {}
 
     def __call__(self, article_id: int, concept: int) -> bool:
         held = self._by_concept.get(concept)
         if held is None:
+            if not self._by_concept:
+                self._gather()
             found = np.zeros(len(self._docs), dtype=bool)
             for term in self._judge.concepts[concept].terms:
                 found |= self._index.holds(term, self._docs)
