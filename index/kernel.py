@@ -103,6 +103,8 @@ def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[n
             return size, low, low_at
     if not live[d]:
         return size, low, low_at
+    # the insert repeats _push's on purpose: called per posting, routing it through _push
+    # measured slower (realistic 100k long questions, p95 ÷ bm25s 0.91–0.93 → 1.03)
     if size < k:
         heap_doc[size] = d
         heap_val[size] = v
