@@ -231,10 +231,15 @@ def _readings(norm: str) -> list[str]:
             out.append(norm[2:])
     if norm[:1] in _VERB_PARTICLES and norm[1:2] in _IMPERFECT and len(norm) >= 4:
         out.append(norm[1:])
+        if norm[1] == "ت":  # … and its other person: «ستطلقه» → «تطلق» ~ «يطلق»
+            out.append("ي" + norm[2:])
     for verb in [*out, norm]:
         # colloquial plural -و for -وا/-ون: «بيقولو», «قالو»
         if verb.endswith("و") and len(verb) >= 4:
             out += [verb + "ا", verb + "ن", verb[:-1]]
+        # the plural's -وا, which the stemmer keeps: «اعلنوا» → «اعلن», «ينحازوا» → «ينحاز»
+        elif verb.endswith("وا") and len(verb) >= 5:
+            out.append(verb[:-2])
     if norm[:2] in ("ان", "ات") and len(norm) >= 5:  # passive انفعل/اتفعل: «انقتل» → «قتل»
         out.append(norm[2:])
         out.append("ا" + norm[2:])  # … or of form IV: «انعلن» → «اعلن»

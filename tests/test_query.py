@@ -37,6 +37,9 @@ def concept_terms(question: str, vocabulary: IndexVocabulary) -> list[dict[str, 
         ("جددوله", "جددوا", "جددوا"),  # a dative pronoun glued to the verb: جددوا له
         ("انعلن", "أعلن", "اعلن"),  # the انفعل passive of a form IV verb
         ("تقع", "يقع", "يقع"),  # the imperfect's person prefix
+        ("اعلنوا", "أعلن", "اعلن"),  # the plural's -وا, which the stemmer keeps
+        ("ينحازوا", "ينحاز", "ينحاز"),  # … on an imperfect too
+        ("ستطلقه", "يطلق", "يطلق"),  # future س, then the imperfect's other person
     ],
 )
 def test_a_reading_the_index_knows_is_used(question: str, known: str, reading: str) -> None:
