@@ -4,6 +4,9 @@
   ran its wire copy) would fill the top three with near-copies; passages of different articles
   whose word sets overlap by NEAR_COPY or more collapse into the best one, which lists the
   others as «ورد أيضًا في: …».
+* **One quote once.** Two outlets' passages may differ while the sentence quoted from each is
+  the same wire sentence; the later hit then joins the earlier one's «ورد أيضًا في» instead of
+  quoting it again (`merge_same_quotes`).
 
 What a question word asks for (a date for «متى», a number for «كم») is a small score boost in
 index.relevance.Judge.rerank, not a reordering here: moving the closest dated passage first
@@ -14,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.attributes import NUMBER_TERMS
+from index.models import Attribution, Hit
+from index.normalize import analyze
 
 # Jaccard overlap of two passages' distinct terms at which they count as one story's copies.
 NEAR_COPY = 0.6
@@ -84,3 +89,38 @@ def collapse_copies(candidates: Sequence[Candidate]) -> list[Candidate]:
             kept.append(cand)
     return kept
 
+
+
+def quote_key(excerpt: str) -> frozenset[str]:
+    """What makes two quotes the same: their analysed words, whatever the quotation marks,
+    punctuation or spelling variants of the outlet («خليجي 23» and «"خليجي" 23»)."""
+    return frozenset(analyze(excerpt))
+
+
+def merge_same_quotes(hits: Sequence[Hit]) -> list[Hit]:
+    """Each quote once, in order: a hit quoting the same words as an earlier one is folded
+    into it — its outlet, and the outlets it listed, join the earlier hit's `also` — and the
+    kept hits are numbered again from 1."""
+    kept: list[Hit] = []
+    keys: dict[frozenset[str], int] = {}
+    for hit in hits:
+        key = quote_key(hit.excerpt)
+        at = keys.get(key) if key else None
+        if at is None:
+            keys[key] = len(kept)
+            kept.append(hit)
+            continue
+        first = kept[at]
+        named = {first.article_id, *(a.article_id for a in first.also)}
+        joined = [*first.also]
+        for other in (attribution_of(hit), *hit.also):
+            if other.article_id not in named:
+                named.add(other.article_id)
+                joined.append(other)
+        kept[at] = replace(first, also=tuple(joined))
+    return [replace(h, rank=i) for i, h in enumerate(kept, start=1)]
+
+
+def attribution_of(hit: Hit) -> Attribution:
+    """Where a hit's passage comes from, as another hit's «ورد أيضًا في» names it."""
+    return Attribution(hit.article_id, hit.title, hit.source, hit.published, hit.url)

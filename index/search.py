@@ -37,7 +37,7 @@ from index.params import EPSILON, K1, B
 from index.query import IndexVocabulary, ParsedQuery, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
-from index.results import Candidate, collapse_copies
+from index.results import Candidate, attribution_of, collapse_copies, merge_same_quotes
 from index.roots import ROOTS_VERSION, roots, roots_joined
 from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
@@ -52,6 +52,9 @@ MAX_QUERY_CHARS = 1000
 # forged page number must not make a search rank the whole corpus.
 MIN_CANDIDATES = 50
 MAX_CANDIDATES = 200
+# Quotes made beyond the page, so that one folded into an earlier hit (the same wire sentence
+# from another outlet) is replaced without a second round trip to the store.
+SPARE_QUOTES = 2
 # A question asking for a name by «اسم» («ايش اسم الفندق اللي احترق بالدمام؟») is answered
 # only when a quote shown names one (index.direct.gives_name): the articles tell the hotel
 # fire, not the hotel's name. Refused +3 / +3 / +2 / +4 / +2 / +3 unanswerable questions of
@@ -359,14 +362,14 @@ class Library:
         # answering passage (another outlet's wording) for 5–8% of answerable reader questions
         # (top-3 67→62, 56→49, 44→36 %), and each hit names its story's outlets anyway.
         results = collapse_copies([a.candidate for a in accepted])
-        hits = await self._excerpts(parsed, results, accepted, offset, top)
+        hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
         if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
             best = hits[0]  # the story, but not the name: say where we looked
-            told = Attribution(best.article_id, best.title, best.source, best.published, best.url)
-            return Answer(query=query, tokens=parsed.tokens, unnamed=told)
+            return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best))
         direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
         return Answer(
-            query=query, tokens=parsed.tokens, hits=hits, total=len(results), direct=direct
+            query=query, tokens=parsed.tokens, hits=hits, total=len(results) - folded,
+            direct=direct,
         )
 
     def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
@@ -431,21 +434,37 @@ class Library:
     async def _excerpts(
         self, parsed: ParsedQuery, results: Sequence[Candidate], accepted: Sequence[_Accepted],
         offset: int, top: int,
-    ) -> tuple[Hit, ...]:
-        """Step 6: quote the page of results, each with the outlets that ran a near-copy."""
-        page = results[offset : offset + top]
-        # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
-        context = await self.store.articles.passage_contexts([c.passage_id for c in page])
+    ) -> tuple[tuple[Hit, ...], int]:
+        """Step 6: quote the page of results, each with the outlets that ran a near-copy or the
+        same quoted words (index.results.merge_same_quotes); also how many results the
+        merging folded away so far. The quotes before the page are made too, so that a page
+        never repeats a quote an earlier page showed."""
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
-        stories = await self.store.stories.reports_of([c.article_id for c in page])
+        want = offset + top
+        hits: list[Hit] = []
+        done = 0
+        while len(hits) < want and done < len(results):
+            # a few spare quotes: one outlet's wire sentence is often the next result too
+            batch = results[done : done + want - len(hits) + SPARE_QUOTES]
+            hits = merge_same_quotes(
+                [*hits, *await self._quote(batch, done + 1, terms, idf, articles)]
+            )
+            done += len(batch)
+        return tuple(hits[offset:want]), done - len(hits)
+
+    async def _quote(
+        self, batch: Sequence[Candidate], first_rank: int, terms: set[str],
+        idf: dict[str, float], articles: dict[int, Article],
+    ) -> list[Hit]:
+        # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
+        context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
+        stories = await self.store.stories.reports_of([c.article_id for c in batch])
         hits = []
-        for rank, cand in enumerate(page, start=offset + 1):
-            also = [
-                Attribution(a.id, a.title, a.source, a.published, a.url)
-                for a in (articles[i] for i in cand.copies)
-            ]
+        for rank, cand in enumerate(batch, start=first_rank):
+            also = [Attribution(a.id, a.title, a.source, a.published, a.url)
+                    for a in (articles[i] for i in cand.copies)]
             # and the other reports of the article's story (index.stories): the outlets that
             # reported the same event in their own words
             shown = {cand.article_id, *cand.copies}
@@ -455,7 +474,7 @@ class Library:
             if cand.passage_id not in context:
                 continue  # deleted since it was ranked: nothing left to quote
             hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
-        return tuple(hits)
+        return hits
 
     async def matches_topic(self, topic: str, article_id: int) -> bool:
         """Whether an article is about `topic` (digest filters): one of its passages covers

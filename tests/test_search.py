@@ -348,6 +348,41 @@ async def test_near_copies_become_one_result_with_the_other_outlets(store: Store
     }
 
 
+async def test_one_quote_from_two_outlets_is_shown_once_naming_both(store: Store) -> None:
+    """Two outlets ran one wire sentence inside different reports: the passages differ too much
+    to be near-copies, but the sentence each quote shows is the same. It is quoted once, with
+    the second outlet in «ورد أيضًا في», and the next report takes the freed place."""
+    wire = ("افتتحت بلدية الواحة الخيالية مكتبة عامة جديدة تضم آلاف المخطوطات النادرة يوم الأحد "
+            "في حفل حضره أهالي المدينة.")
+    tails = {
+        "وكالة الواحة": "وفي شأن آخر شهدت المدينة مهرجانا للتمور شارك فيه مزارعون من القرى "
+                        "المجاورة وعرضوا أصنافا كثيرة من النخيل والعسل والألبان.",
+        "صحيفة النخيل": "ويأتي ذلك ضمن خطة ثقافية طويلة تشمل المسارح والمتاحف ودور السينما "
+                        "والحدائق العامة في الأحياء القديمة والجديدة معا.",
+    }
+    for source, tail in tails.items():
+        await ingest_article(store, ArticleIn(
+            title=f"مكتبة الواحة ({source})", text=f"{wire} {tail}", source=source, guid=source,
+        ), "test")
+    other = "قالت بلدية الواحة الخيالية إن المكتبة العامة الجديدة ستفتح أبوابها للزوار كل يوم."
+    await ingest_article(store, ArticleIn(
+        title="المكتبة للزوار", text=other, source="جريدة الرمال", guid="other"), "test")
+    lib = Library(store)
+    await lib.build()
+    question = "متى افتتحت مكتبة الواحة الخيالية الجديدة؟"
+    answer = await lib.answer(question)
+    quotes = [analyze(h.excerpt) for h in answer.hits]
+    assert len(quotes) == len({tuple(q) for q in quotes}), "a quote is shown once"
+    first = next(h for h in answer.hits if "المخطوطات" in h.excerpt)
+    assert {first.source, *(a.source for a in first.also)} >= set(tails)
+    assert any(h.source == "جريدة الرمال" for h in answer.hits), "the freed place is filled"
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    assert answer.total == len(answer.hits)
+    # a page after the first never quotes again what the first showed
+    later = await lib.answer(question, top=1, offset=1)
+    assert all("المخطوطات" not in h.excerpt for h in later.hits)
+
+
 async def test_a_question_never_waits_for_an_index_merge(
     library: Library, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
