@@ -75,6 +75,9 @@ DIALECT_CONSONANTS = (("ت", "ث"), ("س", "ث"), ("د", "ذ"), ("ز", "ذ"), ("
                       ("ظ", "ض"), ("ك", "ق"), ("ج", "ق"), ("گ", "ق"), ("گ", "ك"), ("چ", "ك"),
                       ("ڤ", "ف"), ("پ", "ب"))
 _PERSIAN = 9  # DIALECT_CONSONANTS[_PERSIAN:] are the letters MSA does not use
+# … which a word the index has never seen is read through, and ض/ظ, which readers everywhere
+# confuse (spoken alike): «الظباط» is «الضباط», not a name the articles lack.
+_UNKNOWN_WORD_CONSONANTS = (("ض", "ظ"), ("ظ", "ض"), *DIALECT_CONSONANTS[_PERSIAN:])
 
 # One-letter proclitics the stemmer keeps (they begin too many words) but readers glue on.
 _PROCLITICS = "بلكفو"
@@ -415,9 +418,9 @@ def _without_particles(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _consonant_readings(norm: str, all_pairs: bool) -> list[str]:
     """«اكتر» → «اكثر», «كدب» → «كذب»: each dialect consonant written back as MSA spells it.
-    Without `all_pairs`, only letters MSA never uses («گال» → «قال»): an unknown word is more
-    often a name the articles lack than a dialect spelling (measured on TyDi QA)."""
-    pairs = DIALECT_CONSONANTS if all_pairs else DIALECT_CONSONANTS[_PERSIAN:]
+    Without `all_pairs`, only letters MSA never uses («گال» → «قال») and ض/ظ: an unknown word
+    is more often a name the articles lack than a dialect spelling (measured on TyDi QA)."""
+    pairs = DIALECT_CONSONANTS if all_pairs else _UNKNOWN_WORD_CONSONANTS
     return [norm.replace(typed, msa) for typed, msa in pairs if typed in norm]
 
 

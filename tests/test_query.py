@@ -230,6 +230,14 @@ def test_function_and_chat_words_are_not_concepts(question: str) -> None:
     assert words <= {"درعا", "مورينيو", "بدرعا", "خايف", "فاهم", "تجميد", "اموال", "يبق"}, words
 
 
+def test_an_unknown_word_is_read_with_dad_for_zah() -> None:
+    """ض and ظ sound alike to readers everywhere: «للظباط», a word no article has, is
+    «الضباط»; other dialect consonants stay off for an unknown word («تلاتين» above)."""
+    vocabulary = vocab_of("انشقاق الضباط", "نص آخر", "ثالث")
+    ((terms),) = concept_terms("للظباط", vocabulary)
+    assert terms.get("ضباط") == 1.0, terms
+
+
 def test_a_glued_function_word_that_is_a_news_word_stays() -> None:
     """«ولي العهد» is the crown prince, not «و» + «لي»."""
     words = [c.word for c in parse_query("ولي العهد", vocab_of("ولي العهد", "نص")).concepts]
