@@ -52,9 +52,6 @@ MAX_QUERY_CHARS = 1000
 # forged page number must not make a search rank the whole corpus.
 MIN_CANDIDATES = 50
 MAX_CANDIDATES = 200
-# Quotes made beyond the page, so that one folded into an earlier hit (the same wire sentence
-# from another outlet) is replaced without a second round trip to the store.
-SPARE_QUOTES = 2
 # A question asking for a name by «اسم» («ايش اسم الفندق اللي احترق بالدمام؟») is answered
 # only when a quote shown names one (index.direct.gives_name): the articles tell the hotel
 # fire, not the hotel's name. Refused +3 / +3 / +2 / +4 / +2 / +3 unanswerable questions of
@@ -446,8 +443,9 @@ class Library:
         hits: list[Hit] = []
         done = 0
         while len(hits) < want and done < len(results):
-            # a few spare quotes: one outlet's wire sentence is often the next result too
-            batch = results[done : done + want - len(hits) + SPARE_QUOTES]
+            # a quote folded into an earlier one is replaced by the next result: a second
+            # round trip to the store, which only such answers (1–2% of them) pay
+            batch = results[done : done + want - len(hits)]
             hits = merge_same_quotes(
                 [*hits, *await self._quote(batch, done + 1, terms, idf, articles)]
             )
