@@ -135,11 +135,15 @@ CHAT_WORDS = frozenset(
         # Iraqi prepositions with a pronoun, which the analyzer keeps (the same letters begin
         # news words and names): «يم» next to, «بيها/بيه/بيهم» in it, in them
         "يم", "بيها", "بيه", "بيهم",
+        # Maghrebi «ليا» (to me: «كيقول ليا»); following and being moved by the news
+        "ليا", "اتابع", "متابع", "تاثرت", "زعلان", "مستغرب",
     }
 )
 
 # «و»/«ف» glued to a function word keep it one («ومش», «وكلش», «فشو»), except where the
 # glued form is itself a news word: «ولي العهد», «فهم», «فرح», «فتحت» (SaudiNewsNet counts).
+# Words in «ما…ش» that are not a negated verb.
+_NEGATED_EXCEPTIONS = frozenset({"ماكينتوش", "ماتياش"})
 _GLUED_FUNCTION_EXCEPTIONS = frozenset(
     {"ولي", "وليه", "فهم", "فهما", "فرح", "فلاش", "ويلي", "فيلي", "فلسا", "وتبع", "فلكان", "فيا"}
 )
@@ -301,9 +305,10 @@ def parse_query(
     ]
     # from the words as typed: «صار» itself is one of the analyzer's stopwords
     event = any(normalize(w) in EVENT_VERBS for w in tokenize(text))
-    if any(norm not in framing for _, norm in words):
+    framed = [(w, norm) for w, norm in words if not _framing(norm, framing)]
+    if framed:
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
-        words = [(w, norm) for w, norm in words if norm not in framing]
+        words = framed
     for word, norm in words:
         if word in seen:  # a repeated word counts again, as rank-bm25 counts repeats
             concepts.append(concepts[seen[word]])
@@ -378,6 +383,16 @@ def _previous(typed: list[str], surface: str) -> str | None:
         if word == surface:
             return typed[i - 1] if i else None
     return None
+
+
+def _framing(norm: str, framing: frozenset[str]) -> bool:
+    """A word that frames the question rather than saying what it is about: «صار», «شفت»,
+    with «و»/«ف» glued on too («وقلقان»), and a verb negated by «ما…ش» («ماعرفتش», «مافهمتش»:
+    "I didn't get it", which Egyptian and Maghrebi readers write as one word)."""
+    if norm in framing or (norm[:1] in "وف" and norm[1:] in framing):
+        return True
+    return len(norm) >= 6 and norm.startswith("ما") and norm.endswith("ش") \
+        and norm not in _NEGATED_EXCEPTIONS
 
 
 def _glued_function_word(norm: str, chain: Analyzer) -> bool:

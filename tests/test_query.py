@@ -222,12 +222,16 @@ def test_a_rare_typo_also_finds_the_common_word() -> None:
         "هلو ازيك يا باشا، شو صار بدرعا؟ الله يرحمهم",  # greetings and blessings
         "مورينيو لإيمتى درعا",  # «لإيمتى»: until when
         "تجميد الاموال بدرعا لشوكت يبقى",  # Iraqi «(ل)شوكت»: (until) when, not Shawkat
+        "وقلقان على قرايبي، شو صار بدرعا؟",  # a chat word with «و» glued on
+        "صاحبي كيقول ليا بلي صار شي بدرعا، ماعرفتش",  # Maghrebi «ليا», negated «ما…ش»
+        "مافهمتش حاجة، ايه اللي حصل بدرعا؟",  # Egyptian «ما…ش»
     ],
 )
 def test_function_and_chat_words_are_not_concepts(question: str) -> None:
     vocabulary = vocab_of("تحرير درعا", "مورينيو يجدد", "نص آخر")
     words = {c.word for c in parse_query(question, vocabulary).concepts}
-    assert words <= {"درعا", "مورينيو", "بدرعا", "خايف", "فاهم", "تجميد", "اموال", "يبق"}, words
+    assert words <= {"درعا", "مورينيو", "بدرعا", "خايف", "فاهم", "تجميد", "اموال", "يبق",
+                     "قرايب", "صاحب", "كيقول"}, words
 
 
 def test_an_unknown_word_is_read_with_dad_for_zah() -> None:
