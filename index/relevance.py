@@ -28,6 +28,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from index.attributes import gives
 from index.query import Concept, ParsedQuery
 from index.results import fits_kind
@@ -154,6 +156,24 @@ class Judge:
             score *= 1 + LEAD_BOOST
         return score
 
+    def _credits_of(self, tokens: set[str] | frozenset[str]) -> list[float]:
+        """Each concept's credit in one passage: its best term there, else its root's credit
+        × ROOT_CREDIT (a family member, not the word)."""
+        credits = [0.0] * len(self.concepts)
+        for term in self._terms.intersection(tokens):
+            for i, credit in self._by_term[term]:
+                if credit > credits[i]:
+                    credits[i] = credit
+        roots: set[str] | None = None
+        for i, concept in enumerate(self.concepts):
+            if credits[i] < 1.0 and concept.roots:
+                if roots is None:
+                    roots = set(map(root_of, tokens))
+                shared = [c for r, c in concept.roots.items() if r in roots]
+                if shared:
+                    credits[i] = max(credits[i], ROOT_CREDIT * max(shared))
+        return credits
+
     def proximity(self, sequence: list[str]) -> float:
         """Weight of the question's neighbouring concept pairs that also stand side by side
         (within one word) in the passage: «حسن عبد الغني» as a name, not three stray words."""
@@ -172,32 +192,43 @@ class Judge:
                 found += min(self.weights[i], self.weights[i + 1])
         return found / self.total if self.total > 0 else 0.0
 
+    def credits(
+        self, n: int, holds: Callable[[str], np.ndarray], holds_root: Callable[[str], np.ndarray]
+    ) -> np.ndarray:
+        """Each concept's credit (columns) in each of `n` passages (rows) at once, from which
+        of them hold a term (`holds(term)`, a boolean array) or a root (`holds_root(root)`):
+        one binary search per term over all candidates instead of a set per passage. A row is
+        what `coverage(..., credits=row)` takes."""
+        out = np.zeros((n, len(self.concepts)))
+        for term, pairs in self._by_term.items():
+            present = holds(term)
+            if present.any():
+                for i, credit in pairs:
+                    np.maximum(out[:, i], present * credit, out=out[:, i])
+        for i, concept in enumerate(self.concepts):
+            for root, credit in concept.roots.items():
+                present = holds_root(root)
+                if present.any():
+                    np.maximum(out[:, i], present * (ROOT_CREDIT * credit), out=out[:, i])
+        return out
+
     def coverage(
         self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None,
-        elsewhere: Callable[[int], bool] | None = None,
+        elsewhere: Callable[[int], bool] | None = None, credits: Sequence[float] | None = None,
     ) -> Coverage:
         """Coverage of a passage given its analysed tokens (and the same in order, which the
         measures asked for need: a unit beside its number); `elsewhere(i)` tells whether the
-        passage's article holds concept i in another passage (asked only of absent ones)."""
+        passage's article holds concept i in another passage (asked only of absent ones);
+        `credits`, each concept's credit in the passage when already known (`credits()`)."""
         if not self.concepts or self.total <= 0:
             return Coverage(0.0, 0, len(self.concepts))
-        roots: set[str] | None = None
+        if credits is None:
+            credits = self._credits_of(tokens)
         matched_weight = 0.0
         matched = 0
         missing = 0.0
-        credits = [0.0] * len(self.concepts)
-        for term in self._terms.intersection(tokens):
-            for i, credit in self._by_term[term]:
-                if credit > credits[i]:
-                    credits[i] = credit
         for i, (concept, weight) in enumerate(zip(self.concepts, self.weights, strict=True)):
-            credit = credits[i]
-            if credit < 1.0 and concept.roots:
-                if roots is None:
-                    roots = set(map(root_of, tokens))
-                shared = [c for r, c in concept.roots.items() if r in roots]
-                if shared:
-                    credit = max(credit, ROOT_CREDIT * max(shared))
+            credit = float(credits[i])
             matched_weight += weight * credit
             matched += credit >= ROOT_CREDIT / 2
             if credit == 0 and (concept.known or not concept.word.isascii()):

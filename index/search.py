@@ -399,7 +399,13 @@ class Library:
         accepted: list[_Accepted] = []
         held = _Held(self.fields.light, self._docs, judge,
                      [ctx.article_id for ctx in contexts.values()])
-        for scored in ranked:
+        # every candidate's concept credits in one pass over the index, not one set per passage
+        docs = np.fromiter((s.doc for s in ranked), dtype=np.int64, count=len(ranked))
+        light, root = self.fields.light, self.fields.root
+        credits = judge.credits(
+            len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs)
+        )
+        for row, scored in enumerate(ranked):
             ctx = contexts.get(self.passage_of(scored.doc))
             if ctx is None:  # deleted since the index last refreshed
                 continue
@@ -409,7 +415,9 @@ class Library:
             tokens = frozenset(sequence)
             if days is not None and not _on(ctx.article, tokens, days):
                 continue
-            coverage = judge.coverage(tokens, sequence, partial(held, ctx.article_id))
+            coverage = judge.coverage(
+                tokens, sequence, partial(held, ctx.article_id), credits[row]
+            )
             if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
             if any(_overlaps(ctx, other.context) for other in accepted):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.bm25 import BM25Index
@@ -9,6 +10,7 @@ from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
 from index.relevance import MAX_MISSING, VERB_MISSING, Coverage, Judge, coverage_weight
 from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number
+from index.roots import root_of
 
 CORPUS = [
     "تحرير محافظة درعا بالكامل من سيطرة قوات النظام",
@@ -63,6 +65,27 @@ def test_a_root_match_earns_part_credit() -> None:
     judge, tokens = judge_for("وين هربوا العسكريين؟")
     root_only = judge.coverage(set(tokens[4]))
     assert 0 < root_only.share < 1 and root_only.matched == root_only.concepts
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["وين هربوا العسكريين؟", "متى تحررت محافظة درعا؟", "سعر الذهب في درعا", "شو صار بريف دمشق؟",
+     "متى هاجم المسلحون القرية؟"],  # «هاجم» ~ «هجوم» by their root alone
+)
+def test_credits_of_all_passages_at_once_are_each_passages_own(question: str) -> None:
+    """`Judge.credits` (one search per term over every candidate, as answer() decides) gives
+    each passage the coverage its own tokens give: words, roots and part credits alike."""
+    tokens = [analyze(p) for p in [*CORPUS, "هجوم مسلح على قرية في الواحة"]]
+    index = BM25Index.from_corpus(tokens)
+    roots = BM25Index.from_corpus([[root_of(t) for t in ts] for ts in tokens])
+    judge = Judge(parse_query(question, IndexVocabulary(lambda: index)), len(index), index.df)
+    docs = np.arange(len(tokens))
+    credits = judge.credits(
+        len(docs), lambda t: index.holds(t, docs), lambda r: roots.holds(r, docs)
+    )
+    assert credits.any()
+    for doc, ts in enumerate(tokens):
+        assert judge.coverage(set(ts), ts, credits=credits[doc]) == judge.coverage(set(ts), ts)
 
 
 def test_an_unseen_word_weighs_no_more_than_the_heaviest_known_one() -> None:
