@@ -37,6 +37,9 @@ DEFAULT_HOLDOUT4 = REPO / "eval" / "readers-holdout4"
 # Written blind in session 6 (seed 5055, 43 articles of 11 outlets over all 8 days), measured
 # first on session 5's code and then on session 6's; read in aggregate only.
 DEFAULT_HOLDOUT5 = REPO / "eval" / "readers-holdout5"
+# Held out 6: written blind in session 7 (after that session's changes were made), measured
+# once on the session's first and last code; aggregate only.
+DEFAULT_HOLDOUT6 = REPO / "eval" / "readers-holdout6"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -134,6 +137,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out 3)": [DEFAULT_HOLDOUT3],
         "reader set (held out 4)": [DEFAULT_HOLDOUT4],
         "reader set (held out 5)": [DEFAULT_HOLDOUT5],
+        "reader set (held out 6)": [DEFAULT_HOLDOUT6],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
