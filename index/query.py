@@ -140,10 +140,10 @@ CHAT_WORDS = frozenset(
     }
 )
 
-# «و»/«ف» glued to a function word keep it one («ومش», «وكلش», «فشو»), except where the
-# glued form is itself a news word: «ولي العهد», «فهم», «فرح», «فتحت» (SaudiNewsNet counts).
 # Words in «ما…ش» that are not a negated verb.
 _NEGATED_EXCEPTIONS = frozenset({"ماكينتوش", "ماتياش"})
+# «و»/«ف» glued to a function word keep it one («ومش», «وكلش», «فشو»), except where the
+# glued form is itself a news word: «ولي العهد», «فهم», «فرح», «فتحت» (SaudiNewsNet counts).
 _GLUED_FUNCTION_EXCEPTIONS = frozenset(
     {"ولي", "وليه", "فهم", "فهما", "فرح", "فلاش", "ويلي", "فيلي", "فلسا", "وتبع", "فلكان", "فيا"}
 )

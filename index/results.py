@@ -90,7 +90,6 @@ def collapse_copies(candidates: Sequence[Candidate]) -> list[Candidate]:
     return kept
 
 
-
 def quote_key(excerpt: str) -> frozenset[str]:
     """What makes two quotes the same: their analysed words, whatever the quotation marks,
     punctuation or spelling variants of the outlet («خليجي 23» and «"خليجي" 23»)."""

@@ -464,6 +464,8 @@ class Library:
         self, batch: Sequence[Candidate], first_rank: int, terms: set[str],
         idf: dict[str, float], articles: dict[int, Article],
     ) -> list[Hit]:
+        """Hits for a batch of results, ranked from `first_rank`, with the outlets each story
+        and near-copy adds; a result deleted since it was ranked is left out."""
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
         context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
         stories = await self.store.stories.reports_of([c.article_id for c in batch])
