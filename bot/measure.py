@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from index.models import DirectAnswer
 
 REPO = Path(__file__).resolve().parents[1]
 # The shared evaluation data sits beside the repository when it is checked out with it.
@@ -422,12 +423,33 @@ def _direct_rows(rows: dict[str, list[_DirectScore]]) -> list[str]:
     return out
 
 
+# The question words the direct answer is measured for (index.direct.asks_for, question_type).
+DIRECT_ASKS = ("when", "how_many", "who", "where", "name")
+
+
+def direct_rows_of(asks: str | None, given: DirectAnswer | None, org: bool) -> list[str]:
+    """The rows of `eval --direct` a question counts in: its question word (one of
+    DIRECT_ASKS) and the rule that read its answer («who/title»); "org wanted" when its gold
+    answer is an organisation (index.direct.wants_organisation), whatever it asks by; "org
+    given" when the answer given is one, right or wrong — its precision."""
+    keys = []
+    if asks in DIRECT_ASKS:
+        keys.append(asks)
+        if given is not None and given.rule is not None:
+            keys.append(f"{asks}/{given.rule}")
+    if org:
+        keys.append("org wanted")
+    if given is not None and given.kind == "org":
+        keys.append("org given")
+    return keys
+
+
 async def cmd_direct(datasets: list[Path]) -> int:
     """The direct answer line on SQuAD-format sets: each file's paragraphs become articles, its
     questions go through answer(), and the answer given (if any) is compared with the gold
     answers — per question word: how often one is given and shown, and exact / contained /
     token F1; for who / where / what-name, also per rule that read the name («who/title»)."""
-    from index.direct import asks_for, contained, exact, token_f1
+    from index.direct import asks_for, contained, exact, token_f1, wants_organisation
     from index.ingest import ingest_articles
     from index.models import ArticleIn
     from index.query import question_type
@@ -453,7 +475,8 @@ async def cmd_direct(datasets: list[Path]) -> int:
                 for question, golds in qas:
                     kind = question_type(question)
                     asks = asks_for(question, kind) or kind
-                    if asks not in ("when", "how_many", "who", "where", "name"):
+                    org = wants_organisation(kind, golds)
+                    if asks not in DIRECT_ASKS and not org:
                         continue
                     given = (await library.answer(question, top=3)).direct
                     score = _DirectScore(False, False, False, False, 0.0) if given is None \
@@ -461,9 +484,8 @@ async def cmd_direct(datasets: list[Path]) -> int:
                             True, given.shown, any(exact(given.text, g) for g in golds),
                             any(contained(given.text, g) for g in golds),
                             max((token_f1(given.text, g) for g in golds), default=0.0))
-                    rows.setdefault(asks, []).append(score)
-                    if given is not None and given.rule is not None:
-                        rows.setdefault(f"{asks}/{given.rule}", []).append(score)
+                    for key in direct_rows_of(asks, given, org):
+                        rows.setdefault(key, []).append(score)
         print(f"{path.name}: direct answers (exact, contained, F1 among those given)")
         print("\n".join(_direct_rows(rows)))
     return 0

@@ -657,3 +657,27 @@ def contained(predicted: str, gold: str) -> bool:
     «13 أكتوبر 1958»; «11 مدينة» for «11 مدينة روسية»."""
     p, g = " ".join(answer_words(predicted)), " ".join(answer_words(gold))
     return bool(p) and bool(g) and (p in g or g in p)
+
+
+# ---- which gold answers are organisations ------------------------------------------------------
+
+# A gold answer this long is a clause, not a name: «الفريق الذي يحرز أهدافاً أكثر يكون هو
+# الفائز».
+_ORG_ANSWER_WORDS = 8
+
+
+def wants_organisation(kind: str | None, golds: Sequence[str]) -> bool:
+    """Whether a measured question's gold answer is an organisation: one of its spans opens —
+    past «و», «ب», «ل» and «ال» — with an organisation head of index.names («حزب العدالة
+    والتنمية», «للمجلس الأعلى للقوات المسلحة», «نادي قاسم باشا») and is at most eight words.
+    Read from the answer, not the question: «من ينظم دوري أبطال أفريقيا؟» wants a body by
+    the same «من» as a person, and few questions name the kind they ask for («ما اسم المجلة»).
+    «كيف/لماذا» questions want a clause, never a name."""
+    if kind in ("how", "why"):
+        return False
+    for gold in golds:
+        words = _words(gold)
+        if words and len(words) <= _ORG_ANSWER_WORDS \
+                and names.bare(words[0], names.ORG_HEADS) is not None:
+            return True
+    return False
