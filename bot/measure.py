@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import hashlib
 import json
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -537,6 +538,13 @@ DEFAULT_STORY_PAIRS = REPO / "eval" / "stories" / "pairs.jsonl"
 STORY_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
+def story_half(pair: dict[str, Any]) -> int:
+    """Which half of the labelled pairs a pair is in: 0 for the half the story thresholds of
+    session 7 were chosen on, 1 for the half held out — by the first byte of the SHA-1 of
+    its two guids, so the split is fixed and knows nothing of the labels."""
+    return hashlib.sha1(f"{pair['a']}{pair['b']}".encode()).digest()[0] % 2
+
+
 def _precision_recall(decided: list[tuple[bool, bool]]) -> tuple[float, float, int, int, int]:
     """(precision, recall, tp, fp, fn) of (predicted, labelled) pairs."""
     tp = sum(p and y for p, y in decided)
@@ -592,10 +600,18 @@ async def cmd_stories(path: Path, news: Path | None) -> int:
     print(f"{path.name}: {len(pairs)} hand-labelled pairs ({positives} the same event, "
           f"{len(pairs) - positives} not); {sum(sizes):,} articles ingested in {seconds:.0f} s")
     print(f"{'':<28} {'precision':>9} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    # the first sample (session 3) and the hard cases drawn in session 6 ("hard-…"), apart
-    samples = (("as grouped, first sample", lambda p: not p["sampled"].startswith("hard-")),
-               ("as grouped, hard cases", lambda p: p["sampled"].startswith("hard-")),
-               ("same story (as grouped)", lambda p: True))
+    # the first sample (session 3) and the hard cases drawn in session 6 ("hard-…"), apart;
+    # then each half of the split the session 7 rule was chosen on (story_half), apart
+    def hard(pair: dict[str, Any]) -> bool:
+        return str(pair["sampled"]).startswith("hard-")
+
+    samples = (("as grouped, first sample", lambda p: not hard(p)),
+               ("as grouped, hard cases", hard),
+               ("same story (as grouped)", lambda p: True),
+               ("hard, choosing half", lambda p: hard(p) and story_half(p) == 0),
+               ("hard, held-out half", lambda p: hard(p) and story_half(p) == 1),
+               ("all, choosing half", lambda p: story_half(p) == 0),
+               ("all, held-out half", lambda p: story_half(p) == 1))
     for label, keep in samples:
         p, r, tp, fp, fn = _precision_recall(
             [g for g, pair in zip(grouped, pairs, strict=True) if keep(pair)])

@@ -135,6 +135,22 @@ def test_headlines_of_one_event_match_and_two_places_do_not() -> None:
     assert same_headline(c, d, _freq({*analyze("الواحة السنابل")}, c, d)) is None
 
 
+def test_same_day_reports_naming_the_same_rare_things_match_despite_their_own_words() -> None:
+    """«الصحة تنفي …» and «الوزارة تكشف حقيقة …»: each headline holds a rare word the other
+    lacks, but both ledes name the same rare things the same day — one event; a day apart, or
+    sharing the kind's words only (two inspections), the veto stands."""
+    lead = "نفت وزارة الواحة إيقاف بدلات الأطباء في مستشفى السنابل وقالت إن صرف المزايا مستمر"
+    a = _words("الواحة تكشف حقيقة إيقاف بدلات الأطباء", lead)
+    b = _words("الواحة تنفي إيقاف صرف البدلات للأطباء", lead + " كالمعتاد")
+    rare = {*analyze("الواحة بدلات الأطباء السنابل المزايا إيقاف صرف تنفي تكشف")}
+    assert same_headline(a, b, _freq(rare, a, b)) is not None
+    later = _words("الواحة تنفي إيقاف صرف البدلات للأطباء", lead, day=4)
+    assert same_headline(a, later, _freq(rare, a, later)) is None
+    c = _words("عمل الواحة يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في الواحة مخالفات")
+    d = _words("عمل السنابل يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في السنابل مخالفات")
+    assert same_headline(c, d, _freq({*analyze("الواحة السنابل مخالفات")}, c, d)) is None
+
+
 def test_the_second_signal_joins_one_story_whose_first_report_matches_too() -> None:
     a = _words("بلدية الواحة تفتتح مكتبة السنابل", "افتتحت بلدية الواحة مكتبة السنابل الجديدة")
     b = _words("افتتاح مكتبة السنابل في الواحة", "دشنت البلدية مكتبة السنابل في الواحة")
