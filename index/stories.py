@@ -20,7 +20,7 @@ rewordings. 64 bands of 2 rows make a pair at Jaccard 0.3 a candidate with proba
 1 − (1 − 0.3²)⁶⁴ ≈ 0.998.
 
 Reports written independently share too few word pairs for that; a second signal, weighing
-rare title words (second_signal, same_headline; RARE_SHARE … MIN_ARTICLES), joins some of
+rare title words (second_signal, same_headline; RARE_SHARE … SHARED_RARE), joins some of
 them, with document frequencies the store keeps inside the join (docs/stories.md).
 """
 

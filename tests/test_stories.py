@@ -300,3 +300,19 @@ def test_every_labelled_pair_names_articles_of_the_news_corpus() -> None:
     guids = {a["guid"] for a in json.loads(gzip.decompress(NEWS.read_bytes()))}
     pairs = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines()]
     assert {g for p in pairs for g in (p["a"], p["b"])} <= guids
+
+
+def test_the_pairs_split_in_two_halves_by_their_ids() -> None:
+    """`eval --stories` reports the half the session 7 rule was chosen on and the half held
+    out: a split by the pair's ids alone, the same on every run, each half holding hard cases
+    of both labels."""
+    from bot.measure import story_half
+
+    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    halves = [story_half(p) for p in pairs]
+    assert halves == [story_half(dict(p)) for p in pairs] and set(halves) == {0, 1}
+    for half in (0, 1):
+        hard = [p["same"] for p, h in zip(pairs, halves, strict=True)
+                if h == half and p["sampled"].startswith("hard-")]
+        assert any(hard) and not all(hard)
