@@ -145,3 +145,59 @@ def test_a_count_names_its_rule_and_stays_out_of_bold() -> None:
     answer = direct_answer("كم منطقة في الواحة؟", "how_many", [hit(text, ["الواحة"])])
     assert answer is not None and answer.text == "ثماني مناطق"
     assert answer.rule == "counted" and not answer.shown
+
+
+@pytest.mark.parametrize(
+    ("question", "excerpt", "marked", "expected", "rule"),
+    [
+        # a verb of lasting after «كم»: a number of time units, not the year beside it
+        ("كم استمرت مملكة الواحة؟", "حكمت مملكة الواحة الخيالية منذ 1850 واستمرت 262 سنة.",
+         ["مملكة", "الواحة", "واستمرت"], "262 سنة", "lasted"),
+        ("كم عاش الشاعر سامر؟", "توفي الشاعر سامر الخيالي عن عمر بلغ ستة وسبعين عامًا.",
+         ["الشاعر", "سامر"], "ستة وسبعين عاما", "lasted"),
+        ("كم تحتاج البذور حتى تنبت؟", "تحتاج البذور الخيالية عادة من 2-6 أسابيع حتى تنبت.",
+         ["تحتاج", "البذور"], "2-6 أسابيع", "lasted"),
+        # «كم من …» counts what follows «من»; eleven and twelve are one number
+        ("كم من مقاطعة في الواحة؟", "تضم الواحة الخيالية اثنتي عشر مقاطعة في شمالها.",
+         ["الواحة"], "اثنتي عشر مقاطعة", "counted"),
+        # a broken plural by its consonants, and one noun for a year
+        ("كم عدد المدن التي تستضيف البطولة؟", "تستضيف البطولة الخيالية في 11 مدينة ساحلية.",
+         ["تستضيف", "البطولة"], "11 مدينة", "counted"),
+        ("كم سنة دامت حرب الواحة؟", "دامت حرب الواحة الخيالية أربعة أعوام كاملة.",
+         ["دامت", "حرب", "الواحة"], "أربعة أعوام", "counted"),
+        # a number shaped like a year counts when the noun asked follows it
+        ("كم براءة يمتلك المخترع سامر؟", "يمتلك المخترع سامر الخيالي 1093 براءة اختراع.",
+         ["يمتلك", "المخترع", "سامر"], "1093 براءة", "counted"),
+        # an area may be given in «كم²», a share in «%»
+        ("كم تبلغ مساحة الواحة؟", "تغطي الواحة الخيالية مساحة تبلغ 309.500 كم² تقريبا.",
+         ["الواحة", "مساحة"], "309.500 كم", "measured"),
+        ("إلى كم تصل نسبة الشباب في الواحة؟", "وتصل نسبة الشباب في الواحة الخيالية إلى 15%.",
+         ["نسبة", "الشباب", "الواحة"], "15%", "measured"),
+    ],
+    ids=["lasted", "compound", "range", "kam-min-teens", "broken-plural", "year-words",
+         "year-shaped-count", "area-km", "share"],
+)
+def test_count_readings(question: str, excerpt: str, marked: list[str], expected: str,
+                        rule: str) -> None:
+    answer = direct_answer(question, "how_many", [hit(excerpt, marked)])
+    assert answer is not None and (answer.text, answer.rule) == (expected, rule)
+    assert not answer.shown
+
+
+def test_a_lasting_question_takes_no_count_of_things() -> None:
+    text = "استمرت حرب الواحة الخيالية وشملت 3 مدن كبيرة."
+    assert direct_answer("كم استمرت حرب الواحة؟", "how_many",
+                         [hit(text, ["استمرت", "حرب", "الواحة"])]) is None
+
+
+def test_a_count_of_the_asked_noun_passes_a_close_second_that_counts_none() -> None:
+    """The best passage is not clearly best, but it alone counts the noun asked: its count;
+    when the close second counts it otherwise, no line."""
+    best = hit("ويتكون الجزء الكاريبي الخيالي من ثلاث جزر في البحر.", ["الكاريبي"], score=10.0)
+    second = hit("يقع الجزء الكاريبي الخيالي جنوب البحر.", ["الكاريبي"], rank=2, score=9.5)
+    answer = direct_answer("كم جزيرة في الجزء الكاريبي؟", "how_many", [best, second])
+    assert answer is not None and answer.text == "ثلاث جزر"
+    other = hit("ويضم الجزء الكاريبي الخيالي خمس جزر صغيرة.", ["الكاريبي"], rank=2, score=9.5)
+    assert direct_answer("كم جزيرة في الجزء الكاريبي؟", "how_many", [best, other]) is None
+    unit = hit("وتبلغ مساحة الجزء الكاريبي الخيالي 800 كم².", ["الكاريبي"], score=10.0)
+    assert direct_answer("كم تبلغ مساحة الجزء الكاريبي؟", "how_many", [unit, second]) is None

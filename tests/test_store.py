@@ -688,6 +688,25 @@ async def test_story_words_count_once_and_rare_title_words_find_candidates(
     assert (await store.stories.words_of([ids[2]]))[ids[2]].words == far.words
 
 
+async def test_a_story_s_first_report_comes_with_its_day(store: Store) -> None:
+    """The second signal compares days (index.stories.SHARED_RARE: reports of the same day):
+    the story's first report read inside the join carries its publication's day, which the
+    store keeps with the article, not with its words."""
+    day = datetime(2031, 5, 3, 9, 0, tzinfo=UTC)
+    ids = [(await ingest_article(store, article(text, guid=f"d{i}", published=day),
+                                 "t")).article_id for i, text in enumerate([TEXT_A, TEXT_B])]
+    words = StoryWords(("زرزور",), frozenset({"زرزور"}), day.date().toordinal())
+    seen: list[StoryCandidate] = []
+    await store.stories.join(ids[0], signature=bytes(512), bands=[1], words=words,
+                             rare_share=1.0, choose=lambda c: seen.extend(c) or [])
+    await store.stories.join(ids[1], signature=bytes(512), bands=[2], words=words,
+                             rare_share=1.0, choose=lambda c: seen.extend(c) or [])
+    [found] = seen
+    assert found.head is not None and found.head.day == day.date().toordinal()
+    assert found.words is not None and found.words.day is None  # its day is `published`
+    assert found.published == day
+
+
 async def test_copies_ingested_at_once_by_two_processes_end_in_one_story(
     store: Store, store_target: str
 ) -> None:

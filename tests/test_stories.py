@@ -135,6 +135,22 @@ def test_headlines_of_one_event_match_and_two_places_do_not() -> None:
     assert same_headline(c, d, _freq({*analyze("الواحة السنابل")}, c, d)) is None
 
 
+def test_same_day_reports_naming_the_same_rare_things_match_despite_their_own_words() -> None:
+    """«الصحة تنفي …» and «الوزارة تكشف حقيقة …»: each headline holds a rare word the other
+    lacks, but both ledes name the same rare things the same day — one event; a day apart, or
+    sharing the kind's words only (two inspections), the veto stands."""
+    lead = "نفت وزارة الواحة إيقاف بدلات الأطباء في مستشفى السنابل وقالت إن صرف المزايا مستمر"
+    a = _words("الواحة تكشف حقيقة إيقاف بدلات الأطباء", lead)
+    b = _words("الواحة تنفي إيقاف صرف البدلات للأطباء", lead + " كالمعتاد")
+    rare = {*analyze("الواحة بدلات الأطباء السنابل المزايا إيقاف صرف تنفي تكشف")}
+    assert same_headline(a, b, _freq(rare, a, b)) is not None
+    later = _words("الواحة تنفي إيقاف صرف البدلات للأطباء", lead, day=4)
+    assert same_headline(a, later, _freq(rare, a, later)) is None
+    c = _words("عمل الواحة يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في الواحة مخالفات")
+    d = _words("عمل السنابل يضبط مخالفات العمل تحت الشمس", "ضبط مكتب العمل في السنابل مخالفات")
+    assert same_headline(c, d, _freq({*analyze("الواحة السنابل مخالفات")}, c, d)) is None
+
+
 def test_the_second_signal_joins_one_story_whose_first_report_matches_too() -> None:
     a = _words("بلدية الواحة تفتتح مكتبة السنابل", "افتتحت بلدية الواحة مكتبة السنابل الجديدة")
     b = _words("افتتاح مكتبة السنابل في الواحة", "دشنت البلدية مكتبة السنابل في الواحة")
@@ -284,3 +300,19 @@ def test_every_labelled_pair_names_articles_of_the_news_corpus() -> None:
     guids = {a["guid"] for a in json.loads(gzip.decompress(NEWS.read_bytes()))}
     pairs = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines()]
     assert {g for p in pairs for g in (p["a"], p["b"])} <= guids
+
+
+def test_the_pairs_split_in_two_halves_by_their_ids() -> None:
+    """`eval --stories` reports the half the session 7 rule was chosen on and the half held
+    out: a split by the pair's ids alone, the same on every run, each half holding hard cases
+    of both labels."""
+    from bot.measure import story_half
+
+    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    halves = [story_half(p) for p in pairs]
+    assert halves == [story_half(dict(p)) for p in pairs] and set(halves) == {0, 1}
+    for half in (0, 1):
+        hard = [p["same"] for p, h in zip(pairs, halves, strict=True)
+                if h == half and p["sampled"].startswith("hard-")]
+        assert any(hard) and not all(hard)

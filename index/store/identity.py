@@ -144,10 +144,11 @@ def story_heads(
     rows: Iterable[tuple[int, int, datetime | None, str, str]],
 ) -> dict[int, tuple[int, StoryWords | None]]:
     """Each story's first report (earliest date, then smallest id; undated ones last) and its
-    words, from (story, article, published, title_terms, terms) rows."""
+    words with its day, from (story, article, published, title_terms, terms) rows."""
     best: dict[int, tuple[tuple[bool, float, int], int, StoryWords | None]] = {}
     for story, article, published, title, terms in rows:
         key = (published is None, published.timestamp() if published else 0.0, article)
         if story not in best or key < best[story][0]:
-            best[story] = (key, article, stored_words(title, terms))
+            day = published.date().toordinal() if published else None
+            best[story] = (key, article, stored_words(title, terms, day))
     return {story: (article, words) for story, (_, article, words) in best.items()}
