@@ -321,12 +321,18 @@ def _unwritable_reason(path: Path, err: BaseException) -> str:
 
 class SqliteDb:
     """One aiosqlite connection shared by the concerns; the lock keeps two tasks' statements
-    and transactions apart."""
+    and transactions apart. A second, read-only connection (`reader`) serves the reads an
+    answer makes, so that a question never queues behind an ingest's write transaction: in
+    WAL mode it reads the last commit while the writer works."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self.db = db
         self.path = path
         self.lock = asyncio.Lock()
+        self.reader = reader
+        self._reader_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -347,6 +353,14 @@ class SqliteDb:
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         async with self.lock, self.db.execute(sql, params) as cur:
             return await cur.fetchone()
+
+    async def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """fetchall on the read-only connection (the last commit, whatever the writer is
+        doing), or on the shared one when there is none (an in-memory store)."""
+        if self.reader is None:
+            return await self.fetchall(sql, params)
+        async with self._reader_lock, self.reader.execute(sql, params) as cur:
+            return list(await cur.fetchall())
 
     async def migrate(self) -> None:
         """Apply the migrations not yet applied. Each is checked and applied inside one
@@ -370,6 +384,8 @@ class SqliteDb:
             log.info("applied migration %s", name)
 
     async def close(self) -> None:
+        if self.reader is not None:
+            await self.reader.close()
         await self.db.close()
 
 
@@ -564,7 +580,7 @@ class SqliteArticles:
     ) -> dict[int, PassageContext]:
         if not passage_ids:
             return {}
-        rows = await self._db.fetchall(
+        rows = await self._db.read(
             "SELECT p.id, p.article_id, p.start, p.end, p.tokens,"
             f" {columns(ARTICLE_COLUMNS, 'a', () if text else ('text',))} FROM passages p"
             " JOIN articles a"
@@ -1060,7 +1076,7 @@ class SqliteStories:
     async def reports_of(self, article_ids: Sequence[int]) -> dict[int, list[StoryMember]]:
         if not article_ids:
             return {}
-        rows = await self._db.fetchall(
+        rows = await self._db.read(
             f"SELECT asked.article_id, {', '.join(STORY_MEMBER_COLUMNS)}"
             " FROM story_members asked JOIN story_members s ON s.story_id = asked.story_id"
             " JOIN articles a ON a.id = s.article_id"
@@ -1190,6 +1206,18 @@ async def _wal(conn: aiosqlite.Connection, attempts: int = 100) -> None:
             await asyncio.sleep(min(0.01 * (attempt + 1), 0.2))
 
 
+async def _open_reader(path: Path) -> aiosqlite.Connection:
+    """The read-only second connection (see SqliteDb)."""
+    reader = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await reader.execute("PRAGMA busy_timeout=10000")
+        await reader.execute("PRAGMA query_only=ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
 async def open_sqlite(path: str | Path) -> SqliteDb:
     """Open (creating it and its folder if need be) the SQLite file at `path`, migrated.
     Raises StoreUnavailable when the file cannot be created, opened or written there."""
@@ -1211,7 +1239,11 @@ async def open_sqlite(path: str | Path) -> SqliteDb:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await db.migrate()
+        if str(path) != ":memory:":
+            db.reader = await _open_reader(path)
     except BaseException as err:
+        if db.reader is not None:
+            await db.reader.close()
         await conn.close()
         if isinstance(err, sqlite3.OperationalError) and _cannot_write(err):
             raise StoreUnavailable(path, _unwritable_reason(path, err)) from err
