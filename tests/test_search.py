@@ -393,6 +393,8 @@ async def test_a_question_never_waits_for_a_write_transaction(tmp_path: Path) ->
         await ingest_article(store, ArticleIn(title="مكتبة", text=LIBRARY_TEXT, guid="lib"), "t")
         lib = Library(store)
         await lib.build()
+        # committed after the build: the refresh inside the held transaction must see it
+        await ingest_article(store, ArticleIn(title="حديقة", text=GARDEN_TEXT, guid="g"), "t")
         db = store.articles._db  # the SqliteDb the concerns share
         assert db.reader is not None
         inside, release = asyncio.Event(), asyncio.Event()
@@ -405,8 +407,12 @@ async def test_a_question_never_waits_for_a_write_transaction(tmp_path: Path) ->
         held = asyncio.create_task(writer())
         await asyncio.wait_for(inside.wait(), timeout=5)
         try:
+            # as the bot asks: refresh first (what was committed before), then answer
+            assert await asyncio.wait_for(lib.refresh(), timeout=10) == 1
             answer = await asyncio.wait_for(lib.answer("مكتبة الواحة الخيالية"), timeout=10)
             assert answer.hits and "المخطوطات" in answer.hits[0].excerpt
+            answer = await asyncio.wait_for(lib.answer("كم نخلة زرعت الواحة؟"), timeout=10)
+            assert answer.hits and "نخيل" in answer.hits[0].excerpt
             assert not held.done(), "answered while the transaction was still open"
         finally:
             release.set()

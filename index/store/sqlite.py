@@ -532,7 +532,7 @@ class SqliteArticles:
         return [StoredPassage(*r) for r in rows]
 
     async def passages_of(self, article_id: int) -> list[StoredPassage]:
-        rows = await self._db.fetchall(
+        rows = await self._db.read(
             "SELECT id, article_id, tokens FROM passages WHERE article_id = ? ORDER BY id",
             (article_id,),
         )
@@ -549,7 +549,7 @@ class SqliteArticles:
         elif not article_ids:
             return {}
         else:
-            rows = await self._db.fetchall(
+            rows = await self._db.read(
                 f"SELECT id, title FROM articles WHERE id IN ({_marks(len(article_ids))})",
                 list(article_ids),
             )
@@ -602,7 +602,9 @@ class SqliteArticles:
         """SQLite has no notifications across processes: polling finds the changes."""
 
     async def changes_since(self, cursor: int) -> Changes:
-        rows = await self._db.fetchall(
+        # on the reader, like everything a refresh reads: a question refreshes first, and must
+        # not wait for an ingest's transaction to see what was committed before it
+        rows = await self._db.read(
             "SELECT seq, article_id FROM index_events WHERE seq > ? ORDER BY seq", (cursor,)
         )
         events = [IndexEvent(*r) for r in rows]
