@@ -35,7 +35,7 @@ from bot.logs import install_redaction
 from bot.polling import NabaBot
 from bot.runtime import KEY, Naba, naba
 from bot.texts import MENU
-from index import collector
+from index import collector, workers
 from index.search import Library
 from index.sources import poll_due_feeds, rescan_seeds
 from index.store import Store
@@ -186,6 +186,9 @@ def _post_init(settings: Settings):
             log.info("seeds %s: %s", settings.seeds_dir, report.summary())
         passages = await library.build()
         log.info("index %s: %d passages", library.source, passages)
+        # from now on, what feeds and seed rescans bring is analysed beside the loop (the
+        # start's own seed scan above, a few files at most, did not wait for a process)
+        workers.start(settings.analysis_workers)
         # Everything alive now (the index's dictionaries, the analyzer's tables) lives as long
         # as the process: frozen, the garbage collector's full passes skip it; so is what each
         # refresh leaves alive (index.collector).
@@ -254,6 +257,7 @@ async def _post_shutdown(app: Application) -> None:
         grouping.cancel()  # what it grouped stays; the next start goes on from there
         with contextlib.suppress(BaseException):
             await grouping
+    await asyncio.to_thread(workers.stop)
     runtime: Naba | None = app.bot_data.get(KEY)
     if runtime is not None:
         if runtime.leader:  # hand the scheduled jobs over now, not a lease length later

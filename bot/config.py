@@ -100,6 +100,9 @@ class Settings:
     # ~30 messages a second (and 20 a minute per group), so together they stay under it.
     replicas: int = 1
     questions_per_minute: int = 20
+    # Processes that analyse ingested articles beside the bot (index.workers): 0 analyses in
+    # a thread, whose pure-Python work then holds up the questions asked meanwhile
+    analysis_workers: int = 1
     log_level: str = "INFO"
 
     @property
@@ -219,6 +222,7 @@ class Settings:
             lease_seconds=_float(env, "NABA_LEASE_SECONDS", default["lease_seconds"], 1.0),
             replicas=_int(env, "NABA_REPLICAS", default["replicas"], 1),
             refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", default["refresh_seconds"], 0.05),
+            analysis_workers=_int(env, "NABA_ANALYSIS_WORKERS", default["analysis_workers"], 0),
             questions_per_minute=_int(
                 env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1
             ),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
 
+from index import workers
 from index.articles import FileArticles, article_files, read_file
 from index.cleaning import content_hash, is_arabic, strip_boilerplate
 from index.dates import PASSAGE_VERSION, passage_tokens
@@ -116,7 +117,8 @@ async def ingest_article(store: Store, article: ArticleIn, origin: str) -> Inges
     """Store one article (one transaction), then put it in its story (index.stories: a
     second, short one); raises InvalidArticle, logged as 'failed'."""
     try:
-        clean, passages, digest, canonical, print_ = await asyncio.to_thread(
+        # in a worker process when the bot runs them (index.workers), else in a thread
+        clean, passages, digest, canonical, print_ = await workers.run(
             _prepare_with_fingerprint, article
         )
     except InvalidArticle as err:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from index import collector
+from index import collector, workers
 from index.models import ArticleIn
 
 TICK_S = 0.002
@@ -107,10 +107,12 @@ async def measure(
     tick_s: float = TICK_S,
     ask_every_s: float = ASK_EVERY_S,
     quiet_s: float | None = None,
+    analysis_workers: int = 1,
     log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
     """Ingest `burst` into a running Library over `base`; the loop's pauses and question
-    latencies meanwhile."""
+    latencies meanwhile. The burst is analysed in `analysis_workers` processes, as the bot
+    does (index.workers; 0: in a thread)."""
     from index.ingest import ingest_articles
     from index.search import Library
     from index.store import Store
@@ -145,11 +147,13 @@ async def measure(
                 if merging is not None:
                     await merging
 
-            start = time.perf_counter()
-            busy = await _observe(library, questions, ingest(), tick_s, ask_every_s)
-            ingest_s = time.perf_counter() - start
+            with workers.started(analysis_workers):
+                start = time.perf_counter()
+                busy = await _observe(library, questions, ingest(), tick_s, ask_every_s)
+                ingest_s = time.perf_counter() - start
             passages = library.passages
     return {
+        "analysis_workers": analysis_workers,
         "base_articles": len(base),
         "base_passages": base_passages,
         "articles": len(burst),

@@ -256,3 +256,64 @@ async def test_an_outlets_link_line_is_not_a_passage(store: Store) -> None:
     assert article is not None and "رابط الخبر" not in article.text
     passages = await store.articles.passages_of(outcome.article_id)
     assert len(passages) == 1
+
+
+# -- analysis in a worker process (index.workers) -----------------------------------------------
+
+WORKER_ARTICLES = [
+    ArticleIn(title="مكتبة الواحة", text="افتتحت بلدية الواحة الخيالية مكتبة عامة جديدة أمس.\n"
+              "وتضم المكتبة آلاف المخطوطات النادرة.", guid="w1",
+              published=datetime(2024, 12, 7, tzinfo=UTC)),
+    ArticleIn(title="حديقة", text="زرعت بلدية الواحة ألف شجرة نخيل في حديقتها الكبرى.", guid="w2"),
+]
+
+
+async def stored(store: Store) -> list[tuple]:
+    """Every stored article's passages and tokens, in a comparable form."""
+    out = []
+    for article in sorted(await store.articles.newest(limit=100), key=lambda a: a.title):
+        out.append((article.title, article.text, article.published,
+                    [p.tokens for p in await store.articles.passages_of(article.id)]))
+    return out
+
+
+async def test_a_worker_process_stores_what_a_thread_stores(tmp_path: Path) -> None:
+    """The bot analyses in a worker process (so that a bulk ingest does not hold the GIL its
+    questions need): the same passages, tokens and dates as in a thread, and a bad article is
+    refused the same way, its exception carried back across the process boundary."""
+    from index import workers
+
+    results = []
+    for use_workers in (False, True):
+        async with await Store.open(tmp_path / f"w{use_workers}.db") as store:
+            with workers.started(1 if use_workers else 0) as running:
+                assert running is use_workers
+                for article in WORKER_ARTICLES:
+                    assert (await ingest_article(store, article, "test")).status == "new"
+                if use_workers:  # the analysis really ran in another process
+                    assert workers._pool is not None and workers._pool._processes
+                with pytest.raises(InvalidArticle, match="no text"):
+                    await ingest_article(store, ArticleIn(title="فارغ", text=" "), "test")
+            results.append(await stored(store))
+    assert results[0] == results[1] and len(results[0]) == 2
+
+
+async def test_a_dead_worker_loses_no_article(tmp_path: Path) -> None:
+    """The worker killed mid-ingest (out of memory, a signal): the article it held is analysed
+    again in a thread, and so is every later one."""
+    import os
+    import signal
+
+    from index import workers
+
+    async with await Store.open(tmp_path / "w.db") as store:
+        with workers.started(1):
+            assert (await ingest_article(store, WORKER_ARTICLES[0], "test")).status == "new"
+            pids = list(workers._pool._processes)  # type: ignore[union-attr]
+            assert pids
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+            outcome = await ingest_article(store, WORKER_ARTICLES[1], "test")
+            assert outcome.status == "new"
+            assert not workers.running()
+        assert len(await stored(store)) == 2
