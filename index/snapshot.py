@@ -238,7 +238,8 @@ def _unpack(snap: Snapshot) -> Loaded:
                 and int(offsets[-1]) == len(words) and words.dtype == word_dtype(n)
                 and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
                 and offsets.dtype == np.int64
-                and part["doc_len"].dtype == np.int64 and part["live"].dtype == np.bool_):
+                and part["doc_len"].dtype in (np.uint16, np.int64)
+                and part["live"].dtype == np.bool_):
             raise ValueError(f"field {name}: the arrays' sizes or types do not match")
         # the tf decoding (index.kernel._tf_at) reads table[length, code], then the exceptions
         if not (part["tf_table"].dtype == np.uint8 and part["tf_table"].ndim == 2

@@ -177,3 +177,24 @@ def test_a_frozen_index_keeps_the_exceptions(search_path: str) -> None:
         assert loaded.search(query, 10) == index.search(query, 10)
         assert loaded.search(query, 10) == bm25_module.BM25Index._top_k(
             loaded, loaded.get_scores(query), 10)
+
+
+def test_a_document_longer_than_two_bytes_widens_the_lengths(search_path: str) -> None:
+    """Lengths are kept in two bytes until a document needs more: then they widen, and scores
+    stay rank-bm25's (the long document's postings are tf exceptions too)."""
+    corpus = [["ن", "م"], ["م", "ل"], ["ن"] * 3 + ["ل"]]
+    index = BM25Index.from_corpus(corpus)
+    assert index._doc_len.dtype == np.uint16
+    long_doc = ["ن"] * 70_000 + ["م"] * 2
+    corpus.append(long_doc)
+    index.add(long_doc)
+    assert index._doc_len.dtype == np.int64 and index._doc_len[3] == 70_002
+    for merged in (False, True):
+        if merged:
+            index.merge()
+        ref = BM25Okapi(corpus)
+        for query in (["ن"], ["م", "ل"], ["ن", "م", "ل"]):
+            got = index.search(query, 10)
+            ref_scores = ref.get_scores(query)
+            assert [s for _, s in got] == pytest.approx(
+                sorted(ref_scores, reverse=True)[:len(got)], abs=1e-9)
