@@ -565,6 +565,18 @@ class _Base:
         return self.tf_codes.tfs(lo, self.doc_len[postings.docs_of(words)],
                                  postings.codes_of(words))
 
+    def tfs_for(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
+        """The tf (int32) in postings lo..hi-1 (one list) of each of `docs`, 0 where absent."""
+        out = np.zeros(len(docs), dtype=np.int32)
+        if hi > lo and len(docs):
+            words = self.words[lo:hi]
+            at = np.minimum(np.searchsorted(words, postings.keys_of(docs, words)), hi - lo - 1)
+            hit = np.flatnonzero(postings.docs_of(words[at]) == docs)
+            found = at[hit]
+            out[hit] = self.tf_codes.tfs_at(lo + found, self.doc_len[docs[hit]],
+                                            postings.codes_of(words[found]))
+        return out
+
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The exact impacts (float32) of postings lo..hi-1."""
         return self.impacts.of(self.tfs_of(lo, hi), self.docs_of(lo, hi))
@@ -1131,6 +1143,21 @@ class BM25Index:
             out.append(delta)
         return out
 
+    def _tfs_in(self, tid: int, docs: np.ndarray) -> list[np.ndarray]:
+        """Per segment (base, then delta), the tf of the term in each of `docs` (0: absent),
+        by binary search: a common term costs no more than a rare one, and the base decodes
+        only the postings found."""
+        base = self._base
+        lo, hi = base.span(tid)
+        out = [base.tfs_for(lo, hi, docs)] if hi > lo else []
+        delta = self._delta(tid)
+        if delta is not None:
+            have, tfs = delta
+            # searching all but the last posting gives a valid index even past the end
+            at = np.searchsorted(have[:-1], docs)
+            out.append(np.where(have[at] == docs, tfs[at], 0))
+        return out
+
     def _weights(self, query: Query) -> list[tuple[int, float]]:
         """(term id, multiplicity * idf) for the query terms some live document has; a mapping
         gives each term its multiplicity directly (a weight, 1.0 being one occurrence)."""
@@ -1174,13 +1201,9 @@ class BM25Index:
         if not len(docs):
             return scores
         norm = self._norm_of(docs)
-        keys = docs.astype(np.int32)
         k1p = self.k1 + 1
         for tid, weight in weights:
-            for post_docs, tfs in self._postings(tid):
-                # searching all but the last posting gives a valid index even past the end
-                pos = np.searchsorted(post_docs[:-1], keys)
-                tf = np.where(post_docs[pos] == keys, tfs[pos], 0)
+            for tf in self._tfs_in(tid, docs):
                 # absent: tf 0 adds exactly 0.0 (0/0 only for k1 = 0, so divide where tf > 0)
                 part = np.divide(tf * k1p, tf + norm, out=np.zeros(len(docs)), where=tf > 0)
                 scores += weight * part
@@ -1436,10 +1459,8 @@ class BM25Index:
             tid = self.vocab.get(term)
             if tid is None or not len(docs):
                 return found
-            for have, _ in self._postings(tid):
-                if len(have):
-                    at = np.searchsorted(have, docs).clip(0, len(have) - 1)
-                    found |= have[at] == docs
+            for tf in self._tfs_in(tid, docs):
+                found |= tf > 0
             return found & self._live[docs]
 
 

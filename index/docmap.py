@@ -44,7 +44,8 @@ class DocMapState:
 def _grouped(owners: np.ndarray, docs: np.ndarray) -> dict[str, np.ndarray]:
     """CSR of docs by owner: owners ascending, each one's docs ascending."""
     order = np.lexsort((docs, owners))
-    owners, docs = owners[order], docs[order].astype(np.int64)
+    # doc ids in four bytes, as the postings hold them (4 MB less a million docs, saved)
+    owners, docs = owners[order], docs[order].astype(np.int32)
     ids, starts = np.unique(owners, return_index=True)
     offsets = np.append(starts, len(owners)).astype(np.int64)
     return {"article_ids": ids.astype(np.int64), "article_offsets": offsets, "article_docs": docs}

@@ -119,8 +119,21 @@ class TfCodes:
         out = self._decoded(self.table, lengths, codes).astype(np.int32)
         missing = np.flatnonzero(out == 0)
         if len(missing):
-            out[missing] = self.exc_tf[np.searchsorted(self.exc_pos, missing + lo)]
+            out[missing] = self._exception(missing + lo)
         return out
+
+    def tfs_at(self, positions: np.ndarray, lengths: np.ndarray, codes: np.ndarray
+               ) -> np.ndarray:
+        """The tfs (int32) of the postings at these positions, with these lengths and codes."""
+        out = self._decoded(self.table, lengths, codes).astype(np.int32)
+        missing = np.flatnonzero(out == 0)
+        if len(missing):
+            out[missing] = self._exception(positions[missing])
+        return out
+
+    def _exception(self, positions: np.ndarray) -> np.ndarray:
+        """The tfs of postings the table does not decode (each one is an exception)."""
+        return self.exc_tf[np.searchsorted(self.exc_pos, positions)]
 
     @classmethod
     def empty(cls) -> TfCodes:

@@ -198,3 +198,22 @@ def test_a_document_longer_than_two_bytes_widens_the_lengths(search_path: str) -
             ref_scores = ref.get_scores(query)
             assert [s for _, s in got] == pytest.approx(
                 sorted(ref_scores, reverse=True)[:len(got)], abs=1e-9)
+
+
+def test_tfs_found_by_doc_decode_only_what_they_find() -> None:
+    """score_docs and holds look docs up in a list by binary search (tfs_for) instead of
+    decoding it: the same tfs as the tokens' counts, 0 for docs without the term — also for
+    doc ids past the base (added since) and exceptions (high tfs, long documents)."""
+    corpus = _exceptional_corpus(random.Random(5))
+    index = BM25Index.from_corpus(corpus)
+    index.add(["ق"] * 45 + ["ك"])
+    base = index._base
+    wanted = np.arange(index.n_docs, dtype=np.int64)
+    for term in ("ق", "ك", "ط", "ع", "وحيد", "ر1"):
+        lo, hi = base.span(index.vocab.get(term))
+        truth = np.array([doc.count(term) if d < len(corpus) else 0
+                          for d, doc in enumerate([*corpus, []])])
+        np.testing.assert_array_equal(base.tfs_for(lo, hi, wanted), truth)
+        shuffled = np.random.default_rng(1).permutation(wanted)
+        expected = np.array([doc.count(term) > 0 for doc in [*corpus, ["ق"] * 45 + ["ك"]]])
+        np.testing.assert_array_equal(index.holds(term, shuffled), expected[shuffled])
