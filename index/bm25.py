@@ -1200,6 +1200,13 @@ class BM25Index:
         scores = np.zeros(len(docs), dtype=np.float64)
         if not len(docs):
             return scores
+        if kernel.search is not None and kernel.exact is not None:
+            base, codes = self._base, self._base.tf_codes
+            tids, wts, d_off, d_docs, d_tfs = self._kernel_terms(weights)
+            return kernel.exact(docs.astype(np.int64), tids, wts, base.offsets, base.words,
+                                codes.table, codes.exc_pos, codes.exc_tf, self._doc_len,
+                                self._live, d_off, d_docs, d_tfs, self.k1, self.b,
+                                self._avgdl())
         norm = self._norm_of(docs)
         k1p = self.k1 + 1
         for tid, weight in weights:
@@ -1254,17 +1261,7 @@ class BM25Index:
             self._cand = np.zeros(n, dtype=np.int32)
             self._buf = np.zeros(n, dtype=np.float32)
         base = self._base
-        terms, values = zip(*weights, strict=True)
-        tids = np.array(terms, dtype=np.int64)
-        wts = np.array(values, dtype=np.float64)
-        d_off = np.zeros(len(weights) + 1, dtype=np.int64)
-        d_docs, d_tfs = _NO_DOCS, _NO_TFS
-        if self._delta_size:
-            found = [self._delta(t) for t, _ in weights]
-            if any(f is not None for f in found):
-                d_off[1:] = np.cumsum([0 if f is None else len(f[0]) for f in found])
-                d_docs = np.concatenate([f[0] for f in found if f is not None])
-                d_tfs = np.concatenate([f[1] for f in found if f is not None])
+        tids, wts, d_off, d_docs, d_tfs = self._kernel_terms(weights)
         avgdl = self._avgdl()
         ratio = avgdl / base.avgdl if base.n_postings else 1.0  # no impacts: no drift
         slack = (len(weights) + 4) * 2.0**-23
@@ -1283,6 +1280,24 @@ class BM25Index:
             self._seen[:] = 0
             raise
         return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def _kernel_terms(
+        self, weights: list[tuple[int, float]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The query terms as the kernel takes them: (term ids, weights, and the delta's
+        postings of query term i at d_docs/d_tfs[d_off[i]:d_off[i + 1]])."""
+        terms, values = zip(*weights, strict=True)
+        tids = np.array(terms, dtype=np.int64)
+        wts = np.array(values, dtype=np.float64)
+        d_off = np.zeros(len(weights) + 1, dtype=np.int64)
+        d_docs, d_tfs = _NO_DOCS, _NO_TFS
+        if self._delta_size:
+            found = [self._delta(t) for t, _ in weights]
+            if any(f is not None for f in found):
+                d_off[1:] = np.cumsum([0 if f is None else len(f[0]) for f in found])
+                d_docs = np.concatenate([f[0] for f in found if f is not None])
+                d_tfs = np.concatenate([f[1] for f in found if f is not None])
+        return tids, wts, d_off, d_docs, d_tfs
 
     def _candidates(self, weights: list[tuple[int, float]], k: int) -> np.ndarray:
         """Sorted live doc ids that include every document of the exact top k.
@@ -1480,6 +1495,13 @@ def _warm_kernel(base: _Base | None = None) -> None:
 
 def _warm_call(words: np.dtype, lengths: np.dtype) -> None:
     one = np.ones(1, dtype=np.float32)
+    if kernel.exact is not None:
+        kernel.exact(
+            np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.ones(1),
+            np.array([0, 1]), np.zeros(1, dtype=words), np.ones((1, 256), dtype=np.uint8),
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.ones(1, dtype=lengths),
+            np.ones(1, dtype=bool), np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, K1, B, 1.0,
+        )
     kernel.search(
         np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=words),
         np.ones(256, dtype=np.float32), np.ones((1, 256), dtype=np.uint8),

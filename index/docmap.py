@@ -30,6 +30,8 @@ class DocMapState:
         """passages: the passage id of each doc; article_ids (ascending), article_offsets,
         article_docs: article_ids[i]'s docs are article_docs[article_offsets[i]:…[i + 1]]."""
         passages = np.frombuffer(self.passages[: self.n], dtype=np.int64)
+        if len(passages) and int(passages.min()) >= 0 and int(passages.max()) < 2**31:
+            passages = passages.astype(np.int32)  # saved in half (DocMap reads either back)
         counts = np.diff(self.offsets)
         kept = ~np.isin(self.ids, np.fromiter(self.gone, np.int64, len(self.gone)))
         owners = [np.repeat(self.ids[kept], counts[kept])]

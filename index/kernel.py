@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 search: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+exact: Callable[..., np.ndarray] | None = None
 
 
 def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
@@ -432,17 +433,12 @@ def _search(  # type: ignore[no-untyped-def]
     """
     n = len(tids)
     k1p = k1 + 1.0
-    n_terms = len(offsets) - 1
-    a = np.zeros(n, np.int64)
-    e = np.zeros(n, np.int64)
+    a, e = _spans(tids, offsets)
     w32 = np.empty(n, np.float32)
     bound = np.zeros(n, np.float64)
     length = np.zeros(n, np.int64)
     for i in range(n):
         t = tids[i]
-        if t < n_terms:
-            a[i] = offsets[t]
-            e[i] = offsets[t + 1]
         w32[i] = np.float32(weights[i])
         if e[i] > a[i]:
             bound[i] = float(w32[i]) * float(max_impact[t]) * (1 + slack)
@@ -455,8 +451,7 @@ def _search(  # type: ignore[no-untyped-def]
                            slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, acc,
                            seen, cand, buf)
         return _exact_top(cand[:n_cand], n, a, e, weights, words, tf_table, exc_pos, exc_tf,
-                          d_off, d_docs, d_tfs,
-                          doc_len, k, k1, b, avgdl)
+                          d_off, d_docs, d_tfs, doc_len, live, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
     rest = np.zeros(n, np.float64)  # rest[j]: the most the terms after the j-th can add
     for j in range(n - 2, -1, -1):
@@ -567,21 +562,39 @@ def _search(  # type: ignore[no-untyped-def]
         acc[sel[c]] = 0
         seen[sel[c]] = 0
     return _exact_top(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs,
-                      d_tfs, doc_len, k, k1, b, avgdl)
+                      d_tfs, doc_len, live, k, k1, b, avgdl)
 
 
 def _exact_top(  # type: ignore[no-untyped-def]
     cands, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
-    k, k1, b, avgdl,
+    live, k, k1, b, avgdl,
 ):
-    """The top k of the candidates by exact float64 scores, summed term by term in query
-    order as BM25Index._exact does: (docs, scores), best first, ties by ascending doc id."""
-    k1p = k1 + 1.0
+    """The top k of the candidates by exact float64 scores: (docs, scores), best first, ties
+    by ascending doc id."""
     sel = np.sort(cands)
     n_cand = len(sel)
-    scores = np.zeros(n_cand, np.float64)
-    for c in range(n_cand):
+    scores = _exact_scores(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off,
+                           d_docs, d_tfs, doc_len, live, k1, b, avgdl)
+    # best first, ties by ascending doc id: a stable sort of docs already ascending
+    rank = np.argsort(-scores, kind="mergesort")
+    m = 0
+    while m < min(k, n_cand) and scores[rank[m]] > 0:
+        m += 1
+    return sel[rank[:m]], scores[rank[:m]]
+
+
+def _exact_scores(  # type: ignore[no-untyped-def]
+    sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
+    live, k1, b, avgdl,
+):
+    """The exact float64 score of each doc of `sel`, summed term by term in query order as
+    BM25Index._exact does (so the same bits); 0 for a removed doc, as there."""
+    k1p = k1 + 1.0
+    scores = np.zeros(len(sel), np.float64)
+    for c in range(len(sel)):
         d = sel[c]
+        if not live[d]:
+            continue
         norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
         s = 0.0
         for i in range(n):
@@ -596,21 +609,41 @@ def _exact_top(  # type: ignore[no-untyped-def]
                     tf = float(d_tfs[p])
                     s += weights[i] * (tf * k1p / (tf + norm))
         scores[c] = s
-    # best first, ties by ascending doc id: a stable sort of docs already ascending
-    rank = np.argsort(-scores, kind="mergesort")
-    m = 0
-    while m < min(k, n_cand) and scores[rank[m]] > 0:
-        m += 1
-    return sel[rank[:m]], scores[rank[:m]]
+    return scores
 
 
-def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
+def _spans(tids, offsets):  # type: ignore[no-untyped-def]
+    """Each query term's base postings [a, e) (empty for a term past the base's)."""
+    n = len(tids)
+    a = np.zeros(n, np.int64)
+    e = np.zeros(n, np.int64)
+    for i in range(n):
+        if tids[i] < len(offsets) - 1:
+            a[i] = offsets[tids[i]]
+            e[i] = offsets[tids[i] + 1]
+    return a, e
+
+
+def _exact(  # type: ignore[no-untyped-def]
+    docs, tids, weights, offsets, words, tf_table, exc_pos, exc_tf, doc_len, live, d_off,
+    d_docs, d_tfs, k1, b, avgdl,
+):
+    """BM25Index._exact compiled: the exact scores of the sorted distinct `docs` for the
+    query terms (arguments as for _search), for score_docs (the fusion of fields), which
+    otherwise costs a dozen numpy calls per term."""
+    a, e = _spans(tids, offsets)
+    return _exact_scores(docs, len(tids), a, e, weights, words, tf_table, exc_pos, exc_tf,
+                         d_off, d_docs, d_tfs, doc_len, live, k1, b, avgdl)
+
+
+def _compile() -> tuple[Any, Any]:
+    """(search, exact) compiled, or (None, None) without numba."""
     if os.environ.get("NABA_NO_NUMBA"):
-        return None
+        return None, None
     try:
         import numba
     except ImportError:
-        return None
+        return None, None
 
     def jit(fn: Any, cache: bool) -> Any:
         return numba.njit(cache=cache, nogil=True)(fn)
@@ -622,15 +655,15 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
         return _jit_all(jit, False)
 
 
-def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
+def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
     names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_tf_at", "_gallop", "_kth",
-             "_offer",
-             "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top")
+             "_offer", "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top",
+             "_exact_scores", "_spans")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)
-    return jit(_search, cache)
+    return jit(_search, cache), jit(_exact, cache)
 
 
-search = _compile()
+search, exact = _compile()

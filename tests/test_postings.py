@@ -217,3 +217,25 @@ def test_tfs_found_by_doc_decode_only_what_they_find() -> None:
         shuffled = np.random.default_rng(1).permutation(wanted)
         expected = np.array([doc.count(term) > 0 for doc in [*corpus, ["ق"] * 45 + ["ك"]]])
         np.testing.assert_array_equal(index.holds(term, shuffled), expected[shuffled])
+
+
+def test_compiled_exact_scores_are_the_numpy_ones_bit_for_bit() -> None:
+    """score_docs (the fusion of fields) runs compiled when numba is there: the same floats as
+    the numpy _exact, for live, removed and delta documents and tf exceptions."""
+    if kernel.search is None or kernel.exact is None:
+        pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
+    rng = random.Random(6)
+    corpus = _exceptional_corpus(rng)
+    index = BM25Index.from_corpus(corpus[:600])
+    for doc in corpus[600:]:
+        index.add(doc)
+    index.remove_many(rng.sample(range(index.n_docs), 40))
+    wanted = list(range(index.n_docs))
+    for query in (["ق", "ك"], ["ط", "ع", "ق"], ["وحيد"], [f"ر{i}" for i in range(1, 9)]):
+        compiled = index.score_docs(query, wanted)
+        saved, kernel.search = kernel.search, None
+        try:
+            plain = index.score_docs(query, wanted)
+        finally:
+            kernel.search = saved
+        assert compiled == plain  # exact equality: the same bits

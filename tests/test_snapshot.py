@@ -517,3 +517,13 @@ def test_the_doc_map_round_trips_through_its_arrays() -> None:
     assert [loaded.passage(d) for d in range(7)] == [10, 11, 12, 20, 21, 13, 30]
     assert loaded.pop_article(1) == [5] and loaded.pop_article(2) == [3, 4]
     assert loaded.pop_article(3) == [6] and loaded.pop_article(4) == []
+
+
+def test_the_doc_map_saves_passage_ids_in_four_bytes_only_while_they_fit() -> None:
+    for big, dtype in [(2**31 - 1, np.int32), (2**31, np.int64)]:
+        docs = DocMap.of_rows(np.array([7, big]), np.array([1, 2]))
+        arrays = docs.state().arrays()
+        assert arrays["passages"].dtype == dtype and arrays["article_docs"].dtype == np.int32
+        loaded = DocMap(arrays)
+        assert [loaded.passage(0), loaded.passage(1)] == [7, big]
+        assert loaded.pop_article(2) == [1]
