@@ -565,6 +565,18 @@ class _Base:
         return self.tf_codes.tfs(lo, self.doc_len[postings.docs_of(words)],
                                  postings.codes_of(words))
 
+    def all_postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting's doc id (int32) and tf (one byte unless a tf needs more), decoded
+        block by block: a merge's or a build's input, without whole-base temporaries."""
+        n = self.n_postings
+        docs = np.empty(n, dtype=np.int32)
+        tfs = np.empty(n, dtype=self.tf_codes.narrowest)
+        for lo in range(0, n, _BLOCK):
+            hi = min(lo + _BLOCK, n)
+            docs[lo:hi] = self.docs_of(lo, hi)
+            tfs[lo:hi] = self.tfs_of(lo, hi)
+        return docs, tfs
+
     def tfs_for(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
         """The tf (int32) in postings lo..hi-1 (one list) of each of `docs`, 0 where absent."""
         out = np.zeros(len(docs), dtype=np.int32)
@@ -816,9 +828,7 @@ class BM25Index:
             base = self._base
             parts: list[_Part] = []
             if base.n_postings:
-                everything = base.n_postings
-                parts.append(_part(base.counts(), base.docs_of(0, everything),
-                                   base.tfs_of(0, everything)))
+                parts.append(_part(base.counts(), *base.all_postings()))
             it = iter(corpus)
             while True:
                 chunk = list(islice(it, _BUILD_CHUNK))
@@ -1517,7 +1527,7 @@ def _warm_call(words: np.dtype, lengths: np.dtype) -> None:
 def _live_part(base: _Base, live: np.ndarray) -> _Part:
     """The base's postings as a part, without those of removed documents."""
     counts = base.counts()
-    docs, tfs = base.docs_of(0, base.n_postings), base.tfs_of(0, base.n_postings)
+    docs, tfs = base.all_postings()
     keep = live[docs]
     if keep.all():
         return _part(counts, docs, tfs)

@@ -108,9 +108,11 @@ class TfCodes:
 
     @staticmethod
     def _decoded(table: np.ndarray, lengths: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        """What the table says (0: an exception, or a length past it)."""
+        """What the table says (uint8; 0: an exception, or a length past it)."""
         inside = lengths < len(table)
-        out = np.zeros(len(codes), dtype=np.int64)
+        if inside.all():
+            return table[lengths, codes]
+        out = np.zeros(len(codes), dtype=np.uint8)
         out[inside] = table[lengths[inside], codes[inside]]
         return out
 
@@ -130,6 +132,11 @@ class TfCodes:
         if len(missing):
             out[missing] = self._exception(positions[missing])
         return out
+
+    @property
+    def narrowest(self) -> type[np.unsignedinteger] | type[np.signedinteger]:
+        """A type that holds every tf: one byte unless an exception needs more."""
+        return np.uint8 if int(self.exc_tf.max(initial=0)) <= CODE_MASK else np.int32
 
     def _exception(self, positions: np.ndarray) -> np.ndarray:
         """The tfs of postings the table does not decode (each one is an exception)."""

@@ -239,3 +239,21 @@ def test_compiled_exact_scores_are_the_numpy_ones_bit_for_bit() -> None:
         finally:
             kernel.search = saved
         assert compiled == plain  # exact equality: the same bits
+
+
+@pytest.mark.parametrize("past_a_byte", [False, True])
+def test_all_postings_decode_in_one_byte_unless_a_tf_needs_more(
+    past_a_byte: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge's input (all_postings): every doc id and tf, tfs in one byte unless an
+    exception is past 255 (then int32), decoded block by block (blocks shrunk here)."""
+    corpus = _exceptional_corpus(random.Random(7))
+    if not past_a_byte:
+        corpus = [doc for doc in corpus if max(Counter(doc).values(), default=0) <= 255]
+    index = BM25Index.from_corpus(corpus)
+    base = index._base
+    monkeypatch.setattr(bm25_module, "_BLOCK", 97)
+    docs, tfs = base.all_postings()
+    assert tfs.dtype == (np.int32 if past_a_byte else np.uint8)
+    np.testing.assert_array_equal(docs, base.docs_of(0, base.n_postings))
+    np.testing.assert_array_equal(tfs, _true_tfs(index, corpus))
