@@ -43,7 +43,6 @@ import numpy as np
 
 from index.bm25 import Frozen
 from index.docmap import DocMapState
-from index.postings import word_dtype
 from index.terms import TermTable
 
 log = logging.getLogger(__name__)
@@ -235,7 +234,9 @@ def _unpack(snap: Snapshot) -> Loaded:
         words, exc_pos = part["words"], part["tf_exc_pos"]
         if not (len(part["doc_len"]) == len(part["live"]) == n
                 and len(part["max_impact"]) == len(terms) == n_terms
-                and int(offsets[-1]) == len(words) and words.dtype == word_dtype(n)
+                # the two word types the kernel is compiled for (index.postings.word_dtype of
+                # the base's docs when it was built: a base may be older than the last docs)
+                and int(offsets[-1]) == len(words) and words.dtype in (np.uint32, np.int64)
                 and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
                 and offsets.dtype == np.int64
                 and part["doc_len"].dtype in (np.uint16, np.int64)
