@@ -45,8 +45,9 @@ from itertools import chain, islice, pairwise
 
 import numpy as np
 
-from index import kernel
+from index import kernel, postings
 from index.params import EPSILON, K1, B
+from index.postings import TfCodes, pack
 from index.terms import TermTable
 
 # A query: tokens (repeats count), or token → weight.
@@ -87,6 +88,10 @@ _WINDOW_LIST = 2048
 _WINDOW_MIN = 1 << 15
 _WINDOW_DOCS = 1 << 18
 
+
+# Documents' lengths, in memory and in snapshots: 2 bytes a document instead of 8 (6 MB a field
+# at a million passages); an index widens them to int64 when a document is longer.
+_LEN_DTYPE = np.uint16
 
 _UNKNOWN = object()
 _NO_DOCS = np.zeros(0, dtype=np.int32)
@@ -443,124 +448,155 @@ _TABLE_TF = 64
 _TABLE_LEN = 1024
 
 
-class _Base:
-    """The base segment: CSR postings, replaced whole (never edited).
+class _Impacts:
+    """The exact float32 impact of (tf, document) pairs under one avgdl — a posting's BM25
+    term factor ``tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl))`` — read from a small
+    table of (tf, length) by the document's length (`dl`, two bytes a document), computed with
+    the same operations past the table. Both are made on first use: a loaded base searched by
+    the kernel never needs them, and making them would read every length into memory."""
 
-    A posting's impact — its BM25 term factor ``tf * (k1 + 1) / (tf + k1 * (1 - b + b * len /
-    avgdl))`` as float32, under the avgdl of the build — is not stored as a float (4 bytes a
-    posting, as much as its doc id). The compiled search reads a one-byte code per posting
-    (`qimp`): the impact rounded down to one of 256 levels (`qtab`) spaced evenly in log
-    between the base's smallest and largest impact, so a level is at most the impact and at
-    least the impact over `spread` (~1.5% on passages); the search widens its bounds by that
-    much and rescores candidates exactly from the tfs, as before. The exact impact (for the
-    numpy search and the bounds) depends only on (tf, len): it is read from a small table of
-    every pair the base has, by the posting's tf and its document's length (`dl`, two bytes a
-    document, not saved), and computed with the same operations past the table."""
+    __slots__ = ("avgdl", "b", "dl", "doc_len", "k1", "table")
 
-    __slots__ = ("avgdl", "b", "block_max", "block_shift", "block_slot", "dl", "doc_len", "docs",
-                 "k1", "max_impact", "offsets", "qimp", "qtab", "spread", "table", "tfs")
-
-    def __init__(
-        self,
-        offsets: np.ndarray,
-        docs: np.ndarray,
-        tfs: np.ndarray,
-        avgdl: float,
-        doc_len: np.ndarray,
-        k1: float = K1,
-        b: float = B,
-        max_impact: np.ndarray | None = None,
-        blocks: tuple[int, np.ndarray, np.ndarray] | None = None,
-        quantised: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
-        """doc_len: the lengths of documents 0..n-1, every doc of the postings among them.
-        max_impact, blocks (shift, block_slot, block_max), quantised (qimp, qtab): given when
-        loaded, computed otherwise (reading every posting, which a loaded base keeps on disk)."""
-        self.offsets, self.docs, self.tfs = offsets, docs, tfs
-        self.avgdl, self.k1, self.b = avgdl, k1, b
-        self.doc_len = doc_len
-        # made on first use: a loaded base searched by the kernel never needs them, and
-        # making them would read every length and tf of the mapped file into memory
+    def __init__(self, doc_len: np.ndarray, avgdl: float, k1: float, b: float) -> None:
+        self.doc_len, self.avgdl, self.k1, self.b = doc_len, avgdl, k1, b
         self.dl: np.ndarray | None = None
         self.table: np.ndarray | None = None
-        self.max_impact = self._run_max() if max_impact is None else max_impact
-        if blocks is None:  # read at call time: tests shrink the windows
-            blocks = (_WINDOW_SHIFT, *window_bounds(offsets, docs, self.impacts_of,
-                                                    self.max_impact, len(doc_len),
-                                                    _WINDOW_SHIFT, _WINDOW_LIST))
-        self.block_shift, self.block_slot, self.block_max = blocks
-        self.qimp, self.qtab = self._quantise() if quantised is None else quantised
-        with np.errstate(invalid="ignore", divide="ignore"):  # no levels: an empty base
-            steps = self.qtab[1:].astype(np.float64) / self.qtab[:-1]
-        # the most an impact can exceed its level (the last level is the largest impact)
-        self.spread = float(steps[np.isfinite(steps)].max(initial=1.0)) * (1 + 2.0**-40)
 
-    def _quantise(self) -> tuple[np.ndarray, np.ndarray]:
-        """(code per posting, 256 levels): the largest level at most each impact."""
-        top = self.max_impact
-        positive = top[top > 0]
-        levels = np.zeros(256, dtype=np.float32)
-        codes = np.zeros(len(self.docs), dtype=np.uint8)
-        if not len(positive):
-            return codes, levels
-        low = min(float(self.impacts_of(lo, min(lo + _BLOCK, len(self.docs))).min())
-                   for lo in range(0, len(self.docs), _BLOCK))
-        high = float(positive.max())
-        levels[:] = np.geomspace(low, high, 256) if high > low else high
-        levels[0], levels[-1] = low, high  # exactly, whatever the float rounding
-        levels = np.maximum.accumulate(levels)
-        for lo in range(0, len(self.docs), _BLOCK):
-            hi = min(lo + _BLOCK, len(self.docs))
-            found = np.searchsorted(levels, self.impacts_of(lo, hi), side="right") - 1
-            codes[lo:hi] = found
-        return codes, levels
-
-    def _factor(self, tf: np.ndarray, length: np.ndarray) -> np.ndarray:
+    def factor(self, tf: np.ndarray, length: np.ndarray) -> np.ndarray:
         """The float32 impact of these (float64 tf, integer length) pairs: the operations of
-        rank-bm25's normaliser, in its order (index.kernel._factor mirrors them)."""
+        rank-bm25's normaliser, in its order."""
         norm = self.k1 * (1 - self.b + self.b * length / self.avgdl)
         return (tf * (self.k1 + 1) / (tf + norm)).astype(np.float32)
 
-    def impacts_of(self, lo: int, hi: int) -> np.ndarray:
-        """The impacts (float32) of postings lo..hi-1."""
+    def of(self, tf: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """The impacts (float32) of postings with these tfs and doc ids."""
         if self.table is None or self.dl is None:
             doc_len = self.doc_len
             self.dl = np.minimum(doc_len, np.iinfo(np.uint16).max).astype(np.uint16)
             max_len = int(doc_len.max()) if len(doc_len) else 0
             tf_range = np.arange(_TABLE_TF, dtype=np.float64)[:, None]
             with np.errstate(invalid="ignore", divide="ignore"):  # the tf = 0 row at k1 = 0
-                self.table = self._factor(tf_range, np.arange(min(max_len + 1, _TABLE_LEN)))
+                self.table = self.factor(tf_range, np.arange(min(max_len + 1, _TABLE_LEN)))
         table = self.table
-        tf, docs = self.tfs[lo:hi], self.docs[lo:hi]
         length = self.dl[docs]
         n_tf, n_len = table.shape
         inside = (tf < n_tf) & (length < n_len)
         if inside.all():
             return table[tf, length]
-        out = np.empty(hi - lo, dtype=np.float32)
+        out = np.empty(len(tf), dtype=np.float32)
         out[inside] = table[tf[inside], length[inside]]
         outside = ~inside
-        out[outside] = self._factor(tf[outside].astype(np.float64), self.doc_len[docs[outside]])
+        out[outside] = self.factor(tf[outside].astype(np.float64), self.doc_len[docs[outside]])
         return out
 
-    def _run_max(self) -> np.ndarray:
-        """The largest impact of each term's postings (0 for a term without any), computed
-        block by block: the impacts are never all held at once."""
-        offsets = self.offsets
-        out = np.zeros(len(offsets) - 1, dtype=np.float32)
-        for t0, t1 in _blocks(offsets):
-            lo = int(offsets[t0])
-            local = offsets[t0 : t1 + 1] - lo
-            nonempty = np.flatnonzero(local[1:] > local[:-1])
-            if len(nonempty):
-                impacts = self.impacts_of(lo, int(offsets[t1]))
-                out[t0 + nonempty] = np.maximum.reduceat(impacts, local[nonempty])
+
+class _Base:
+    """The base segment: CSR postings, replaced whole (never edited).
+
+    Each posting is one word, ``doc << 8 | code`` (index.postings): a posting's impact — its
+    BM25 term factor under the avgdl of the build, as float32 (_Impacts) — is read by the
+    compiled search as a one-byte code, the impact rounded down to one of 256 levels (`qtab`)
+    spaced evenly in log between the base's smallest and largest impact, so a level is at most
+    the impact and at least the impact over `spread` (~0.5% on passages); the search widens its
+    bounds by that much and rescores candidates exactly from their tfs. The tfs are not stored:
+    `tf_codes` reads each from its document's length and its code (index.postings.TfCodes)."""
+
+    __slots__ = ("avgdl", "b", "block_max", "block_shift", "block_slot", "doc_len", "impacts",
+                 "k1", "max_impact", "offsets", "qtab", "spread", "tf_codes", "words")
+
+    def __init__(
+        self,
+        offsets: np.ndarray,
+        words: np.ndarray,
+        qtab: np.ndarray,
+        tf_codes: TfCodes,
+        avgdl: float,
+        doc_len: np.ndarray,
+        k1: float,
+        b: float,
+        max_impact: np.ndarray,
+        blocks: tuple[int, np.ndarray, np.ndarray],
+    ) -> None:
+        """A base as saved (see build). doc_len: the lengths of documents 0..n-1, every doc of
+        the postings among them."""
+        self.offsets, self.words, self.qtab, self.tf_codes = offsets, words, qtab, tf_codes
+        self.avgdl, self.k1, self.b = avgdl, k1, b
+        self.doc_len = doc_len
+        self.impacts = _Impacts(doc_len, avgdl, k1, b)
+        self.max_impact = max_impact
+        self.block_shift, self.block_slot, self.block_max = blocks
+        with np.errstate(invalid="ignore", divide="ignore"):  # no levels: an empty base
+            steps = self.qtab[1:].astype(np.float64) / self.qtab[:-1]
+        # the most an impact can exceed its level (the last level is the largest impact)
+        self.spread = float(steps[np.isfinite(steps)].max(initial=1.0)) * (1 + 2.0**-40)
+
+    @classmethod
+    def build(
+        cls, offsets: np.ndarray, docs: np.ndarray, tfs: np.ndarray, avgdl: float,
+        doc_len: np.ndarray, k1: float = K1, b: float = B,
+    ) -> _Base:
+        """The base of these CSR postings: impacts, their codes, the bounds and the tf
+        decoding computed from them (reading every posting once more per pass)."""
+        impacts = _Impacts(doc_len, avgdl, k1, b)
+
+        def impacts_of(lo: int, hi: int) -> np.ndarray:
+            return impacts.of(tfs[lo:hi], docs[lo:hi])
+
+        max_impact = _run_max(offsets, impacts_of)
+        # read at call time: tests shrink the windows
+        blocks = (_WINDOW_SHIFT, *window_bounds(offsets, docs, impacts_of, max_impact,
+                                                len(doc_len), _WINDOW_SHIFT, _WINDOW_LIST))
+        codes, qtab = _quantise(len(docs), max_impact, impacts_of)
+        tf_codes = TfCodes.build(tfs, docs, doc_len, codes)
+        words = pack(docs, codes, len(doc_len))
+        return cls(offsets, words, qtab, tf_codes, avgdl, doc_len, k1, b, max_impact, blocks)
+
+    @property
+    def n_postings(self) -> int:
+        return len(self.words)
+
+    def docs_of(self, lo: int, hi: int) -> np.ndarray:
+        """The doc ids (int32) of postings lo..hi-1."""
+        return postings.docs_of(self.words[lo:hi])
+
+    def tfs_of(self, lo: int, hi: int) -> np.ndarray:
+        """The term frequencies (int32) of postings lo..hi-1."""
+        words = self.words[lo:hi]
+        return self.tf_codes.tfs(lo, self.doc_len[postings.docs_of(words)],
+                                 postings.codes_of(words))
+
+    def all_postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting's doc id (int32) and tf (one byte unless a tf needs more), decoded
+        block by block: a merge's or a build's input, without whole-base temporaries."""
+        n = self.n_postings
+        docs = np.empty(n, dtype=np.int32)
+        tfs = np.empty(n, dtype=self.tf_codes.narrowest)
+        for lo in range(0, n, _BLOCK):
+            hi = min(lo + _BLOCK, n)
+            docs[lo:hi] = self.docs_of(lo, hi)
+            tfs[lo:hi] = self.tfs_of(lo, hi)
+        return docs, tfs
+
+    def tfs_for(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
+        """The tf (int32) in postings lo..hi-1 (one list) of each of `docs`, 0 where absent."""
+        out = np.zeros(len(docs), dtype=np.int32)
+        if hi > lo and len(docs):
+            words = self.words[lo:hi]
+            at = np.minimum(np.searchsorted(words, postings.keys_of(docs, words)), hi - lo - 1)
+            hit = np.flatnonzero(postings.docs_of(words[at]) == docs)
+            found = at[hit]
+            out[hit] = self.tf_codes.tfs_at(lo + found, self.doc_len[docs[hit]],
+                                            postings.codes_of(words[found]))
         return out
+
+    def impacts_of(self, lo: int, hi: int) -> np.ndarray:
+        """The exact impacts (float32) of postings lo..hi-1."""
+        return self.impacts.of(self.tfs_of(lo, hi), self.docs_of(lo, hi))
 
     @classmethod
     def empty(cls) -> _Base:
-        return cls(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
-                   np.zeros(0, dtype=np.uint8), 1.0, np.zeros(0, dtype=np.int64))
+        return cls.build(np.zeros(1, dtype=np.int64), _NO_DOCS, np.zeros(0, dtype=np.uint8),
+                         1.0, np.zeros(0, dtype=np.int64))
 
     def span(self, tid: int) -> tuple[int, int]:
         if tid >= len(self.offsets) - 1:
@@ -582,6 +618,40 @@ class _Base:
         return offsets, max_impact, block_slot
 
 
+def _quantise(
+    n: int, max_impact: np.ndarray, impacts_of: Callable[[int, int], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(code per posting, 256 levels): the largest level at most each of the n impacts."""
+    positive = max_impact[max_impact > 0]
+    levels = np.zeros(256, dtype=np.float32)
+    codes = np.zeros(n, dtype=np.uint8)
+    if not len(positive):
+        return codes, levels
+    low = min(float(impacts_of(lo, min(lo + _BLOCK, n)).min()) for lo in range(0, n, _BLOCK))
+    high = float(positive.max())
+    levels[:] = np.geomspace(low, high, 256) if high > low else high
+    levels[0], levels[-1] = low, high  # exactly, whatever the float rounding
+    levels = np.maximum.accumulate(levels)
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        codes[lo:hi] = np.searchsorted(levels, impacts_of(lo, hi), side="right") - 1
+    return codes, levels
+
+
+def _run_max(offsets: np.ndarray, impacts_of: Callable[[int, int], np.ndarray]) -> np.ndarray:
+    """The largest impact of each term's postings (0 for a term without any), computed block
+    by block: the impacts are never all held at once."""
+    out = np.zeros(len(offsets) - 1, dtype=np.float32)
+    for t0, t1 in _blocks(offsets):
+        lo = int(offsets[t0])
+        local = offsets[t0 : t1 + 1] - lo
+        nonempty = np.flatnonzero(local[1:] > local[:-1])
+        if len(nonempty):
+            impacts = impacts_of(lo, int(offsets[t1]))
+            out[t0 + nonempty] = np.maximum.reduceat(impacts, local[nonempty])
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Frozen:
     """A BM25Index as arrays, as a merge leaves it: the base segment (the postings of every live
@@ -589,16 +659,17 @@ class Frozen:
     What a snapshot saves (index.snapshot); BM25Index.from_frozen makes an index of it."""
 
     offsets: np.ndarray  # int64, n_terms + 1
-    docs: np.ndarray  # int32, the postings' documents
-    tfs: np.ndarray  # uint8/uint16/int32, their term frequencies
-    max_impact: np.ndarray  # float32, per term
-    qimp: np.ndarray  # uint8, the postings' impact codes
+    words: np.ndarray  # uint32 (int64 past 2**24 docs): doc << 8 | impact code (index.postings)
     qtab: np.ndarray  # float32, 256 impact levels (see _Base)
+    tf_table: np.ndarray  # uint8 (lengths, 256): the postings' tfs (index.postings.TfCodes)
+    tf_exc_pos: np.ndarray  # int64: the postings the table does not decode
+    tf_exc_tf: np.ndarray  # int32: their tfs
+    max_impact: np.ndarray  # float32, per term
     block_shift: int  # windows of 2**block_shift doc ids
     block_slot: np.ndarray  # int32 per term: its row of block_max, -1 for a short list
     block_max: np.ndarray  # uint8 (long lists, windows): see window_bounds
     avgdl: float  # the mean document length the impacts were computed with
-    doc_len: np.ndarray  # int64, n_docs
+    doc_len: np.ndarray  # uint16 (int64 with a document past 65,535 tokens), n_docs
     live: np.ndarray  # bool, n_docs
     terms: TermTable
 
@@ -648,10 +719,10 @@ class Merge:
             raise RuntimeError("the merge has not run")
         base = self.base
         offsets, max_impact, block_slot = base.padded(self.n_terms)
-        return Frozen(offsets, base.docs, base.tfs, max_impact, base.qimp, base.qtab,
-                      base.block_shift,
-                      block_slot, base.block_max, base.avgdl, self.doc_len, self.live,
-                      self._index.vocab.table(self.n_terms))
+        codes = base.tf_codes
+        return Frozen(offsets, base.words, base.qtab, codes.table, codes.exc_pos, codes.exc_tf,
+                      max_impact, base.block_shift, block_slot, base.block_max, base.avgdl,
+                      self.doc_len, self.live, self._index.vocab.table(self.n_terms))
 
 
 class BM25Index:
@@ -683,7 +754,8 @@ class BM25Index:
         self._delta_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._delta_size = 0  # postings in both deltas
         self._df = np.zeros(0, dtype=np.int64)
-        self._doc_len = np.zeros(0, dtype=np.int64)
+        # two bytes a document (a passage is ~30 tokens); int64 once a longer one comes
+        self._doc_len = np.zeros(0, dtype=_LEN_DTYPE)
         self._live = np.zeros(0, dtype=bool)
         self._n_docs = 0  # doc ids handed out, live or not
         self._n_live = 0
@@ -725,17 +797,18 @@ class BM25Index:
         postings: memory-mapped arrays stay on disk until a query reads them."""
         index = cls(k1, b, epsilon)
         index.vocab = _Vocab(frozen.terms)
-        index._base = _Base(frozen.offsets, frozen.docs, frozen.tfs, frozen.avgdl,
-                            frozen.doc_len, index.k1, index.b, frozen.max_impact,
-                            (frozen.block_shift, frozen.block_slot, frozen.block_max),
-                            (frozen.qimp, frozen.qtab))
+        index._base = _Base(
+            frozen.offsets, frozen.words, frozen.qtab,
+            TfCodes(frozen.tf_table, frozen.tf_exc_pos, frozen.tf_exc_tf), frozen.avgdl,
+            frozen.doc_len, index.k1, index.b, frozen.max_impact,
+            (frozen.block_shift, frozen.block_slot, frozen.block_max))
         # a merged base holds exactly the live documents' postings: df is each term's count
         index._df = np.diff(frozen.offsets)
         index._doc_len, index._live = frozen.doc_len, frozen.live
         index._n_docs = len(frozen.doc_len)
         index._n_live = int(np.count_nonzero(frozen.live))
         index._total_len = int(frozen.doc_len[frozen.live].sum())
-        _warm_kernel(frozen.tfs.dtype)
+        _warm_kernel(index._base)
         return index
 
     def add_many(self, corpus: Iterable[Sequence[str]]) -> range:
@@ -754,8 +827,8 @@ class BM25Index:
             first = self._n_docs
             base = self._base
             parts: list[_Part] = []
-            if len(base.docs):
-                parts.append(_part(base.counts(), base.docs, base.tfs))
+            if base.n_postings:
+                parts.append(_part(base.counts(), *base.all_postings()))
             it = iter(corpus)
             while True:
                 chunk = list(islice(it, _BUILD_CHUNK))
@@ -770,7 +843,7 @@ class BM25Index:
             self._base = self._new_base(offsets, docs, tfs, self._doc_len[: self._n_docs],
                                         self._avgdl())
             self._invalidate()
-            _warm_kernel(self._base.tfs.dtype)
+            _warm_kernel(self._base)
             return range(first, self._n_docs)
 
     def _encode_chunk(self, chunk: list[Sequence[str]]) -> _Part:
@@ -825,11 +898,14 @@ class BM25Index:
         avgdl: float,
     ) -> _Base:
         """A base segment whose impacts are under `avgdl` (documents 0..len(doc_len)-1)."""
-        return _Base(offsets, docs, tfs, avgdl if avgdl > 0 else 1.0, doc_len, self.k1, self.b)
+        return _Base.build(offsets, docs, tfs, avgdl if avgdl > 0 else 1.0, doc_len, self.k1,
+                           self.b)
 
     def _register_docs(self, lengths: np.ndarray) -> None:
         n = len(lengths)
         start, end = self._n_docs, self._n_docs + n
+        if len(lengths) and int(lengths.max()) > np.iinfo(self._doc_len.dtype).max:
+            self._doc_len = self._doc_len.astype(np.int64)
         self._doc_len = _grow(self._doc_len, end)
         self._live = _grow(self._live, end, False)
         self._doc_len[start:end] = lengths
@@ -891,7 +967,11 @@ class BM25Index:
         one O(nnz) scan for the whole batch)."""
         found: Counter = Counter()
         base = self._base
-        hit = np.flatnonzero(np.isin(base.docs, np.asarray(docs, dtype=base.docs.dtype)))
+        keys = np.asarray(docs, dtype=np.int32)
+        hit = np.concatenate([
+            lo + np.flatnonzero(np.isin(base.docs_of(lo, lo + _BLOCK), keys))
+            for lo in range(0, base.n_postings, _BLOCK)
+        ] + [np.zeros(0, dtype=np.int64)])
         if len(hit):
             terms = np.searchsorted(base.offsets, hit, side="right") - 1
             found.update(terms.tolist())
@@ -1067,10 +1147,25 @@ class BM25Index:
         base = self._base
         lo, hi = base.span(tid)
         if hi > lo:
-            out.append((base.docs[lo:hi], base.tfs[lo:hi]))
+            out.append((base.docs_of(lo, hi), base.tfs_of(lo, hi)))
         delta = self._delta(tid)
         if delta is not None:
             out.append(delta)
+        return out
+
+    def _tfs_in(self, tid: int, docs: np.ndarray) -> list[np.ndarray]:
+        """Per segment (base, then delta), the tf of the term in each of `docs` (0: absent),
+        by binary search: a common term costs no more than a rare one, and the base decodes
+        only the postings found."""
+        base = self._base
+        lo, hi = base.span(tid)
+        out = [base.tfs_for(lo, hi, docs)] if hi > lo else []
+        delta = self._delta(tid)
+        if delta is not None:
+            have, tfs = delta
+            # searching all but the last posting gives a valid index even past the end
+            at = np.searchsorted(have[:-1], docs)
+            out.append(np.where(have[at] == docs, tfs[at], 0))
         return out
 
     def _weights(self, query: Query) -> list[tuple[int, float]]:
@@ -1115,14 +1210,17 @@ class BM25Index:
         scores = np.zeros(len(docs), dtype=np.float64)
         if not len(docs):
             return scores
+        if kernel.search is not None and kernel.exact is not None:
+            base, codes = self._base, self._base.tf_codes
+            tids, wts, d_off, d_docs, d_tfs = self._kernel_terms(weights)
+            return kernel.exact(docs.astype(np.int64), tids, wts, base.offsets, base.words,
+                                codes.table, codes.exc_pos, codes.exc_tf, self._doc_len,
+                                self._live, d_off, d_docs, d_tfs, self.k1, self.b,
+                                self._avgdl())
         norm = self._norm_of(docs)
-        keys = docs.astype(np.int32)
         k1p = self.k1 + 1
         for tid, weight in weights:
-            for post_docs, tfs in self._postings(tid):
-                # searching all but the last posting gives a valid index even past the end
-                pos = np.searchsorted(post_docs[:-1], keys)
-                tf = np.where(post_docs[pos] == keys, tfs[pos], 0)
+            for tf in self._tfs_in(tid, docs):
                 # absent: tf 0 adds exactly 0.0 (0/0 only for k1 = 0, so divide where tf > 0)
                 part = np.divide(tf * k1p, tf + norm, out=np.zeros(len(docs)), where=tf > 0)
                 scores += weight * part
@@ -1173,6 +1271,31 @@ class BM25Index:
             self._cand = np.zeros(n, dtype=np.int32)
             self._buf = np.zeros(n, dtype=np.float32)
         base = self._base
+        tids, wts, d_off, d_docs, d_tfs = self._kernel_terms(weights)
+        avgdl = self._avgdl()
+        ratio = avgdl / base.avgdl if base.n_postings else 1.0  # no impacts: no drift
+        slack = (len(weights) + 4) * 2.0**-23
+        try:
+            docs, scores = kernel.search(
+                tids, wts, base.offsets, base.words, base.qtab, base.tf_codes.table,
+                base.tf_codes.exc_pos, base.tf_codes.exc_tf, base.max_impact, self._doc_len,
+                self._live, self._n_docs, d_off, d_docs, d_tfs, k,
+                min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack) * base.spread, slack,
+                self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
+                self._acc, self._seen, self._cand, self._buf, base.block_max, base.block_slot,
+                base.block_shift, self.window_min if self._n_docs >= self.window_docs else -1,
+            )
+        except BaseException:
+            self._acc[:] = 0
+            self._seen[:] = 0
+            raise
+        return list(zip(docs.tolist(), scores.tolist(), strict=True))
+
+    def _kernel_terms(
+        self, weights: list[tuple[int, float]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The query terms as the kernel takes them: (term ids, weights, and the delta's
+        postings of query term i at d_docs/d_tfs[d_off[i]:d_off[i + 1]])."""
         terms, values = zip(*weights, strict=True)
         tids = np.array(terms, dtype=np.int64)
         wts = np.array(values, dtype=np.float64)
@@ -1184,24 +1307,7 @@ class BM25Index:
                 d_off[1:] = np.cumsum([0 if f is None else len(f[0]) for f in found])
                 d_docs = np.concatenate([f[0] for f in found if f is not None])
                 d_tfs = np.concatenate([f[1] for f in found if f is not None])
-        avgdl = self._avgdl()
-        ratio = avgdl / base.avgdl if len(base.docs) else 1.0  # no impacts: no drift
-        slack = (len(weights) + 4) * 2.0**-23
-        try:
-            docs, scores = kernel.search(
-                tids, wts, base.offsets, base.docs, base.tfs, base.qimp, base.qtab,
-                base.max_impact,
-                self._doc_len, self._live, self._n_docs, d_off, d_docs, d_tfs, k,
-                min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack) * base.spread, slack,
-                self.k1, self.b, avgdl, _KERNEL_PROBE_COST, _KERNEL_STOP_COST,
-                self._acc, self._seen, self._cand, self._buf, base.block_max, base.block_slot,
-                base.block_shift, self.window_min if self._n_docs >= self.window_docs else -1,
-            )
-        except BaseException:
-            self._acc[:] = 0
-            self._seen[:] = 0
-            raise
-        return list(zip(docs.tolist(), scores.tolist(), strict=True))
+        return tids, wts, d_off, d_docs, d_tfs
 
     def _candidates(self, weights: list[tuple[int, float]], k: int) -> np.ndarray:
         """Sorted live doc ids that include every document of the exact top k.
@@ -1215,7 +1321,7 @@ class BM25Index:
         and a float32 accumulator: that halves the cost of the scattered memory accesses.
         """
         base = self._base
-        ratio = self._avgdl() / base.avgdl if len(base.docs) else 1.0  # no impacts: no drift
+        ratio = self._avgdl() / base.avgdl if base.n_postings else 1.0  # no impacts: no drift
         slack = (len(weights) + 4) * 2.0**-23
         lo = min(1.0, ratio) * (1 - slack)
         hi = max(1.0, ratio) * (1 + slack)
@@ -1275,7 +1381,7 @@ class BM25Index:
                 break
             length, a, b, w32, delta, _ = plan[i]
             if len(cand) * _PROBE_COST < length:
-                approx += self._probe(cand, base.docs[a:b], base.impacts_of(a, b)) * float(w32)
+                approx += self._probe(cand, base.docs_of(a, b), base.impacts_of(a, b)) * float(w32)
                 if delta is not None:
                     approx += self._probe(cand, delta[0], delta[1])
             else:
@@ -1294,7 +1400,7 @@ class BM25Index:
     ) -> tuple[np.ndarray, np.ndarray]:
         """A term's (docs as int64, approximate contributions as float32), base then delta."""
         base = self._base
-        docs = base.docs[a:b].astype(np.int64)
+        docs = base.docs_of(a, b).astype(np.int64)
         vals = base.impacts_of(a, b) * w32
         if delta is not None:
             docs = np.concatenate([docs, delta[0]])
@@ -1378,31 +1484,39 @@ class BM25Index:
             tid = self.vocab.get(term)
             if tid is None or not len(docs):
                 return found
-            for have, _ in self._postings(tid):
-                if len(have):
-                    at = np.searchsorted(have, docs).clip(0, len(have) - 1)
-                    found |= have[at] == docs
+            for tf in self._tfs_in(tid, docs):
+                found |= tf > 0
             return found & self._live[docs]
 
 
-def _warm_kernel(tf_dtype: np.dtype) -> None:
-    """Compile (or load from numba's cache) the kernel for this tf type now, at build time,
-    so the first question does not wait for it: a one-doc, one-term search."""
+def _warm_kernel(base: _Base | None = None) -> None:
+    """Compile (or load from numba's cache) the kernel for this base's array types now, at
+    build or load time, so the first question does not wait for it: a one-doc search."""
     if kernel.search is None:
         return
-    one = np.ones(1, dtype=np.float32)
+    words = base.words.dtype if base is not None else np.dtype(np.uint32)
+    lengths = base.doc_len.dtype if base is not None else np.dtype(np.int64)
     try:
-        _warm_call(tf_dtype, one)
+        _warm_call(words, lengths)
     except Exception:  # a numba that cannot compile the kernel: the numpy search still works
         logging.getLogger(__name__).exception("numba kernel failed to compile; using numpy")
         kernel.search = None
 
 
-def _warm_call(tf_dtype: np.dtype, one: np.ndarray) -> None:
+def _warm_call(words: np.dtype, lengths: np.dtype) -> None:
+    one = np.ones(1, dtype=np.float32)
+    if kernel.exact is not None:
+        kernel.exact(
+            np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.ones(1),
+            np.array([0, 1]), np.zeros(1, dtype=words), np.ones((1, 256), dtype=np.uint8),
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.ones(1, dtype=lengths),
+            np.ones(1, dtype=bool), np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, K1, B, 1.0,
+        )
     kernel.search(
-        np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=np.int32),
-        np.ones(1, dtype=tf_dtype), np.zeros(1, dtype=np.uint8), np.ones(256, dtype=np.float32),
-        one, np.ones(1, dtype=np.int64), np.ones(1, dtype=bool),
+        np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=words),
+        np.ones(256, dtype=np.float32), np.ones((1, 256), dtype=np.uint8),
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), one,
+        np.ones(1, dtype=lengths), np.ones(1, dtype=bool),
         1, np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, 1, 1.0, 1.0, 0.0, K1, B, 1.0,
         _KERNEL_PROBE_COST, _KERNEL_STOP_COST, np.zeros(1, dtype=np.float32),
         np.zeros(1, dtype=np.uint8), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.float32),
@@ -1413,11 +1527,12 @@ def _warm_call(tf_dtype: np.dtype, one: np.ndarray) -> None:
 def _live_part(base: _Base, live: np.ndarray) -> _Part:
     """The base's postings as a part, without those of removed documents."""
     counts = base.counts()
-    keep = live[base.docs]
+    docs, tfs = base.all_postings()
+    keep = live[docs]
     if keep.all():
-        return _part(counts, base.docs, base.tfs)
+        return _part(counts, docs, tfs)
     kept = np.zeros(len(counts), dtype=np.int64)
     nonempty = np.flatnonzero(counts)
     if len(nonempty):
         kept[nonempty] = np.add.reduceat(keep, base.offsets[nonempty], dtype=np.int64)
-    return _part(kept, base.docs[keep], base.tfs[keep])
+    return _part(kept, docs[keep], tfs[keep])

@@ -30,6 +30,8 @@ class DocMapState:
         """passages: the passage id of each doc; article_ids (ascending), article_offsets,
         article_docs: article_ids[i]'s docs are article_docs[article_offsets[i]:…[i + 1]]."""
         passages = np.frombuffer(self.passages[: self.n], dtype=np.int64)
+        if len(passages) and int(passages.min()) >= 0 and int(passages.max()) < 2**31:
+            passages = passages.astype(np.int32)  # saved in half (DocMap reads either back)
         counts = np.diff(self.offsets)
         kept = ~np.isin(self.ids, np.fromiter(self.gone, np.int64, len(self.gone)))
         owners = [np.repeat(self.ids[kept], counts[kept])]
@@ -44,7 +46,8 @@ class DocMapState:
 def _grouped(owners: np.ndarray, docs: np.ndarray) -> dict[str, np.ndarray]:
     """CSR of docs by owner: owners ascending, each one's docs ascending."""
     order = np.lexsort((docs, owners))
-    owners, docs = owners[order], docs[order].astype(np.int64)
+    # doc ids in four bytes, as the postings hold them (4 MB less a million docs, saved)
+    owners, docs = owners[order], docs[order].astype(np.int32)
     ids, starts = np.unique(owners, return_index=True)
     offsets = np.append(starts, len(owners)).astype(np.int64)
     return {"article_ids": ids.astype(np.int64), "article_offsets": offsets, "article_docs": docs}

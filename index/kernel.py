@@ -31,23 +31,36 @@ from typing import Any
 import numpy as np
 
 search: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+exact: Callable[..., np.ndarray] | None = None
 
 
-def _lower_bound(docs: np.ndarray, lo: int, hi: int, doc: int) -> int:
-    """The first position in the sorted docs[lo:hi] holding a doc >= `doc` (hi if none)."""
+def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
+    """The first position in the sorted keys[lo:hi] holding a value >= `key` (hi if none)."""
     while lo < hi:
         mid = (lo + hi) >> 1
-        if docs[mid] < doc:
+        if keys[mid] < key:
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
-def _bsearch(docs: np.ndarray, lo: int, hi: int, doc: int) -> int:
-    """Position of `doc` in the sorted docs[lo:hi], or -1."""
-    at = _lower_bound(docs, lo, hi, doc)
-    return at if at < hi and docs[at] == doc else -1
+def _bsearch(keys: np.ndarray, lo: int, hi: int, doc: int, shift: int) -> int:
+    """Position of `doc` in the sorted keys[lo:hi] whose values are doc ids shifted left by
+    `shift` bits (and low bits below: 8 for postings' words, 0 for delta doc ids), or -1."""
+    at = _lower_bound(keys, lo, hi, doc << shift)
+    return at if at < hi and (np.int64(keys[at]) >> shift) == doc else -1
+
+
+def _tf_at(p, d, words, doc_len, tf_table, exc_pos, exc_tf):  # type: ignore[no-untyped-def]
+    """The term frequency of base posting p (of doc d): from its document's length and impact
+    code, or else from the exceptions (index.postings.TfCodes)."""
+    length = doc_len[d]
+    if length < tf_table.shape[0]:
+        tf = tf_table[length, np.int64(words[p]) & 255]
+        if tf > 0:
+            return tf
+    return exc_tf[_lower_bound(exc_pos, 0, len(exc_pos), p)]
 
 
 def _argmin(values):  # type: ignore[no-untyped-def]
@@ -76,16 +89,17 @@ def _kth(acc, docs, n, k, top):  # type: ignore[no-untyped-def]
     return float(low)
 
 
-def _gallop(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
-    """The first position in docs[lo:hi] (sorted) holding a doc >= `doc` (hi if none):
-    exponential then binary search, cheap when the answer is near `lo`."""
+def _gallop(keys, lo, hi, key):  # type: ignore[no-untyped-def]
+    """The first position in keys[lo:hi] (sorted) holding a value >= `key` (hi if none):
+    exponential then binary search, cheap when the answer is near `lo`. (Postings' words are
+    searched by ``doc << 8``, delta doc ids by the doc id.)"""
     step = 1
-    while lo + step < hi and docs[lo + step] < doc:
+    while lo + step < hi and keys[lo + step] < key:
         lo += step
         step *= 2
-    if lo < hi and docs[lo] >= doc:
+    if lo < hi and keys[lo] >= key:
         return lo
-    return _lower_bound(docs, lo, min(lo + step + 1, hi), doc)
+    return _lower_bound(keys, lo, min(lo + step + 1, hi), key)
 
 
 def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
@@ -170,14 +184,14 @@ def _prune(ids, n, acc, mark, cut):  # type: ignore[no-untyped-def]
     return kept
 
 
-def _find(docs, lo, hi, doc):  # type: ignore[no-untyped-def]
-    """Position of `doc` in the sorted docs[lo:hi], or -1 (a short range: galloped)."""
-    at = _gallop(docs, lo, hi, doc)
-    return at if at < hi and docs[at] == doc else -1
+def _find(words, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """Position of `doc` in the words[lo:hi], or -1 (a short range: galloped)."""
+    at = _gallop(words, lo, hi, doc << 8)
+    return at if at < hi and (np.int64(words[at]) >> 8) == doc else -1
 
 
 def _windowed(  # type: ignore[no-untyped-def]
-    n, a, e, w32, bound, tids, weights, docs, qimp, qtab, max_impact, live, n_docs,
+    n, a, e, w32, bound, tids, weights, words, qtab, max_impact, live, n_docs,
     d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
     probe_cost, acc, seen, cand, buf,
 ):
@@ -248,9 +262,9 @@ def _windowed(  # type: ignore[no-untyped-def]
                 if r < n_block_windows:
                     mi = scale[i] * (float(max_impact[tids[i]]) * float(block_max[slot[i], r]))
             elif e[i] > ptr[i]:
-                if docs[ptr[i]] < start:
-                    ptr[i] = _gallop(docs, ptr[i], e[i], start)
-                if ptr[i] < e[i] and docs[ptr[i]] < end:
+                if words[ptr[i]] < start << 8:
+                    ptr[i] = _gallop(words, ptr[i], e[i], start << 8)
+                if ptr[i] < e[i] and words[ptr[i]] < end << 8:
                     mi = bound[i]
             if d_off[i + 1] > dptr[i]:
                 if d_docs[dptr[i]] < start:
@@ -278,9 +292,9 @@ def _windowed(  # type: ignore[no-untyped-def]
         # each list's postings in this window
         for h in range(m):
             i = ords[h]
-            if e[i] > ptr[i] and docs[ptr[i]] < start:
-                ptr[i] = _gallop(docs, ptr[i], e[i], start)
-            seg[i] = _gallop(docs, ptr[i], e[i], end) if ptr[i] < e[i] else ptr[i]
+            if e[i] > ptr[i] and words[ptr[i]] < start << 8:
+                ptr[i] = _gallop(words, ptr[i], e[i], start << 8)
+            seg[i] = _gallop(words, ptr[i], e[i], end << 8) if ptr[i] < e[i] else ptr[i]
             dseg[i] = dptr[i]
             if d_off[i + 1] > dptr[i]:
                 if d_docs[dptr[i]] < start:
@@ -291,13 +305,14 @@ def _windowed(  # type: ignore[no-untyped-def]
             i = ords[h]
             wi = w32[i]
             for p in range(ptr[i], seg[i]):
-                x = docs[p] - start
+                w = np.int64(words[p])
+                x = (w >> 8) - start
                 v = wacc[x]
                 # appended without a branch: whether a doc is new is a coin toss here, and
                 # a mispredicted branch costs more than the store
                 touched[n_touched] = x
                 n_touched += v == 0
-                wacc[x] = v + wi * qtab[qimp[p]]
+                wacc[x] = v + wi * qtab[w & 255]
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 if live[d]:
@@ -330,14 +345,15 @@ def _windowed(  # type: ignore[no-untyped-def]
             if n_live * probe_cost < seg[i] - ptr[i]:
                 for c in range(n_live):
                     x = touched[c]
-                    p = _find(docs, ptr[i], seg[i], start + x)
+                    p = _find(words, ptr[i], seg[i], start + x)
                     if p >= 0:
-                        wacc[x] += wi * qtab[qimp[p]]
+                        wacc[x] += wi * qtab[np.int64(words[p]) & 255]
             else:
                 for p in range(ptr[i], seg[i]):
-                    x = docs[p] - start
+                    w = np.int64(words[p])
+                    x = (w >> 8) - start
                     if wmark[x]:
-                        wacc[x] += wi * qtab[qimp[p]]
+                        wacc[x] += wi * qtab[w & 255]
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 x = d - start
@@ -393,17 +409,18 @@ def _add_delta(  # type: ignore[no-untyped-def]
 
 
 def _search(  # type: ignore[no-untyped-def]
-    tids, weights, offsets, docs, tfs, qimp, qtab, max_impact, doc_len, live, n_docs,
-    d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
+    tids, weights, offsets, words, qtab, tf_table, exc_pos, exc_tf, max_impact, doc_len, live,
+    n_docs, d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
     acc, seen, cand, buf, block_max, block_slot, shift, window_min,
 ):
     """Exact top-k (docs, scores) of a query: best first, ties by ascending doc id, scores > 0.
 
     n_docs: doc ids in use (acc and live may be longer).
     tids/weights: the query terms (weight = multiplicity * idf, all > 0), in the order the
-    exact scores are summed. Base postings of term t: docs/tfs/qimp[offsets[t]:offsets[t+1]],
-    a posting's impact read as qtab[qimp[p]], at most its float32 impact and at least that
-    over the base's quantisation spread (index.bm25._Base; `hi` includes the spread);
+    exact scores are summed. Base postings of term t: words[offsets[t]:offsets[t+1]], each
+    ``doc << 8 | code`` (index.postings), a posting's impact read as qtab[code], at most its
+    float32 impact and at least that over the base's quantisation spread (index.bm25._Base;
+    `hi` includes the spread), its tf read by _tf_at from tf_table, exc_pos and exc_tf;
     delta postings of query term i: d_docs/d_tfs[d_off[i]:d_off[i+1]] (ascending docs).
     lo/hi/slack: how far the float32 impacts may be from the true term factors (see
     BM25Index._candidates). probe_cost: probe the candidates in a list when their number
@@ -416,17 +433,12 @@ def _search(  # type: ignore[no-untyped-def]
     """
     n = len(tids)
     k1p = k1 + 1.0
-    n_terms = len(offsets) - 1
-    a = np.zeros(n, np.int64)
-    e = np.zeros(n, np.int64)
+    a, e = _spans(tids, offsets)
     w32 = np.empty(n, np.float32)
     bound = np.zeros(n, np.float64)
     length = np.zeros(n, np.int64)
     for i in range(n):
         t = tids[i]
-        if t < n_terms:
-            a[i] = offsets[t]
-            e[i] = offsets[t + 1]
         w32[i] = np.float32(weights[i])
         if e[i] > a[i]:
             bound[i] = float(w32[i]) * float(max_impact[t]) * (1 + slack)
@@ -434,12 +446,12 @@ def _search(  # type: ignore[no-untyped-def]
                               avgdl, slack, bound[i])
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
     if shift > 0 and window_min >= 0 and length.sum() >= window_min:
-        n_cand = _windowed(n, a, e, w32, bound, tids, weights, docs, qimp, qtab,
+        n_cand = _windowed(n, a, e, w32, bound, tids, weights, words, qtab,
                            max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
                            slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, acc,
                            seen, cand, buf)
-        return _exact_top(cand[:n_cand], n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs,
-                          doc_len, k, k1, b, avgdl)
+        return _exact_top(cand[:n_cand], n, a, e, weights, words, tf_table, exc_pos, exc_tf,
+                          d_off, d_docs, d_tfs, doc_len, live, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
     rest = np.zeros(n, np.float64)  # rest[j]: the most the terms after the j-th can add
     for j in range(n - 2, -1, -1):
@@ -465,8 +477,9 @@ def _search(  # type: ignore[no-untyped-def]
         i = order[j]
         wi = w32[i]
         for p in range(a[i], e[i]):
-            d = docs[p]
-            v = acc[d] + wi * qtab[qimp[p]]
+            w = np.int64(words[p])
+            d = w >> 8
+            v = acc[d] + wi * qtab[w & 255]
             acc[d] = v
             if v > low:
                 size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
@@ -503,7 +516,7 @@ def _search(  # type: ignore[no-untyped-def]
     for j in range(scanned_again):
         i = order[j]
         for p in range(a[i], e[i] + d_off[i + 1] - d_off[i]):
-            d = docs[p] if p < e[i] else d_docs[p - e[i] + d_off[i]]
+            d = (np.int64(words[p]) >> 8) if p < e[i] else d_docs[p - e[i] + d_off[i]]
             v = acc[d]
             acc[d] = 0
             if v >= cut and seen[d] == 0 and live[d]:
@@ -526,14 +539,15 @@ def _search(  # type: ignore[no-untyped-def]
             p = a[i]
             for c in range(n_cand):
                 d = cand[c]
-                p = _gallop(docs, p, e[i], d)
-                if p < e[i] and docs[p] == d:
-                    acc[d] += wi * qtab[qimp[p]]
+                p = _gallop(words, p, e[i], d << 8)
+                if p < e[i] and (np.int64(words[p]) >> 8) == d:
+                    acc[d] += wi * qtab[np.int64(words[p]) & 255]
         else:
             for p in range(a[i], e[i]):
-                d = docs[p]
+                w = np.int64(words[p])
+                d = w >> 8
                 if seen[d] == 2:
-                    acc[d] += wi * qtab[qimp[p]]
+                    acc[d] += wi * qtab[w & 255]
         for q in range(d_off[i], d_off[i + 1]):
             d = d_docs[q]
             if seen[d] == 2:
@@ -547,35 +561,20 @@ def _search(  # type: ignore[no-untyped-def]
     for c in range(n_cand):
         acc[sel[c]] = 0
         seen[sel[c]] = 0
-    return _exact_top(sel, n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs, doc_len, k, k1,
-                      b, avgdl)
+    return _exact_top(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs,
+                      d_tfs, doc_len, live, k, k1, b, avgdl)
 
 
 def _exact_top(  # type: ignore[no-untyped-def]
-    cands, n, a, e, weights, docs, tfs, d_off, d_docs, d_tfs, doc_len, k, k1, b, avgdl,
+    cands, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
+    live, k, k1, b, avgdl,
 ):
-    """The top k of the candidates by exact float64 scores, summed term by term in query
-    order as BM25Index._exact does: (docs, scores), best first, ties by ascending doc id."""
-    k1p = k1 + 1.0
+    """The top k of the candidates by exact float64 scores: (docs, scores), best first, ties
+    by ascending doc id."""
     sel = np.sort(cands)
     n_cand = len(sel)
-    scores = np.zeros(n_cand, np.float64)
-    for c in range(n_cand):
-        d = sel[c]
-        norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
-        s = 0.0
-        for i in range(n):
-            if e[i] > a[i]:
-                p = _bsearch(docs, a[i], e[i], d)
-                if p >= 0:
-                    tf = float(tfs[p])
-                    s += weights[i] * (tf * k1p / (tf + norm))
-            if d_off[i + 1] > d_off[i]:
-                p = _bsearch(d_docs, d_off[i], d_off[i + 1], d)
-                if p >= 0:
-                    tf = float(d_tfs[p])
-                    s += weights[i] * (tf * k1p / (tf + norm))
-        scores[c] = s
+    scores = _exact_scores(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off,
+                           d_docs, d_tfs, doc_len, live, k1, b, avgdl)
     # best first, ties by ascending doc id: a stable sort of docs already ascending
     rank = np.argsort(-scores, kind="mergesort")
     m = 0
@@ -584,13 +583,67 @@ def _exact_top(  # type: ignore[no-untyped-def]
     return sel[rank[:m]], scores[rank[:m]]
 
 
-def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
+def _exact_scores(  # type: ignore[no-untyped-def]
+    sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
+    live, k1, b, avgdl,
+):
+    """The exact float64 score of each doc of `sel`, summed term by term in query order as
+    BM25Index._exact does (so the same bits); 0 for a removed doc, as there."""
+    k1p = k1 + 1.0
+    scores = np.zeros(len(sel), np.float64)
+    for c in range(len(sel)):
+        d = sel[c]
+        if not live[d]:
+            continue
+        norm = k1 * (1 - b + b * float(doc_len[d]) / avgdl)
+        s = 0.0
+        for i in range(n):
+            if e[i] > a[i]:
+                p = _bsearch(words, a[i], e[i], d, 8)
+                if p >= 0:
+                    tf = float(_tf_at(p, d, words, doc_len, tf_table, exc_pos, exc_tf))
+                    s += weights[i] * (tf * k1p / (tf + norm))
+            if d_off[i + 1] > d_off[i]:
+                p = _bsearch(d_docs, d_off[i], d_off[i + 1], d, 0)
+                if p >= 0:
+                    tf = float(d_tfs[p])
+                    s += weights[i] * (tf * k1p / (tf + norm))
+        scores[c] = s
+    return scores
+
+
+def _spans(tids, offsets):  # type: ignore[no-untyped-def]
+    """Each query term's base postings [a, e) (empty for a term past the base's)."""
+    n = len(tids)
+    a = np.zeros(n, np.int64)
+    e = np.zeros(n, np.int64)
+    for i in range(n):
+        if tids[i] < len(offsets) - 1:
+            a[i] = offsets[tids[i]]
+            e[i] = offsets[tids[i] + 1]
+    return a, e
+
+
+def _exact(  # type: ignore[no-untyped-def]
+    docs, tids, weights, offsets, words, tf_table, exc_pos, exc_tf, doc_len, live, d_off,
+    d_docs, d_tfs, k1, b, avgdl,
+):
+    """BM25Index._exact compiled: the exact scores of the sorted distinct `docs` for the
+    query terms (arguments as for _search), for score_docs (the fusion of fields), which
+    otherwise costs a dozen numpy calls per term."""
+    a, e = _spans(tids, offsets)
+    return _exact_scores(docs, len(tids), a, e, weights, words, tf_table, exc_pos, exc_tf,
+                         d_off, d_docs, d_tfs, doc_len, live, k1, b, avgdl)
+
+
+def _compile() -> tuple[Any, Any]:
+    """(search, exact) compiled, or (None, None) without numba."""
     if os.environ.get("NABA_NO_NUMBA"):
-        return None
+        return None, None
     try:
         import numba
     except ImportError:
-        return None
+        return None, None
 
     def jit(fn: Any, cache: bool) -> Any:
         return numba.njit(cache=cache, nogil=True)(fn)
@@ -602,14 +655,15 @@ def _compile() -> Callable[..., tuple[np.ndarray, np.ndarray]] | None:
         return _jit_all(jit, False)
 
 
-def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> Any:
+def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_gallop", "_kth", "_offer",
-             "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top")
+    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_tf_at", "_gallop", "_kth",
+             "_offer", "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top",
+             "_exact_scores", "_spans")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)
-    return jit(_search, cache)
+    return jit(_search, cache), jit(_exact, cache)
 
 
-search = _compile()
+search, exact = _compile()

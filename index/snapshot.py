@@ -47,8 +47,9 @@ from index.terms import TermTable
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when the layout or the meaning of an array changes (2: block-max bounds,
-# impacts no longer stored)
+# bump when the layout or the meaning of an array changes (2: block-max bounds, impacts no
+# longer stored; 3: a posting is one word, doc << 8 | impact code, its tf read from the code)
+FORMAT = 3
 MAGIC = b"NABAIDX\x00"
 SUFFIX = ".naba-index"
 _PREFIX = struct.Struct("<8sQI")  # magic, header length, header CRC-32
@@ -177,8 +178,8 @@ class Unusable(Exception):
 
 # ---- the Library's state as arrays ----------------------------------------------------------
 
-_FIELD_ARRAYS = ("offsets", "docs", "tfs", "max_impact", "qimp", "qtab", "block_slot",
-                 "block_max", "doc_len", "live")
+_FIELD_ARRAYS = ("offsets", "words", "qtab", "tf_table", "tf_exc_pos", "tf_exc_tf",
+                 "max_impact", "block_slot", "block_max", "doc_len", "live")
 
 
 def save(
@@ -230,14 +231,24 @@ def _unpack(snap: Snapshot) -> Loaded:
         n_terms = len(offsets) - 1
         # what the sizes must be for the search kernel to stay in bounds (the values were
         # checked by the CRC: they are what a consistent index wrote)
+        words, exc_pos = part["words"], part["tf_exc_pos"]
         if not (len(part["doc_len"]) == len(part["live"]) == n
                 and len(part["max_impact"]) == len(terms) == n_terms
-                and int(offsets[-1]) == len(part["docs"]) == len(part["tfs"])
-                == len(part["qimp"]) and part["qimp"].dtype == np.uint8
+                # the two word types the kernel is compiled for (index.postings.word_dtype of
+                # the base's docs when it was built: a base may be older than the last docs)
+                and int(offsets[-1]) == len(words) and words.dtype in (np.uint32, np.int64)
                 and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
-                and offsets.dtype == np.int64 and part["docs"].dtype == np.int32
-                and part["doc_len"].dtype == np.int64 and part["live"].dtype == np.bool_):
+                and offsets.dtype == np.int64
+                and part["doc_len"].dtype in (np.uint16, np.int64)
+                and part["live"].dtype == np.bool_):
             raise ValueError(f"field {name}: the arrays' sizes or types do not match")
+        # the tf decoding (index.kernel._tf_at) reads table[length, code], then the exceptions
+        if not (part["tf_table"].dtype == np.uint8 and part["tf_table"].ndim == 2
+                and part["tf_table"].shape[1] == 256 and len(part["tf_table"]) >= 1
+                and exc_pos.dtype == np.int64 and part["tf_exc_tf"].dtype == np.int32
+                and len(exc_pos) == len(part["tf_exc_tf"])
+                and (not len(exc_pos) or 0 <= int(exc_pos[0]) <= int(exc_pos[-1]) < len(words))):
+            raise ValueError(f"field {name}: the term frequencies' decoding does not match")
         shift = int(scalars[f"{name}.block_shift"])
         slots, bounds = part["block_slot"], part["block_max"]
         # the windowed search reads bounds[slot, window] for every window of the base's docs

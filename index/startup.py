@@ -161,13 +161,12 @@ def start_side(db: str, folder: str, queries: list[list[str]],
                questions: list[str] | None = None) -> dict[str, Any]:
     """A fresh process: imports, opening the store, loading the snapshot; then the queries."""
     start = time.perf_counter()
-    import numpy as np
 
     import index.search  # noqa: F401  (timed: numpy, numba, the analyzer's tables)
     from index.bm25 import _warm_kernel
 
     imported = time.perf_counter()
-    _warm_kernel(np.dtype(np.uint8))  # the compiled search, from numba's cache on disk
+    _warm_kernel()  # the compiled search, from numba's cache on disk
     warmed = time.perf_counter()
     return {"import_s": round(imported - start, 3), "kernel_s": round(warmed - imported, 3),
             **asyncio.run(_start(Path(db), Path(folder), queries, questions))}

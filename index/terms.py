@@ -88,7 +88,9 @@ class TermTable:
         np.cumsum(np.fromiter(map(len, terms), dtype=np.int64, count=len(terms)), out=starts[1:])
         hashes = _hashes(text, starts)
         order = np.argsort(hashes, kind="stable")
-        return cls(text, starts, hashes[order], order.astype(np.int64))
+        # offsets and ids in four bytes while they fit (8 MB less a million terms, saved)
+        narrow = np.int32 if len(text) <= np.iinfo(np.int32).max else np.int64
+        return cls(text, starts.astype(narrow), hashes[order], order.astype(narrow))
 
     @classmethod
     def empty(cls) -> TermTable:

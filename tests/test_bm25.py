@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 import index.bm25 as bm25_module
-from index import kernel
+from index import kernel, postings
 from index.bm25 import BM25Index
 
 # Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
@@ -505,12 +505,13 @@ def test_removing_a_batch_equals_removing_one_by_one(corpus, query, data) -> Non
 
 
 def test_naba_no_numba_selects_the_numpy_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NABA_NO_NUMBA=1 (or numba missing) leaves kernel.search None: search() uses numpy."""
+    """NABA_NO_NUMBA=1 (or numba missing) leaves kernel.search (and kernel.exact) None:
+    search() and score_docs() use numpy."""
     monkeypatch.setenv("NABA_NO_NUMBA", "1")
-    assert kernel._compile() is None
+    assert kernel._compile() == (None, None)
     monkeypatch.delenv("NABA_NO_NUMBA")
     if kernel.search is not None:
-        assert kernel._compile() is not None
+        assert None not in kernel._compile()
 
 
 def test_holds_agrees_with_docs_containing_across_segments_and_removals() -> None:
@@ -639,12 +640,13 @@ def test_window_bounds_cover_every_impact_of_their_window() -> None:
     index = BM25Index.from_corpus(_zipf_corpus(rng, 5000, n_words=400))
     base = index._base
     shift = 6
-    slots, bounds = bm25_module.window_bounds(base.offsets, base.docs, base.impacts_of,
+    docs = base.docs_of(0, base.n_postings)
+    slots, bounds = bm25_module.window_bounds(base.offsets, docs, base.impacts_of,
                                               base.max_impact, 5000, shift, 10)
-    impacts = base.impacts_of(0, len(base.docs))
+    impacts = base.impacts_of(0, base.n_postings)
     for t in np.flatnonzero(slots >= 0).tolist():
         lo, hi = base.offsets[t], base.offsets[t + 1]
-        windows = base.docs[lo:hi] >> shift
+        windows = docs[lo:hi] >> shift
         top = np.zeros(bounds.shape[1])
         np.maximum.at(top, windows, impacts[lo:hi].astype(np.float64))
         got = float(base.max_impact[t]) * bounds[slots[t]].astype(np.float64) / 255.0
@@ -664,12 +666,13 @@ def test_impact_codes_bracket_every_impact(k1: float, b: float) -> None:
     corpus += [["و1"] * 70 + ["و2"] * 5, ["و3"] * (bm25_module._TABLE_LEN + 30)]
     index = BM25Index.from_corpus(corpus, k1=k1, b=b)
     base = index._base
-    impacts = base.impacts_of(0, len(base.docs)).astype(np.float64)
-    tf = base.tfs.astype(np.float64)
-    length = np.array([len(d) for d in corpus], dtype=np.float64)[base.docs]
+    docs = base.docs_of(0, base.n_postings)
+    impacts = base.impacts_of(0, base.n_postings).astype(np.float64)
+    tf = base.tfs_of(0, base.n_postings).astype(np.float64)
+    length = np.array([len(d) for d in corpus], dtype=np.float64)[docs]
     norm = k1 * (1 - b + b * length / base.avgdl)
     np.testing.assert_array_equal(impacts, (tf * (k1 + 1) / (tf + norm)).astype(np.float32))
-    levels = base.qtab[base.qimp].astype(np.float64)
+    levels = base.qtab[postings.codes_of(base.words)].astype(np.float64)
     assert (levels <= impacts).all()
     assert (impacts <= levels * base.spread).all()
     assert 1.0 <= base.spread < 1.05

@@ -359,26 +359,28 @@ async def test_a_damaged_snapshot_is_rebuilt_never_loaded(
     same(await results(again), expected)
 
 
-def older_format(path: Path) -> None:
-    """Rewrite the header as format 1 wrote it (float32 impacts, no block-max bounds), its
-    CRC valid: only the format number tells it apart."""
+def older_format(path: Path, version: int) -> None:
+    """Rewrite the header as an older format wrote it (1: float32 impacts, no block-max bounds;
+    2: int32 doc ids, uint8 tfs and impact codes apart), its CRC valid: only the format number
+    tells it apart."""
     data = path.read_bytes()
     magic, length, _ = snapshot._PREFIX.unpack_from(data)
     header = json.loads(data[snapshot._PREFIX.size : snapshot._PREFIX.size + length])
-    header["format"] = 1
+    header["format"] = version
     raw = json.dumps(header).encode().ljust(length)  # the same length: the payload stays put
     assert len(raw) == length
     path.write_bytes(snapshot._PREFIX.pack(magic, length, zlib.crc32(raw))
                      + raw + data[snapshot._PREFIX.size + length :])
 
 
-async def test_a_snapshot_of_the_previous_format_is_rebuilt(
-    store: Store, seed_dir: Path, folder: Path
+@pytest.mark.parametrize("version", [1, 2])
+async def test_a_snapshot_of_a_previous_format_is_rebuilt(
+    store: Store, seed_dir: Path, folder: Path, version: int
 ) -> None:
     first = await saved(store, seed_dir, folder)
     expected = await results(first)
-    older_format(snapshot_file(folder))
-    with pytest.raises(snapshot.Unusable, match="format 1"):
+    older_format(snapshot_file(folder), version)
+    with pytest.raises(snapshot.Unusable, match=f"format {version}, not 3"):
         snapshot.load(folder, first._key)
     started = await start(store, folder)
     assert started.source == "built"
@@ -515,3 +517,13 @@ def test_the_doc_map_round_trips_through_its_arrays() -> None:
     assert [loaded.passage(d) for d in range(7)] == [10, 11, 12, 20, 21, 13, 30]
     assert loaded.pop_article(1) == [5] and loaded.pop_article(2) == [3, 4]
     assert loaded.pop_article(3) == [6] and loaded.pop_article(4) == []
+
+
+def test_the_doc_map_saves_passage_ids_in_four_bytes_only_while_they_fit() -> None:
+    for big, dtype in [(2**31 - 1, np.int32), (2**31, np.int64)]:
+        docs = DocMap.of_rows(np.array([7, big]), np.array([1, 2]))
+        arrays = docs.state().arrays()
+        assert arrays["passages"].dtype == dtype and arrays["article_docs"].dtype == np.int32
+        loaded = DocMap(arrays)
+        assert [loaded.passage(0), loaded.passage(1)] == [7, big]
+        assert loaded.pop_article(2) == [1]

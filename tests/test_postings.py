@@ -1,0 +1,259 @@
+"""The packed postings of snapshot format 3 (index.postings): one word per posting, doc << 8 |
+impact code, and term frequencies read back from (document length, code) — exactly."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+import index.bm25 as bm25_module
+from index import kernel, postings
+from index.bm25 import BM25Index
+from index.postings import TfCodes
+
+
+@pytest.fixture(params=["numba", "numpy"])
+def search_path(request: pytest.FixtureRequest):
+    """The compiled search decodes in index.kernel, the numpy one in index.postings: both."""
+    compiled = kernel.search
+    if request.param == "numba" and compiled is None:
+        pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
+    if request.param == "numpy":
+        kernel.search = None
+    yield request.param
+    kernel.search = compiled
+
+
+def test_words_round_trip_doc_ids_and_codes_at_their_limits() -> None:
+    top = postings.PACKED32_DOCS - 1  # the largest doc id a uint32 word holds
+    docs = np.array([0, 1, 255, 256, 65_535, 65_536, top - 1, top], dtype=np.int32)
+    codes = np.array([0, 255, 1, 254, 128, 0, 255, 7], dtype=np.uint8)
+    words = postings.pack(docs, codes, top + 1)
+    assert words.dtype == np.uint32
+    np.testing.assert_array_equal(postings.docs_of(words), docs)
+    np.testing.assert_array_equal(postings.codes_of(words), codes)
+    # one more document: the words widen instead of wrapping
+    wide = postings.pack(np.append(docs, top + 1), np.append(codes, 255), top + 2)
+    assert wide.dtype == np.int64
+    assert postings.docs_of(wide)[-1] == top + 1 and postings.codes_of(wide)[-1] == 255
+    assert postings.pack(docs[:0], codes[:0], 10).shape == (0,)
+
+
+def test_search_keys_find_each_doc_where_the_doc_ids_would() -> None:
+    rng = np.random.default_rng(3)
+    docs = np.unique(rng.integers(0, 70_000, 500)).astype(np.int32)
+    words = postings.pack(docs, rng.integers(0, 256, len(docs)).astype(np.uint8), 70_000)
+    probes = np.arange(0, 70_001, 7, dtype=np.int32)
+    for side in ("left",):
+        np.testing.assert_array_equal(
+            np.searchsorted(words, postings.keys_of(probes, words), side=side),
+            np.searchsorted(docs, probes, side=side))
+
+
+def _true_tfs(index: BM25Index, corpus: list[list[str]]) -> np.ndarray:
+    """Each base posting's tf, counted from the tokens (not read from the index)."""
+    counts = [Counter(doc) for doc in corpus]
+    base = index._base
+    docs = base.docs_of(0, base.n_postings)
+    terms = list(index.vocab)
+    term_of = np.repeat(np.arange(len(base.offsets) - 1), np.diff(base.offsets))
+    return np.array([counts[d][terms[t]] for d, t in zip(docs.tolist(), term_of.tolist(),
+                                                         strict=True)])
+
+
+def _exceptional_corpus(rng: random.Random) -> list[list[str]]:
+    """Ordinary passages, and documents whose tfs the table cannot tell from the code: high
+    tfs in short documents (neighbouring tfs share an impact level), documents longer than the
+    table, a tf past one byte, a one-posting list, an empty document."""
+    corpus = [[f"ر{min(int(rng.paretovariate(1.1)), 300)}" for _ in range(rng.randint(3, 40))]
+              for _ in range(600)]
+    corpus += [["ق"] * tf + ["ك"] * 2 for tf in range(1, 60)]
+    corpus += [["ق"] * tf + ["ك"] * 3 for tf in range(20, 60)]
+    corpus.append(["ق"] * 3 + ["ط"] * (postings.TF_TABLE_LEN + 5))
+    corpus.append(["ع"] * 300 + ["ق"])
+    corpus.append(["وحيد"])
+    corpus.append([])
+    rng.shuffle(corpus)
+    return corpus
+
+
+def test_every_tf_decodes_exactly_and_the_exceptions_are_used() -> None:
+    corpus = _exceptional_corpus(random.Random(1))
+    index = BM25Index.from_corpus(corpus)
+    base = index._base
+    truth = _true_tfs(index, corpus)
+    np.testing.assert_array_equal(base.tfs_of(0, base.n_postings), truth)
+    codes = base.tf_codes
+    # the table alone would be wrong somewhere: the exceptions carry those postings
+    assert len(codes.exc_pos) > 3 and (np.diff(codes.exc_pos) > 0).all()
+    assert (codes.exc_tf == truth[codes.exc_pos]).all()
+    assert truth.max() >= 300  # a tf past a byte, kept as an exception
+    # any slice decodes the same as the whole (exceptions are found by absolute position)
+    for lo, hi in [(0, 1), (5, 17), (base.n_postings - 1, base.n_postings)]:
+        np.testing.assert_array_equal(base.tfs_of(lo, hi), truth[lo:hi])
+
+
+def test_decoding_off_by_one_is_seen() -> None:
+    """The exactness checks can see a decoding that is off by one: an exception read from its
+    neighbour's position, or a table read at the next length, gives other tfs."""
+    corpus = _exceptional_corpus(random.Random(2))
+    index = BM25Index.from_corpus(corpus)
+    base = index._base
+    truth = _true_tfs(index, corpus)
+    codes = base.tf_codes
+    words = base.words
+    lengths = base.doc_len[postings.docs_of(words)]
+    levels = postings.codes_of(words)
+    shifted = TfCodes(codes.table, codes.exc_pos + 1, codes.exc_tf)
+    assert (shifted.tfs(0, lengths, levels) != truth).any()
+    # the table read at the next length, or the next code, where it holds a tf at all
+    for wrong in (TfCodes._decoded(codes.table, lengths + 1, levels),
+                  TfCodes._decoded(codes.table, lengths, np.minimum(levels + 1, 255))):
+        held = wrong > 0
+        assert held.sum() > 100 and (wrong[held] != truth[held]).any()
+
+
+def test_an_empty_base_decodes_nothing() -> None:
+    index = BM25Index.from_corpus([[]])
+    base = index._base
+    assert base.n_postings == 0 and len(base.tfs_of(0, 0)) == 0
+    assert len(TfCodes.empty().tfs(0, np.zeros(0, np.int64), np.zeros(0, np.uint8))) == 0
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_searches_with_exceptions_equal_rank_bm25(
+    search_path: str, wide: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exact top 10 against rank-bm25 (which counts tfs from the tokens) where the exact
+    rescoring must read tfs from the exceptions; also with int64 words (the layout past 2**24
+    documents, forced here by lowering the limit), through adds, removals and a merge."""
+    if wide:
+        monkeypatch.setattr(postings, "PACKED32_DOCS", 64)
+    rng = random.Random(3)
+    corpus = _exceptional_corpus(rng)
+    index = BM25Index.from_corpus(corpus[:500])
+    assert index._base.words.dtype == (np.int64 if wide else np.uint32)
+    for doc in corpus[500:]:
+        index.add(doc)
+    words = ["ق", "ك", "ع", "ط", "وحيد", *(f"ر{i}" for i in range(1, 30))]
+    stages = ["added", "merged", "removed", "merged again"]
+    live = list(range(len(corpus)))
+    for stage in stages:
+        if stage.startswith("merged"):
+            index.merge()
+        elif stage == "removed":
+            gone = rng.sample(live, 60)
+            index.remove_many(gone)
+            live = [d for d in live if d not in set(gone)]
+        ref = BM25Okapi([corpus[d] for d in live])
+        for _ in range(40):
+            query = rng.sample(words[:5], rng.randint(1, 3)) + rng.sample(words[5:], 2)
+            got = index.search(query, 10)
+            ref_scores = ref.get_scores(query)
+            expected = sorted(ref_scores, reverse=True)[:len(got)]
+            assert [s for _, s in got] == pytest.approx(expected, abs=1e-9), (stage, query)
+            for doc, score in got:
+                assert score == pytest.approx(ref_scores[live.index(doc)], abs=1e-9)
+    if search_path == "numba":
+        assert kernel.search is not None  # the kernel compiled for these words: not numpy
+
+
+def test_a_frozen_index_keeps_the_exceptions(search_path: str) -> None:
+    """What a snapshot saves (Frozen) decodes the same tfs and answers the same."""
+    corpus = _exceptional_corpus(random.Random(4))
+    index = BM25Index.from_corpus(corpus)
+    index.add(["ق"] * 40 + ["ك"])
+    merge = index.start_merge()
+    merge.run()
+    loaded = BM25Index.from_frozen(merge.frozen())
+    base = loaded._base
+    np.testing.assert_array_equal(base.tfs_of(0, base.n_postings),
+                                  index._base.tfs_of(0, index._base.n_postings))
+    for query in (["ق", "ك"], ["ط", "ق"], ["ع"], ["وحيد", "ر1"]):
+        assert loaded.search(query, 10) == index.search(query, 10)
+        assert loaded.search(query, 10) == bm25_module.BM25Index._top_k(
+            loaded, loaded.get_scores(query), 10)
+
+
+def test_a_document_longer_than_two_bytes_widens_the_lengths(search_path: str) -> None:
+    """Lengths are kept in two bytes until a document needs more: then they widen, and scores
+    stay rank-bm25's (the long document's postings are tf exceptions too)."""
+    corpus = [["ن", "م"], ["م", "ل"], ["ن"] * 3 + ["ل"]]
+    index = BM25Index.from_corpus(corpus)
+    assert index._doc_len.dtype == np.uint16
+    long_doc = ["ن"] * 70_000 + ["م"] * 2
+    corpus.append(long_doc)
+    index.add(long_doc)
+    assert index._doc_len.dtype == np.int64 and index._doc_len[3] == 70_002
+    for merged in (False, True):
+        if merged:
+            index.merge()
+        ref = BM25Okapi(corpus)
+        for query in (["ن"], ["م", "ل"], ["ن", "م", "ل"]):
+            got = index.search(query, 10)
+            ref_scores = ref.get_scores(query)
+            assert [s for _, s in got] == pytest.approx(
+                sorted(ref_scores, reverse=True)[:len(got)], abs=1e-9)
+
+
+def test_tfs_found_by_doc_decode_only_what_they_find() -> None:
+    """score_docs and holds look docs up in a list by binary search (tfs_for) instead of
+    decoding it: the same tfs as the tokens' counts, 0 for docs without the term — also for
+    doc ids past the base (added since) and exceptions (high tfs, long documents)."""
+    corpus = _exceptional_corpus(random.Random(5))
+    index = BM25Index.from_corpus(corpus)
+    index.add(["ق"] * 45 + ["ك"])
+    base = index._base
+    wanted = np.arange(index.n_docs, dtype=np.int64)
+    for term in ("ق", "ك", "ط", "ع", "وحيد", "ر1"):
+        lo, hi = base.span(index.vocab.get(term))
+        truth = np.array([doc.count(term) if d < len(corpus) else 0
+                          for d, doc in enumerate([*corpus, []])])
+        np.testing.assert_array_equal(base.tfs_for(lo, hi, wanted), truth)
+        shuffled = np.random.default_rng(1).permutation(wanted)
+        expected = np.array([doc.count(term) > 0 for doc in [*corpus, ["ق"] * 45 + ["ك"]]])
+        np.testing.assert_array_equal(index.holds(term, shuffled), expected[shuffled])
+
+
+def test_compiled_exact_scores_are_the_numpy_ones_bit_for_bit() -> None:
+    """score_docs (the fusion of fields) runs compiled when numba is there: the same floats as
+    the numpy _exact, for live, removed and delta documents and tf exceptions."""
+    if kernel.search is None or kernel.exact is None:
+        pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
+    rng = random.Random(6)
+    corpus = _exceptional_corpus(rng)
+    index = BM25Index.from_corpus(corpus[:600])
+    for doc in corpus[600:]:
+        index.add(doc)
+    index.remove_many(rng.sample(range(index.n_docs), 40))
+    wanted = list(range(index.n_docs))
+    for query in (["ق", "ك"], ["ط", "ع", "ق"], ["وحيد"], [f"ر{i}" for i in range(1, 9)]):
+        compiled = index.score_docs(query, wanted)
+        saved, kernel.search = kernel.search, None
+        try:
+            plain = index.score_docs(query, wanted)
+        finally:
+            kernel.search = saved
+        assert compiled == plain  # exact equality: the same bits
+
+
+@pytest.mark.parametrize("past_a_byte", [False, True])
+def test_all_postings_decode_in_one_byte_unless_a_tf_needs_more(
+    past_a_byte: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge's input (all_postings): every doc id and tf, tfs in one byte unless an
+    exception is past 255 (then int32), decoded block by block (blocks shrunk here)."""
+    corpus = _exceptional_corpus(random.Random(7))
+    if not past_a_byte:
+        corpus = [doc for doc in corpus if max(Counter(doc).values(), default=0) <= 255]
+    index = BM25Index.from_corpus(corpus)
+    base = index._base
+    monkeypatch.setattr(bm25_module, "_BLOCK", 97)
+    docs, tfs = base.all_postings()
+    assert tfs.dtype == (np.int32 if past_a_byte else np.uint8)
+    np.testing.assert_array_equal(docs, base.docs_of(0, base.n_postings))
+    np.testing.assert_array_equal(tfs, _true_tfs(index, corpus))
