@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 LEADER = "scheduler"
 # bot_data key of the start-up task that puts older articles in stories.
 GROUPING = "naba:grouping"
+WARMING = "naba:workers"  # the analysis workers starting (index.workers)
 
 
 
@@ -188,7 +189,9 @@ def _post_init(settings: Settings):
         log.info("index %s: %d passages", library.source, passages)
         # from now on, what feeds and seed rescans bring is analysed beside the loop (the
         # start's own seed scan above, a few files at most, did not wait for a process)
-        workers.start(settings.analysis_workers)
+        if workers.start(settings.analysis_workers):
+            # spawned from a thread in the background: not on the loop, not delaying the start
+            app.bot_data[WARMING] = asyncio.ensure_future(workers.warm())
         # Everything alive now (the index's dictionaries, the analyzer's tables) lives as long
         # as the process: frozen, the garbage collector's full passes skip it; so is what each
         # refresh leaves alive (index.collector).

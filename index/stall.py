@@ -147,7 +147,7 @@ async def measure(
                 if merging is not None:
                     await merging
 
-            with workers.started(analysis_workers):
+            async with workers.started(analysis_workers):
                 start = time.perf_counter()
                 busy = await _observe(library, questions, ingest(), tick_s, ask_every_s)
                 ingest_s = time.perf_counter() - start

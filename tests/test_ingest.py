@@ -286,7 +286,7 @@ async def test_a_worker_process_stores_what_a_thread_stores(tmp_path: Path) -> N
     results = []
     for use_workers in (False, True):
         async with await Store.open(tmp_path / f"w{use_workers}.db") as store:
-            with workers.started(1 if use_workers else 0) as running:
+            async with workers.started(1 if use_workers else 0) as running:
                 assert running is use_workers
                 for article in WORKER_ARTICLES:
                     assert (await ingest_article(store, article, "test")).status == "new"
@@ -307,7 +307,7 @@ async def test_a_dead_worker_loses_no_article(tmp_path: Path) -> None:
     from index import workers
 
     async with await Store.open(tmp_path / "w.db") as store:
-        with workers.started(1):
+        async with workers.started(1):
             assert (await ingest_article(store, WORKER_ARTICLES[0], "test")).status == "new"
             pids = list(workers._pool._processes)  # type: ignore[union-attr]
             assert pids
