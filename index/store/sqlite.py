@@ -325,13 +325,12 @@ class SqliteDb:
     answer makes, so that a question never queues behind an ingest's write transaction: in
     WAL mode it reads the last commit while the writer works."""
 
-    def __init__(
-        self, db: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection | None = None
-    ) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self.db = db
         self.path = path
         self.lock = asyncio.Lock()
-        self.reader = reader
+        # opened once the file is migrated (open_sqlite); none for an in-memory store
+        self.reader: aiosqlite.Connection | None = None
         self._reader_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
