@@ -278,6 +278,11 @@ def test_a_maghrebi_verb_finds_its_msa_word() -> None:
         ("كتابه", False),
         ("درعا", False),
         ("مطار", False),
+        ("الجو", False),  # «ال»: a noun, though it ends in «-و»
+        ("التقوا", True),
+        ("بتفجير", False),  # ب + the masdar تفعيل
+        ("بتكريم", False),
+        ("بتشتغل", True),
     ],
 )
 def test_verb_forms_no_noun_takes(typed: str, verb: bool) -> None:

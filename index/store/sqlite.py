@@ -346,8 +346,10 @@ class SqliteDb:
             await self.db.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        async with self.lock, self.db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # one trip to the connection's thread, not three (execute, fetchall, close): each
+        # trip is a wake-up of the event loop, and answers read the store twice
+        async with self.lock:
+            return list(await self.db.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         async with self.lock, self.db.execute(sql, params) as cur:
@@ -358,8 +360,8 @@ class SqliteDb:
         doing), or on the shared one when there is none (an in-memory store)."""
         if self.reader is None:
             return await self.fetchall(sql, params)
-        async with self._reader_lock, self.reader.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        async with self._reader_lock:
+            return list(await self.reader.execute_fetchall(sql, params))
 
     async def migrate(self) -> None:
         """Apply the migrations not yet applied. Each is checked and applied inside one
