@@ -7,6 +7,7 @@ import pytest
 from index.bm25 import BM25Index
 from index.normalize import analyze
 from index.query import (
+    ATTESTED_DF,
     FUZZY_CREDIT,
     IndexVocabulary,
     looks_verb,
@@ -315,3 +316,12 @@ def test_a_common_word_is_not_read_as_a_proclitic_and_a_dialect_word(monkeypatch
     (took,) = [c for c in parse_query("وخداو السلاح؟", vocabulary).concepts
                if c.word != "سلاح"]
     assert "اخذوا" in took.terms
+
+
+def test_a_verb_shape_the_articles_use_often_is_their_word() -> None:
+    """«مترو» ends like a colloquial plural verb («عينو»), but an index that holds it
+    ATTESTED_DF times knows it as a noun: its absence then weighs whole against answering."""
+    rare = parse_query("مترو الرياض", vocab_of("مترو الرياض"))
+    common = parse_query("مترو الرياض", vocab_of(*["مترو الرياض"] * ATTESTED_DF))
+    assert [c.verb for c in rare.concepts if c.word == "مترو"] == [True]
+    assert [c.verb for c in common.concepts if c.word == "مترو"] == [False]
