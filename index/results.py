@@ -55,13 +55,29 @@ def has_number(tokens: frozenset[str] | set[str]) -> bool:
     return any(t.isdigit() or t in NUMBER_TERMS for t in tokens)
 
 
+# A cause given, as analysed terms: «بسبب», «نتيجة», «جراء», «إثر», «أرجع … إلى», «عزا», «بهدف»,
+# «يعود إلى», «ناتج عن», «تسبب», «بداعي» («من أجل» is left out: «أجّل» is a verb of the news).
+CAUSE_TERMS = frozenset({
+    "بسبب", "سبب", "نتيج", "جراء", "اثر", "ارجع", "يرجع", "عزا", "عزت", "بهدف", "يعود",
+    "ناتج", "تسبب", "بداع",
+})
+
+
+def has_cause(tokens: frozenset[str] | set[str]) -> bool:
+    """Whether analysed terms give a cause: «بسبب سوء الأحوال الجوية»."""
+    return not CAUSE_TERMS.isdisjoint(tokens)
+
+
 def fits_kind(tokens: frozenset[str] | set[str], kind: str | None) -> bool:
     """Whether a passage holds the kind of thing the question asks for (a date for «متى», a
-    quantity for «كم»); True when the question asks for nothing in particular."""
+    quantity for «كم», a cause for «ليش»); True when the question asks for nothing in
+    particular."""
     if kind == "when":
         return has_date(tokens)
     if kind == "how_many":
         return has_number(tokens)
+    if kind == "why":
+        return has_cause(tokens)
     return True
 
 

@@ -293,3 +293,39 @@ def test_a_ticket_price_nobody_gave_is_refused() -> None:
     judge, tokens = judge_for("تذكرة متنزه الواحة بكم؟", passages)
     assert [p for p, t in zip(passages, tokens, strict=True)
             if judge.coverage(set(t), t).answers()] == [passages[1]]
+
+
+CRASH = [
+    "قتل 16 شرطيا في تحطم طائرة مروحية في شمال شرق كولومبيا",
+    "وتحطمت المروحية بسبب سوء الأحوال الجوية بحسب وزير الدفاع",
+    "وتحطمت المروحية في منطقة غابات نائية",
+    "ارتفاع سعر الذهب في الأسواق العالمية",
+    "افتتاح مكتبة عامة في مدينة الواحة",
+    "معارك طاحنة في ريف حمص",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "answers"),
+    [
+        # the cause, whose article (passages 0–2) names the helicopter, the police and Colombia
+        ("لماذا تحطمت المروحية التي قتل فيها 16 شرطيا في كولومبيا؟", 1, True),
+        # the same words without a cause given: the kind asked for is not there
+        ("لماذا تحطمت المروحية التي قتل فيها 16 شرطيا في كولومبيا؟", 2, False),
+        # a question of another kind does not borrow its article's words
+        ("هل تحطمت المروحية التي قتل فيها 16 شرطيا في كولومبيا؟", 1, False),
+    ],
+)
+def test_a_passage_giving_what_is_asked_borrows_its_article_s_names(
+    question: str, passage: int, answers: bool
+) -> None:
+    judge, tokens = judge_for(question, CRASH)
+    article = {0, 1, 2}
+    held = {
+        i for i, concept in enumerate(judge.concepts)
+        if any(set(concept.terms) & set(tokens[p]) for p in article)
+    }
+    assert judge.coverage(set(tokens[passage]), tokens[passage], held.__contains__).answers() \
+        is answers
+    # without its article, the cause passage is too short an answer
+    assert not judge.coverage(set(tokens[1]), tokens[1]).answers()
