@@ -219,8 +219,14 @@ def question_type(text: str) -> str | None:
             return "when"  # «من متى»، «منذ متى»: since when, not who
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
             if candidate in QUESTION_TYPE:
-                return QUESTION_TYPE[candidate]
+                kind = QUESTION_TYPE[candidate]
+                if kind == "what" and _CAUSE_WORDS.intersection(words[i + 1 : i + 3]):
+                    return "why"  # «ما سبب …», «شو السبب …», «ما هو سبب …»
+                return kind
     return None
+
+
+_CAUSE_WORDS = frozenset({"سبب", "السبب", "اسباب", "الاسباب", "سببه", "سببها"})
 
 
 def _readings(norm: str) -> list[str]:

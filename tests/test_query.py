@@ -159,6 +159,10 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("بأي سنة صار الاتفاق؟", "when"),
         ("أي الدول وقعت؟", "which"),
         ("من متى كان المغرب عضوا في الأمم المتحدة؟", "when"),  # since when, not who
+        ("ما سبب سقوط الطائرة؟", "why"),  # what is the cause: a why
+        ("شو السبب اللي خلاهم يأجلوا البطولة؟", "why"),
+        ("ما هي أسباب الحريق؟", "why"),
+        ("ما اسم الفندق؟", "what"),
         ("تحرير درعا", None),
     ],
 )
