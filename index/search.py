@@ -405,9 +405,10 @@ class Library:
                      [ctx.article_id for ctx in contexts.values()])
         # every candidate's concept credits in one pass over the index, not one set per passage
         docs = np.fromiter((s.doc for s in ranked), dtype=np.int64, count=len(ranked))
-        light, root = self.fields.light, self.fields.root
+        light, root, title = self.fields.light, self.fields.root, self.fields.title
         credits = judge.credits(
-            len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs)
+            len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs),
+            lambda term: title.holds(term, docs),
         )
         for row, scored in enumerate(ranked):
             ctx = contexts.get(self.passage_of(scored.doc))

@@ -8,7 +8,14 @@ import pytest
 from index.bm25 import BM25Index
 from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
-from index.relevance import MAX_MISSING, VERB_MISSING, Coverage, Judge, coverage_weight
+from index.relevance import (
+    MAX_MISSING,
+    TITLE_CREDIT,
+    VERB_MISSING,
+    Coverage,
+    Judge,
+    coverage_weight,
+)
 from index.results import Candidate, collapse_copies, fits_kind, has_date, has_number
 from index.roots import root_of
 
@@ -86,6 +93,27 @@ def test_credits_of_all_passages_at_once_are_each_passages_own(question: str) ->
     assert credits.any()
     for doc, ts in enumerate(tokens):
         assert judge.coverage(set(ts), ts, credits=credits[doc]) == judge.coverage(set(ts), ts)
+
+
+def test_a_word_of_the_article_s_title_earns_part_credit() -> None:
+    """A passage under the headline «غرفة الرياض تطلق مبادرة» that says only «أعلنت الغرفة
+    …» holds the title's words at TITLE_CREDIT, never more than the passage's own words."""
+    passages = ["أعلنت الغرفة عن مبادرة جديدة للشباب", "ارتفاع سعر الذهب في الأسواق العالمية"]
+    titles = ["غرفة الرياض تطلق مبادرة", "الذهب يرتفع"]
+    tokens = [analyze(p) for p in passages]
+    index = BM25Index.from_corpus(tokens)
+    headlines = BM25Index.from_corpus([analyze(t) for t in titles])
+    judge = Judge(parse_query("مبادرة غرفة الرياض", IndexVocabulary(lambda: index)),
+                  len(index), index.df)
+    docs = np.arange(len(passages))
+    none = np.zeros(len(passages), dtype=bool)
+    with_title = judge.credits(len(docs), lambda t: index.holds(t, docs), lambda r: none,
+                               lambda t: headlines.holds(t, docs))
+    without = judge.credits(len(docs), lambda t: index.holds(t, docs), lambda r: none)
+    riyadh = next(i for i, c in enumerate(judge.concepts) if c.word == "رياض")
+    assert without[0, riyadh] == 0 and with_title[0, riyadh] == TITLE_CREDIT
+    assert (with_title >= without).all() and with_title.max() <= 1.0
+    assert with_title[1].sum() == 0  # the gold story's title names none of it
 
 
 def test_an_unseen_word_weighs_no_more_than_the_heaviest_known_one() -> None:
