@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.models import Attribution, Hit
-from index.normalize import analyze_spans
+from index.normalize import Token, analyze_spans
 from index.passages import sentence_spans
 from index.store import PassageContext
 
@@ -16,16 +16,20 @@ SHORT_SENTENCE = 90
 
 
 def best_excerpt(
-    text: str, start: int, end: int, terms: set[str], idf: dict[str, float]
+    text: str, start: int, end: int, terms: set[str], idf: dict[str, float],
+    tokens: Sequence[Token] | None = None,
 ) -> tuple[int, int]:
     """(start, end) of the sentence (plus its neighbour when short) that covers the most query
-    idf inside text[start:end]."""
+    idf inside text[start:end]; `tokens`, the window analysed with offsets into `text`, when
+    the caller has them already."""
     sentences = sentence_spans(text, start, end)
     if not sentences:
         return start, end
+    if tokens is None:
+        tokens = _analysed(text, start, end)
 
     def weight(span: tuple[int, int]) -> float:
-        found = {t.term for t in analyze_spans(text[span[0] : span[1]])} & terms
+        found = {t.term for t in tokens if span[0] <= t.start and t.end <= span[1]} & terms
         # Every distinct match counts: idf can be ~0 in a tiny corpus yet the word matters.
         return sum(max(idf.get(t, 0.0), 0.0) + 1.0 for t in found)
 
@@ -40,6 +44,13 @@ def best_excerpt(
     return a, b
 
 
+def _analysed(text: str, start: int, end: int) -> list[Token]:
+    """text[start:end] analysed once, its spans as offsets into `text`: the sentences' weights
+    and the excerpt's marks both read them (the window used to be analysed twice)."""
+    return [Token(t.term, t.start + start, t.end + start)
+            for t in analyze_spans(text[start:end])]
+
+
 def make_hit(
     rank: int,
     score: float,
@@ -50,9 +61,11 @@ def make_hit(
 ) -> Hit:
     """A Hit quoting the best sentence(s) of the passage, cut at MAX_EXCERPT_CHARS."""
     article = ctx.article
-    start, end = best_excerpt(article.text, ctx.start, ctx.end, terms, idf)
+    tokens = _analysed(article.text, ctx.start, ctx.end)
+    start, end = best_excerpt(article.text, ctx.start, ctx.end, terms, idf, tokens)
     excerpt = article.text[start:end]
-    marks = tuple((t.start, t.end) for t in analyze_spans(excerpt) if t.term in terms)
+    marks = tuple((t.start - start, t.end - start) for t in tokens
+                  if t.term in terms and start <= t.start and t.end <= end)
     if end - start > MAX_EXCERPT_CHARS:
         cut = excerpt.rfind(" ", 0, MAX_EXCERPT_CHARS)
         cut = cut if cut > MAX_EXCERPT_CHARS // 2 else MAX_EXCERPT_CHARS
