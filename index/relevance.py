@@ -196,12 +196,14 @@ class Judge:
         (within one word) in the passage: «حسن عبد الغني» as a name, not three stray words."""
         if len(self.concepts) < 2:
             return 0.0
-        where: dict[str, list[int]] = {}
-        for i, term in enumerate(sequence):
-            where.setdefault(term, []).append(i)
-        positions = [
-            {p for t in c.terms for p in where.get(t, ())} for c in self.concepts
-        ]
+        # one pass over the passage, looking up only its words that stand for a concept
+        positions: list[set[int]] = [set() for _ in self.concepts]
+        by_term = self._by_term
+        for at, term in enumerate(sequence):
+            pairs = by_term.get(term)
+            if pairs is not None:
+                for concept, _ in pairs:
+                    positions[concept].add(at)
         found = 0.0
         for i in range(len(self.concepts) - 1):
             a, b = positions[i], positions[i + 1]
