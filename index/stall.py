@@ -11,15 +11,19 @@ rebuild, tokenizing on it) freezes every chat meanwhile. This measures it as the
    as the bot's feed poller does; then the background merge is awaited.
 
 The report is the longest pause, the 99th percentile and the count over 20 ms, and the
-questions' p50/p95 during the ingest. Tests bound these loosely; the bench prints them.
+questions' p50/p95 during the ingest; and the garbage collector's passes meanwhile (timed
+through ``gc.callbacks``, in wall and in CPU time), which tell a collection that holds the
+loop from CPU the machine's other jobs take. Tests bound these loosely; the bench prints them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import json
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -149,7 +153,8 @@ async def measure(
 
             async with workers.started(analysis_workers):
                 start = time.perf_counter()
-                busy = await _observe(library, questions, ingest(), tick_s, ask_every_s)
+                with Collections() as collections:
+                    busy = await _observe(library, questions, ingest(), tick_s, ask_every_s)
                 ingest_s = time.perf_counter() - start
             passages = library.passages
     return {
@@ -160,9 +165,44 @@ async def measure(
         "passages_after": passages,
         "ingest_s": round(ingest_s, 2),
         **_figures(busy, ""),
+        **collections.figures(),
         **_figures(quiet, "_quiet"),
         "quiet_s": quiet_s,
     }
+
+
+class Collections:
+    """The garbage collector's passes while installed (a ``gc.callbacks`` entry): each one's
+    generation, wall time and the collecting thread's CPU time, in ms."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[int, float, float]] = []
+        self._started: dict[int, tuple[float, float]] = {}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        thread = threading.get_ident()
+        if phase == "start":
+            self._started[thread] = (time.perf_counter(), time.thread_time())
+            return
+        began = self._started.pop(thread, None)
+        if began is not None:
+            self.passes.append((info["generation"], (time.perf_counter() - began[0]) * 1000,
+                                (time.thread_time() - began[1]) * 1000))
+
+    def __enter__(self) -> Collections:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "gc_passes": len(self.passes),
+            "gc_full_passes": sum(generation == 2 for generation, _, _ in self.passes),
+            "gc_longest_ms": round(max((wall for _, wall, _ in self.passes), default=0.0), 2),
+            "gc_longest_cpu_ms": round(max((cpu for _, _, cpu in self.passes), default=0.0), 2),
+        }
 
 
 async def _observe(library: Any, questions: Sequence[str], work: Awaitable[None],
@@ -226,5 +266,7 @@ def format_stall(r: dict[str, Any]) -> str:
         f"event-loop pause {r['loop_max_pause_ms']:.1f} ms (p99 {r['loop_p99_pause_ms']:.1f} "
         f"ms, {r['loop_pauses_over_20ms']} over {STALL_MS:.0f} ms in {r['ticks']:,} ticks); "
         f"{r['questions']:,} questions meanwhile: p50 {r['question_p50_ms']} ms, "
-        f"p95 {r['question_p95_ms']} ms, max {r['question_max_ms']} ms; {quiet}"
+        f"p95 {r['question_p95_ms']} ms, max {r['question_max_ms']} ms; garbage collector "
+        f"meanwhile: {r['gc_passes']:,} passes ({r['gc_full_passes']} full), the longest "
+        f"{r['gc_longest_ms']:.1f} ms ({r['gc_longest_cpu_ms']:.1f} ms of CPU); {quiet}"
     )

@@ -317,3 +317,20 @@ async def test_a_dead_worker_loses_no_article(tmp_path: Path) -> None:
             assert outcome.status == "new"
             assert not workers.running()
         assert len(await stored(store)) == 2
+
+
+async def test_the_worker_runs_at_a_lower_priority_than_the_bot() -> None:
+    """Analysis is background work: the kernel gives a contended core to the event loop
+    first (issue 13's stall: the loop waited for the CPU, not for the collector)."""
+    import os
+
+    from index import workers
+
+    if not hasattr(os, "nice"):
+        pytest.skip("no process priorities here")
+    ours = workers.niceness()
+    async with workers.started(1):
+        theirs = await workers.run(workers.niceness)
+    assert theirs == min(19, ours + workers.NICENESS)
+    assert theirs > ours or ours == 19
+    assert workers.niceness() == ours  # the bot's own priority is untouched

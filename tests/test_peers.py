@@ -239,6 +239,21 @@ async def test_a_bulk_ingest_does_not_stall_the_loop(tmp_path) -> None:
     # generous: a real stall (a merge or a rebuild on the loop) holds it for seconds at scale
     assert report["loop_max_pause_ms"] < 1000
     assert "no stall: 250 articles" in stall.format_stall(report)
+    assert report["gc_passes"] >= report["gc_full_passes"] >= 0
+
+
+def test_the_collectors_passes_are_timed_while_installed_and_only_then() -> None:
+    import gc
+
+    with stall.Collections() as collections:
+        gc.collect()
+        assert collections in gc.callbacks
+    assert collections not in gc.callbacks
+    gc.collect()  # not recorded: uninstalled
+    assert collections.passes[-1][0] == 2  # the one full pass (and any young one before it)
+    figures = collections.figures()
+    assert figures["gc_full_passes"] == 1 and figures["gc_passes"] >= 1
+    assert figures["gc_longest_ms"] >= 0 and figures["gc_longest_cpu_ms"] >= 0
 
 
 def test_bench_stall_cli_reports_the_figure(monkeypatch, capsys) -> None:
