@@ -283,7 +283,9 @@ async def _set_commands(app: Application) -> None:
 
 
 async def _collect_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.debug("full garbage collection: %d objects", collector.full_pass())
+    collected = collector.full_pass()
+    if collected is not None:
+        log.debug("full garbage collection: %d objects", collected)
 
 
 async def _refresh_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -37,8 +37,18 @@ def test_a_full_pass_collects_garbage_frozen_in_a_cycle() -> None:
     a.other, b.other = b, a  # a cycle: only the collector frees it
     collector.settle()
     del a, b
-    assert collector.full_pass() >= 2  # unfrozen, collected, the rest frozen again
+    assert collector.full_pass(force=True) >= 2  # unfrozen, collected, the rest frozen again
     assert gc.get_freeze_count() > 0
+
+
+def test_a_full_pass_runs_only_when_a_refresh_froze_something_since_the_last() -> None:
+    collector.settle()
+    assert collector.full_pass() is None  # nothing frozen since: no pause for nothing
+    collector.after_refresh(0)
+    assert collector.full_pass() is None
+    collector.after_refresh(2)
+    assert collector.full_pass() is not None
+    assert collector.full_pass() is None  # once per freeze, not once per hour
 
 
 async def test_the_library_reports_each_refresh_to_its_hook(store: Store) -> None:
