@@ -82,7 +82,7 @@ def _arrays_mb(*holders: object) -> float:
     """Bytes of the numpy arrays held by these objects' attributes (slots or __dict__)."""
     total = 0
     for holder in holders:
-        names = getattr(holder, "__slots__", ()) or vars(holder)
+        names = getattr(holder, "__slots__", ()) or getattr(holder, "__dict__", ())
         for name in names:
             value = getattr(holder, name, None)
             if isinstance(value, np.ndarray):
@@ -113,7 +113,8 @@ class NabaEngine:
 
     def index_mb(self) -> float:
         index = self.index
-        return (_arrays_mb(index, index._base, index._term_ids)
+        base = index._base
+        return (_arrays_mb(index, base, base.postings, base.tf_codes, index._term_ids)
                 + _dict_mb(index.vocab))
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 import index.bm25 as bm25_module
-from index import kernel, postings
+from index import kernel
 from index.bm25 import BM25Index
 
 # Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
@@ -672,7 +672,7 @@ def test_impact_codes_bracket_every_impact(k1: float, b: float) -> None:
     length = np.array([len(d) for d in corpus], dtype=np.float64)[docs]
     norm = k1 * (1 - b + b * length / base.avgdl)
     np.testing.assert_array_equal(impacts, (tf * (k1 + 1) / (tf + norm)).astype(np.float32))
-    levels = base.qtab[postings.codes_of(base.words)].astype(np.float64)
+    levels = base.qtab[base.postings.codes].astype(np.float64)
     assert (levels <= impacts).all()
     assert (impacts <= levels * base.spread).all()
     assert 1.0 <= base.spread < 1.05
