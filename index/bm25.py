@@ -688,10 +688,9 @@ class Frozen:
 
     offsets: np.ndarray  # int64, n_terms + 1
     # the postings (index.postings.Postings): doc ids packed by blocks of 128, impact codes
-    doc_base: np.ndarray  # int32 per block
-    doc_span: np.ndarray  # int32 per block
-    doc_start: np.ndarray  # uint32 per block + 1
-    doc_bits: np.ndarray  # uint32
+    doc_first: np.ndarray  # int32 per block: its first doc id
+    doc_meta: np.ndarray  # int32 (blocks + 1, 3): base, slope, start a block
+    doc_bits: np.ndarray  # uint32: the bit-packed distances
     codes: np.ndarray  # uint8 per posting
     qtab: np.ndarray  # float32, 256 impact levels (see _Base)
     tf_table: np.ndarray  # uint8 (lengths, 256): the postings' tfs (index.postings.TfCodes)
@@ -832,8 +831,7 @@ class BM25Index:
         index.vocab = _Vocab(frozen.terms)
         index._base = _Base(
             frozen.offsets,
-            Postings(frozen.doc_base, frozen.doc_span, frozen.doc_start, frozen.doc_bits,
-                     frozen.codes),
+            Postings(frozen.doc_first, frozen.doc_meta, frozen.doc_bits, frozen.codes),
             frozen.qtab,
             TfCodes(frozen.tf_table, frozen.tf_exc_pos, frozen.tf_exc_tf), frozen.avgdl,
             frozen.doc_len, index.k1, index.b, frozen.max_impact,

@@ -15,6 +15,11 @@ instead (``_windowed``): block-max MaxScore over fixed ranges of doc ids, with p
 of the long lists saved with the base (``index.bm25.window_bounds``). Both paths end in the
 same exact rescoring; the numpy search has only the first.
 
+Base postings are read where they lie, packed (index.postings, snapshot format 4): a doc id
+by its position in O(1) (``_doc``: its block's line plus its bit-packed distance), so binary
+searches, gallops and probes work by positions as on a plain array; scans decode block by
+block (``_block`` once, then ``_doc_in`` a posting), the impact code from its own byte array.
+
 numba rather than a C extension: it ships as wheels for every platform numpy does, bm25s uses it
 for the same job, and the loop stays Python-readable next to its numpy twin. ``cache=True``
 keeps the compiled code on disk (first compile ~10 s, later loads well under a second); where
@@ -52,38 +57,82 @@ def _bsearch(keys: np.ndarray, lo: int, hi: int, doc: int) -> int:
 
 
 # ---- base postings (index.postings): doc ids packed by blocks of 128, read by position ----
-# P is the tuple (doc_base, doc_span, doc_start, doc_bits, codes) of index.postings.Postings.
+# P is the tuple (doc_first, doc_meta, doc_bits, codes) of index.postings.Postings: a block's
+# first doc id (searches), its row (base, slope, start: what a read needs), the bits, the codes.
 
 
 def _block(P, b):  # type: ignore[no-untyped-def]
-    """Block b's constants: (where its bits start, its width, its line's base and span)."""
-    s = np.int64(P[2][b])
-    return s, (np.int64(P[2][b + 1]) - s) >> 2, np.int64(P[0][b]), np.int64(P[1][b])
+    """Block b's constants: (where its bits start, its width, its line's base and slope, the
+    mask of its width's bits)."""
+    m = P[1]
+    s = np.int64(m[b, 2])
+    w = (np.int64(m[b + 1, 2]) - s) >> 2
+    return s, w, np.int64(m[b, 0]), np.int64(m[b, 1]), (np.int64(1) << w) - 1
 
 
-def _doc_in(bits, s, w, base, span, i):  # type: ignore[no-untyped-def]
+def _doc_in(bits, s, w, base, slope, mask, i):  # type: ignore[no-untyped-def]
     """Doc id i (0..127) of the block with these constants (see _block)."""
     bit = i * w
     at = s + (bit >> 5)
     x = (np.int64(bits[at + 1]) << 32) | np.int64(bits[at])
-    return base + (i * span) // 127 + ((x >> (bit & 31)) & ((np.int64(1) << w) - 1))
+    return base + ((i * slope) >> 7) + ((x >> (bit & 31)) & mask)
 
 
 def _doc(P, p):  # type: ignore[no-untyped-def]
     """The doc id of base posting p."""
-    s, w, base, span = _block(P, p >> 7)
-    return _doc_in(P[3], s, w, base, span, p & 127)
+    s, w, base, slope, mask = _block(P, p >> 7)
+    return _doc_in(P[2], s, w, base, slope, mask, p & 127)
 
 
-def _lower_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
-    """The first base posting in lo..hi-1 (one list) of a doc id >= `doc` (hi if none)."""
+def _first_ge(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one block) of a doc id >= `doc` (hi if none)."""
+    if lo >= hi:
+        return lo
+    blk = lo >> 7
+    s, w, base, slope, mask = _block(P, blk)
+    bits = P[2]
+    first = blk << 7
     while lo < hi:
         mid = (lo + hi) >> 1
-        if _doc(P, mid) < doc:
+        if _doc_in(bits, s, w, base, slope, mask, mid - first) < doc:
             lo = mid + 1
         else:
             hi = mid
     return lo
+
+
+def _seek(P, lo, hi, doc, gallop):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one list) of a doc id >= `doc` (hi if none): the
+    blocks that start inside the range searched by their first doc ids (doc_first: binary
+    search, or galloping from lo), then the one block left by position."""
+    if lo >= hi:
+        return lo
+    first = P[0]
+    b_lo = (lo >> 7) + 1  # the blocks whose first posting is in lo+1..hi-1
+    b_hi = ((hi - 1) >> 7) + 1
+    if gallop:
+        step = 1
+        j = b_lo
+        while j + step - 1 < b_hi and first[j + step - 1] < doc:
+            j += step
+            step *= 2
+        top = min(j + step - 1, b_hi)
+    else:
+        j, top = b_lo, b_hi
+    while j < top:  # the first block of these whose first doc id is >= doc
+        mid = (j + top) >> 1
+        if first[mid] < doc:
+            j = mid + 1
+        else:
+            top = mid
+    # the answer is in the block before block j, from lo on, up to block j's first posting
+    end = min(j << 7, hi)
+    return _first_ge(P, max(lo, (j - 1) << 7), end, doc)
+
+
+def _lower_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one list) of a doc id >= `doc` (hi if none)."""
+    return _seek(P, lo, hi, doc, False)
 
 
 def _bsearch_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
@@ -93,14 +142,8 @@ def _bsearch_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
 
 
 def _gallop_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
-    """_gallop in the base postings lo..hi-1 (one list): the first of a doc id >= `doc`."""
-    step = 1
-    while lo + step < hi and _doc(P, lo + step) < doc:
-        lo += step
-        step *= 2
-    if lo < hi and _doc(P, lo) >= doc:
-        return lo
-    return _lower_doc(P, lo, min(lo + step + 1, hi), doc)
+    """_lower_doc galloping from lo, cheap when the answer is near it."""
+    return _seek(P, lo, hi, doc, True)
 
 
 def _tf_at(p, d, codes, doc_len, tf_table, exc_pos, exc_tf):  # type: ignore[no-untyped-def]
@@ -278,7 +321,7 @@ def _windowed(  # type: ignore[no-untyped-def]
     of the k best complete scores, whose smallest sets the bar.
     """
     k1p = k1 + 1.0
-    bits, codes = P[3], P[4]
+    bits, codes = P[2], P[3]
     width = 1 << shift
     n_windows = (n_docs + width - 1) >> shift
     n_block_windows = block_max.shape[1]
@@ -373,9 +416,9 @@ def _windowed(  # type: ignore[no-untyped-def]
             while p < seg[i]:
                 blk = p >> 7
                 stop = min(seg[i], (blk + 1) << 7)
-                s, wd, bb, sp = _block(P, blk)
+                s, wd, bb, sp, mk = _block(P, blk)
                 for q in range(p, stop):
-                    x = _doc_in(bits, s, wd, bb, sp, q & 127) - start
+                    x = _doc_in(bits, s, wd, bb, sp, mk, q & 127) - start
                     v = wacc[x]
                     # appended without a branch: whether a doc is new is a coin toss here,
                     # and a mispredicted branch costs more than the store
@@ -423,9 +466,9 @@ def _windowed(  # type: ignore[no-untyped-def]
                 while p < seg[i]:
                     blk = p >> 7
                     stop = min(seg[i], (blk + 1) << 7)
-                    s, wd, bb, sp = _block(P, blk)
+                    s, wd, bb, sp, mk = _block(P, blk)
                     for q in range(p, stop):
-                        x = _doc_in(bits, s, wd, bb, sp, q & 127) - start
+                        x = _doc_in(bits, s, wd, bb, sp, mk, q & 127) - start
                         if wmark[x]:
                             wacc[x] += wi * qtab[codes[q]]
                     p = stop
@@ -549,7 +592,7 @@ def _search(  # type: ignore[no-untyped-def]
     total = 0
     for i in range(n):
         total += length[i]
-    bits, codes = P[3], P[4]
+    bits, codes = P[2], P[3]
     for j in range(n):
         i = order[j]
         wi = w32[i]
@@ -557,9 +600,9 @@ def _search(  # type: ignore[no-untyped-def]
         while p < e[i]:
             blk = p >> 7
             stop = min(e[i], (blk + 1) << 7)
-            s, wd, bb, sp = _block(P, blk)
+            s, wd, bb, sp, mk = _block(P, blk)
             for q in range(p, stop):
-                d = _doc_in(bits, s, wd, bb, sp, q & 127)
+                d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
                 v = acc[d] + wi * qtab[codes[q]]
                 acc[d] = v
                 if v > low:
@@ -602,9 +645,9 @@ def _search(  # type: ignore[no-untyped-def]
         while p < e[i]:
             blk = p >> 7
             stop = min(e[i], (blk + 1) << 7)
-            s, wd, bb, sp = _block(P, blk)
+            s, wd, bb, sp, mk = _block(P, blk)
             for q in range(p, stop):
-                d = _doc_in(bits, s, wd, bb, sp, q & 127)
+                d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
                 n_cand = _take(d, acc, cut, seen, live, cand, cand_val, n_cand)
             p = stop
         for q in range(d_off[i], d_off[i + 1]):
@@ -632,9 +675,9 @@ def _search(  # type: ignore[no-untyped-def]
             while p < e[i]:
                 blk = p >> 7
                 stop = min(e[i], (blk + 1) << 7)
-                s, wd, bb, sp = _block(P, blk)
+                s, wd, bb, sp, mk = _block(P, blk)
                 for q in range(p, stop):
-                    d = _doc_in(bits, s, wd, bb, sp, q & 127)
+                    d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
                     if seen[d] == 2:
                         acc[d] += wi * qtab[codes[q]]
                 p = stop
@@ -691,7 +734,7 @@ def _exact_scores(  # type: ignore[no-untyped-def]
             if e[i] > a[i]:
                 p = _bsearch_doc(P, a[i], e[i], d)
                 if p >= 0:
-                    tf = float(_tf_at(p, d, P[4], doc_len, tf_table, exc_pos, exc_tf))
+                    tf = float(_tf_at(p, d, P[3], doc_len, tf_table, exc_pos, exc_tf))
                     s += weights[i] * (tf * k1p / (tf + norm))
             if d_off[i + 1] > d_off[i]:
                 p = _bsearch(d_docs, d_off[i], d_off[i + 1], d)
@@ -748,9 +791,9 @@ def _compile() -> tuple[Any, Any]:
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
     names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in", "_doc",
-             "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at", "_gallop", "_kth", "_offer",
-             "_push", "_find", "_take", "_prune", "_delta_max", "_windowed", "_exact_top",
-             "_exact_scores", "_spans")
+             "_first_ge", "_seek", "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at",
+             "_gallop", "_kth", "_offer", "_push", "_find", "_take", "_prune", "_delta_max",
+             "_windowed", "_exact_top", "_exact_scores", "_spans")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)

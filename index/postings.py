@@ -3,24 +3,31 @@ blocks of 128 postings, one impact-code byte a posting, and no stored term frequ
 
 What a posting costs, and why:
 
-* **doc id: ~1.4 bytes** on the 1M bench corpora (it was 3 bytes of a 4-byte word in format 3).
+* **doc id: 1.6–1.8 bytes** on the 1M bench corpora, block data included (realistic / synthetic:
+  39.3 / 44.8 MB for 26.4 / 26.5 M postings; it was 3 bytes of a 4-byte word in format 3).
   The postings of every list, one after the other in CSR order, are cut into blocks of 128
   positions (a block may hold the end of one list and the start of the next). A block keeps
   its doc ids as *linear frame of reference*: the line from its first doc id to its last
-  (``first + i * span // 127`` at position i; span 0 when the last is smaller, as where lists
-  meet), and each doc id's distance above that line minus the block's smallest, bit-packed at
+  (``first + (i * slope >> 7)`` at position i, slope = 128 × (last − first) // 127; 0 when the
+  last is smaller, as where lists meet), and each doc id's distance above that line minus the
+  block's smallest, bit-packed at
   the block's width (the bits of its largest distance, 0–32). A long list's doc ids rise nearly
-  evenly, so the distances are small: ~10 bits where plain frame of reference (distance from
-  the block's first doc id) needed ~14 and the word's doc id 24. Per block: the line's start
-  (``base``, int32: the first doc id plus the smallest distance), its ``span`` (int32) and where
-  its bits start (``start``, uint32 words of 32 bits, 4 × width of them a block, so the width
-  is the difference of two starts): 12 bytes a block, 0.09 a posting.
-* **O(1) access by position.** Doc id i of block b is base + i·span//127 + the w bits at i·w:
+  evenly, so the distances are small: 11.7 / 13.5 bits a posting on those corpora, where plain
+  frame of reference (distance from the block's first doc id) needed 14.9 / 15.6. Per block:
+  the line's start (``base``: the first doc id plus the smallest distance), its ``slope`` and
+  where its bits start (``start``, in 32-bit words, 4 × width of them a block, so the width is
+  the difference of two starts): a 12-byte int32 row of ``doc_meta``, what a read needs; and
+  the block's first doc id in ``doc_first``, a dense array that searches go through (with
+  the first doc ids in the rows, a binary search over blocks touched 4× the cache lines:
+  ~100 ns more a lookup, measured). 16 bytes a block, 0.125 a posting.
+* **O(1) access by position.** Doc id i of block b is base + (i·slope >> 7) + the w bits at i·w:
   two 32-bit loads, a multiply and shifts, no decoding of the block before it. So every loop
   of the search keeps working by positions — binary searches, gallops, probes, the exact
   rescoring — and scans decode block by block with the block's constants hoisted
-  (index.kernel). Delta coding (tantivy's and Lucene's) packs tighter (~1.3 bytes on these
-  corpora) but reaches a posting only by decoding the block up to it, in every probe.
+  (index.kernel). Delta coding (tantivy's and Lucene's, per list) would pack the doc ids of
+  the realistic corpus in 11 bits instead of 11.7 but reaches a posting only by decoding its
+  block up to it, in every probe; and one-posting lists, which synthetic text has by the
+  hundred thousand, would need a block header each.
 * **impact code: 1 byte**, in its own array (``codes``): the impact rounded down to one of 256
   levels (index.bm25._Base). Codes vary too much inside a block for frame of reference to
   save anything (measured: 24 of 25 MB at 1M).
@@ -61,7 +68,12 @@ TF_TABLE_LEN = 1024
 # BLOCK).
 _BLOCK = 1 << 22
 # The names of a Postings' arrays, as saved (index.snapshot) and held by index.bm25.Frozen.
-ARRAYS = ("doc_base", "doc_span", "doc_start", "doc_bits", "codes")
+ARRAYS = ("doc_first", "doc_meta", "doc_bits", "codes")
+# The columns of doc_meta (a row a block, and one more whose START ends the last block).
+BASE, SLOPE, START = range(3)
+# A line's slope is in 128ths of a doc id a position (a multiply and a shift to read, where a
+# division by 127 cost 50% more decoding time).
+SLOPE_SHIFT = 7
 
 
 def _widths(values: np.ndarray) -> np.ndarray:
@@ -74,9 +86,10 @@ def _widths(values: np.ndarray) -> np.ndarray:
 class Postings:
     """Doc ids packed by blocks (see the module's doc) and impact codes, in CSR order."""
 
-    doc_base: np.ndarray  # int32 per block: the line's value at position 0
-    doc_span: np.ndarray  # int32 per block: the line's rise over the block (>= 0)
-    doc_start: np.ndarray  # uint32 per block + 1: where the block's bits start, in 32-bit words
+    doc_first: np.ndarray  # int32 per block: its first doc id (what a search looks through)
+    # int32 (blocks + 1, 3), a row a block: its line's base and slope, where its bits start in
+    # doc_bits (32-bit words); the last row holds only the end's START
+    doc_meta: np.ndarray
     doc_bits: np.ndarray  # uint32: the distances above the lines, then two spare words
     codes: np.ndarray  # uint8 per posting: the impact code
 
@@ -97,7 +110,12 @@ class Postings:
     @property
     def kernel(self) -> tuple[np.ndarray, ...]:
         """The arrays as index.kernel takes them (one tuple argument)."""
-        return (self.doc_base, self.doc_span, self.doc_start, self.doc_bits, self.codes)
+        return (self.doc_first, self.doc_meta, self.doc_bits, self.codes)
+
+    @property
+    def widths(self) -> np.ndarray:
+        """Each block's width in bits (int64)."""
+        return np.diff(self.doc_meta[:, START].astype(np.int64)) // (BLOCK // 32)
 
     @classmethod
     def encode(cls, docs: np.ndarray, codes: np.ndarray) -> Postings:
@@ -108,8 +126,8 @@ class Postings:
         if n and (int(docs.min()) < 0 or int(docs.max()) >= MAX_DOCS):
             raise ValueError("doc ids must be in 0 .. 2**31 - 1")
         n_blocks = -(-n // BLOCK)
-        base = np.zeros(n_blocks, dtype=np.int32)
-        span = np.zeros(n_blocks, dtype=np.int32)
+        meta = np.zeros((n_blocks + 1, 3), dtype=np.int32)
+        firsts = np.zeros(n_blocks, dtype=np.int32)
         width = np.zeros(n_blocks, dtype=np.int64)
         parts = []
         i = np.arange(BLOCK, dtype=np.int64)
@@ -123,22 +141,23 @@ class Postings:
             d = d.reshape(k, BLOCK)
             first = d[:, 0]
             rise = np.maximum(d[:, -1] - first, 0)
-            off = d - (first[:, None] + (i[None, :] * rise[:, None]) // (BLOCK - 1))
+            slope = np.minimum((rise << SLOPE_SHIFT) // (BLOCK - 1), np.iinfo(np.int32).max)
+            off = d - (first[:, None] + ((i[None, :] * slope[:, None]) >> SLOPE_SHIFT))
             low = off.min(axis=1)
             off -= low[:, None]
             w = _widths(off)
-            base[b0 : b0 + k] = first + low
-            span[b0 : b0 + k] = rise
+            firsts[b0 : b0 + k] = first
+            meta[b0 : b0 + k, BASE] = first + low
+            meta[b0 : b0 + k, SLOPE] = slope
             width[b0 : b0 + k] = w
             parts.append(_pack(off, w))
         start = np.zeros(n_blocks + 1, dtype=np.int64)
         np.cumsum(width * (BLOCK // 32), out=start[1:])
-        total = int(start[-1])
-        if total + 2 > np.iinfo(np.uint32).max:
+        if int(start[-1]) + 2 > np.iinfo(np.int32).max:
             raise ValueError("too many postings for 32-bit block starts")
+        meta[:, START] = start
         bits = np.concatenate([np.zeros(0, np.uint32), *parts, np.zeros(2, np.uint32)])
-        return cls(base, span, start.astype(np.uint32), bits, np.ascontiguousarray(codes,
-                                                                                    np.uint8))
+        return cls(firsts, meta, bits, np.ascontiguousarray(codes, np.uint8))
 
     @classmethod
     def empty(cls) -> Postings:
@@ -149,14 +168,15 @@ class Postings:
         p = np.asarray(positions, dtype=np.int64)
         b = p >> BLOCK_SHIFT
         i = p & (BLOCK - 1)
-        s = self.doc_start[b].astype(np.int64)
-        w = (self.doc_start[b + 1].astype(np.int64) - s) >> 2
+        meta = self.doc_meta
+        s = meta[b, START].astype(np.int64)
+        w = (meta[b + 1, START].astype(np.int64) - s) >> 2
         bit = i * w
         at = s + (bit >> 5)
         x = (self.doc_bits[at + 1].astype(np.uint64) << np.uint64(32)) | self.doc_bits[at]
         dist = (x >> (bit & 31).astype(np.uint64)) & ((np.uint64(1) << w.astype(np.uint64))
                                                       - np.uint64(1))
-        return (self.doc_base[b].astype(np.int64) + (i * self.doc_span[b]) // (BLOCK - 1)
+        return (meta[b, BASE].astype(np.int64) + ((i * meta[b, SLOPE]) >> SLOPE_SHIFT)
                 + dist.astype(np.int64))
 
     def docs(self, lo: int, hi: int) -> np.ndarray:

@@ -44,7 +44,7 @@ import numpy as np
 from index.bm25 import Frozen
 from index.docmap import DocMapState
 from index.postings import ARRAYS as POSTINGS_ARRAYS
-from index.postings import BLOCK
+from index.postings import BLOCK, START
 from index.terms import TermTable
 
 log = logging.getLogger(__name__)
@@ -268,15 +268,18 @@ def _unpack(snap: Snapshot) -> Loaded:
 
 def _postings_fit(part: Mapping[str, np.ndarray]) -> bool:
     """Whether the packed postings' arrays have the types and sizes the kernel reads them by
-    (index.postings.Postings): a block per 128 codes, each block's bits inside doc_bits (a
-    width of 0 to 32 bits, 4 words a bit), the two spare words after the last block."""
-    base, span, start, bits = (part[p] for p in POSTINGS_ARRAYS[:4])
+    (index.postings.Postings): a first doc id per 128 codes, a row of doc_meta per 128 codes
+    and one more, each block's
+    bits inside doc_bits (a width of 0 to 32 bits, 4 words a bit), the two spare words after
+    the last block."""
+    meta, bits, first = part["doc_meta"], part["doc_bits"], part["doc_first"]
     n_blocks = -(-len(part["codes"]) // BLOCK)
-    if not (base.dtype == span.dtype == np.int32 and start.dtype == bits.dtype == np.uint32
-            and part["codes"].dtype == np.uint8 and len(base) == len(span) == n_blocks
-            and len(start) == n_blocks + 1):
+    if not (meta.dtype == first.dtype == np.int32 and meta.shape == (n_blocks + 1, 3)
+            and first.shape == (n_blocks,)
+            and bits.dtype == np.uint32 and part["codes"].dtype == np.uint8):
         return False
-    steps = np.diff(start.astype(np.int64))
+    start = meta[:, START].astype(np.int64)
+    steps = np.diff(start)
     return (int(start[0]) == 0 and bool(((steps >= 0) & (steps <= 128) & (steps % 4 == 0)).all())
             and len(bits) == int(start[-1]) + 2)
 

@@ -73,19 +73,20 @@ def test_packed_doc_ids_and_codes_round_trip() -> None:
             lo, hi = max(0, min(lo, n)), max(0, min(hi, n + 50))
             np.testing.assert_array_equal(packed.docs(lo, hi), docs[lo:hi])
         blocks = -(-n // postings.BLOCK)
-        assert len(packed.doc_base) == len(packed.doc_span) == blocks
-        assert len(packed.doc_start) == blocks + 1 and packed.doc_start[0] == 0
-        widths = np.diff(packed.doc_start.astype(np.int64)) // 4
+        meta = packed.doc_meta
+        assert meta.shape == (blocks + 1, 3) and meta[0, postings.START] == 0
+        np.testing.assert_array_equal(packed.doc_first, docs[:: postings.BLOCK])
+        widths = packed.widths
         assert ((widths >= 0) & (widths <= 32)).all()
-        assert len(packed.doc_bits) == int(packed.doc_start[-1]) + 2
+        assert len(packed.doc_bits) == int(meta[-1, postings.START]) + 2
         if kernel.search is not None:
             doc = kernel._doc
             assert [doc(packed.kernel, p) for p in range(n)] == docs.tolist()
     # the widest and the narrowest blocks are both there
-    assert 32 in np.diff(postings.Postings.encode(_edge_cases()[6], np.zeros(
-        2 * postings.BLOCK + 1, np.uint8)).doc_start.astype(np.int64)) // 4
+    assert 32 in postings.Postings.encode(_edge_cases()[6], np.zeros(
+        2 * postings.BLOCK + 1, np.uint8)).widths
     assert postings.Postings.encode(np.arange(postings.BLOCK), np.zeros(
-        postings.BLOCK, np.uint8)).doc_start.tolist() == [0, 0]
+        postings.BLOCK, np.uint8)).widths.tolist() == [0]
     with pytest.raises(ValueError, match="2\\*\\*31"):
         postings.Postings.encode(np.array([postings.MAX_DOCS]), np.zeros(1, np.uint8))
 

@@ -537,14 +537,18 @@ def test_packed_postings_that_do_not_fit_are_refused() -> None:
 
     good = Postings.encode(np.arange(300) * 5, np.zeros(300, np.uint8)).arrays()
     assert snapshot._postings_fit(good)
-    start = good["doc_start"]
+    meta = good["doc_meta"]
+    shifted = meta.copy()
+    shifted[:, 2] += 4
+    wide = meta.copy()
+    wide[1:, 2] = 132
     for bad in (
         {"doc_bits": good["doc_bits"][:-1]},
-        {"doc_start": start[:-1]},
+        {"doc_meta": meta[:-1]},
         {"codes": good["codes"][:-200]},
-        {"doc_start": start + np.uint32(4)},
-        {"doc_base": good["doc_base"].astype(np.int64)},
-        {"doc_start": np.array([0, 132, 132, 132], np.uint32),
-         "doc_bits": np.zeros(134, np.uint32)},
+        {"doc_meta": shifted},
+        {"doc_meta": meta.astype(np.int64)},
+        {"doc_first": good["doc_first"][:-1]},
+        {"doc_meta": wide, "doc_bits": np.zeros(134, np.uint32)},
     ):
         assert not snapshot._postings_fit({**good, **bad}), bad
