@@ -4,7 +4,7 @@ blocks of 128 postings, one impact-code byte a posting, and no stored term frequ
 What a posting costs, and why:
 
 * **doc id: 1.6–1.8 bytes** on the 1M bench corpora, block data included (realistic / synthetic:
-  39.3 / 44.8 MB for 26.4 / 26.5 M postings; it was 3 bytes of a 4-byte word in format 3).
+  40.0 / 45.6 MB for 26.4 / 26.5 M postings; it was 3 bytes of a 4-byte word in format 3).
   The postings of every list, one after the other in CSR order, are cut into blocks of 128
   positions (a block may hold the end of one list and the start of the next). A block keeps
   its doc ids as *linear frame of reference*: the line from its first doc id to its last
@@ -12,14 +12,15 @@ What a posting costs, and why:
   last is smaller, as where lists meet), and each doc id's distance above that line minus the
   block's smallest, bit-packed at
   the block's width (the bits of its largest distance, 0–32). A long list's doc ids rise nearly
-  evenly, so the distances are small: 11.7 / 13.5 bits a posting on those corpora, where plain
+  evenly, so the distances are small: 11.7 / 13.4 bits a posting on those corpora, where plain
   frame of reference (distance from the block's first doc id) needed 14.9 / 15.6. Per block:
   the line's start (``base``: the first doc id plus the smallest distance), its ``slope`` and
   where its bits start (``start``, in 32-bit words, 4 × width of them a block, so the width is
   the difference of two starts): a 12-byte int32 row of ``doc_meta``, what a read needs; and
-  the block's first doc id in ``doc_first``, a dense array that searches go through (with
-  the first doc ids in the rows, a binary search over blocks touched 4× the cache lines:
-  ~100 ns more a lookup, measured). 16 bytes a block, 0.125 a posting.
+  the block's first doc id in ``doc_first``, a dense array that searches go through (a
+  binary search over blocks, then one within the block). 16 bytes a block, 0.125 a posting.
+  A lookup costs ~1.5× a binary search in format 3's plain words (measured on the synthetic
+  1M lists: ~280 against ~190 ns, cold).
 * **O(1) access by position.** Doc id i of block b is base + (i·slope >> 7) + the w bits at i·w:
   two 32-bit loads, a multiply and shifts, no decoding of the block before it. So every loop
   of the search keeps working by positions — binary searches, gallops, probes, the exact
