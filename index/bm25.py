@@ -80,18 +80,16 @@ _KERNEL_STOP_COST = 4
 _WINDOW_SHIFT = 14
 _WINDOW_LIST = 2048
 # The compiled search runs window by window when the query's lists hold at least _WINDOW_MIN
-# postings and the index has at least _WINDOW_DOCS documents. With plain 4-byte words (format
-# 3) windows started at 262,144 documents (below, the accumulator, 4 bytes a document, stayed
-# in L2 and term-at-a-time was as fast or faster at 100k, in process); with packed doc ids the
-# second decoding of term-at-a-time costs more than the windows' fixed cost: at 100k, in
-# process, windows from 65,536 documents answered synthetic / realistic / long questions at
-# p95 0.088 / 0.108 / 0.177 ms against 0.209 / 0.415 / 0.548 without (format 3 without:
-# 0.031 / 0.061 / 0.112). With plain 4-byte words the threshold was 32,768 postings:
-# below it term-at-a-time MaxScore usually stopped early and the windows' fixed cost showed.
-# Packed doc ids (format 4) cost more to decode, and term-at-a-time decodes its lists twice
-# (the scan, then the candidates' collection), where the windows decode the essential lists
-# once and probe the rest: at 4,096 synthetic 1M answered p50 / p95 0.075 / 0.263 ms against
-# 0.151 / 1.161 at 32,768 (in process, the same sitting; realistic 1M no slower).
+# postings and the index has at least _WINDOW_DOCS documents. With format 3's plain words the
+# thresholds were 32,768 postings (below, term-at-a-time MaxScore usually stopped early and
+# the windows' fixed cost showed) and 262,144 documents (below, the accumulator stayed in L2
+# and term-at-a-time was as fast or faster). Packed doc ids (format 4) cost more to decode,
+# and term-at-a-time decodes its lists twice (the scan, then the candidates' collection)
+# where the windows decode the essential lists once and probe the rest. In process, in the
+# same sittings: synthetic 1M p50 / p95 0.075 / 0.263 ms from 4,096 postings against 0.151 /
+# 1.161 from 32,768 (realistic 1M no slower); at 100k, windows from 65,536 documents answered
+# synthetic / realistic / long questions at p95 0.088 / 0.108 / 0.177 ms against 0.209 /
+# 0.415 / 0.548 without (format 3, without: 0.031 / 0.061 / 0.112).
 _WINDOW_MIN = 1 << 12
 _WINDOW_DOCS = 1 << 16
 
