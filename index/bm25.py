@@ -45,9 +45,9 @@ from itertools import chain, islice, pairwise
 
 import numpy as np
 
-from index import kernel, postings
+from index import kernel
 from index.params import EPSILON, K1, B
-from index.postings import TfCodes, pack
+from index.postings import Postings, TfCodes
 from index.terms import TermTable
 
 # A query: tokens (repeats count), or token → weight.
@@ -80,18 +80,27 @@ _KERNEL_STOP_COST = 4
 _WINDOW_SHIFT = 14
 _WINDOW_LIST = 2048
 # The compiled search runs window by window when the query's lists hold at least _WINDOW_MIN
-# postings and the index has at least _WINDOW_DOCS documents. Below 32,768 postings a query
-# usually has a rare term, term-at-a-time MaxScore stops early, and the windows' fixed cost
-# showed (synthetic 1M p50 0.045 against 0.028 ms, in process); below 262,144 documents the
-# accumulator (4 bytes a document) stays in L2 and term-at-a-time was as fast or faster
-# (100k, in process).
-_WINDOW_MIN = 1 << 15
-_WINDOW_DOCS = 1 << 18
+# postings and the index has at least _WINDOW_DOCS documents. With format 3's plain words the
+# thresholds were 32,768 postings (below, term-at-a-time MaxScore usually stopped early and
+# the windows' fixed cost showed) and 262,144 documents (below, the accumulator stayed in L2
+# and term-at-a-time was as fast or faster). Packed doc ids (format 4) cost more to decode,
+# and term-at-a-time decodes its lists twice (the scan, then the candidates' collection)
+# where the windows decode the essential lists once and probe the rest. In process, in the
+# same sittings: synthetic 1M p50 / p95 0.075 / 0.263 ms from 4,096 postings against 0.151 /
+# 1.161 from 32,768 (realistic 1M no slower); at 100k, windows from 65,536 documents answered
+# synthetic / realistic / long questions at p95 0.088 / 0.108 / 0.177 ms against 0.209 /
+# 0.415 / 0.548 without (format 3, without: 0.031 / 0.061 / 0.112).
+_WINDOW_MIN = 1 << 12
+_WINDOW_DOCS = 1 << 16
 
 
 # Documents' lengths, in memory and in snapshots: 2 bytes a document instead of 8 (6 MB a field
 # at a million passages); an index widens them to int64 when a document is longer.
 _LEN_DTYPE = np.uint16
+
+# A bulk add that brings at least this many new terms moves the vocabulary's dict into its
+# term table (_Vocab.compact): 0.1–0.2 s a million terms, and ~110 bytes a term less.
+_COMPACT_TERMS = 50_000
 
 _UNKNOWN = object()
 _NO_DOCS = np.zeros(0, dtype=np.int32)
@@ -103,7 +112,10 @@ class _Vocab:
 
     The terms of a loaded snapshot (ids 0..n-1) stay in its TermTable (index.terms), so a
     loaded vocabulary costs no Python object per term; terms added since go to a dict (and a
-    list, which a merge running in another thread may slice while terms are added)."""
+    list, which a merge running in another thread may slice while terms are added). A bulk
+    add that brought many new terms moves them into the table too (`compact`): a string, a
+    dict entry and a list slot a term (~140 bytes for a short Arabic word) become ~30.
+    """
 
     __slots__ = ("_added", "_found", "_n_table", "_new_terms", "_table")
 
@@ -149,11 +161,25 @@ class _Vocab:
         yield from self._new_terms[max(0, start - self._n_table) :]
 
     def table(self, n: int) -> TermTable:
-        """The terms of ids 0..n-1 as a table (safe while another thread adds terms)."""
-        if n == self._n_table:
-            return self._table
-        terms = list(self._table.terms(0, min(n, self._n_table)))
-        return TermTable.build(terms + self._new_terms[: max(0, n - self._n_table)])
+        """The terms of ids 0..n-1 as a table (safe while another thread adds terms or
+        compacts: the table is read before the list, which compact replaces after it)."""
+        table = self._table
+        n_table = len(table)
+        if n == n_table:
+            return table
+        terms = list(table.terms(0, min(n, n_table)))
+        return TermTable.build(terms + self._new_terms[: max(0, n - n_table)])
+
+    def compact(self) -> None:
+        """Move the terms added since the table into a new table: what a loaded vocabulary
+        is (new objects, not cleared in place: see `table`). Caller holds the index's lock."""
+        if not self._new_terms:
+            return
+        self._table = TermTable.build([*self._table.terms(), *self._new_terms])
+        self._n_table = len(self._table)
+        self._new_terms = []
+        self._added = {}
+        self._found = {}
 
 
 # Token → term id at numpy speed (see _TermIds). A token of up to _KEY_UNITS UTF-16 code units
@@ -189,7 +215,6 @@ class _TermIds:
         self._n_ranks = 0
         self._keys = np.full(1 << 10, _EMPTY)
         self._vals = np.zeros(1 << 10, dtype=np.int32)
-        self._owner = np.zeros(1 << 10, dtype=np.int64)
         self._size = 0
 
     def ids(self, tokens: list[str], vocab: _Vocab) -> np.ndarray:
@@ -293,10 +318,11 @@ class _TermIds:
         out = np.empty(len(keys), dtype=np.int64)
         todo = np.arange(len(keys))
         slots = self._home(keys)
+        owner = self._scratch()
         while len(todo):
             free = np.flatnonzero(self._keys[slots] == _EMPTY)
-            self._owner[slots[free]] = free  # of keys meeting at one free slot, one wins
-            won = free[self._owner[slots[free]] == free]
+            owner[slots[free]] = free  # of keys meeting at one free slot, one wins
+            won = free[owner[slots[free]] == free]
             self._keys[slots[won]] = keys[todo[won]]
             if vals is not None:
                 self._vals[slots[won]] = vals[todo[won]]
@@ -313,9 +339,13 @@ class _TermIds:
         keys, vals = self._keys[used], self._vals[used]
         self._keys = np.full(capacity, _EMPTY)
         self._vals = np.zeros(capacity, dtype=np.int32)
-        self._owner = np.zeros(capacity, dtype=np.int64)
         self._size = 0
         self._insert(keys, vals)
+
+    def _scratch(self) -> np.ndarray:
+        """A slot-indexed scratch array for one call (not kept: 8 bytes a slot, written only
+        where keys land; zero pages cost nothing until touched)."""
+        return np.zeros(len(self._keys), dtype=np.int64)
 
     def _lookup(
         self,
@@ -333,10 +363,11 @@ class _TermIds:
                 slots, _ = self._probe(keys)
             else:
                 slots[miss], _ = self._probe(keys[miss])
-            self._owner[slots[miss]] = miss  # some token of each new key, to read its string
+            owner = self._scratch()
+            owner[slots[miss]] = miss  # some token of each new key, to read its string
             # vocab[]: a term first met by BM25Index.add (or in a loaded table) keeps its id
             self._vals[new_slots] = [
-                vocab[word(p)] for p in positions[self._owner[new_slots]].tolist()
+                vocab[word(p)] for p in positions[owner[new_slots]].tolist()
             ]
         return self._vals[slots].astype(np.int64)
 
@@ -493,7 +524,8 @@ class _Impacts:
 class _Base:
     """The base segment: CSR postings, replaced whole (never edited).
 
-    Each posting is one word, ``doc << 8 | code`` (index.postings): a posting's impact — its
+    Postings are doc ids packed by blocks and one-byte codes (index.postings.Postings): a
+    posting's impact — its
     BM25 term factor under the avgdl of the build, as float32 (_Impacts) — is read by the
     compiled search as a one-byte code, the impact rounded down to one of 256 levels (`qtab`)
     spaced evenly in log between the base's smallest and largest impact, so a level is at most
@@ -502,12 +534,12 @@ class _Base:
     `tf_codes` reads each from its document's length and its code (index.postings.TfCodes)."""
 
     __slots__ = ("avgdl", "b", "block_max", "block_shift", "block_slot", "doc_len", "impacts",
-                 "k1", "max_impact", "offsets", "qtab", "spread", "tf_codes", "words")
+                 "k1", "max_impact", "offsets", "postings", "qtab", "spread", "tf_codes")
 
     def __init__(
         self,
         offsets: np.ndarray,
-        words: np.ndarray,
+        packed: Postings,
         qtab: np.ndarray,
         tf_codes: TfCodes,
         avgdl: float,
@@ -519,7 +551,7 @@ class _Base:
     ) -> None:
         """A base as saved (see build). doc_len: the lengths of documents 0..n-1, every doc of
         the postings among them."""
-        self.offsets, self.words, self.qtab, self.tf_codes = offsets, words, qtab, tf_codes
+        self.offsets, self.postings, self.qtab, self.tf_codes = offsets, packed, qtab, tf_codes
         self.avgdl, self.k1, self.b = avgdl, k1, b
         self.doc_len = doc_len
         self.impacts = _Impacts(doc_len, avgdl, k1, b)
@@ -548,22 +580,23 @@ class _Base:
                                                 len(doc_len), _WINDOW_SHIFT, _WINDOW_LIST))
         codes, qtab = _quantise(len(docs), max_impact, impacts_of)
         tf_codes = TfCodes.build(tfs, docs, doc_len, codes)
-        words = pack(docs, codes, len(doc_len))
-        return cls(offsets, words, qtab, tf_codes, avgdl, doc_len, k1, b, max_impact, blocks)
+        packed = Postings.encode(docs, codes)
+        return cls(offsets, packed, qtab, tf_codes, avgdl, doc_len, k1, b, max_impact, blocks)
 
     @property
     def n_postings(self) -> int:
-        return len(self.words)
+        return len(self.postings)
 
     def docs_of(self, lo: int, hi: int) -> np.ndarray:
         """The doc ids (int32) of postings lo..hi-1."""
-        return postings.docs_of(self.words[lo:hi])
+        return self.postings.docs(lo, hi)
 
-    def tfs_of(self, lo: int, hi: int) -> np.ndarray:
-        """The term frequencies (int32) of postings lo..hi-1."""
-        words = self.words[lo:hi]
-        return self.tf_codes.tfs(lo, self.doc_len[postings.docs_of(words)],
-                                 postings.codes_of(words))
+    def tfs_of(self, lo: int, hi: int, docs: np.ndarray | None = None) -> np.ndarray:
+        """The term frequencies (int32) of postings lo..hi-1 (whose doc ids are `docs`, when
+        the caller has them decoded already)."""
+        if docs is None:
+            docs = self.docs_of(lo, hi)
+        return self.tf_codes.tfs(lo, self.doc_len[docs], self.postings.codes[lo:hi])
 
     def all_postings(self) -> tuple[np.ndarray, np.ndarray]:
         """Every posting's doc id (int32) and tf (one byte unless a tf needs more), decoded
@@ -574,24 +607,24 @@ class _Base:
         for lo in range(0, n, _BLOCK):
             hi = min(lo + _BLOCK, n)
             docs[lo:hi] = self.docs_of(lo, hi)
-            tfs[lo:hi] = self.tfs_of(lo, hi)
+            tfs[lo:hi] = self.tfs_of(lo, hi, docs[lo:hi])
         return docs, tfs
 
     def tfs_for(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
         """The tf (int32) in postings lo..hi-1 (one list) of each of `docs`, 0 where absent."""
         out = np.zeros(len(docs), dtype=np.int32)
         if hi > lo and len(docs):
-            words = self.words[lo:hi]
-            at = np.minimum(np.searchsorted(words, postings.keys_of(docs, words)), hi - lo - 1)
-            hit = np.flatnonzero(postings.docs_of(words[at]) == docs)
+            packed = self.postings
+            at = np.minimum(packed.find(lo, hi, docs), hi - 1)
+            hit = np.flatnonzero(packed.docs_at(at) == docs)
             found = at[hit]
-            out[hit] = self.tf_codes.tfs_at(lo + found, self.doc_len[docs[hit]],
-                                            postings.codes_of(words[found]))
+            out[hit] = self.tf_codes.tfs_at(found, self.doc_len[docs[hit]], packed.codes[found])
         return out
 
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The exact impacts (float32) of postings lo..hi-1."""
-        return self.impacts.of(self.tfs_of(lo, hi), self.docs_of(lo, hi))
+        docs = self.docs_of(lo, hi)
+        return self.impacts.of(self.tfs_of(lo, hi, docs), docs)
 
     @classmethod
     def empty(cls) -> _Base:
@@ -659,7 +692,11 @@ class Frozen:
     What a snapshot saves (index.snapshot); BM25Index.from_frozen makes an index of it."""
 
     offsets: np.ndarray  # int64, n_terms + 1
-    words: np.ndarray  # uint32 (int64 past 2**24 docs): doc << 8 | impact code (index.postings)
+    # the postings (index.postings.Postings): doc ids packed by blocks of 128, impact codes
+    doc_first: np.ndarray  # int32 per block: its first doc id
+    doc_meta: np.ndarray  # int32 (blocks + 1, 3): base, slope, start a block
+    doc_bits: np.ndarray  # uint32: the bit-packed distances
+    codes: np.ndarray  # uint8 per posting
     qtab: np.ndarray  # float32, 256 impact levels (see _Base)
     tf_table: np.ndarray  # uint8 (lengths, 256): the postings' tfs (index.postings.TfCodes)
     tf_exc_pos: np.ndarray  # int64: the postings the table does not decode
@@ -720,9 +757,9 @@ class Merge:
         base = self.base
         offsets, max_impact, block_slot = base.padded(self.n_terms)
         codes = base.tf_codes
-        return Frozen(offsets, base.words, base.qtab, codes.table, codes.exc_pos, codes.exc_tf,
-                      max_impact, base.block_shift, block_slot, base.block_max, base.avgdl,
-                      self.doc_len, self.live, self._index.vocab.table(self.n_terms))
+        return Frozen(offsets, *base.postings.kernel, base.qtab, codes.table, codes.exc_pos,
+                      codes.exc_tf, max_impact, base.block_shift, block_slot, base.block_max,
+                      base.avgdl, self.doc_len, self.live, self._index.vocab.table(self.n_terms))
 
 
 class BM25Index:
@@ -798,7 +835,9 @@ class BM25Index:
         index = cls(k1, b, epsilon)
         index.vocab = _Vocab(frozen.terms)
         index._base = _Base(
-            frozen.offsets, frozen.words, frozen.qtab,
+            frozen.offsets,
+            Postings(frozen.doc_first, frozen.doc_meta, frozen.doc_bits, frozen.codes),
+            frozen.qtab,
             TfCodes(frozen.tf_table, frozen.tf_exc_pos, frozen.tf_exc_tf), frozen.avgdl,
             frozen.doc_len, index.k1, index.b, frozen.max_impact,
             (frozen.block_shift, frozen.block_slot, frozen.block_max))
@@ -843,6 +882,8 @@ class BM25Index:
             self._base = self._new_base(offsets, docs, tfs, self._doc_len[: self._n_docs],
                                         self._avgdl())
             self._invalidate()
+            if len(self.vocab) - self.vocab._n_table >= _COMPACT_TERMS:
+                self.vocab.compact()
             _warm_kernel(self._base)
             return range(first, self._n_docs)
 
@@ -1213,7 +1254,8 @@ class BM25Index:
         if kernel.search is not None and kernel.exact is not None:
             base, codes = self._base, self._base.tf_codes
             tids, wts, d_off, d_docs, d_tfs = self._kernel_terms(weights)
-            return kernel.exact(docs.astype(np.int64), tids, wts, base.offsets, base.words,
+            return kernel.exact(docs.astype(np.int64), tids, wts, base.offsets,
+                                base.postings.kernel,
                                 codes.table, codes.exc_pos, codes.exc_tf, self._doc_len,
                                 self._live, d_off, d_docs, d_tfs, self.k1, self.b,
                                 self._avgdl())
@@ -1277,7 +1319,7 @@ class BM25Index:
         slack = (len(weights) + 4) * 2.0**-23
         try:
             docs, scores = kernel.search(
-                tids, wts, base.offsets, base.words, base.qtab, base.tf_codes.table,
+                tids, wts, base.offsets, base.postings.kernel, base.qtab, base.tf_codes.table,
                 base.tf_codes.exc_pos, base.tf_codes.exc_tf, base.max_impact, self._doc_len,
                 self._live, self._n_docs, d_off, d_docs, d_tfs, k,
                 min(1.0, ratio) * (1 - slack), max(1.0, ratio) * (1 + slack) * base.spread, slack,
@@ -1494,26 +1536,26 @@ def _warm_kernel(base: _Base | None = None) -> None:
     build or load time, so the first question does not wait for it: a one-doc search."""
     if kernel.search is None:
         return
-    words = base.words.dtype if base is not None else np.dtype(np.uint32)
     lengths = base.doc_len.dtype if base is not None else np.dtype(np.int64)
     try:
-        _warm_call(words, lengths)
+        _warm_call(lengths)
     except Exception:  # a numba that cannot compile the kernel: the numpy search still works
         logging.getLogger(__name__).exception("numba kernel failed to compile; using numpy")
         kernel.search = None
 
 
-def _warm_call(words: np.dtype, lengths: np.dtype) -> None:
+def _warm_call(lengths: np.dtype) -> None:
     one = np.ones(1, dtype=np.float32)
+    packed = Postings.encode(np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.uint8)).kernel
     if kernel.exact is not None:
         kernel.exact(
             np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.ones(1),
-            np.array([0, 1]), np.zeros(1, dtype=words), np.ones((1, 256), dtype=np.uint8),
+            np.array([0, 1]), packed, np.ones((1, 256), dtype=np.uint8),
             np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.ones(1, dtype=lengths),
             np.ones(1, dtype=bool), np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, K1, B, 1.0,
         )
     kernel.search(
-        np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), np.zeros(1, dtype=words),
+        np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), packed,
         np.ones(256, dtype=np.float32), np.ones((1, 256), dtype=np.uint8),
         np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), one,
         np.ones(1, dtype=lengths), np.ones(1, dtype=bool),

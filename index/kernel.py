@@ -15,6 +15,11 @@ instead (``_windowed``): block-max MaxScore over fixed ranges of doc ids, with p
 of the long lists saved with the base (``index.bm25.window_bounds``). Both paths end in the
 same exact rescoring; the numpy search has only the first.
 
+Base postings are read where they lie, packed (index.postings, snapshot format 4): a doc id
+by its position in O(1) (``_doc``: its block's line plus its bit-packed distance), so binary
+searches, gallops and probes work by positions as on a plain array; scans decode block by
+block (``_block`` once, then ``_doc_in`` a posting), the impact code from its own byte array.
+
 numba rather than a C extension: it ships as wheels for every platform numpy does, bm25s uses it
 for the same job, and the loop stays Python-readable next to its numpy twin. ``cache=True``
 keeps the compiled code on disk (first compile ~10 s, later loads well under a second); where
@@ -45,19 +50,108 @@ def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
     return lo
 
 
-def _bsearch(keys: np.ndarray, lo: int, hi: int, doc: int, shift: int) -> int:
-    """Position of `doc` in the sorted keys[lo:hi] whose values are doc ids shifted left by
-    `shift` bits (and low bits below: 8 for postings' words, 0 for delta doc ids), or -1."""
-    at = _lower_bound(keys, lo, hi, doc << shift)
-    return at if at < hi and (np.int64(keys[at]) >> shift) == doc else -1
+def _bsearch(keys: np.ndarray, lo: int, hi: int, doc: int) -> int:
+    """Position of `doc` in the sorted keys[lo:hi] (delta doc ids), or -1."""
+    at = _lower_bound(keys, lo, hi, doc)
+    return at if at < hi and keys[at] == doc else -1
 
 
-def _tf_at(p, d, words, doc_len, tf_table, exc_pos, exc_tf):  # type: ignore[no-untyped-def]
+# ---- base postings (index.postings): doc ids packed by blocks of 128, read by position ----
+# P is the tuple (doc_first, doc_meta, doc_bits, codes) of index.postings.Postings: a block's
+# first doc id (searches), its row (base, slope, start: what a read needs), the bits, the codes.
+
+
+def _block(P, b):  # type: ignore[no-untyped-def]
+    """Block b's constants: (where its bits start, its width, its line's base and slope, the
+    mask of its width's bits)."""
+    m = P[1]
+    s = np.int64(m[b, 2])
+    w = (np.int64(m[b + 1, 2]) - s) >> 2
+    return s, w, np.int64(m[b, 0]), np.int64(m[b, 1]), (np.int64(1) << w) - 1
+
+
+def _doc_in(bits, s, w, base, slope, mask, i):  # type: ignore[no-untyped-def]
+    """Doc id i (0..127) of the block with these constants (see _block)."""
+    bit = i * w
+    at = s + (bit >> 5)
+    x = (np.int64(bits[at + 1]) << 32) | np.int64(bits[at])
+    return base + ((i * slope) >> 7) + ((x >> (bit & 31)) & mask)
+
+
+def _doc(P, p):  # type: ignore[no-untyped-def]
+    """The doc id of base posting p."""
+    s, w, base, slope, mask = _block(P, p >> 7)
+    return _doc_in(P[2], s, w, base, slope, mask, p & 127)
+
+
+def _first_ge(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one block) of a doc id >= `doc` (hi if none)."""
+    if lo >= hi:
+        return lo
+    blk = lo >> 7
+    s, w, base, slope, mask = _block(P, blk)
+    bits = P[2]
+    first = blk << 7
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if _doc_in(bits, s, w, base, slope, mask, mid - first) < doc:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _seek(P, lo, hi, doc, gallop):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one list) of a doc id >= `doc` (hi if none): the
+    blocks that start inside the range searched by their first doc ids (doc_first: binary
+    search, or galloping from lo), then the one block left by position."""
+    if lo >= hi:
+        return lo
+    first = P[0]
+    b_lo = (lo >> 7) + 1  # the blocks whose first posting is in lo+1..hi-1
+    b_hi = ((hi - 1) >> 7) + 1
+    if gallop:
+        step = 1
+        j = b_lo
+        while j + step - 1 < b_hi and first[j + step - 1] < doc:
+            j += step
+            step *= 2
+        top = min(j + step - 1, b_hi)
+    else:
+        j, top = b_lo, b_hi
+    while j < top:  # the first block of these whose first doc id is >= doc
+        mid = (j + top) >> 1
+        if first[mid] < doc:
+            j = mid + 1
+        else:
+            top = mid
+    # the answer is in the block before block j, from lo on, up to block j's first posting
+    end = min(j << 7, hi)
+    return _first_ge(P, max(lo, (j - 1) << 7), end, doc)
+
+
+def _lower_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """The first base posting in lo..hi-1 (one list) of a doc id >= `doc` (hi if none)."""
+    return _seek(P, lo, hi, doc, False)
+
+
+def _bsearch_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """Position of `doc` in the base postings lo..hi-1 (one list), or -1."""
+    at = _lower_doc(P, lo, hi, doc)
+    return at if at < hi and _doc(P, at) == doc else -1
+
+
+def _gallop_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """_lower_doc galloping from lo, cheap when the answer is near it."""
+    return _seek(P, lo, hi, doc, True)
+
+
+def _tf_at(p, d, codes, doc_len, tf_table, exc_pos, exc_tf):  # type: ignore[no-untyped-def]
     """The term frequency of base posting p (of doc d): from its document's length and impact
     code, or else from the exceptions (index.postings.TfCodes)."""
     length = doc_len[d]
     if length < tf_table.shape[0]:
-        tf = tf_table[length, np.int64(words[p]) & 255]
+        tf = tf_table[length, codes[p]]
         if tf > 0:
             return tf
     return exc_tf[_lower_bound(exc_pos, 0, len(exc_pos), p)]
@@ -91,8 +185,8 @@ def _kth(acc, docs, n, k, top):  # type: ignore[no-untyped-def]
 
 def _gallop(keys, lo, hi, key):  # type: ignore[no-untyped-def]
     """The first position in keys[lo:hi] (sorted) holding a value >= `key` (hi if none):
-    exponential then binary search, cheap when the answer is near `lo`. (Postings' words are
-    searched by ``doc << 8``, delta doc ids by the doc id.)"""
+    exponential then binary search, cheap when the answer is near `lo` (delta doc ids; the
+    base's postings: _gallop_doc)."""
     step = 1
     while lo + step < hi and keys[lo + step] < key:
         lo += step
@@ -169,6 +263,19 @@ def _delta_max(  # type: ignore[no-untyped-def]
     return best
 
 
+def _take(d, acc, cut, seen, live, cand, cand_val, n_cand):  # type: ignore[no-untyped-def]
+    """Doc d's accumulator is read and reset; a live doc reaching `cut`, not taken yet, is
+    taken as a candidate (seen = 2, its value kept in cand_val). Returns the new count."""
+    v = acc[d]
+    acc[d] = 0
+    if v >= cut and seen[d] == 0 and live[d]:
+        seen[d] = 2
+        cand[n_cand] = d
+        cand_val[n_cand] = v
+        n_cand += 1
+    return n_cand
+
+
 def _prune(ids, n, acc, mark, cut):  # type: ignore[no-untyped-def]
     """Keep, in place and in order, the first `n` of `ids` whose sum reaches `cut`; clear the
     rest's sum and mark. Returns how many are kept."""
@@ -184,14 +291,14 @@ def _prune(ids, n, acc, mark, cut):  # type: ignore[no-untyped-def]
     return kept
 
 
-def _find(words, lo, hi, doc):  # type: ignore[no-untyped-def]
-    """Position of `doc` in the words[lo:hi], or -1 (a short range: galloped)."""
-    at = _gallop(words, lo, hi, doc << 8)
-    return at if at < hi and (np.int64(words[at]) >> 8) == doc else -1
+def _find(P, lo, hi, doc):  # type: ignore[no-untyped-def]
+    """Position of `doc` in the base postings lo..hi-1, or -1 (a short range: galloped)."""
+    at = _gallop_doc(P, lo, hi, doc)
+    return at if at < hi and _doc(P, at) == doc else -1
 
 
 def _windowed(  # type: ignore[no-untyped-def]
-    n, a, e, w32, bound, tids, weights, words, qtab, max_impact, live, n_docs,
+    n, a, e, w32, bound, tids, weights, P, qtab, max_impact, live, n_docs,
     d_off, d_docs, d_tfs, doc_len, k, lo, hi, slack, k1, b, avgdl, block_max, block_slot, shift,
     probe_cost, acc, seen, cand, buf,
 ):
@@ -214,6 +321,7 @@ def _windowed(  # type: ignore[no-untyped-def]
     of the k best complete scores, whose smallest sets the bar.
     """
     k1p = k1 + 1.0
+    bits, codes = P[2], P[3]
     width = 1 << shift
     n_windows = (n_docs + width - 1) >> shift
     n_block_windows = block_max.shape[1]
@@ -262,9 +370,9 @@ def _windowed(  # type: ignore[no-untyped-def]
                 if r < n_block_windows:
                     mi = scale[i] * (float(max_impact[tids[i]]) * float(block_max[slot[i], r]))
             elif e[i] > ptr[i]:
-                if words[ptr[i]] < start << 8:
-                    ptr[i] = _gallop(words, ptr[i], e[i], start << 8)
-                if ptr[i] < e[i] and words[ptr[i]] < end << 8:
+                if _doc(P, ptr[i]) < start:
+                    ptr[i] = _gallop_doc(P, ptr[i], e[i], start)
+                if ptr[i] < e[i] and _doc(P, ptr[i]) < end:
                     mi = bound[i]
             if d_off[i + 1] > dptr[i]:
                 if d_docs[dptr[i]] < start:
@@ -292,9 +400,9 @@ def _windowed(  # type: ignore[no-untyped-def]
         # each list's postings in this window
         for h in range(m):
             i = ords[h]
-            if e[i] > ptr[i] and words[ptr[i]] < start << 8:
-                ptr[i] = _gallop(words, ptr[i], e[i], start << 8)
-            seg[i] = _gallop(words, ptr[i], e[i], end << 8) if ptr[i] < e[i] else ptr[i]
+            if e[i] > ptr[i] and _doc(P, ptr[i]) < start:
+                ptr[i] = _gallop_doc(P, ptr[i], e[i], start)
+            seg[i] = _gallop_doc(P, ptr[i], e[i], end) if ptr[i] < e[i] else ptr[i]
             dseg[i] = dptr[i]
             if d_off[i + 1] > dptr[i]:
                 if d_docs[dptr[i]] < start:
@@ -304,15 +412,20 @@ def _windowed(  # type: ignore[no-untyped-def]
         for h in range(ne, m):
             i = ords[h]
             wi = w32[i]
-            for p in range(ptr[i], seg[i]):
-                w = np.int64(words[p])
-                x = (w >> 8) - start
-                v = wacc[x]
-                # appended without a branch: whether a doc is new is a coin toss here, and
-                # a mispredicted branch costs more than the store
-                touched[n_touched] = x
-                n_touched += v == 0
-                wacc[x] = v + wi * qtab[w & 255]
+            p = ptr[i]
+            while p < seg[i]:
+                blk = p >> 7
+                stop = min(seg[i], (blk + 1) << 7)
+                s, wd, bb, sp, mk = _block(P, blk)
+                for q in range(p, stop):
+                    x = _doc_in(bits, s, wd, bb, sp, mk, q & 127) - start
+                    v = wacc[x]
+                    # appended without a branch: whether a doc is new is a coin toss here,
+                    # and a mispredicted branch costs more than the store
+                    touched[n_touched] = x
+                    n_touched += v == 0
+                    wacc[x] = v + wi * qtab[codes[q]]
+                p = stop
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 if live[d]:
@@ -345,15 +458,20 @@ def _windowed(  # type: ignore[no-untyped-def]
             if n_live * probe_cost < seg[i] - ptr[i]:
                 for c in range(n_live):
                     x = touched[c]
-                    p = _find(words, ptr[i], seg[i], start + x)
+                    p = _find(P, ptr[i], seg[i], start + x)
                     if p >= 0:
-                        wacc[x] += wi * qtab[np.int64(words[p]) & 255]
+                        wacc[x] += wi * qtab[codes[p]]
             else:
-                for p in range(ptr[i], seg[i]):
-                    w = np.int64(words[p])
-                    x = (w >> 8) - start
-                    if wmark[x]:
-                        wacc[x] += wi * qtab[w & 255]
+                p = ptr[i]
+                while p < seg[i]:
+                    blk = p >> 7
+                    stop = min(seg[i], (blk + 1) << 7)
+                    s, wd, bb, sp, mk = _block(P, blk)
+                    for q in range(p, stop):
+                        x = _doc_in(bits, s, wd, bb, sp, mk, q & 127) - start
+                        if wmark[x]:
+                            wacc[x] += wi * qtab[codes[q]]
+                    p = stop
             for q in range(dptr[i], dseg[i]):
                 d = d_docs[q]
                 x = d - start
@@ -409,7 +527,7 @@ def _add_delta(  # type: ignore[no-untyped-def]
 
 
 def _search(  # type: ignore[no-untyped-def]
-    tids, weights, offsets, words, qtab, tf_table, exc_pos, exc_tf, max_impact, doc_len, live,
+    tids, weights, offsets, P, qtab, tf_table, exc_pos, exc_tf, max_impact, doc_len, live,
     n_docs, d_off, d_docs, d_tfs, k, lo, hi, slack, k1, b, avgdl, probe_cost, stop_cost,
     acc, seen, cand, buf, block_max, block_slot, shift, window_min,
 ):
@@ -417,8 +535,9 @@ def _search(  # type: ignore[no-untyped-def]
 
     n_docs: doc ids in use (acc and live may be longer).
     tids/weights: the query terms (weight = multiplicity * idf, all > 0), in the order the
-    exact scores are summed. Base postings of term t: words[offsets[t]:offsets[t+1]], each
-    ``doc << 8 | code`` (index.postings), a posting's impact read as qtab[code], at most its
+    exact scores are summed. Base postings of term t: positions offsets[t]..offsets[t+1]-1 of
+    P, the arrays of index.postings.Postings (doc id by _doc, impact code codes[p]), a
+    posting's impact read as qtab[code], at most its
     float32 impact and at least that over the base's quantisation spread (index.bm25._Base;
     `hi` includes the spread), its tf read by _tf_at from tf_table, exc_pos and exc_tf;
     delta postings of query term i: d_docs/d_tfs[d_off[i]:d_off[i+1]] (ascending docs).
@@ -446,11 +565,11 @@ def _search(  # type: ignore[no-untyped-def]
                               avgdl, slack, bound[i])
         length[i] = e[i] - a[i] + d_off[i + 1] - d_off[i]
     if shift > 0 and window_min >= 0 and length.sum() >= window_min:
-        n_cand = _windowed(n, a, e, w32, bound, tids, weights, words, qtab,
+        n_cand = _windowed(n, a, e, w32, bound, tids, weights, P, qtab,
                            max_impact, live, n_docs, d_off, d_docs, d_tfs, doc_len, k, lo, hi,
                            slack, k1, b, avgdl, block_max, block_slot, shift, probe_cost, acc,
                            seen, cand, buf)
-        return _exact_top(cand[:n_cand], n, a, e, weights, words, tf_table, exc_pos, exc_tf,
+        return _exact_top(cand[:n_cand], n, a, e, weights, P, tf_table, exc_pos, exc_tf,
                           d_off, d_docs, d_tfs, doc_len, live, k, k1, b, avgdl)
     order = np.argsort(length, kind="mergesort")  # rarest first: short lists set a high bar
     rest = np.zeros(n, np.float64)  # rest[j]: the most the terms after the j-th can add
@@ -473,16 +592,23 @@ def _search(  # type: ignore[no-untyped-def]
     total = 0
     for i in range(n):
         total += length[i]
+    bits, codes = P[2], P[3]
     for j in range(n):
         i = order[j]
         wi = w32[i]
-        for p in range(a[i], e[i]):
-            w = np.int64(words[p])
-            d = w >> 8
-            v = acc[d] + wi * qtab[w & 255]
-            acc[d] = v
-            if v > low:
-                size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low, low_at)
+        p = a[i]
+        while p < e[i]:
+            blk = p >> 7
+            stop = min(e[i], (blk + 1) << 7)
+            s, wd, bb, sp, mk = _block(P, blk)
+            for q in range(p, stop):
+                d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
+                v = acc[d] + wi * qtab[codes[q]]
+                acc[d] = v
+                if v > low:
+                    size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low,
+                                               low_at)
+            p = stop
         size, low, low_at = _add_delta(i, weights, d_off, d_docs, d_tfs, doc_len, live, k1, b,
                                        avgdl, acc, heap_doc, heap_val, size, low, low_at)
         scanned = j + 1
@@ -515,15 +641,17 @@ def _search(  # type: ignore[no-untyped-def]
         scanned_again = scanned
     for j in range(scanned_again):
         i = order[j]
-        for p in range(a[i], e[i] + d_off[i + 1] - d_off[i]):
-            d = (np.int64(words[p]) >> 8) if p < e[i] else d_docs[p - e[i] + d_off[i]]
-            v = acc[d]
-            acc[d] = 0
-            if v >= cut and seen[d] == 0 and live[d]:
-                seen[d] = 2
-                cand[n_cand] = d
-                cand_val[n_cand] = v
-                n_cand += 1
+        p = a[i]
+        while p < e[i]:
+            blk = p >> 7
+            stop = min(e[i], (blk + 1) << 7)
+            s, wd, bb, sp, mk = _block(P, blk)
+            for q in range(p, stop):
+                d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
+                n_cand = _take(d, acc, cut, seen, live, cand, cand_val, n_cand)
+            p = stop
+        for q in range(d_off[i], d_off[i + 1]):
+            n_cand = _take(d_docs[q], acc, cut, seen, live, cand, cand_val, n_cand)
     for c in range(n_cand):
         acc[cand[c]] = cand_val[c]
 
@@ -539,15 +667,20 @@ def _search(  # type: ignore[no-untyped-def]
             p = a[i]
             for c in range(n_cand):
                 d = cand[c]
-                p = _gallop(words, p, e[i], d << 8)
-                if p < e[i] and (np.int64(words[p]) >> 8) == d:
-                    acc[d] += wi * qtab[np.int64(words[p]) & 255]
+                p = _gallop_doc(P, p, e[i], d)
+                if p < e[i] and _doc(P, p) == d:
+                    acc[d] += wi * qtab[codes[p]]
         else:
-            for p in range(a[i], e[i]):
-                w = np.int64(words[p])
-                d = w >> 8
-                if seen[d] == 2:
-                    acc[d] += wi * qtab[w & 255]
+            p = a[i]
+            while p < e[i]:
+                blk = p >> 7
+                stop = min(e[i], (blk + 1) << 7)
+                s, wd, bb, sp, mk = _block(P, blk)
+                for q in range(p, stop):
+                    d = _doc_in(bits, s, wd, bb, sp, mk, q & 127)
+                    if seen[d] == 2:
+                        acc[d] += wi * qtab[codes[q]]
+                p = stop
         for q in range(d_off[i], d_off[i + 1]):
             d = d_docs[q]
             if seen[d] == 2:
@@ -561,19 +694,19 @@ def _search(  # type: ignore[no-untyped-def]
     for c in range(n_cand):
         acc[sel[c]] = 0
         seen[sel[c]] = 0
-    return _exact_top(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs,
+    return _exact_top(sel, n, a, e, weights, P, tf_table, exc_pos, exc_tf, d_off, d_docs,
                       d_tfs, doc_len, live, k, k1, b, avgdl)
 
 
 def _exact_top(  # type: ignore[no-untyped-def]
-    cands, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
+    cands, n, a, e, weights, P, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
     live, k, k1, b, avgdl,
 ):
     """The top k of the candidates by exact float64 scores: (docs, scores), best first, ties
     by ascending doc id."""
     sel = np.sort(cands)
     n_cand = len(sel)
-    scores = _exact_scores(sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off,
+    scores = _exact_scores(sel, n, a, e, weights, P, tf_table, exc_pos, exc_tf, d_off,
                            d_docs, d_tfs, doc_len, live, k1, b, avgdl)
     # best first, ties by ascending doc id: a stable sort of docs already ascending
     rank = np.argsort(-scores, kind="mergesort")
@@ -584,7 +717,7 @@ def _exact_top(  # type: ignore[no-untyped-def]
 
 
 def _exact_scores(  # type: ignore[no-untyped-def]
-    sel, n, a, e, weights, words, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
+    sel, n, a, e, weights, P, tf_table, exc_pos, exc_tf, d_off, d_docs, d_tfs, doc_len,
     live, k1, b, avgdl,
 ):
     """The exact float64 score of each doc of `sel`, summed term by term in query order as
@@ -599,12 +732,12 @@ def _exact_scores(  # type: ignore[no-untyped-def]
         s = 0.0
         for i in range(n):
             if e[i] > a[i]:
-                p = _bsearch(words, a[i], e[i], d, 8)
+                p = _bsearch_doc(P, a[i], e[i], d)
                 if p >= 0:
-                    tf = float(_tf_at(p, d, words, doc_len, tf_table, exc_pos, exc_tf))
+                    tf = float(_tf_at(p, d, P[3], doc_len, tf_table, exc_pos, exc_tf))
                     s += weights[i] * (tf * k1p / (tf + norm))
             if d_off[i + 1] > d_off[i]:
-                p = _bsearch(d_docs, d_off[i], d_off[i + 1], d, 0)
+                p = _bsearch(d_docs, d_off[i], d_off[i + 1], d)
                 if p >= 0:
                     tf = float(d_tfs[p])
                     s += weights[i] * (tf * k1p / (tf + norm))
@@ -625,14 +758,14 @@ def _spans(tids, offsets):  # type: ignore[no-untyped-def]
 
 
 def _exact(  # type: ignore[no-untyped-def]
-    docs, tids, weights, offsets, words, tf_table, exc_pos, exc_tf, doc_len, live, d_off,
+    docs, tids, weights, offsets, P, tf_table, exc_pos, exc_tf, doc_len, live, d_off,
     d_docs, d_tfs, k1, b, avgdl,
 ):
     """BM25Index._exact compiled: the exact scores of the sorted distinct `docs` for the
     query terms (arguments as for _search), for score_docs (the fusion of fields), which
     otherwise costs a dozen numpy calls per term."""
     a, e = _spans(tids, offsets)
-    return _exact_scores(docs, len(tids), a, e, weights, words, tf_table, exc_pos, exc_tf,
+    return _exact_scores(docs, len(tids), a, e, weights, P, tf_table, exc_pos, exc_tf,
                          d_off, d_docs, d_tfs, doc_len, live, k1, b, avgdl)
 
 
@@ -657,9 +790,10 @@ def _compile() -> tuple[Any, Any]:
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_tf_at", "_gallop", "_kth",
-             "_offer", "_push", "_find", "_prune", "_delta_max", "_windowed", "_exact_top",
-             "_exact_scores", "_spans")
+    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in", "_doc",
+             "_first_ge", "_seek", "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at",
+             "_gallop", "_kth", "_offer", "_push", "_find", "_take", "_prune", "_delta_max",
+             "_windowed", "_exact_top", "_exact_scores", "_spans")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)

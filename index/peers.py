@@ -80,16 +80,24 @@ class PeerMissing(RuntimeError):
 
 def _arrays_mb(*holders: object) -> float:
     """Bytes of the numpy arrays held by these objects' attributes (slots or __dict__)."""
-    total = 0
+    buffers: dict[int, int] = {}
+
+    def count(a: np.ndarray) -> None:
+        while isinstance(a.base, np.ndarray):  # a view: its whole buffer, once
+            a = a.base
+        buffers[id(a)] = a.nbytes
+
     for holder in holders:
-        names = getattr(holder, "__slots__", ()) or vars(holder)
+        names = getattr(holder, "__slots__", ()) or getattr(holder, "__dict__", ())
         for name in names:
             value = getattr(holder, name, None)
             if isinstance(value, np.ndarray):
-                total += value.nbytes
+                count(value)
             elif isinstance(value, dict):
-                total += sum(v.nbytes for v in value.values() if isinstance(v, np.ndarray))
-    return total / 2**20
+                for v in value.values():
+                    if isinstance(v, np.ndarray):
+                        count(v)
+    return sum(buffers.values()) / 2**20
 
 
 def _dict_mb(terms: dict[str, Any]) -> float:
@@ -112,9 +120,15 @@ class NabaEngine:
         return self.index.search(query, k=k)
 
     def index_mb(self) -> float:
+        """Arrays (each buffer once: a view of another array is not counted again) and the
+        vocabulary: its term table's arrays and text, and the terms held as Python strings in
+        its dicts and list (with the dicts and list themselves)."""
         index = self.index
-        return (_arrays_mb(index, index._base, index._term_ids)
-                + _dict_mb(index.vocab))
+        base, vocab = index._base, index.vocab
+        table = vocab._table
+        held = (sys.getsizeof(table._text) + sys.getsizeof(vocab._new_terms)) / 2**20
+        return (_arrays_mb(index, base, base.postings, base.tf_codes, index._term_ids, table)
+                + _dict_mb(vocab._added) + _dict_mb(vocab._found) + held)
 
     def close(self) -> None:
         pass

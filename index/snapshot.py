@@ -43,13 +43,16 @@ import numpy as np
 
 from index.bm25 import Frozen
 from index.docmap import DocMapState
+from index.postings import ARRAYS as POSTINGS_ARRAYS
+from index.postings import BLOCK, START
 from index.terms import TermTable
 
 log = logging.getLogger(__name__)
 
 # bump when the layout or the meaning of an array changes (2: block-max bounds, impacts no
-# longer stored; 3: a posting is one word, doc << 8 | impact code, its tf read from the code)
-FORMAT = 3
+# longer stored; 3: a posting is one word, doc << 8 | impact code, its tf read from the code;
+# 4: doc ids packed by blocks of 128, codes apart — index.postings)
+FORMAT = 4
 MAGIC = b"NABAIDX\x00"
 SUFFIX = ".naba-index"
 _PREFIX = struct.Struct("<8sQI")  # magic, header length, header CRC-32
@@ -178,7 +181,7 @@ class Unusable(Exception):
 
 # ---- the Library's state as arrays ----------------------------------------------------------
 
-_FIELD_ARRAYS = ("offsets", "words", "qtab", "tf_table", "tf_exc_pos", "tf_exc_tf",
+_FIELD_ARRAYS = ("offsets", *POSTINGS_ARRAYS, "qtab", "tf_table", "tf_exc_pos", "tf_exc_tf",
                  "max_impact", "block_slot", "block_max", "doc_len", "live")
 
 
@@ -231,12 +234,10 @@ def _unpack(snap: Snapshot) -> Loaded:
         n_terms = len(offsets) - 1
         # what the sizes must be for the search kernel to stay in bounds (the values were
         # checked by the CRC: they are what a consistent index wrote)
-        words, exc_pos = part["words"], part["tf_exc_pos"]
+        codes, exc_pos = part["codes"], part["tf_exc_pos"]
         if not (len(part["doc_len"]) == len(part["live"]) == n
                 and len(part["max_impact"]) == len(terms) == n_terms
-                # the two word types the kernel is compiled for (index.postings.word_dtype of
-                # the base's docs when it was built: a base may be older than the last docs)
-                and int(offsets[-1]) == len(words) and words.dtype in (np.uint32, np.int64)
+                and int(offsets[-1]) == len(codes) and _postings_fit(part)
                 and part["qtab"].shape == (256,) and part["qtab"].dtype == np.float32
                 and offsets.dtype == np.int64
                 and part["doc_len"].dtype in (np.uint16, np.int64)
@@ -247,7 +248,7 @@ def _unpack(snap: Snapshot) -> Loaded:
                 and part["tf_table"].shape[1] == 256 and len(part["tf_table"]) >= 1
                 and exc_pos.dtype == np.int64 and part["tf_exc_tf"].dtype == np.int32
                 and len(exc_pos) == len(part["tf_exc_tf"])
-                and (not len(exc_pos) or 0 <= int(exc_pos[0]) <= int(exc_pos[-1]) < len(words))):
+                and (not len(exc_pos) or 0 <= int(exc_pos[0]) <= int(exc_pos[-1]) < len(codes))):
             raise ValueError(f"field {name}: the term frequencies' decoding does not match")
         shift = int(scalars[f"{name}.block_shift"])
         slots, bounds = part["block_slot"], part["block_max"]
@@ -263,6 +264,24 @@ def _unpack(snap: Snapshot) -> Loaded:
     if len(doc_map["passages"]) != n:
         raise ValueError("the doc map's size does not match the fields'")
     return Loaded(snap, fields, doc_map)
+
+
+def _postings_fit(part: Mapping[str, np.ndarray]) -> bool:
+    """Whether the packed postings' arrays have the types and sizes the kernel reads them by
+    (index.postings.Postings): a first doc id per 128 codes, a row of doc_meta per 128 codes
+    and one more, each block's
+    bits inside doc_bits (a width of 0 to 32 bits, 4 words a bit), the two spare words after
+    the last block."""
+    meta, bits, first = part["doc_meta"], part["doc_bits"], part["doc_first"]
+    n_blocks = -(-len(part["codes"]) // BLOCK)
+    if not (meta.dtype == first.dtype == np.int32 and meta.shape == (n_blocks + 1, 3)
+            and first.shape == (n_blocks,)
+            and bits.dtype == np.uint32 and part["codes"].dtype == np.uint8):
+        return False
+    start = meta[:, START].astype(np.int64)
+    steps = np.diff(start)
+    return (int(start[0]) == 0 and bool(((steps >= 0) & (steps <= 128) & (steps % 4 == 0)).all())
+            and len(bits) == int(start[-1]) + 2)
 
 
 def read(folder: Path, key: Key) -> Snapshot:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 import index.bm25 as bm25_module
-from index import kernel, postings
+from index import kernel
 from index.bm25 import BM25Index
 
 # Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
@@ -672,7 +672,30 @@ def test_impact_codes_bracket_every_impact(k1: float, b: float) -> None:
     length = np.array([len(d) for d in corpus], dtype=np.float64)[docs]
     norm = k1 * (1 - b + b * length / base.avgdl)
     np.testing.assert_array_equal(impacts, (tf * (k1 + 1) / (tf + norm)).astype(np.float32))
-    levels = base.qtab[postings.codes_of(base.words)].astype(np.float64)
+    levels = base.qtab[base.postings.codes].astype(np.float64)
     assert (levels <= impacts).all()
     assert (impacts <= levels * base.spread).all()
     assert 1.0 <= base.spread < 1.05
+
+
+def test_a_bulk_add_of_many_new_terms_moves_them_into_the_term_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past _COMPACT_TERMS new terms a bulk add compacts the vocabulary into its term table
+    (a loaded vocabulary's form): ids, lookups, later adds and answers stay the same."""
+    rng = random.Random(21)
+    corpus = _zipf_corpus(rng, 400, n_words=300)
+    plain = BM25Index.from_corpus(corpus)
+    monkeypatch.setattr(bm25_module, "_COMPACT_TERMS", 10)
+    compacted = BM25Index.from_corpus(corpus)
+    vocab = compacted.vocab
+    assert vocab._n_table == len(vocab) == len(plain.vocab) and not vocab._added
+    assert list(vocab) == list(plain.vocab)
+    assert all(vocab.get(t) == plain.vocab.get(t) for t in plain.vocab)
+    for index in (plain, compacted):
+        index.add(["جديد", *corpus[0]])
+    assert compacted.vocab.get("جديد") == plain.vocab.get("جديد") == len(plain.vocab) - 1
+    assert compacted.vocab.table(len(vocab)).find("جديد") == len(vocab) - 1
+    for _ in range(30):
+        query = [*rng.choice(corpus)[:3], "جديد"]
+        assert compacted.search(query, 10) == plain.search(query, 10)

@@ -1,5 +1,6 @@
-"""The packed postings of snapshot format 3 (index.postings): one word per posting, doc << 8 |
-impact code, and term frequencies read back from (document length, code) — exactly."""
+"""The packed postings of snapshot format 4 (index.postings): doc ids by blocks of 128 (linear
+frame of reference, bit-packed), one impact-code byte a posting, and term frequencies read
+back from (document length, code) — exactly."""
 
 from __future__ import annotations
 
@@ -28,30 +29,97 @@ def search_path(request: pytest.FixtureRequest):
     kernel.search = compiled
 
 
-def test_words_round_trip_doc_ids_and_codes_at_their_limits() -> None:
-    top = postings.PACKED32_DOCS - 1  # the largest doc id a uint32 word holds
-    docs = np.array([0, 1, 255, 256, 65_535, 65_536, top - 1, top], dtype=np.int32)
-    codes = np.array([0, 255, 1, 254, 128, 0, 255, 7], dtype=np.uint8)
-    words = postings.pack(docs, codes, top + 1)
-    assert words.dtype == np.uint32
-    np.testing.assert_array_equal(postings.docs_of(words), docs)
-    np.testing.assert_array_equal(postings.codes_of(words), codes)
-    # one more document: the words widen instead of wrapping
-    wide = postings.pack(np.append(docs, top + 1), np.append(codes, 255), top + 2)
-    assert wide.dtype == np.int64
-    assert postings.docs_of(wide)[-1] == top + 1 and postings.codes_of(wide)[-1] == 255
-    assert postings.pack(docs[:0], codes[:0], 10).shape == (0,)
+def _csr(rng: np.random.Generator, sizes: list[int], top: int) -> np.ndarray:
+    """Lists of these sizes one after the other, each of distinct ascending doc ids < top."""
+    return np.concatenate([np.zeros(0, np.int64)] + [
+        np.sort(rng.choice(top, size, replace=False)) if top > 10 * size
+        else np.sort(rng.permutation(top)[:size]) for size in sizes])
 
 
-def test_search_keys_find_each_doc_where_the_doc_ids_would() -> None:
-    rng = np.random.default_rng(3)
-    docs = np.unique(rng.integers(0, 70_000, 500)).astype(np.int32)
-    words = postings.pack(docs, rng.integers(0, 256, len(docs)).astype(np.uint8), 70_000)
-    probes = np.arange(0, 70_001, 7, dtype=np.int32)
-    for side in ("left",):
-        np.testing.assert_array_equal(
-            np.searchsorted(words, postings.keys_of(probes, words), side=side),
-            np.searchsorted(docs, probes, side=side))
+def _edge_cases() -> list[np.ndarray]:
+    """Doc id sequences a block layout can get wrong."""
+    rng = np.random.default_rng(11)
+    top = postings.MAX_DOCS - 1
+    return [
+        np.zeros(0, np.int64),  # no postings
+        np.array([7]),  # one
+        np.arange(5),  # a list shorter than a block
+        np.arange(postings.BLOCK),  # exactly one block, width 0 (on the line)
+        np.arange(postings.BLOCK + 1) * 3,  # one past a block
+        np.arange(2 * postings.BLOCK - 1),  # one short of two blocks
+        np.array([0, top] * postings.BLOCK + [top]),  # 31-bit jumps: the widest distances
+        np.array([top - 2, top - 1, top, 0, 1, 2]),  # the largest ids, then a list from 0
+        np.arange(top - 300, top + 1),  # ids near 2**31 over several blocks
+        np.array([2**24 - 1, 2**24, 2**24 + 1, 2**25]),  # past the 24 bits of format 3
+        _csr(rng, [1, 2, 127, 128, 129, 3, 255, 256, 257, 1, 1000], 5000),  # lists across
+        _csr(rng, [1] * 300, 2**31 - 1),  # many one-posting lists over the whole range
+        _csr(rng, [50, 4000, 20, 700], 1_000_000),  # long and short lists
+    ]
+
+
+def test_packed_doc_ids_and_codes_round_trip() -> None:
+    """Every doc id and code comes back, read at any position, in any range, from numpy and
+    from the kernel's reader; the layout is what the snapshot's checks expect."""
+    rng = np.random.default_rng(12)
+    for docs in _edge_cases():
+        codes = rng.integers(0, 256, len(docs)).astype(np.uint8)
+        packed = postings.Postings.encode(docs, codes)
+        n = len(docs)
+        assert len(packed) == n and packed.codes.dtype == np.uint8
+        np.testing.assert_array_equal(packed.codes, codes)
+        np.testing.assert_array_equal(packed.docs(0, n), docs)
+        assert packed.docs(0, n).dtype == np.int32
+        for lo, hi in [(0, 1), (1, 3), (127, 129), (128, 256), (n - 1, n), (n - 1, n + 50)]:
+            lo, hi = max(0, min(lo, n)), max(0, min(hi, n + 50))
+            np.testing.assert_array_equal(packed.docs(lo, hi), docs[lo:hi])
+        blocks = -(-n // postings.BLOCK)
+        meta = packed.doc_meta
+        assert meta.shape == (blocks + 1, 3) and meta[0, postings.START] == 0
+        np.testing.assert_array_equal(packed.doc_first, docs[:: postings.BLOCK])
+        widths = packed.widths
+        assert ((widths >= 0) & (widths <= 32)).all()
+        assert len(packed.doc_bits) == int(meta[-1, postings.START]) + 2
+        if kernel.search is not None:
+            doc = kernel._doc
+            assert [doc(packed.kernel, p) for p in range(n)] == docs.tolist()
+    # the widest and the narrowest blocks are both there
+    assert 32 in postings.Postings.encode(_edge_cases()[6], np.zeros(
+        2 * postings.BLOCK + 1, np.uint8)).widths
+    assert postings.Postings.encode(np.arange(postings.BLOCK), np.zeros(
+        postings.BLOCK, np.uint8)).widths.tolist() == [0]
+    with pytest.raises(ValueError, match="2\\*\\*31"):
+        postings.Postings.encode(np.array([postings.MAX_DOCS]), np.zeros(1, np.uint8))
+
+
+def test_long_lists_cost_under_two_bytes_a_posting() -> None:
+    """The point of the layout: a long list's doc ids take ~1 byte here (format 3: 3)."""
+    rng = np.random.default_rng(13)
+    docs = _csr(rng, [20_000, 5_000, 60_000], 1_000_000)
+    packed = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8))
+    per_posting = (packed.nbytes - len(docs)) / len(docs)
+    assert per_posting < 1.7, per_posting
+
+
+def test_finding_docs_in_a_list_equals_searchsorted() -> None:
+    """Postings.find (numpy) and the kernel's searches (_lower_doc, _gallop_doc, _bsearch_doc)
+    find each doc where searchsorted on the plain list would, at block boundaries too."""
+    rng = np.random.default_rng(14)
+    sizes = [3, 128, 300, 1, 1000, 129]
+    docs = _csr(rng, sizes, 70_000)
+    packed = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8))
+    ends = np.cumsum([0, *sizes])
+    for lo, hi in zip(ends[:-1].tolist(), ends[1:].tolist(), strict=True):
+        plain = docs[lo:hi]
+        probes = np.unique(np.concatenate([plain, plain + 1, plain - 1, [0, 70_000]]))
+        want = lo + np.searchsorted(plain, probes)
+        np.testing.assert_array_equal(packed.find(lo, hi, probes), want)
+        if kernel.search is not None:
+            P = packed.kernel
+            for probe, at in zip(probes.tolist(), want.tolist(), strict=True):
+                assert kernel._lower_doc(P, lo, hi, probe) == at
+                assert kernel._gallop_doc(P, lo, hi, probe) == at
+                hit = at < hi and docs[at] == probe
+                assert kernel._bsearch_doc(P, lo, hi, probe) == (at if hit else -1)
 
 
 def _true_tfs(index: BM25Index, corpus: list[list[str]]) -> np.ndarray:
@@ -105,9 +173,8 @@ def test_decoding_off_by_one_is_seen() -> None:
     base = index._base
     truth = _true_tfs(index, corpus)
     codes = base.tf_codes
-    words = base.words
-    lengths = base.doc_len[postings.docs_of(words)]
-    levels = postings.codes_of(words)
+    lengths = base.doc_len[base.docs_of(0, base.n_postings)]
+    levels = base.postings.codes
     shifted = TfCodes(codes.table, codes.exc_pos + 1, codes.exc_tf)
     assert (shifted.tfs(0, lengths, levels) != truth).any()
     # the table read at the next length, or the next code, where it holds a tf at all
@@ -124,19 +191,14 @@ def test_an_empty_base_decodes_nothing() -> None:
     assert len(TfCodes.empty().tfs(0, np.zeros(0, np.int64), np.zeros(0, np.uint8))) == 0
 
 
-@pytest.mark.parametrize("wide", [False, True])
-def test_searches_with_exceptions_equal_rank_bm25(
-    search_path: str, wide: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_searches_with_exceptions_equal_rank_bm25(search_path: str) -> None:
     """Exact top 10 against rank-bm25 (which counts tfs from the tokens) where the exact
-    rescoring must read tfs from the exceptions; also with int64 words (the layout past 2**24
-    documents, forced here by lowering the limit), through adds, removals and a merge."""
-    if wide:
-        monkeypatch.setattr(postings, "PACKED32_DOCS", 64)
+    rescoring must read tfs from the exceptions, through adds, removals and merges of the base
+    and the delta (lists of every length, across blocks)."""
     rng = random.Random(3)
     corpus = _exceptional_corpus(rng)
     index = BM25Index.from_corpus(corpus[:500])
-    assert index._base.words.dtype == (np.int64 if wide else np.uint32)
+    assert index._base.n_postings > 10 * postings.BLOCK
     for doc in corpus[500:]:
         index.add(doc)
     words = ["ق", "ك", "ع", "ط", "وحيد", *(f"ر{i}" for i in range(1, 30))]
@@ -159,7 +221,7 @@ def test_searches_with_exceptions_equal_rank_bm25(
             for doc, score in got:
                 assert score == pytest.approx(ref_scores[live.index(doc)], abs=1e-9)
     if search_path == "numba":
-        assert kernel.search is not None  # the kernel compiled for these words: not numpy
+        assert kernel.search is not None  # the kernel compiled for these arrays: not numpy
 
 
 def test_a_frozen_index_keeps_the_exceptions(search_path: str) -> None:

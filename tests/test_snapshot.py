@@ -361,8 +361,8 @@ async def test_a_damaged_snapshot_is_rebuilt_never_loaded(
 
 def older_format(path: Path, version: int) -> None:
     """Rewrite the header as an older format wrote it (1: float32 impacts, no block-max bounds;
-    2: int32 doc ids, uint8 tfs and impact codes apart), its CRC valid: only the format number
-    tells it apart."""
+    2: int32 doc ids, uint8 tfs and impact codes apart; 3: one word a posting, doc << 8 |
+    code), its CRC valid: only the format number tells it apart."""
     data = path.read_bytes()
     magic, length, _ = snapshot._PREFIX.unpack_from(data)
     header = json.loads(data[snapshot._PREFIX.size : snapshot._PREFIX.size + length])
@@ -373,14 +373,14 @@ def older_format(path: Path, version: int) -> None:
                      + raw + data[snapshot._PREFIX.size + length :])
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 async def test_a_snapshot_of_a_previous_format_is_rebuilt(
     store: Store, seed_dir: Path, folder: Path, version: int
 ) -> None:
     first = await saved(store, seed_dir, folder)
     expected = await results(first)
     older_format(snapshot_file(folder), version)
-    with pytest.raises(snapshot.Unusable, match=f"format {version}, not 3"):
+    with pytest.raises(snapshot.Unusable, match=f"format {version}, not {snapshot.FORMAT}"):
         snapshot.load(folder, first._key)
     started = await start(store, folder)
     assert started.source == "built"
@@ -527,3 +527,28 @@ def test_the_doc_map_saves_passage_ids_in_four_bytes_only_while_they_fit() -> No
         loaded = DocMap(arrays)
         assert [loaded.passage(0), loaded.passage(1)] == [7, big]
         assert loaded.pop_article(2) == [1]
+
+
+def test_packed_postings_that_do_not_fit_are_refused() -> None:
+    """The load's layout check of the packed postings (the kernel reads them unchecked): a
+    block per 128 codes, starts from 0 in steps of 4 words a bit up to 32 bits, the two spare
+    words after the last block, the dtypes the kernel is compiled for."""
+    from index.postings import Postings
+
+    good = Postings.encode(np.arange(300) * 5, np.zeros(300, np.uint8)).arrays()
+    assert snapshot._postings_fit(good)
+    meta = good["doc_meta"]
+    shifted = meta.copy()
+    shifted[:, 2] += 4
+    wide = meta.copy()
+    wide[1:, 2] = 132
+    for bad in (
+        {"doc_bits": good["doc_bits"][:-1]},
+        {"doc_meta": meta[:-1]},
+        {"codes": good["codes"][:-200]},
+        {"doc_meta": shifted},
+        {"doc_meta": meta.astype(np.int64)},
+        {"doc_first": good["doc_first"][:-1]},
+        {"doc_meta": wide, "doc_bits": np.zeros(134, np.uint32)},
+    ):
+        assert not snapshot._postings_fit({**good, **bad}), bad
