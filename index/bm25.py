@@ -621,6 +621,17 @@ class _Base:
             out[hit] = self.tf_codes.tfs_at(found, self.doc_len[docs[hit]], packed.codes[found])
         return out
 
+    def has(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` are in postings lo..hi-1 (one list): `tfs_for` without decoding a
+        single tf, for the relevance rule, which asks only whether a passage holds a word."""
+        if hi <= lo or not len(docs):
+            return np.zeros(len(docs), dtype=bool)
+        packed = self.postings
+        if kernel.holds is not None:
+            return kernel.holds(np.asarray(docs, dtype=np.int64), lo, hi, packed.kernel)
+        at = np.minimum(packed.find(lo, hi, docs), hi - 1)
+        return packed.docs_at(at) == docs
+
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The exact impacts (float32) of postings lo..hi-1."""
         docs = self.docs_of(lo, hi)
@@ -1526,8 +1537,15 @@ class BM25Index:
             tid = self.vocab.get(term)
             if tid is None or not len(docs):
                 return found
-            for tf in self._tfs_in(tid, docs):
-                found |= tf > 0
+            base = self._base
+            lo, hi = base.span(tid)
+            if hi > lo:
+                found |= base.has(lo, hi, docs)
+            delta = self._delta(tid)
+            if delta is not None:
+                have = delta[0]
+                # searching all but the last posting gives a valid index even past the end
+                found |= have[np.searchsorted(have[:-1], docs)] == docs
             return found & self._live[docs]
 
 
@@ -1541,7 +1559,7 @@ def _warm_kernel(base: _Base | None = None) -> None:
         _warm_call(lengths)
     except Exception:  # a numba that cannot compile the kernel: the numpy search still works
         logging.getLogger(__name__).exception("numba kernel failed to compile; using numpy")
-        kernel.search = None
+        kernel.search = kernel.holds = None
 
 
 def _warm_call(lengths: np.dtype) -> None:
@@ -1554,6 +1572,8 @@ def _warm_call(lengths: np.dtype) -> None:
             np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.ones(1, dtype=lengths),
             np.ones(1, dtype=bool), np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, K1, B, 1.0,
         )
+    if kernel.holds is not None:
+        kernel.holds(np.zeros(1, dtype=np.int64), 0, 1, packed)
     kernel.search(
         np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), packed,
         np.ones(256, dtype=np.float32), np.ones((1, 256), dtype=np.uint8),

@@ -24,17 +24,17 @@ def search_path(request: pytest.FixtureRequest):
     """Every test here runs three times: with the compiled search (index.kernel) as shipped,
     with it forced through its block-max windows (tiny ones), and with the numpy search it
     replaces when numba is missing or NABA_NO_NUMBA=1."""
-    compiled = kernel.search
+    compiled, compiled_holds = kernel.search, kernel.holds
     saved = {name: getattr(bm25_module, name) for name in TINY_WINDOWS}
     if request.param.startswith("numba") and compiled is None:
         pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
     if request.param == "numpy":
-        kernel.search = None
+        kernel.search = kernel.holds = None
     if request.param == "numba-windows":
         for name, value in TINY_WINDOWS.items():
             setattr(bm25_module, name, value)
     yield request.param
-    kernel.search = compiled
+    kernel.search, kernel.holds = compiled, compiled_holds
     for name, value in saved.items():
         setattr(bm25_module, name, value)
 
@@ -505,10 +505,10 @@ def test_removing_a_batch_equals_removing_one_by_one(corpus, query, data) -> Non
 
 
 def test_naba_no_numba_selects_the_numpy_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NABA_NO_NUMBA=1 (or numba missing) leaves kernel.search (and kernel.exact) None:
+    """NABA_NO_NUMBA=1 (or numba missing) leaves kernel.search, kernel.exact and kernel.holds None:
     search() and score_docs() use numpy."""
     monkeypatch.setenv("NABA_NO_NUMBA", "1")
-    assert kernel._compile() == (None, None)
+    assert kernel._compile() == (None, None, None)
     monkeypatch.delenv("NABA_NO_NUMBA")
     if kernel.search is not None:
         assert None not in kernel._compile()

@@ -20,13 +20,13 @@ from index.postings import TfCodes
 @pytest.fixture(params=["numba", "numpy"])
 def search_path(request: pytest.FixtureRequest):
     """The compiled search decodes in index.kernel, the numpy one in index.postings: both."""
-    compiled = kernel.search
+    compiled, compiled_holds = kernel.search, kernel.holds
     if request.param == "numba" and compiled is None:
         pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
     if request.param == "numpy":
-        kernel.search = None
+        kernel.search = kernel.holds = None
     yield request.param
-    kernel.search = compiled
+    kernel.search, kernel.holds = compiled, compiled_holds
 
 
 def _csr(rng: np.random.Generator, sizes: list[int], top: int) -> np.ndarray:
