@@ -42,6 +42,10 @@ DEFAULT_HOLDOUT5 = REPO / "eval" / "readers-holdout5"
 # Held out 6: written blind in session 7 (after that session's changes were made), measured
 # once on the session's first and last code; aggregate only.
 DEFAULT_HOLDOUT6 = REPO / "eval" / "readers-holdout6"
+# Held out 7: written blind at the end of session 8 (seed 7077, 32 news articles of 11 outlets
+# over 8 days, 9 seed questions; 41 answerable, 20 not), measured once on session 7's and once
+# on session 8's last code; aggregate only.
+DEFAULT_HOLDOUT7 = REPO / "eval" / "readers-holdout7"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -140,6 +144,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out 4)": [DEFAULT_HOLDOUT4],
         "reader set (held out 5)": [DEFAULT_HOLDOUT5],
         "reader set (held out 6)": [DEFAULT_HOLDOUT6],
+        "reader set (held out 7)": [DEFAULT_HOLDOUT7],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
