@@ -614,23 +614,28 @@ class _Base:
         """The tf (int32) in postings lo..hi-1 (one list) of each of `docs`, 0 where absent."""
         out = np.zeros(len(docs), dtype=np.int32)
         if hi > lo and len(docs):
-            packed = self.postings
-            at = np.minimum(packed.find(lo, hi, docs), hi - 1)
-            hit = np.flatnonzero(packed.docs_at(at) == docs)
+            at, held = self._found(lo, hi, docs)
+            hit = np.flatnonzero(held)
             found = at[hit]
-            out[hit] = self.tf_codes.tfs_at(found, self.doc_len[docs[hit]], packed.codes[found])
+            out[hit] = self.tf_codes.tfs_at(found, self.doc_len[docs[hit]],
+                                            self.postings.codes[found])
         return out
+
+    def _found(self, lo: int, hi: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `docs` (lo < hi), a position in lo..hi-1 and whether the doc is there
+        (numpy: a vectorised binary search over the packed doc ids)."""
+        packed = self.postings
+        at = np.minimum(packed.find(lo, hi, docs), hi - 1)
+        return at, packed.docs_at(at) == docs
 
     def has(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` are in postings lo..hi-1 (one list): `tfs_for` without decoding a
         single tf, for the relevance rule, which asks only whether a passage holds a word."""
         if hi <= lo or not len(docs):
             return np.zeros(len(docs), dtype=bool)
-        packed = self.postings
         if kernel.holds is not None:
-            return kernel.holds(np.asarray(docs, dtype=np.int64), lo, hi, packed.kernel)
-        at = np.minimum(packed.find(lo, hi, docs), hi - 1)
-        return packed.docs_at(at) == docs
+            return kernel.holds(np.asarray(docs, dtype=np.int64), lo, hi, self.postings.kernel)
+        return self._found(lo, hi, docs)[1]
 
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The exact impacts (float32) of postings lo..hi-1."""

@@ -17,16 +17,13 @@ SHORT_SENTENCE = 90
 
 def best_excerpt(
     text: str, start: int, end: int, terms: set[str], idf: dict[str, float],
-    tokens: Sequence[Token] | None = None,
+    tokens: Sequence[Token],
 ) -> tuple[int, int]:
     """(start, end) of the sentence (plus its neighbour when short) that covers the most query
-    idf inside text[start:end]; `tokens`, the window analysed with offsets into `text`, when
-    the caller has them already."""
+    idf inside text[start:end]; `tokens`, that window analysed with offsets into `text`."""
     sentences = sentence_spans(text, start, end)
     if not sentences:
         return start, end
-    if tokens is None:
-        tokens = _analysed(text, start, end)
 
     def weight(span: tuple[int, int]) -> float:
         found = {t.term for t in tokens if span[0] <= t.start and t.end <= span[1]} & terms
