@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.normalize import analyze
+from index.roots import root_of
 
 # Within this many words of a unit, a number counts as its quantity («13 ألف ريال»).
 NEAR = 2
+COUNT_NEAR = 6
 
 
 def _terms(*words: str) -> frozenset[str]:
@@ -78,6 +80,21 @@ def _is_number(term: str) -> bool:
     return term[:1].isdigit() or term in NUMBER_TERMS or (
         term[:1] in "بولف" and term[1:] in NUMBER_TERMS
     )
+
+
+def counts(
+    nouns: frozenset[str], roots: frozenset[str], sequence: Sequence[str], near: bool = True,
+) -> bool:
+    """Whether a passage gives a count of the thing a «كم» question counts: one of `nouns`,
+    or a word of one of their `roots` («نخلة» ~ «نخيل»), within NEAR words of a number
+    («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage."""
+    for i, term in enumerate(sequence):
+        if term in nouns or (roots and root_of(term) in roots):
+            if not near or any(
+                map(_is_number, sequence[max(0, i - COUNT_NEAR) : i + COUNT_NEAR + 1])
+            ):
+                return True
+    return False
 
 
 def gives(

@@ -186,6 +186,8 @@ class ParsedQuery:
     attributes: tuple[str, ...] = ()
     # asks what happened («شو صار بدرعا؟», «ماذا حدث في …»): a story's lead tells it
     event: bool = False
+    # the thing counted («كم ميدالية…» → "ميداليه"), a concept's word: see _counted
+    counted: str | None = None
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
@@ -342,7 +344,68 @@ def parse_query(
         kind=question_type(text),
         attributes=_asked_attributes(text, [(t.term, text[t.start : t.end]) for t in spans]),
         event=event,
+        counted=_counted(text, {c.word: c for c in concepts}, chain) if COUNTED else None,
     )
+
+
+# «كم ملم من الأمطار هطلت؟», «كام متفرج حضر؟», «ما عدد الدبابات؟»: the noun after the question
+# word is what the answer counts, so a passage that never names it beside a number does not
+# answer (index.relevance). Not a word that counts anything at all («كم واحد», «كم مرة»), a
+# unit of time, money or share, whose number a date, a price or «80 %» gives, nor a verb
+# («شحال دارت النتيجة», «كم بلغ عدد …», where the noun after «عدد» is counted).
+COUNTED = True
+_COUNT_WORDS = frozenset({"عدد", "اعداد", "مجموع", "اجمالي"})
+_COUNT_SKIP = frozenset({
+    "من", "في", "فى", "ف", "هو", "هي", "منهم", "منها", "فيهم", "فيها", "فيه", "تقريبا",
+})
+# verbs between the question word and what it counts: «كم بلغ عدد …»; after one, only a
+# following «عدد» names the thing counted («شحال سالات السوبر؟» counts nothing)
+_COUNT_VERBS = frozenset({
+    "بلغ", "بلغت", "يبلغ", "تبلغ", "وصل", "وصلت", "يوصل", "توصل", "صار", "صارت", "كان",
+    "كانت", "دار", "دارت", "كلف", "كلفت",
+})
+_GENERIC_COUNTED = frozenset({
+    "واحد", "واحده", "وحده", "شخص", "اشخاص", "نفر", "انفار", "حد", "مره", "مرات", "نوب",
+    "بني", "ناس", "وقت", "مده", "زمن", "فتره", "ميه", "مئه", "الميه", "المئه", "بالميه", "بالمئه", "نسبه",
+    "يوم", "ايام", "سنه", "سنين", "سنوات", "عام", "اعوام", "شهر", "اشهر", "شهور", "اسبوع",
+    "اسابيع", "ساعه", "ساعات", "دقيقه", "دقايق", "دقائق", "ثانيه", "مليون", "مليار", "الف",
+    "ريال", "دولار", "جنيه", "يورو", "درهم", "دينار", "ليره", "فلوس", "مصاري",
+})
+_COUNT_TERMS = frozenset(t for w in _COUNT_WORDS for t in analyze(w))
+_ORDINAL_BEFORE = frozenset({"رقم", "الرقم", "المركز", "مركز", "ترتيب"})
+
+
+def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | None:
+    """The concept a «كم» question counts: the first content word after the question word
+    (or after «عدد»), when it is one of the question's concepts, no verb and no measure
+    (index.attributes) or generic unit («واحد», «مرة»)."""
+    typed = [normalize(w) for w in tokenize(text)]
+    for i, word in enumerate(typed):
+        bare = word[1:] if word[:1] in "بو" and len(word) > 2 else word
+        if not (QUESTION_TYPE.get(word) == "how_many" or QUESTION_TYPE.get(bare) == "how_many"
+                or word in _COUNT_WORDS):
+            continue
+        if i and typed[i - 1] in _ORDINAL_BEFORE:  # «رقم كام»: which one, not how many
+            return None
+        after_verb = False
+        for after in typed[i + 1 : i + 5]:
+            if after in _COUNT_SKIP:
+                continue
+            if after in _COUNT_WORDS:
+                after_verb = False
+                continue
+            if after in _COUNT_VERBS or after in COLLOQUIAL_WORDS:
+                after_verb = True
+                continue
+            if after_verb or after in _GENERIC_COUNTED:
+                return None
+            terms = chain.terms(after)
+            concept = concepts.get(terms[0]) if len(terms) == 1 else None
+            if concept is None or concept.verb or terms[0] in ATTRIBUTES or terms[0] in _COUNT_TERMS:
+                return None  # «وكم عددهم؟» counts them, whoever they are
+            return terms[0]
+        return None
+    return None
 
 
 def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...]:

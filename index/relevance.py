@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.attributes import gives
+from index.attributes import counts, gives
 from index.query import Concept, ParsedQuery
 from index.results import fits_kind
 from index.roots import root_of
@@ -91,6 +91,8 @@ KIND_CONTEXT_KINDS = frozenset({"when", "why"})
 # refusal lost. Any passage of the article instead of its title cost held out 4 a sixth of
 # its refusals (ELSEWHERE, above).
 TITLE_CREDIT = 0.5
+COUNTED = True
+COUNTED_NEAR = True
 
 
 def coverage_weight(n_docs: int, df: int) -> float:
@@ -156,6 +158,12 @@ class Judge:
         self.kind = query.kind
         self.event = query.event
         self.attributes = query.attributes
+        # the index terms that name what a «كم» question counts (index.query._counted)
+        self.counted: frozenset[str] = frozenset()
+        self.counted_roots: frozenset[str] = frozenset()
+        if COUNTED and query.counted in distinct:
+            self.counted = frozenset(distinct[query.counted].terms)
+            self.counted_roots = frozenset(distinct[query.counted].roots)
 
     def rerank(
         self, score: float, best: float, coverage: Coverage, sequence: list[str],
@@ -271,6 +279,8 @@ class Judge:
                     veto *= ELSEWHERE
                 missing = max(missing, veto)
         measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
+        if measure and self.counted:
+            measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR)
         return Coverage(
             matched_weight / self.total, matched, len(self.concepts), missing / self.total,
             measure,

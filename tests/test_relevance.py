@@ -323,6 +323,70 @@ def test_a_ticket_price_nobody_gave_is_refused() -> None:
             if judge.coverage(set(t), t).answers()] == [passages[1]]
 
 
+# --- what a «كم» question counts (index.query._counted, index.attributes.counts) -----------
+
+COUNTS = [
+    "شارك المنتخب في الأولمبياد الخاص بلوس أنجلوس وحقق 23 ميدالية في عدة ألعاب",
+    "احتفلت القنصلية بالمنتخب المشارك في الأولمبياد الخاص بلوس أنجلوس",
+    "اندلع حريق في مزارع دومة الجندل والتهم الحريق أكثر من 300 شجرة نخيل مثمرة",
+    "باشرت فرق الدفاع المدني حريق مزارع دومة الجندل",
+    "هطلت أمطار غزيرة على جازان يوم الاثنين وسالت الأودية",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("كم ميدالية حقق المنتخب في الأولمبياد الخاص؟", "ميدال"),
+        ("شحال من ميدالية ربحات السعودية فالاولمبياد؟", "ميدال"),  # «من» between
+        ("كم عدد الميداليات اللي حققها المنتخب؟", "ميدال"),  # after «عدد»
+        ("قديش بلغ عدد الميداليات؟", "ميدال"),  # a verb, then «عدد»
+        ("كم واحد شارك بالأولمبياد؟", None),  # «واحد» counts anyone
+        ("كام سنة عمر اللاعب؟", None),  # a unit of time: a date or an age gives it
+        ("شحال سالات المباراة؟", None),  # a verb: "how did it end"
+        ("الفريق رقم كام بالترتيب؟", None),  # «رقم كام»: which one, not how many
+        ("مين فاز بالميدالية؟", None),  # no «كم» at all
+    ],
+)
+def test_the_thing_a_how_many_question_counts(question: str, counted: str | None) -> None:
+    judge, _ = judge_for(question, COUNTS)
+    parsed = parse_query(question, IndexVocabulary(
+        lambda: BM25Index.from_corpus([analyze(p) for p in COUNTS])))
+    assert parsed.counted == counted
+    assert bool(judge.counted) is (counted is not None)
+
+
+def count_answers(question: str) -> list[str]:
+    judge, tokens = judge_for(question, COUNTS)
+    return [COUNTS[i] for i, t in enumerate(tokens) if judge.coverage(set(t), t).answers()]
+
+
+def test_a_count_is_the_counted_thing_beside_a_number() -> None:
+    """The story of the same team, fire or rain that gives no count of the thing asked
+    about does not answer; «نخلة» is counted by «شجرة نخيل» (one root)."""
+    assert count_answers("كم ميدالية حققت السعودية في الأولمبياد الخاص بلوس أنجلوس؟") == [
+        COUNTS[0]]
+    assert count_answers("كم نخلة احترقت في حريق مزارع دومة الجندل؟") == [COUNTS[2]]
+    # the rain is reported, its millimetres are not
+    assert count_answers("كم ملم من الأمطار هطلت على جازان يوم الاثنين؟") == []
+
+
+@pytest.mark.parametrize(
+    ("sequence", "given"),
+    [
+        ("حقق المنتخب 23 ميدالية", True),
+        ("حقق المنتخب ثلاث ميداليات ذهبية", True),
+        ("ميدالية ذهبية للمنتخب في الأولمبياد الخاص بلوس أنجلوس وحفل كبير 2015", False),
+        ("احتفل المنتخب بالأولمبياد", False),
+    ],
+)
+def test_counts_needs_the_noun_within_a_clause_of_a_number(sequence: str, given: bool) -> None:
+    from index.attributes import counts
+
+    nouns = frozenset(analyze("ميدالية"))
+    assert counts(nouns, frozenset(), analyze(sequence)) is given
+
+
 CRASH = [
     "قتل 16 شرطيا في تحطم طائرة مروحية في شمال شرق كولومبيا",
     "وتحطمت المروحية بسبب سوء الأحوال الجوية بحسب وزير الدفاع",
