@@ -88,13 +88,15 @@ def counts(
     """Whether a passage gives a count of the thing a «كم» question counts: one of `nouns`,
     or a word of one of their `roots` («نخلة» ~ «نخيل»), within NEAR words of a number
     («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage."""
-    for i, term in enumerate(sequence):
-        if term in nouns or (roots and root_of(term) in roots):
-            if not near or any(
-                map(_is_number, sequence[max(0, i - COUNT_NEAR) : i + COUNT_NEAR + 1])
-            ):
-                return True
-    return False
+    return any(
+        (term in nouns or (roots and root_of(term) in roots))
+        and (not near or _number_within(sequence, i, COUNT_NEAR))
+        for i, term in enumerate(sequence)
+    )
+
+
+def _number_within(sequence: Sequence[str], i: int, words: int) -> bool:
+    return any(map(_is_number, sequence[max(0, i - words) : i + words + 1]))
 
 
 def gives(

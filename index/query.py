@@ -366,7 +366,8 @@ _COUNT_VERBS = frozenset({
 })
 _GENERIC_COUNTED = frozenset({
     "واحد", "واحده", "وحده", "شخص", "اشخاص", "نفر", "انفار", "حد", "مره", "مرات", "نوب",
-    "بني", "ناس", "وقت", "مده", "زمن", "فتره", "ميه", "مئه", "الميه", "المئه", "بالميه", "بالمئه", "نسبه",
+    "بني", "ناس", "وقت", "مده", "زمن", "فتره", "ميه", "مئه", "الميه", "المئه", "بالميه",
+    "بالمئه", "نسبه",
     "يوم", "ايام", "سنه", "سنين", "سنوات", "عام", "اعوام", "شهر", "اشهر", "شهور", "اسبوع",
     "اسابيع", "ساعه", "ساعات", "دقيقه", "دقايق", "دقائق", "ثانيه", "مليون", "مليار", "الف",
     "ريال", "دولار", "جنيه", "يورو", "درهم", "دينار", "ليره", "فلوس", "مصاري",
@@ -401,8 +402,9 @@ def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | 
                 return None
             terms = chain.terms(after)
             concept = concepts.get(terms[0]) if len(terms) == 1 else None
-            if concept is None or concept.verb or terms[0] in ATTRIBUTES or terms[0] in _COUNT_TERMS:
-                return None  # «وكم عددهم؟» counts them, whoever they are
+            if (concept is None or concept.verb or terms[0] in ATTRIBUTES
+                    or terms[0] in _COUNT_TERMS):  # «وكم عددهم؟» counts them, whoever they are
+                return None
             return terms[0]
         return None
     return None
