@@ -188,6 +188,9 @@ class ParsedQuery:
     event: bool = False
     # the thing counted («كم ميدالية…» → "ميداليه"), a concept's word: see _counted
     counted: str | None = None
+    # the curated synonyms of `counted` (index.synonyms), which a count may use whatever
+    # SYNONYM_CREDIT is: «كم واحد مات؟» is counted by «مصرع تسعة أشخاص»
+    counted_also: tuple[str, ...] = ()
 
     def weighted_terms(self) -> dict[str, float]:
         """Light-field query: each candidate term with its credit (repeats add up)."""
@@ -313,7 +316,9 @@ def parse_query(
     ]
     # from the words as typed: «صار» itself is one of the analyzer's stopwords
     event = any(normalize(w) in EVENT_VERBS for w in tokenize(text))
-    framed = [(w, norm) for w, norm in words if not _framing(norm, framing)]
+    counters = _counters(text)
+    framed = [(w, norm) for w, norm in words
+              if not _framing(norm, framing) and norm not in counters]
     if framed:
         # «شو صار بدرعا؟»: "happened" asks for news, it is not what the news is about
         words = framed
@@ -337,6 +342,7 @@ def parse_query(
             word=word, terms=terms, roots=roots, known=bool(known_terms),
             verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
         ))
+    counted = _counted(text, {c.word: c for c in concepts}, chain) if COUNTED else None
     return ParsedQuery(
         text=text,
         tokens=tuple(t.term for t in spans),
@@ -344,7 +350,8 @@ def parse_query(
         kind=question_type(text),
         attributes=_asked_attributes(text, [(t.term, text[t.start : t.end]) for t in spans]),
         event=event,
-        counted=_counted(text, {c.word: c for c in concepts}, chain) if COUNTED else None,
+        counted=counted,
+        counted_also=tuple(synonyms(counted)) if counted and synonyms is not None else (),
     )
 
 
@@ -373,6 +380,31 @@ _GENERIC_COUNTED = frozenset({
     "ريال", "دولار", "جنيه", "يورو", "درهم", "دينار", "ليره", "فلوس", "مصاري",
 })
 _COUNT_TERMS = frozenset(t for w in _COUNT_WORDS for t in analyze(w))
+_PERSONS = frozenset({"واحد", "واحده", "شخص", "اشخاص", "نفر", "انفار", "حد", "ناس"})
+COUNTED_BY_VERB = True
+
+
+def _counters(text: str) -> frozenset[str]:
+    """«واحد» right after «كم» («كم واحد مات؟»): part of the question word, not a concept
+    (its «احد» would be Sunday's)."""
+    typed = [normalize(w) for w in tokenize(text)]
+    return frozenset(
+        after for word, after in zip(typed, typed[1:], strict=False)
+        if after in _PERSONS and QUESTION_TYPE.get(word) == "how_many"
+    )
+
+
+def _concept_after(
+    typed: list[str], at: int, concepts: dict[str, Concept], chain: Analyzer,
+) -> str | None:
+    for after in typed[at + 1 : at + 3]:
+        if after in _COUNT_SKIP:
+            continue
+        terms = chain.terms(after)
+        return terms[0] if len(terms) == 1 and terms[0] in concepts else None
+    return None
+
+
 _ORDINAL_BEFORE = frozenset({"رقم", "الرقم", "المركز", "مركز", "ترتيب"})
 
 
@@ -398,6 +430,10 @@ def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | 
             if after in _COUNT_VERBS or after in COLLOQUIAL_WORDS:
                 after_verb = True
                 continue
+            if after in _PERSONS and COUNTED_BY_VERB:
+                # «كم واحد انقتل؟», «كام واحد حضر؟»: what they did is what is counted
+                # («مقتل 16 شخصا», «بحضور 70 ألف متفرج»), by its family
+                return _concept_after(typed, typed.index(after, i + 1), concepts, chain)
             if after_verb or after in _GENERIC_COUNTED:
                 return None
             terms = chain.terms(after)

@@ -161,8 +161,10 @@ class Judge:
         # the index terms that name what a «كم» question counts (index.query._counted)
         self.counted: frozenset[str] = frozenset()
         self.counted_roots: frozenset[str] = frozenset()
+        self.counted_at = 0
         if COUNTED and query.counted in distinct:
-            self.counted = frozenset(distinct[query.counted].terms)
+            self.counted_at = list(distinct).index(query.counted)
+            self.counted = frozenset(distinct[query.counted].terms).union(query.counted_also)
             self.counted_roots = frozenset(distinct[query.counted].roots)
 
     def rerank(
@@ -264,6 +266,13 @@ class Judge:
         ):
             credits = [float(c) if c > 0 or not elsewhere(i) else KIND_CONTEXT
                        for i, c in enumerate(credits)]
+        measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
+        if measure and self.counted:
+            measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR)
+            if measure and credits[self.counted_at] == 0:
+                # counted by a synonym («مصرع تسعة» for «مات»): a family member of the word
+                credits = list(credits)
+                credits[self.counted_at] = ROOT_CREDIT
         matched_weight = 0.0
         matched = 0
         missing = 0.0
@@ -278,9 +287,6 @@ class Judge:
                 if elsewhere is not None and veto > missing and elsewhere(i):
                     veto *= ELSEWHERE
                 missing = max(missing, veto)
-        measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
-        if measure and self.counted:
-            measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR)
         return Coverage(
             matched_weight / self.total, matched, len(self.concepts), missing / self.total,
             measure,

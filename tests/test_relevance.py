@@ -341,11 +341,12 @@ COUNTS = [
         ("شحال من ميدالية ربحات السعودية فالاولمبياد؟", "ميدال"),  # «من» between
         ("كم عدد الميداليات اللي حققها المنتخب؟", "ميدال"),  # after «عدد»
         ("قديش بلغ عدد الميداليات؟", "ميدال"),  # a verb, then «عدد»
-        ("كم واحد شارك بالأولمبياد؟", None),  # «واحد» counts anyone
+        ("كم مرة شارك المنتخب بالأولمبياد؟", None),  # «مرة» counts anything
         ("كام سنة عمر اللاعب؟", None),  # a unit of time: a date or an age gives it
         ("شحال سالات المباراة؟", None),  # a verb: "how did it end"
         ("الفريق رقم كام بالترتيب؟", None),  # «رقم كام»: which one, not how many
         ("مين فاز بالميدالية؟", None),  # no «كم» at all
+        ("كم واحد احترق بالحريق؟", "احترق"),  # «واحد» counts anyone: what they did is counted
     ],
 )
 def test_the_thing_a_how_many_question_counts(question: str, counted: str | None) -> None:
@@ -369,6 +370,25 @@ def test_a_count_is_the_counted_thing_beside_a_number() -> None:
     assert count_answers("كم نخلة احترقت في حريق مزارع دومة الجندل؟") == [COUNTS[2]]
     # the rain is reported, its millimetres are not
     assert count_answers("كم ملم من الأمطار هطلت على جازان يوم الاثنين؟") == []
+
+
+def test_a_count_of_people_is_counted_by_what_they_did_or_its_synonym() -> None:
+    """«كم واحد مات؟» is answered by «مصرع تسعة أشخاص» (a curated synonym of «مات», used
+    for the count even where expansion is off), not by the story that gives no toll."""
+    from index.thesaurus import Thesaurus
+
+    passages = ["انقلب باص المعتمرين قرب خريص وأسفر الحادث عن مصرع تسعة أشخاص",
+                "انقلب باص المعتمرين قرب خريص ونقل المصابون إلى مستشفى الخرج",
+                "حادث باص المعتمرين قرب خريص يعيد الحديث عن سلامة الطرق"]
+    tokens = [analyze(p) for p in passages]
+    index = BM25Index.from_corpus(tokens)
+    for synonyms, answered in ((Thesaurus.default().alternatives, [passages[0]]), (None, [])):
+        parsed = parse_query("حادث باص المعتمرين بخريص كم واحد مات فيه؟",
+                             IndexVocabulary(lambda: index), synonyms)
+        assert parsed.counted == "مات"
+        judge = Judge(parsed, len(index), index.df)
+        assert [p for p, t in zip(passages, tokens, strict=True)
+                if judge.coverage(set(t), t).answers()] == answered
 
 
 @pytest.mark.parametrize(
