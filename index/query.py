@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Protocol
 
 from rapidfuzz import process
@@ -389,7 +390,7 @@ def _counters(text: str) -> frozenset[str]:
     (its «احد» would be Sunday's)."""
     typed = [normalize(w) for w in tokenize(text)]
     return frozenset(
-        after for word, after in zip(typed, typed[1:], strict=False)
+        after for word, after in pairwise(typed)
         if after in _PERSONS and QUESTION_TYPE.get(word) == "how_many"
     )
 
