@@ -34,6 +34,13 @@ What a posting costs, and why:
   save anything (measured: 24 of 25 MB at 1M).
 * **term frequency: nothing**, read from (document length, code) — below.
 
+**Plain words for a small base.** A base of at most index.bm25.PLAIN_POSTINGS postings keeps
+each doc id as a whole 32-bit word (``encode(plain=True)``): the same arrays, every block 32
+bits wide on the line 0, so every reader above works unchanged, and the kernel reads a word
+instead of decoding bits (is_plain tells the layout by its three spare words). At 100k
+passages that is ~10 MB, and the searches it serves are the ones that touch few postings,
+where decoding was most of the cost.
+
 Doc ids may be anything below 2**31 (the distances take at most 32 bits): the format-3 word's
 24-bit limit is gone. ``bits`` ends with two spare words so that a block's last value can
 always be read as two words.
@@ -118,15 +125,31 @@ class Postings:
         """Each block's width in bits (int64)."""
         return np.diff(self.doc_meta[:, START].astype(np.int64)) // (BLOCK // 32)
 
+    @property
+    def plain(self) -> bool:
+        """Whether the doc ids are plain words (doc_bits[p] is doc id p; see encode)."""
+        return is_plain(len(self.doc_first), len(self.doc_bits))
+
     @classmethod
-    def encode(cls, docs: np.ndarray, codes: np.ndarray) -> Postings:
-        """The postings of these doc ids (each below MAX_DOCS) and impact codes."""
+    def encode(cls, docs: np.ndarray, codes: np.ndarray, plain: bool = False) -> Postings:
+        """The postings of these doc ids (each below MAX_DOCS) and impact codes; `plain`: as
+        32-bit words, each block 32 bits wide on the line 0 (a small base, where reading a
+        word beats decoding bits and the size hardly matters: PLAIN_POSTINGS)."""
         n = len(docs)
         if len(codes) != n:
             raise ValueError(f"{n} doc ids but {len(codes)} codes")
         if n and (int(docs.min()) < 0 or int(docs.max()) >= MAX_DOCS):
             raise ValueError("doc ids must be in 0 .. 2**31 - 1")
         n_blocks = -(-n // BLOCK)
+        if plain:
+            meta = np.zeros((n_blocks + 1, 3), dtype=np.int32)
+            meta[:, START] = np.arange(n_blocks + 1, dtype=np.int64) * BLOCK
+            bits = np.zeros(n_blocks * BLOCK + 3, dtype=np.uint32)  # see is_plain
+            bits[:n] = docs
+            if n:
+                bits[n : n_blocks * BLOCK] = docs[-1]  # the last block padded, as packed
+            firsts = np.ascontiguousarray(bits[: n_blocks * BLOCK : BLOCK], dtype=np.int32)
+            return cls(firsts, meta, bits, np.ascontiguousarray(codes, np.uint8))
         meta = np.zeros((n_blocks + 1, 3), dtype=np.int32)
         firsts = np.zeros(n_blocks, dtype=np.int32)
         width = np.zeros(n_blocks, dtype=np.int64)
@@ -205,6 +228,13 @@ class Postings:
             right[going[~below]] = mid[~below]
             going = going[left[going] < right[going]]
         return left
+
+
+def is_plain(n_blocks: int, n_words: int) -> bool:
+    """Whether postings of `n_blocks` blocks whose bits take `n_words` are plain words: they
+    end with three spare words, where packed bits (4 × width words a block) end with two, so
+    no packed layout has their length, not even one 32 bits wide in every block."""
+    return n_words == n_blocks * BLOCK + 3
 
 
 def _pack(values: np.ndarray, widths: np.ndarray) -> np.ndarray:

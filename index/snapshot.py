@@ -271,7 +271,8 @@ def _postings_fit(part: Mapping[str, np.ndarray]) -> bool:
     (index.postings.Postings): a first doc id per 128 codes, a row of doc_meta per 128 codes
     and one more, each block's
     bits inside doc_bits (a width of 0 to 32 bits, 4 words a bit), the two spare words after
-    the last block."""
+    the last block; or plain words (index.postings.is_plain): every block 32 bits wide on the
+    line 0, three spare words."""
     meta, bits, first = part["doc_meta"], part["doc_bits"], part["doc_first"]
     n_blocks = -(-len(part["codes"]) // BLOCK)
     if not (meta.dtype == first.dtype == np.int32 and meta.shape == (n_blocks + 1, 3)
@@ -280,8 +281,10 @@ def _postings_fit(part: Mapping[str, np.ndarray]) -> bool:
         return False
     start = meta[:, START].astype(np.int64)
     steps = np.diff(start)
+    spare = len(bits) - int(start[-1])
+    plain = spare == 3 and bool((steps == 128).all()) and not meta[:, :START].any()
     return (int(start[0]) == 0 and bool(((steps >= 0) & (steps <= 128) & (steps % 4 == 0)).all())
-            and len(bits) == int(start[-1]) + 2)
+            and (spare == 2 or plain))
 
 
 def read(folder: Path, key: Key) -> Snapshot:

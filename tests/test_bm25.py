@@ -16,27 +16,45 @@ from index.bm25 import BM25Index
 
 # Windows of 8 doc ids, a bound row for every list of 3 postings or more, and every query
 # searched window by window: the block-max search on the tiny corpora hypothesis makes.
-TINY_WINDOWS = {"_WINDOW_SHIFT": 3, "_WINDOW_LIST": 3, "_WINDOW_MIN": 0, "_WINDOW_DOCS": 0}
+TINY_WINDOWS = {"_WINDOW_SHIFT": 3, "_WINDOW_LIST": 3, "_WINDOW_MIN": 0, "_WINDOW_DOCS": 0,
+                "_PLAIN_WINDOW_MIN": 0, "_PLAIN_WINDOW_DOCS": 0}
+# Small corpora keep plain doc ids (index.postings: PLAIN_POSTINGS); this packs them.
+PACKED = {"PLAIN_POSTINGS": -1}
 
 
-@pytest.fixture(autouse=True, scope="module", params=["numba", "numba-windows", "numpy"])
+@pytest.fixture(autouse=True, scope="module",
+                params=["numba", "numba-packed", "numba-windows", "numba-packed-windows",
+                        "numpy", "numpy-packed"])
 def search_path(request: pytest.FixtureRequest):
-    """Every test here runs three times: with the compiled search (index.kernel) as shipped,
-    with it forced through its block-max windows (tiny ones), and with the numpy search it
-    replaces when numba is missing or NABA_NO_NUMBA=1."""
+    """Every test here runs six times: with the compiled search (index.kernel) as shipped
+    (plain doc ids at these sizes), over bit-packed doc ids (index.postings, as a large base
+    has them), either forced through its block-max windows (tiny ones), and with the numpy
+    search it replaces when numba is missing or NABA_NO_NUMBA=1, over either layout."""
     compiled, compiled_holds = kernel.search, kernel.holds
-    saved = {name: getattr(bm25_module, name) for name in TINY_WINDOWS}
+    saved = {name: getattr(bm25_module, name) for name in {**TINY_WINDOWS, **PACKED}}
     if request.param.startswith("numba") and compiled is None:
         pytest.skip("numba is not importable here (or NABA_NO_NUMBA is set)")
-    if request.param == "numpy":
+    if request.param.startswith("numpy"):
         kernel.search = kernel.holds = None
-    if request.param == "numba-windows":
+    if request.param.endswith("windows"):
         for name, value in TINY_WINDOWS.items():
+            setattr(bm25_module, name, value)
+    if "packed" in request.param:
+        for name, value in PACKED.items():
             setattr(bm25_module, name, value)
     yield request.param
     kernel.search, kernel.holds = compiled, compiled_holds
     for name, value in saved.items():
         setattr(bm25_module, name, value)
+
+def test_the_doc_id_layout_follows_the_base_size(search_path: str) -> None:
+    """A small base keeps plain words (index.bm25.PLAIN_POSTINGS); the packed runs above
+    pack it as a large one is, after a merge too."""
+    index = BM25Index.from_corpus([["ك1", "ك2"], ["ك2"], ["ك3", "ك1"]])
+    index.add(["ك4"])
+    index.merge()
+    assert index._base.postings.plain is ("packed" not in search_path)
+
 
 WORDS = [f"ك{i}" for i in range(40)]
 # Zipf-like weights so some terms are in most documents (negative idf, epsilon floor) and
@@ -584,8 +602,8 @@ def test_block_max_windows_equal_brute_force_through_adds_removals_and_merges(
     top k. Run with the windows forced on every path of the module fixture."""
     monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", shift)
     monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
-    monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
-    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
+    for name in ("_WINDOW_MIN", "_WINDOW_DOCS", "_PLAIN_WINDOW_MIN", "_PLAIN_WINDOW_DOCS"):
+        monkeypatch.setattr(bm25_module, name, 0)
     for seed in range(3):
         rng = random.Random(seed)
         corpus = _zipf_corpus(rng, 3000, n_words=300)
@@ -621,8 +639,8 @@ def test_a_wrong_window_bound_changes_the_results(monkeypatch: pytest.MonkeyPatc
         pytest.skip("the block-max windows are the compiled search's")
     monkeypatch.setattr(bm25_module, "_WINDOW_SHIFT", 5)
     monkeypatch.setattr(bm25_module, "_WINDOW_LIST", 8)
-    monkeypatch.setattr(bm25_module, "_WINDOW_MIN", 0)
-    monkeypatch.setattr(bm25_module, "_WINDOW_DOCS", 0)
+    for name in ("_WINDOW_MIN", "_WINDOW_DOCS", "_PLAIN_WINDOW_MIN", "_PLAIN_WINDOW_DOCS"):
+        monkeypatch.setattr(bm25_module, name, 0)
     rng = random.Random(5)
     corpus = _zipf_corpus(rng, 3000, n_words=300)
     vocab = [f"و{i}" for i in range(300)]

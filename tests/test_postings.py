@@ -57,13 +57,16 @@ def _edge_cases() -> list[np.ndarray]:
     ]
 
 
-def test_packed_doc_ids_and_codes_round_trip() -> None:
+@pytest.mark.parametrize("plain", [False, True])
+def test_packed_doc_ids_and_codes_round_trip(plain: bool) -> None:
     """Every doc id and code comes back, read at any position, in any range, from numpy and
-    from the kernel's reader; the layout is what the snapshot's checks expect."""
+    from the kernel's reader; the layout is what the snapshot's checks expect. Packed bits
+    and plain words both."""
     rng = np.random.default_rng(12)
     for docs in _edge_cases():
         codes = rng.integers(0, 256, len(docs)).astype(np.uint8)
-        packed = postings.Postings.encode(docs, codes)
+        packed = postings.Postings.encode(docs, codes, plain=plain)
+        assert packed.plain is plain
         n = len(docs)
         assert len(packed) == n and packed.codes.dtype == np.uint8
         np.testing.assert_array_equal(packed.codes, codes)
@@ -78,7 +81,9 @@ def test_packed_doc_ids_and_codes_round_trip() -> None:
         np.testing.assert_array_equal(packed.doc_first, docs[:: postings.BLOCK])
         widths = packed.widths
         assert ((widths >= 0) & (widths <= 32)).all()
-        assert len(packed.doc_bits) == int(meta[-1, postings.START]) + 2
+        assert len(packed.doc_bits) == int(meta[-1, postings.START]) + (3 if plain else 2)
+        if plain:
+            assert (widths == 32).all() and not meta[:, : postings.START].any()
         if kernel.search is not None:
             doc = kernel._doc
             assert [doc(packed.kernel, p) for p in range(n)] == docs.tolist()
@@ -91,6 +96,20 @@ def test_packed_doc_ids_and_codes_round_trip() -> None:
         postings.Postings.encode(np.array([postings.MAX_DOCS]), np.zeros(1, np.uint8))
 
 
+def test_no_packed_layout_reads_as_plain_words() -> None:
+    """A block of 31-bit jumps is 32 bits wide when packed, like every plain block: the
+    layouts still differ (spare words), and the kernel reads each by its own rule."""
+    docs = np.array([0, postings.MAX_DOCS - 1] * (postings.BLOCK // 2))
+    packed = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8))
+    assert packed.widths.tolist() == [32] and not packed.plain
+    plain = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8), plain=True)
+    assert plain.plain and len(plain.doc_bits) != len(packed.doc_bits)
+    for layout in (packed, plain):
+        np.testing.assert_array_equal(layout.docs(0, len(docs)), docs)
+        if kernel.search is not None:
+            assert [kernel._doc(layout.kernel, p) for p in range(len(docs))] == docs.tolist()
+
+
 def test_long_lists_cost_under_two_bytes_a_posting() -> None:
     """The point of the layout: a long list's doc ids take ~1 byte here (format 3: 3)."""
     rng = np.random.default_rng(13)
@@ -100,13 +119,14 @@ def test_long_lists_cost_under_two_bytes_a_posting() -> None:
     assert per_posting < 1.7, per_posting
 
 
-def test_finding_docs_in_a_list_equals_searchsorted() -> None:
+@pytest.mark.parametrize("plain", [False, True])
+def test_finding_docs_in_a_list_equals_searchsorted(plain: bool) -> None:
     """Postings.find (numpy) and the kernel's searches (_lower_doc, _gallop_doc, _bsearch_doc)
     find each doc where searchsorted on the plain list would, at block boundaries too."""
     rng = np.random.default_rng(14)
     sizes = [3, 128, 300, 1, 1000, 129]
     docs = _csr(rng, sizes, 70_000)
-    packed = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8))
+    packed = postings.Postings.encode(docs, np.zeros(len(docs), np.uint8), plain=plain)
     ends = np.cumsum([0, *sizes])
     for lo, hi in zip(ends[:-1].tolist(), ends[1:].tolist(), strict=True):
         plain = docs[lo:hi]

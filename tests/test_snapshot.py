@@ -117,9 +117,17 @@ def folder(tmp_path: Path) -> Path:
 # ---- the round trip ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("layout", ["plain", "packed"])
 async def test_a_loaded_snapshot_answers_as_the_build_that_saved_it(
-    store_target: str, seed_dir: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+    store_target: str, seed_dir: Path, folder: Path, monkeypatch: pytest.MonkeyPatch,
+    layout: str,
 ) -> None:
+    """Either layout of the doc ids (index.postings: plain words for a small base, bit-packed
+    for a large one) is saved and loaded as it was."""
+    import index.bm25 as bm25_module
+
+    if layout == "packed":
+        monkeypatch.setattr(bm25_module, "PLAIN_POSTINGS", -1)
     async with await Store.open(store_target) as store:
         await fill(store, seed_dir)
         first = Library(store, snapshots=folder)
@@ -141,6 +149,8 @@ async def test_a_loaded_snapshot_answers_as_the_build_that_saved_it(
         # the very same arrays: doc ids, scores and the words the vocabulary knows
         for name, index in first.fields.named().items():
             loaded = second.fields.named()[name]
+            assert loaded._base.postings.plain is index._base.postings.plain is (
+                layout == "plain")
             assert list(loaded.vocab) == list(index.vocab)
             for term in list(index.vocab)[:50]:
                 assert loaded.search([term]) == index.search([term])
@@ -542,8 +552,14 @@ def test_packed_postings_that_do_not_fit_are_refused() -> None:
     shifted[:, 2] += 4
     wide = meta.copy()
     wide[1:, 2] = 132
+    plain = Postings.encode(np.arange(300) * 5, np.zeros(300, np.uint8), plain=True).arrays()
+    assert snapshot._postings_fit(plain)
+    sloped = plain["doc_meta"].copy()
+    sloped[0, 1] = 3  # plain words on a line: no layout the kernel knows
     for bad in (
         {"doc_bits": good["doc_bits"][:-1]},
+        {"doc_bits": np.zeros(len(good["doc_bits"]) + 1, np.uint32)},  # 3 spare, not plain
+        {**plain, "doc_meta": sloped},
         {"doc_meta": meta[:-1]},
         {"codes": good["codes"][:-200]},
         {"doc_meta": shifted},
