@@ -100,6 +100,10 @@ class Settings:
     # ~30 messages a second (and 20 a minute per group), so together they stay under it.
     replicas: int = 1
     questions_per_minute: int = 20
+    # A question within this many minutes of the chat's last answer is first asked of the
+    # articles that answer showed (a follow-up: «وين هربوا القادة؟» after «شو صار بدرعا؟»);
+    # 0 turns follow-ups off
+    follow_minutes: float = 15.0
     # Processes that analyse ingested articles beside the bot (index.workers): 0 analyses in
     # a thread, whose pure-Python work then holds up the questions asked meanwhile
     analysis_workers: int = 1
@@ -226,5 +230,6 @@ class Settings:
             questions_per_minute=_int(
                 env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1
             ),
+            follow_minutes=_float(env, "NABA_FOLLOW_MINUTES", default["follow_minutes"], 0.0),
             log_level=level,
         )

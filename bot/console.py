@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 
 from bot import texts
 from bot.cli import seed_if_empty
@@ -38,7 +39,17 @@ async def _listing(store: Store, limit: int) -> str:
                      for i, a in enumerate(articles, 1))
 
 
-async def reply(library: Library, line: str, bold: tuple[str, str]) -> str:
+@dataclass(slots=True)
+class Conversation:
+    """The console's memory of its last answer: the articles a follow-up is first asked of
+    (as a Telegram chat's, bot.handlers)."""
+
+    shown: tuple[int, ...] = ()
+
+
+async def reply(
+    library: Library, line: str, bold: tuple[str, str], conversation: Conversation | None = None,
+) -> str:
     """What the console prints for one line: a command's output or an answer."""
     command = line.strip().split()[0].lower() if line.strip().startswith("/") else None
     if command == "/help":
@@ -52,7 +63,11 @@ async def reply(library: Library, line: str, bold: tuple[str, str]) -> str:
     if command is not None:
         return f"{texts.UNKNOWN_COMMAND}\n{texts.CONSOLE_HELP}"
     await library.refresh()  # articles ingested meanwhile by another process
-    return render_text(await library.answer(line), bold=bold)
+    follows = conversation.shown if conversation is not None else ()
+    answer = await library.answer(line, follows=follows)
+    if answer.hits and conversation is not None:
+        conversation.shown = tuple(dict.fromkeys(h.article_id for h in answer.hits))
+    return render_text(answer, bold=bold)
 
 
 def run_console(settings: Settings) -> int:
@@ -65,6 +80,7 @@ def run_console(settings: Settings) -> int:
             print(texts.CONSOLE_WELCOME.format(status=runner.run(_status(store))))
             # ANSI bold for matched words on a terminal; plain «» marks when piped.
             bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("«", "»")
+            conversation = Conversation()
             while True:
                 try:
                     line = input("\n؟ ")
@@ -74,7 +90,7 @@ def run_console(settings: Settings) -> int:
                 if line.strip().lower() in texts.EXIT_WORDS:
                     break
                 if line.strip():
-                    print(runner.run(reply(library, line, bold)))
+                    print(runner.run(reply(library, line, bold, conversation)))
         except KeyboardInterrupt:
             print()
         finally:

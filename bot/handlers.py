@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 
 from telegram import (
@@ -54,6 +55,7 @@ from bot.texts import PASSAGES, counted
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
+from index.models import Answer
 from index.normalize import ANALYZER_VERSION
 from index.search import MAX_CANDIDATES, MIN_CANDIDATES
 from index.sources import ingest_sources
@@ -163,6 +165,24 @@ async def _within_limit(message: Message, context: ContextTypes.DEFAULT_TYPE) ->
     return True
 
 
+# chat_data key: (when, the article ids) of the chat's last answer, the context of a follow-up.
+# Kept in the process's memory: past one replica a follow-up may reach another process, which
+# answers it as a question of its own.
+_SHOWN = "shown"
+
+
+def _shown_recently(context: ContextTypes.DEFAULT_TYPE, minutes: float) -> tuple[int, ...]:
+    """The articles of the chat's last answer, when it came less than `minutes` ago."""
+    shown = context.chat_data.get(_SHOWN) if context.chat_data is not None else None
+    if not shown or minutes <= 0 or time.monotonic() - shown[0] > 60 * minutes:
+        return ()
+    return shown[1]
+
+
+def _articles_of(answer: Answer) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(h.article_id for h in answer.hits))
+
+
 async def _answer_and_reply(
     message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
 ) -> None:
@@ -170,7 +190,8 @@ async def _answer_and_reply(
         return
     app = naba(context)
     await app.library.refresh()
-    searching = asyncio.ensure_future(app.library.answer(text, top=PAGE))
+    follows = _shown_recently(context, app.settings.follow_minutes)
+    searching = asyncio.ensure_future(app.library.answer(text, top=PAGE, follows=follows))
     done, _ = await asyncio.wait({searching}, timeout=TYPING_AFTER_SECONDS)
     if not done:
         # only a slow answer earns the "typing…" call: each costs a trip through the limiter
@@ -180,9 +201,13 @@ async def _answer_and_reply(
             message_thread_id=message.message_thread_id if message.is_topic_message else None,
         )
     answer = await searching
+    if answer.hits and context.chat_data is not None:
+        context.chat_data[_SHOWN] = (time.monotonic(), _articles_of(answer))
     pages = html_answer(answer)
     ids = [h.passage_id for h in answer.hits]
-    markup = _answer_keyboard(0, answer.total, ids) if answer.hits else None
+    # a follow-up's pages are those articles' only: «المزيد» would ask the question afresh
+    total = len(answer.hits) if answer.followed else answer.total
+    markup = _answer_keyboard(0, total, ids) if answer.hits else None
     for i, page in enumerate(pages):
         await message.reply_text(
             page,

@@ -133,7 +133,9 @@ async def _readers(args: argparse.Namespace) -> int:
         format_reader_table,
         load_reader_questions,
         reader_table,
+        run_conversation,
         run_readers,
+        summarize,
     )
 
     sets = {"reader set": args.readers} if args.readers else {
@@ -164,10 +166,14 @@ async def _readers(args: argparse.Namespace) -> int:
         try:
             outcomes = {name: await run_readers(library, asked)
                         for name, asked in questions.items()}
+            # the same questions as follow-ups in a chat about their story (answer(follows=…))
+            talks = {name: summarize(await run_conversation(library, asked), "in conversation")
+                     for name, asked in questions.items()}
         finally:
             await store.close()
     for name, results in outcomes.items():
         rows = reader_table(results)
+        rows.insert(1, talks[name])
         if args.json:
             for row in rows:
                 print(json.dumps({"table": name, **row.__dict__}, ensure_ascii=False))

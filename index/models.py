@@ -109,3 +109,6 @@ class Answer:
     # Refused because the article that tells the story does not give the name asked for
     # («ايش اسم الفندق اللي احترق؟»): that article, so the reply can say where it looked.
     unnamed: Attribution | None = None
+    # Answered from the articles the reader was just shown (answer(follows=…)): a follow-up
+    # such as «وين هربوا القادة؟» after «شو صار بدرعا؟»
+    followed: bool = False

@@ -15,7 +15,7 @@ fused = light + ROOT_WEIGHT × root + TITLE_WEIGHT × title, the weights chosen 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,6 +40,11 @@ class Scored:
 class Ranker(Protocol):
     def rank(self, query: ParsedQuery, k: int) -> list[Scored]:
         """The best k candidates for `query`, best first."""
+        ...
+
+    def score(self, query: ParsedQuery, docs: Iterable[int]) -> list[Scored]:
+        """These docs scored for `query`, best first (those scoring 0 left out): a follow-up
+        question asked of the passages the reader was just shown."""
         ...
 
 
@@ -108,6 +113,13 @@ class FusedBM25:
             docs |= {d for d, _ in f.root.search(root_q, k)}
         if light_q and self.title_weight:
             docs |= {d for d, _ in f.title.search(light_q, k)}
+        return self.score(query, docs)[:k]
+
+    def score(self, query: ParsedQuery, docs: Iterable[int]) -> list[Scored]:
+        light_q = query.weighted_terms()
+        root_q = query.weighted_roots()
+        f = self.fields
+        docs = set(docs)
         if not docs:
             return []
         light = f.light.score_docs(light_q, docs)
@@ -120,4 +132,4 @@ class FusedBM25:
             if total > 0:
                 scored.append(Scored(doc, total, *parts))
         scored.sort(key=lambda s: (-s.score, s.doc))
-        return scored[:k]
+        return scored

@@ -122,6 +122,39 @@ async def run_readers(
     return [judge(q, await library.answer(q.question, top=top)) for q in questions]
 
 
+# The conversation a seed question follows: a reader who asked what happened in Daraa.
+SEED_OPENER = "شو صار بدرعا؟"
+
+
+async def run_conversation(
+    library: Library, questions: Sequence[ReaderQuestion], top: int = 3
+) -> list[ReaderOutcome]:
+    """Every question asked as a follow-up in a chat about its story, as the bot asks it
+    (`answer(follows=…)`: the articles of the chat's previous answer): after «شو صار بدرعا؟»
+    for the seed's questions and the unanswerable ones of no corpus (most name Daraa), after
+    its article's title for a news question that names its article; the others alone."""
+    shown: dict[str, tuple[int, ...]] = {}
+    out = []
+    for q in questions:
+        opener = await _opener(library, q)
+        if opener is not None and opener not in shown:
+            first = await library.answer(opener, top=top)
+            shown[opener] = tuple(dict.fromkeys(h.article_id for h in first.hits))
+        follows = shown[opener] if opener is not None else ()
+        out.append(judge(q, await library.answer(q.question, top=top, follows=follows)))
+    return out
+
+
+async def _opener(library: Library, q: ReaderQuestion) -> str | None:
+    if q.corpus in ("seed", "none"):
+        return SEED_OPENER
+    if q.guid:
+        found = await library.store.articles.match(q.guid, None)
+        article = await library.store.articles.get(found.id) if found else None
+        return article.title if article is not None and article.title else None
+    return None
+
+
 async def run_shifted(
     library: Library, questions: Sequence[ReaderQuestion], top: int = 3
 ) -> list[ReaderOutcome]:

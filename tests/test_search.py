@@ -520,3 +520,53 @@ async def test_a_name_question_is_answered_when_the_quote_names_it(store: Store)
     answer = await lib.answer("ايش اسم الفندق اللي احترق بحي الرمال بالواحة؟")
     assert answer.unnamed is None
     assert answer.hits and "قصر الندى" in answer.hits[0].excerpt
+
+
+# --- follow-ups: a question asked of the articles the chat was just shown --------------------
+
+YEMEN_TEXT = ("فرت قيادات عسكرية وأمنية بارزة من قاعدة العند باتجاه صنعاء، تاركين خلفهم معدات "
+              "عسكرية ضخمة، بعد تقدم المقاومة الشعبية في لحج.")
+GOLD_TEXT = "ارتفع سعر الذهب في الأسواق العالمية اليوم إلى 1100 دولار للأوقية."
+
+
+async def test_a_follow_up_is_asked_of_the_story_just_shown(library: Library) -> None:
+    """«وين هربوا القادة العسكريين؟» fits Yemen's war as well as Daraa's: after «شو صار
+    بدرعا؟» it is Daraa's commanders; alone, any story's; a question the story just shown
+    does not answer («سعر الذهب») is answered from all, not refused and not forced."""
+    store = library.store
+    yemen = await ingest_article(store, ArticleIn(title="فرار قيادات من العند", text=YEMEN_TEXT,
+                                                  guid="yemen"), "t")
+    gold = await ingest_article(store, ArticleIn(title="الذهب", text=GOLD_TEXT, guid="gold"), "t")
+    await library.refresh()
+    first = await library.answer("شو صار بدرعا؟")
+    daraa = {h.article_id for h in first.hits}
+    assert first.hits and yemen.article_id not in daraa and not first.followed
+    question = "وين فرت القيادات العسكرية؟"
+    alone = await library.answer(question)
+    assert {h.article_id for h in alone.hits} >= {yemen.article_id}  # both stories fit
+    followed = await library.answer(question, follows=tuple(daraa))
+    assert followed.followed and followed.hits
+    assert {h.article_id for h in followed.hits} <= daraa
+    assert "دمشق" in followed.hits[0].passage  # Daraa's commanders fled towards Damascus
+    elsewhere = await library.answer(GOLD_QUESTION, follows=tuple(daraa))
+    assert not elsewhere.followed
+    assert elsewhere.hits and elsewhere.hits[0].article_id == gold.article_id
+    # the story's articles, gone since, leave the question to the whole index
+    gone = await library.answer(question, follows=(10**6,))
+    assert not gone.followed and gone.hits
+
+
+async def test_the_console_remembers_its_last_answer(library: Library) -> None:
+    """The console chat asks a follow-up of its last answer's articles, as a Telegram chat."""
+    from bot.console import Conversation, reply
+
+    yemen = await ingest_article(library.store, ArticleIn(
+        title="فرار قيادات من العند", text=YEMEN_TEXT, guid="yemen"), "t")
+    await library.refresh()
+    talk = Conversation()
+    await reply(library, "شو صار بدرعا؟", ("«", "»"), talk)
+    assert talk.shown and yemen.article_id not in talk.shown
+    followed = await reply(library, "وين فرت القيادات العسكرية؟", ("«", "»"), talk)
+    alone = await reply(library, "وين فرت القيادات العسكرية؟", ("«", "»"))
+    assert "دمشق" in followed.split("[2]")[0]
+    assert followed != alone

@@ -901,3 +901,30 @@ async def test_timeline_lists_stories_by_date_and_pages_with_more(
     api.send_text(USER, "/timeline زلزال المريخ")
     usage, empty = (await api.wait_for_messages(USER, 3))[1:]
     assert "/timeline" in usage.plain_text and "لم أجد" in empty.plain_text
+
+
+async def test_a_follow_up_is_answered_from_the_story_just_shown(
+    api: FakeBotApi, settings: Settings, seeds: Path
+) -> None:
+    """«وين فرت القيادات العسكرية؟» fits a Yemen story as well as Daraa's: right after the
+    chat was shown Daraa's story it is answered from that story (and its pages stop there);
+    with follow-ups off (NABA_FOLLOW_MINUTES=0), from the whole index, Yemen first here."""
+    (seeds / "yemen.txt").write_text(
+        "---\ntitle: فرار قيادات عسكرية من قاعدة العند\npublished: 2015-08-03\n---\n"
+        "فرت قيادات عسكرية وأمنية بارزة من قاعدة العند باتجاه صنعاء، تاركين خلفهم معدات "
+        "عسكرية ضخمة، بعد تقدم المقاومة الشعبية في لحج. وفرت القيادات العسكرية من قاعدة "
+        "العند بعد معارك عنيفة.\n",
+        encoding="utf-8",
+    )
+    for minutes, expected in ((15.0, "دمشق"), (0.0, "صنعاء")):
+        async with running_bot(replace(settings, api_base_url=api.base_url,
+                                       follow_minutes=minutes)):
+            await api.wait_for_polling(timeout=10)
+            chat = USER + int(minutes)  # a chat of its own each time
+            api.send_text(chat, "شو صار بدرعا؟")
+            [first] = await api.wait_for_messages(chat, 1)
+            assert "درعا" in first.plain_text
+            api.send_text(chat, "وين فرت القيادات العسكرية؟")
+            [_, reply] = await api.wait_for_messages(chat, 2)
+            quote = reply.plain_text.split("[1]", 1)[-1][:200]
+            assert expected in quote, (minutes, quote)
