@@ -343,6 +343,12 @@ SYNONYM_GROUPS: tuple[SynonymGroup, ...] = (
         ("تلفزيون", "تلفاز"),
         "news usage: television in both MSA forms (SaudiNewsNet: 206 and 32)",
     ),
+    SynonymGroup(
+        ("مقعد", "مقاعد", "كرسي", "كراسي"),
+        "colloquial: a reader's كرسي for a seat the news counts as مقعد («كم فيها كرسي درجة "
+        "أعمال؟», «30 مقعدا»); SaudiNewsNet terms: مقعد 126, مقاعد 200, كرسي 108, كراسي 52 (كرسي "
+        "is also a chair of office, «كرسي السفارة»)",
+    ),
 )
 
 # Pairs considered and left out, with the reason (the collision or the change of meaning).
