@@ -684,7 +684,7 @@ async def test_an_unexpected_error_is_logged_and_answered_politely(
 ) -> None:
     from index.search import Library
 
-    async def broken(self, query, top=3, offset=0):
+    async def broken(self, query, top=3, offset=0, **_options):
         raise RuntimeError("disk on fire")
 
     with monkeypatch.context() as patch:  # a fault injected below the handler
