@@ -8,12 +8,12 @@ is a duplicate, stored once).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from index.store.rows import StoryWords
+from index.store.rows import StoryCandidate, StoryWords, TermFrequency, from_iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,29 @@ def story_spans(
             last = when if last is None or when > last else last
         spans[story] = (first, last)
     return spans
+
+
+def story_candidates(
+    rows: Sequence[Sequence[object]],
+    titled: Mapping[int, StoryWords | None],
+    heads: Mapping[int, tuple[int, StoryWords | None]],
+    spans: Mapping[int, tuple[datetime | None, datetime | None]],
+    freq: TermFrequency | None,
+) -> list[StoryCandidate]:
+    """The candidates an article is compared with (index.stories.stories_to_join), from the
+    store's rows (article, story, signature, published) and what was read about them: titled
+    articles with their words and their story's head, the others by signature alone."""
+    out = []
+    for r in rows:
+        article, story, signature, published = r[0], r[1], bytes(r[2]), from_iso(r[3])
+        if article in titled:
+            head_id, head = heads.get(story, (None, None))
+            out.append(StoryCandidate(article, story, signature, published, *spans[story],
+                                      words=titled.get(article), head=head, head_id=head_id,
+                                      freq=freq))
+        else:
+            out.append(StoryCandidate(article, story, signature, published, *spans[story]))
+    return out
 
 
 # ---- the second story signal's bookkeeping (index.stories), shared by both stores -------------

@@ -32,6 +32,7 @@ from index.store.identity import (
     rare_title_terms,
     same_story,
     stored_words,
+    story_candidates,
     story_heads,
     story_spans,
     words_columns,
@@ -928,16 +929,7 @@ class PgStories:
                 list({r[1] for r in rows}),
             )
             spans = story_spans((m[0], from_iso(m[1])) for m in members)
-            candidates = [
-                StoryCandidate(
-                    r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]],
-                    words=titled.get(r[0]), head=heads.get(r[1], (None, None))[1],
-                    head_id=heads.get(r[1], (None, None))[0], freq=freq,
-                ) if r[0] in titled else
-                StoryCandidate(r[0], r[1], bytes(r[2]), from_iso(r[3]), *spans[r[1]])
-                for r in rows
-            ]
-            joined = set(choose(candidates))
+            joined = set(choose(story_candidates(rows, titled, heads, spans, freq)))
             story = merged_story(article_id, current, joined)
             others = [s for s in {*joined, current} if s is not None and s != story]
             if others:
