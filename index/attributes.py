@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from index.normalize import analyze
 from index.roots import root_of
 
+# A number followed by a unit of time, money or share counts that unit, not a noun asked about
+# (counts): «ثلاث سنوات … عدة سجون».
+OWN_UNIT = True
 # Within this many words of a unit, a number counts as its quantity («13 ألف ريال»).
 NEAR = 2
 COUNT_NEAR = 6
@@ -56,6 +59,11 @@ SCORE_TERMS = frozenset(t for w in ("نتيجة",) for t in analyze(w))
 # «عمر» is also the name Omar («ماذا قال عمر البشير؟»): it asks for an age only right after a
 # question word, first in the question, or with a pronoun glued on («عمره», «أعمارهم»).
 NAME_LIKE = frozenset(analyze("عمر"))
+# Units a number may count instead of the thing asked about (counts, OWN_UNIT).
+_OWN_UNITS = _YEARS_OLD | _MONEY | _terms(
+    "يوم", "يوما", "أيام", "شهر", "شهرا", "أشهر", "شهور", "أسبوع", "أسابيع", "ساعة", "ساعات",
+    "دقيقة", "دقائق", "بالمئة", "بالمائة", "المئة", "المائة",
+)
 
 # Quantities written as words, as the analyzer leaves them («مليون» → «ملي», «مئة» → «ميه»):
 # made from the words, so they match the passages' own terms. Not «واحد», whose «احد» is also
@@ -90,9 +98,20 @@ def counts(
     («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage."""
     return any(
         (term in nouns or (roots and root_of(term) in roots))
-        and (not near or _number_within(sequence, i, COUNT_NEAR))
+        and (not near or _counting_number_within(sequence, i, COUNT_NEAR))
         for i, term in enumerate(sequence)
     )
+
+
+def _counting_number_within(sequence: Sequence[str], i: int, words: int) -> bool:
+    """A number within `words` of position i that counts no unit of its own: in «ثلاث سنوات
+    تنقل خلالها في عدة سجون» the three are years, not prisons."""
+    for j in range(max(0, i - words), min(len(sequence), i + words + 1)):
+        if j != i and _is_number(sequence[j]):
+            after = sequence[j + 1] if j + 1 < len(sequence) else ""
+            if not OWN_UNIT or j + 1 == i or after not in _OWN_UNITS:
+                return True
+    return False
 
 
 def _number_within(sequence: Sequence[str], i: int, words: int) -> bool:

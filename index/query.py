@@ -435,7 +435,9 @@ def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | 
                 # «كم واحد انقتل؟», «كام واحد حضر؟»: what they did is what is counted
                 # («مقتل 16 شخصا», «بحضور 70 ألف متفرج»), by its family
                 return _concept_after(typed, typed.index(after, i + 1), concepts, chain)
-            if after_verb or after in _GENERIC_COUNTED:
+            if after_verb or after in _GENERIC_COUNTED or (
+                after.startswith("ال") and after[2:] in _GENERIC_COUNTED
+            ):  # «قديش المدة؟»
                 return None
             terms = chain.terms(after)
             concept = concepts.get(terms[0]) if len(terms) == 1 else None

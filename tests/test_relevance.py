@@ -342,6 +342,7 @@ COUNTS = [
         ("كم عدد الميداليات اللي حققها المنتخب؟", "ميدال"),  # after «عدد»
         ("قديش بلغ عدد الميداليات؟", "ميدال"),  # a verb, then «عدد»
         ("كم مرة شارك المنتخب بالأولمبياد؟", None),  # «مرة» counts anything
+        ("صلاح انتقل لروما، وقديش المدة؟", None),  # «المدة»: a length of time, any date gives it
         ("كام سنة عمر اللاعب؟", None),  # a unit of time: a date or an age gives it
         ("شحال سالات المباراة؟", None),  # a verb: "how did it end"
         ("الفريق رقم كام بالترتيب؟", None),  # «رقم كام»: which one, not how many
@@ -405,6 +406,21 @@ def test_counts_needs_the_noun_within_a_clause_of_a_number(sequence: str, given:
 
     nouns = frozenset(analyze("ميدالية"))
     assert counts(nouns, frozenset(), analyze(sequence)) is given
+
+
+@pytest.mark.parametrize(
+    ("sequence", "given"),
+    [
+        ("قبع في السجون قرابة ثلاث سنوات تنقل خلالها في عدة سجون", False),  # the three are years
+        ("وتنقل خلالها بين خمسة سجون عراقية", True),
+        ("تنقل بين 5 سجون خلال ثلاث سنوات", True),
+    ],
+)
+def test_a_number_that_counts_its_own_unit_counts_nothing_else(sequence: str, given: bool) -> None:
+    from index.attributes import counts
+
+    prisons = frozenset(analyze("سجن"))  # «سجون» is met by its root, as a concept's is
+    assert counts(prisons, frozenset(map(root_of, prisons)), analyze(sequence)) is given
 
 
 CRASH = [
