@@ -63,7 +63,7 @@ MAX_CANDIDATES = 200
 NAME_SLOT = True
 # A question is first asked of the articles of the chat's previous answer (answer(follows=…)),
 # by the same relevance rule. Measured (eval's "in conversation" rows: each question after an
-# opener about its story), top-3 on development and held out 1–6: 83→87 / 71→71 / 73→76 /
+# opener about its story), top-3 on development and held out 1–6: 83→87 / 71→71 / 75→78 /
 # 65→65 / 67→73 / 51→55 / 53→58, refusal unchanged. A looser rule there (coverage
 # 0.35, one concept of half the question's weight left out) answered more (top-3 up to 90 /
 # 78 / 82 / 69 / 80 / 64 / 82) but refused 7 / 5 / 20 / 8 / 0 / 0 / 8 points fewer: not taken.
