@@ -66,7 +66,7 @@ async def reply(
     follows = conversation.shown if conversation is not None else ()
     answer = await library.answer(line, follows=follows)
     if answer.hits and conversation is not None:
-        conversation.shown = tuple(dict.fromkeys(h.article_id for h in answer.hits))
+        conversation.shown = answer.articles
     return render_text(answer, bold=bold)
 
 

@@ -55,7 +55,6 @@ from bot.texts import PASSAGES, counted
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
 from index.ingest import ingest_articles
-from index.models import Answer
 from index.normalize import ANALYZER_VERSION
 from index.search import MAX_CANDIDATES, MIN_CANDIDATES
 from index.sources import ingest_sources
@@ -179,10 +178,6 @@ def _shown_recently(context: ContextTypes.DEFAULT_TYPE, minutes: float) -> tuple
     return shown[1]
 
 
-def _articles_of(answer: Answer) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(h.article_id for h in answer.hits))
-
-
 async def _answer_and_reply(
     message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
 ) -> None:
@@ -202,7 +197,7 @@ async def _answer_and_reply(
         )
     answer = await searching
     if answer.hits and context.chat_data is not None:
-        context.chat_data[_SHOWN] = (time.monotonic(), _articles_of(answer))
+        context.chat_data[_SHOWN] = (time.monotonic(), answer.articles)
     pages = html_answer(answer)
     ids = [h.passage_id for h in answer.hits]
     # a follow-up's pages are those articles' only: «المزيد» would ask the question afresh

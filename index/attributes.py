@@ -114,10 +114,6 @@ def _counting_number_within(sequence: Sequence[str], i: int, words: int) -> bool
     return False
 
 
-def _number_within(sequence: Sequence[str], i: int, words: int) -> bool:
-    return any(map(_is_number, sequence[max(0, i - words) : i + words + 1]))
-
-
 def gives(
     attribute: str, terms: set[str] | frozenset[str], sequence: Sequence[str]
 ) -> bool:

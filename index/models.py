@@ -112,3 +112,8 @@ class Answer:
     # Answered from the articles the reader was just shown (answer(follows=…)): a follow-up
     # such as «وين هربوا القادة؟» after «شو صار بدرعا؟»
     followed: bool = False
+
+    @property
+    def articles(self) -> tuple[int, ...]:
+        """The articles the hits quote, in the hits' order, each once."""
+        return tuple(dict.fromkeys(h.article_id for h in self.hits))

@@ -315,9 +315,10 @@ def parse_query(
         (w, norm) for i, (w, norm) in enumerate(words)
         if not (norm == "الله" and i + 1 < len(words) and words[i + 1][1] in CHAT_WORDS)
     ]
+    typed = [normalize(w) for w in tokenize(text)]
     # from the words as typed: «صار» itself is one of the analyzer's stopwords
-    event = any(normalize(w) in EVENT_VERBS for w in tokenize(text))
-    counters = _counters(text)
+    event = any(w in EVENT_VERBS for w in typed)
+    counters = _counters(typed)
     framed = [(w, norm) for w, norm in words
               if not _framing(norm, framing) and norm not in counters]
     if framed:
@@ -343,7 +344,7 @@ def parse_query(
             word=word, terms=terms, roots=roots, known=bool(known_terms),
             verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
         ))
-    counted = _counted(text, {c.word: c for c in concepts}, chain) if COUNTED else None
+    counted = _counted(typed, {c.word: c for c in concepts}, chain) if COUNTED else None
     return ParsedQuery(
         text=text,
         tokens=tuple(t.term for t in spans),
@@ -374,8 +375,7 @@ _COUNT_VERBS = frozenset({
 })
 _GENERIC_COUNTED = frozenset({
     "واحد", "واحده", "وحده", "شخص", "اشخاص", "نفر", "انفار", "حد", "مره", "مرات", "نوب",
-    "بني", "ناس", "وقت", "مده", "زمن", "فتره", "ميه", "مئه", "الميه", "المئه", "بالميه",
-    "بالمئه", "نسبه",
+    "بني", "ناس", "وقت", "مده", "زمن", "فتره", "ميه", "مئه", "بالميه", "بالمئه", "نسبه",
     "يوم", "ايام", "سنه", "سنين", "سنوات", "عام", "اعوام", "شهر", "اشهر", "شهور", "اسبوع",
     "اسابيع", "ساعه", "ساعات", "دقيقه", "دقايق", "دقائق", "ثانيه", "مليون", "مليار", "الف",
     "ريال", "دولار", "جنيه", "يورو", "درهم", "دينار", "ليره", "فلوس", "مصاري",
@@ -385,13 +385,17 @@ _PERSONS = frozenset({"واحد", "واحده", "شخص", "اشخاص", "نفر"
 COUNTED_BY_VERB = True
 
 
-def _counters(text: str) -> frozenset[str]:
+def _asks_how_many(word: str) -> bool:
+    """«كم», «قديش», «كام» …, and with «ب»/«و» glued on («بكم», «وقديش»)."""
+    bare = word[1:] if word[:1] in "بو" and len(word) > 2 else word
+    return QUESTION_TYPE.get(word) == "how_many" or QUESTION_TYPE.get(bare) == "how_many"
+
+
+def _counters(typed: list[str]) -> frozenset[str]:
     """«واحد» right after «كم» («كم واحد مات؟»): part of the question word, not a concept
-    (its «احد» would be Sunday's)."""
-    typed = [normalize(w) for w in tokenize(text)]
+    (its «احد» would be Sunday's). `typed`: the question's words, normalized."""
     return frozenset(
-        after for word, after in pairwise(typed)
-        if after in _PERSONS and QUESTION_TYPE.get(word) == "how_many"
+        after for word, after in pairwise(typed) if after in _PERSONS and _asks_how_many(word)
     )
 
 
@@ -409,20 +413,18 @@ def _concept_after(
 _ORDINAL_BEFORE = frozenset({"رقم", "الرقم", "المركز", "مركز", "ترتيب"})
 
 
-def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | None:
+def _counted(typed: list[str], concepts: dict[str, Concept], chain: Analyzer) -> str | None:
     """The concept a «كم» question counts: the first content word after the question word
     (or after «عدد»), when it is one of the question's concepts, no verb and no measure
-    (index.attributes) or generic unit («واحد», «مرة»)."""
-    typed = [normalize(w) for w in tokenize(text)]
+    (index.attributes) or generic unit («واحد», «مرة»). `typed`: the words, normalized."""
     for i, word in enumerate(typed):
-        bare = word[1:] if word[:1] in "بو" and len(word) > 2 else word
-        if not (QUESTION_TYPE.get(word) == "how_many" or QUESTION_TYPE.get(bare) == "how_many"
-                or word in _COUNT_WORDS):
+        if not (_asks_how_many(word) or word in _COUNT_WORDS):
             continue
         if i and typed[i - 1] in _ORDINAL_BEFORE:  # «رقم كام»: which one, not how many
             return None
         after_verb = False
-        for after in typed[i + 1 : i + 5]:
+        for at in range(i + 1, min(i + 5, len(typed))):
+            after = typed[at]
             if after in _COUNT_SKIP:
                 continue
             if after in _COUNT_WORDS:
@@ -434,7 +436,7 @@ def _counted(text: str, concepts: dict[str, Concept], chain: Analyzer) -> str | 
             if after in _PERSONS and COUNTED_BY_VERB:
                 # «كم واحد انقتل؟», «كام واحد حضر؟»: what they did is what is counted
                 # («مقتل 16 شخصا», «بحضور 70 ألف متفرج»), by its family
-                return _concept_after(typed, typed.index(after, i + 1), concepts, chain)
+                return _concept_after(typed, at, concepts, chain)
             if after_verb or after in _GENERIC_COUNTED or (
                 after.startswith("ال") and after[2:] in _GENERIC_COUNTED
             ):  # «قديش المدة؟»

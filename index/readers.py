@@ -139,7 +139,7 @@ async def run_conversation(
         opener = await _opener(library, q)
         if opener is not None and opener not in shown:
             first = await library.answer(opener, top=top)
-            shown[opener] = tuple(dict.fromkeys(h.article_id for h in first.hits))
+            shown[opener] = first.articles
         follows = shown[opener] if opener is not None else ()
         out.append(judge(q, await library.answer(q.question, top=top, follows=follows)))
     return out

@@ -42,7 +42,7 @@ def asked_words(words: str) -> frozenset[str]:
 async def timeline(library: Library, words: str) -> list[StoryLine]:
     """The stories about `words`, oldest first (undated ones last)."""
     answer = await library.answer(words, top=MAX_CANDIDATES, dates=False)
-    article_ids = list(dict.fromkeys(h.article_id for h in answer.hits))
+    article_ids = list(answer.articles)
     if not article_ids:
         return []
     stories = library.store.stories
