@@ -217,7 +217,7 @@ _TIME_WORDS = frozenset({"عام", "سنه", "سنة", "يوم", "شهر", "تا
 def question_type(text: str) -> str | None:
     """The answer a question asks for, from its question word: «امتى تحررت درعا» → "when",
     «في أي عام تأسس النادي» → "when"."""
-    words = tokenize(text)[:5]
+    words = tokenize(text)
     for i, word in enumerate(words[:4]):
         if word in ("اي", "باي", "لاي") and i + 1 < len(words) and words[i + 1] in _TIME_WORDS:
             return "when"
@@ -229,7 +229,24 @@ def question_type(text: str) -> str | None:
                 if kind == "what" and _CAUSE_WORDS.intersection(words[i + 1 : i + 3]):
                     return "why"  # «ما سبب …», «شو السبب …», «ما هو سبب …»
                 return kind
+    # Readers put the question word last as often as first: «بدات امتى بالظبط؟», «خلص كام
+    # امبارح؟», «شكد كان عمره؟». Further in, only the words that cannot be anything else count
+    # («من» there is 'from', «ما» 'not').
+    for before, word in pairwise(words[3:]) if TRAILING_KIND else ():
+        bare = word[1:] if word[:1] in "وف" and word[1:] in _TRAILING else word
+        if bare in _TRAILING and not (
+            QUESTION_TYPE[bare] == "how_many" and before in _ORDINAL_BEFORE
+        ):  # «هي رقم كام؟» asks an ordinal, not a count
+            return QUESTION_TYPE[bare]
     return None
+
+
+TRAILING_KIND = 1.0
+_TRAILING = frozenset({
+    "متي", "امتي", "ايمتي", "امتا", "ايمتا", "وين", "فين", "لوين", "منين", "ليش", "ازاي",
+    "شلون", "اشلون", "كام", "بكام", "قديش", "اديش", "شكد", "شحال", "بشحال", "كم", "بكم",
+    "مين", "لمين", "منو", "شنو", "بايه",
+})
 
 
 _CAUSE_WORDS = frozenset({"سبب", "السبب", "اسباب", "الاسباب", "سببه", "سببها"})

@@ -164,6 +164,14 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("ما هي أسباب الحريق؟", "why"),
         ("ما اسم الفندق؟", "what"),
         ("تحرير درعا", None),
+        # the question word last, as readers often put it
+        ("معركة كسر القيود بدات امتى بالظبط؟", "when"),
+        ("ماتش الوحدة السوري خلص كام امبارح؟", "how_many"),
+        ("الطيار اللي مات بالطيارة شكد كان عمره؟", "how_many"),
+        ("بشار الاسد هسه طلع من الشام لوين؟", "where"),
+        ("زنجبار بأبين هي رقم كام من العواصم؟", None),  # an ordinal, not a count
+        ("وصلت الوفود الى العاصمة من الحدود", None),  # «من» past the start is 'from'
+        ("المهرجان انتهى امس في المدينة وما عاد في شي", None),  # «ما» past the start is 'not'
     ],
 )
 def test_question_type_reads_dialect_question_words(question: str, kind: str | None) -> None:
