@@ -101,8 +101,8 @@ class Settings:
     replicas: int = 1
     questions_per_minute: int = 20
     # A question within this many minutes of the chat's last answer is first asked of the
-    # articles that answer showed (a follow-up: «وين هربوا القادة؟» after «شو صار بدرعا؟»);
-    # 0 turns follow-ups off
+    # articles that answer showed (a follow-up: «وين هربوا القادة؟» after «شو صار بدرعا؟»),
+    # kept in the store for every replica; 0 turns follow-ups off
     follow_minutes: float = 15.0
     # Processes that analyse ingested articles beside the bot (index.workers): 0 analyses in
     # a thread, whose pure-Python work then holds up the questions asked meanwhile

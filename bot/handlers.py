@@ -10,7 +10,6 @@ import asyncio
 import functools
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 
 from telegram import (
@@ -50,7 +49,7 @@ from bot.format import (
     html_timeline,
     html_unknown_command,
 )
-from bot.runtime import naba
+from bot.runtime import Naba, naba
 from bot.texts import PASSAGES, counted
 from index.articles import ARTICLE_SUFFIXES, parse_article_bytes
 from index.feeds import looks_like_feed_url
@@ -164,18 +163,11 @@ async def _within_limit(message: Message, context: ContextTypes.DEFAULT_TYPE) ->
     return True
 
 
-# chat_data key: (when, the article ids) of the chat's last answer, the context of a follow-up.
-# Kept in the process's memory: past one replica a follow-up may reach another process, which
-# answers it as a question of its own.
-_SHOWN = "shown"
-
-
-def _shown_recently(context: ContextTypes.DEFAULT_TYPE, minutes: float) -> tuple[int, ...]:
-    """The articles of the chat's last answer, when it came less than `minutes` ago."""
-    shown = context.chat_data.get(_SHOWN) if context.chat_data is not None else None
-    if not shown or minutes <= 0 or time.monotonic() - shown[0] > 60 * minutes:
-        return ()
-    return shown[1]
+async def _shown_recently(app: Naba, chat_id: int) -> tuple[int, ...]:
+    """The articles of the chat's last answer, when it came less than NABA_FOLLOW_MINUTES ago:
+    kept in the store, so a follow-up reaching another replica has them too."""
+    minutes = app.settings.follow_minutes
+    return await app.store.conversations.recall(chat_id, 60 * minutes) if minutes > 0 else ()
 
 
 async def _answer_and_reply(
@@ -185,7 +177,7 @@ async def _answer_and_reply(
         return
     app = naba(context)
     await app.library.refresh()
-    follows = _shown_recently(context, app.settings.follow_minutes)
+    follows = await _shown_recently(app, message.chat_id)
     searching = asyncio.ensure_future(app.library.answer(text, top=PAGE, follows=follows))
     done, _ = await asyncio.wait({searching}, timeout=TYPING_AFTER_SECONDS)
     if not done:
@@ -196,8 +188,6 @@ async def _answer_and_reply(
             message_thread_id=message.message_thread_id if message.is_topic_message else None,
         )
     answer = await searching
-    if answer.hits and context.chat_data is not None:
-        context.chat_data[_SHOWN] = (time.monotonic(), answer.articles)
     pages = html_answer(answer)
     ids = [h.passage_id for h in answer.hits]
     # a follow-up's pages are those articles' only: «المزيد» would ask the question afresh
@@ -209,6 +199,8 @@ async def _answer_and_reply(
             do_quote=True,
             reply_markup=markup if i == len(pages) - 1 else None,
         )
+    if answer.hits and app.settings.follow_minutes > 0:  # once the chat has seen them
+        await app.store.conversations.remember(message.chat_id, answer.articles)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

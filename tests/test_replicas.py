@@ -1,7 +1,8 @@
 """Several `python -m bot` webhook replicas as real processes on one database, against the fake
 Bot API answering sends in ~100 ms: every subscriber gets every entry exactly once, an article
-ingested through one replica is answerable on another, and when the leader is SIGKILLed mid
-fan-out another replica finishes the fan-out with nothing lost.
+ingested through one replica is answerable on another, a follow-up is asked of the story its
+opener showed on another replica, and when the leader is SIGKILLed mid fan-out another
+replica finishes the fan-out with nothing lost.
 
 PostgreSQL is the server the suite starts (tests/pg_server.py); the SQLite case runs two
 replicas on one file. Each test prints its figures (subscribers, entries, kills, lost,
@@ -25,6 +26,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fakes.bot_api import FakeBotApi
+from fakes.stories import FLED_SEED, FOLLOW_UP
 
 from index.ingest import ingest_path
 from index.store import Store
@@ -197,6 +199,16 @@ async def leader_of(target: str, reps: list[Replica]) -> Replica:
     raise AssertionError("no replica took the scheduler lease")
 
 
+async def shown_to(target: str, chat_id: int) -> tuple[int, ...]:
+    """The articles the chat was last shown, once a replica has stored them."""
+    async with await Store.open(target) as store:
+        for _ in range(100):
+            if shown := await store.conversations.recall(chat_id, 900):
+                return shown
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing stored as shown to chat {chat_id}")
+
+
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
     folder = tmp_path / "seeds"
@@ -214,6 +226,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def test_three_replicas_on_postgresql_and_a_leader_killed_mid_fan_out(
     api: FakeBotApi, pg_url: str, seeds: Path, tmp_path: Path
 ) -> None:
+    (seeds / FLED_SEED[0]).write_text(FLED_SEED[1], encoding="utf-8")
     await prepare(pg_url, seeds)
     titles = [ENTRY_CLI[0], ENTRY_UPLOAD[0], ENTRY_LATE[0]]
     async with replicas(api, pg_url, seeds, tmp_path, 3) as reps:
@@ -235,6 +248,15 @@ async def test_three_replicas_on_postgresql_and_a_leader_killed_mid_fan_out(
         assert "مئتي مزارع" in reply.plain_text, reply.plain_text
         answered_after = time.monotonic() - started
         await api.wait_for(lambda a: delivered_all(a, titles[:2]), TIMEOUT, what="entry 2")
+
+        # a follow-up reaching another replica than its opener is asked of the opener's
+        # story (alone it would be answered from the Yemen report: test_telegram)
+        await post_update(others[0], api.update(api.send_text(ASKER, FOLLOW_UP[0])).payload)
+        await api.wait_for_messages(ASKER, 2, timeout=TIMEOUT)
+        await shown_to(pg_url, ASKER)  # stored once the reply is sent
+        await post_update(others[1], api.update(api.send_text(ASKER, FOLLOW_UP[1])).payload)
+        followed = (await api.wait_for_messages(ASKER, 3, timeout=TIMEOUT))[-1]
+        assert "دمشق" in followed.plain_text.split("[1]", 1)[-1][:200], followed.plain_text
 
         # 3. a third entry; the leader is SIGKILLed once its fan-out is under way
         sent_before = len(api.sent)

@@ -583,6 +583,27 @@ async def test_a_limit_counted_by_two_processes_is_one_count(
         await other.close()
 
 
+async def test_what_a_chat_was_shown_is_recalled_by_another_process_until_it_is_old(
+    store: Store, store_target: str
+) -> None:
+    """A follow-up may reach another replica: what one store remembered, another recalls, by
+    the database's clock; a newer answer replaces it; chats are apart."""
+    other = await Store.open(store_target)
+    try:
+        assert await other.conversations.recall(42, 900) == ()
+        await store.conversations.remember(42, [7, 3, 12])
+        await store.conversations.remember(43, [5])
+        assert await other.conversations.recall(42, 900) == (7, 3, 12)  # in the answer's order
+        await other.conversations.remember(42, [9])
+        assert await store.conversations.recall(42, 900) == (9,)
+        assert await store.conversations.recall(43, 900) == (5,)
+        await asyncio.sleep(0.3)
+        assert await other.conversations.recall(42, 0.2) == (), "too old for a follow-up"
+        assert await other.conversations.recall(42, 900) == (9,)
+    finally:
+        await other.close()
+
+
 async def test_another_process_s_save_wakes_a_listening_index(pg_url: str) -> None:
     """PostgreSQL: LISTEN/NOTIFY wakes a replica's index at once (polling stays the floor)."""
     listening, writing = await Store.open(pg_url), await Store.open(pg_url)

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fakes.bot_api import FakeBotApi
-from fakes.stories import BRIDGE, OTHER
+from fakes.stories import BRIDGE, FLED_SEED, FOLLOW_UP, OTHER
 from telegram import Update
 
 from bot import handlers
@@ -907,24 +907,22 @@ async def test_a_follow_up_is_answered_from_the_story_just_shown(
     api: FakeBotApi, settings: Settings, seeds: Path
 ) -> None:
     """«وين فرت القيادات العسكرية؟» fits a Yemen story as well as Daraa's: right after the
-    chat was shown Daraa's story it is answered from that story (and its pages stop there);
-    with follow-ups off (NABA_FOLLOW_MINUTES=0), from the whole index, Yemen first here."""
-    (seeds / "yemen.txt").write_text(
-        "---\ntitle: فرار قيادات عسكرية من قاعدة العند\npublished: 2015-08-03\n---\n"
-        "فرت قيادات عسكرية وأمنية بارزة من قاعدة العند باتجاه صنعاء، تاركين خلفهم معدات "
-        "عسكرية ضخمة، بعد تقدم المقاومة الشعبية في لحج. وفرت القيادات العسكرية من قاعدة "
-        "العند بعد معارك عنيفة.\n",
-        encoding="utf-8",
-    )
+    chat was shown Daraa's story it is answered from that story (and its pages stop there),
+    even by a bot restarted in between (the context is in the store, as it must be for
+    replicas); with follow-ups off (NABA_FOLLOW_MINUTES=0), from the whole index, Yemen first
+    here."""
+    (seeds / FLED_SEED[0]).write_text(FLED_SEED[1], encoding="utf-8")
     for minutes, expected in ((15.0, "دمشق"), (0.0, "صنعاء")):
-        async with running_bot(replace(settings, api_base_url=api.base_url,
-                                       follow_minutes=minutes)):
+        running = replace(settings, api_base_url=api.base_url, follow_minutes=minutes)
+        chat = USER + int(minutes)  # a chat of its own each time
+        async with running_bot(running):
             await api.wait_for_polling(timeout=10)
-            chat = USER + int(minutes)  # a chat of its own each time
-            api.send_text(chat, "شو صار بدرعا؟")
+            api.send_text(chat, FOLLOW_UP[0])
             [first] = await api.wait_for_messages(chat, 1)
             assert "درعا" in first.plain_text
-            api.send_text(chat, "وين فرت القيادات العسكرية؟")
+        async with running_bot(running):
+            await api.wait_for_polling(timeout=10)
+            api.send_text(chat, FOLLOW_UP[1])
             [_, reply] = await api.wait_for_messages(chat, 2)
             quote = reply.plain_text.split("[1]", 1)[-1][:200]
             assert expected in quote, (minutes, quote)

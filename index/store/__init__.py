@@ -4,9 +4,10 @@ digest deliveries. Everything else (the BM25 index) is derived from it.
 `Store` bundles one implementation of each concern (index.store.protocols): ``store.articles``,
 ``store.log``, ``store.feeds``, ``store.seeds``, ``store.subscriptions``,
 ``store.deliveries``, ``store.stories``, ``store.schema``, ``store.leases``, ``store.limits``,
-``store.feedback``. `Store.open` picks the database from its target: a file path is SQLite
-(index.store.sqlite, the embedded default); a ``postgresql://`` URL is PostgreSQL
-(index.store.postgres), for several processes on several machines.
+``store.feedback``, ``store.conversations``. `Store.open` picks the database from its
+target: a file path is SQLite (index.store.sqlite, the embedded default); a
+``postgresql://`` URL is PostgreSQL (index.store.postgres), for several processes on several
+machines.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from index.store.identity import Decision, Earlier, same_story
 from index.store.protocols import (
     Articles,
+    Conversations,
     Deliveries,
     Feedback,
     Feeds,
@@ -62,6 +64,7 @@ __all__ = [
     "ArticleMatch",
     "Articles",
     "Changes",
+    "Conversations",
     "Decision",
     "Deliveries",
     "DeliveryKey",
@@ -131,6 +134,7 @@ class Store:
     leases: Leases
     limits: Limits
     feedback: Feedback
+    conversations: Conversations
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
@@ -161,6 +165,7 @@ class Store:
                 leases=postgres.PgLeases(pg),
                 limits=postgres.PgLimits(pg),
                 feedback=postgres.PgFeedback(pg),
+                conversations=postgres.PgConversations(pg),
                 target=redacted_url(str(target)),
                 kind="postgresql",
                 _close=pg.close,
@@ -180,6 +185,7 @@ class Store:
             leases=sqlite.SqliteLeases(db),
             limits=sqlite.SqliteLimits(db),
             feedback=sqlite.SqliteFeedback(db),
+            conversations=sqlite.SqliteConversations(db),
             target=str(db.path),
             kind="sqlite",
             _close=db.close,

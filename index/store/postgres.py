@@ -69,9 +69,11 @@ from index.store.rows import (
     columns,
     feed_row,
     from_iso,
+    ids_text,
     now_utc,
     stories_in_time_order,
     subscription_row,
+    text_ids,
     to_iso,
     vote_row,
 )
@@ -267,6 +269,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX story_titles_by_article ON story_titles(article_id);
         CREATE TABLE story_terms (term TEXT PRIMARY KEY, df BIGINT NOT NULL)
+        """,
+    ),
+    (
+        "0009_conversations",
+        """
+        -- As SQLite's 0009: what each chat was last shown, for its follow-ups.
+        CREATE TABLE conversations (
+            chat_id BIGINT PRIMARY KEY,
+            articles TEXT NOT NULL,
+            at DOUBLE PRECISION NOT NULL
+        )
         """,
     ),
 ]
@@ -1027,7 +1040,7 @@ class PgFeedback:
             " ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote,"
             " at = excluded.at",
             chat_id, message_id, user_id, vote, question,
-            " ".join(str(p) for p in passage_ids), analyzer, to_iso(now_utc()),
+            ids_text(passage_ids), analyzer, to_iso(now_utc()),
         )
 
     async def counts(self) -> VoteCounts:
@@ -1064,6 +1077,25 @@ class PgLimits:
             ' "window" = excluded."window" RETURNING count',
             key, window_seconds,
         )
+
+
+class PgConversations:
+    def __init__(self, db: PgDb) -> None:
+        self._db = db
+
+    async def remember(self, chat_id: int, article_ids: Sequence[int]) -> None:
+        await self._db.pool.execute(
+            f"INSERT INTO conversations (chat_id, articles, at) VALUES ($1, $2, {_PG_NOW})"
+            " ON CONFLICT (chat_id) DO UPDATE SET articles = excluded.articles, at = excluded.at",
+            chat_id, ids_text(article_ids),
+        )
+
+    async def recall(self, chat_id: int, within_seconds: float) -> tuple[int, ...]:
+        text = await self._db.pool.fetchval(
+            f"SELECT articles FROM conversations WHERE chat_id = $1 AND at > {_PG_NOW} - $2",
+            chat_id, float(within_seconds),
+        )
+        return text_ids(text) if text is not None else ()
 
 
 class PgSchema:

@@ -240,6 +240,20 @@ class Limits(Protocol):
         ...
 
 
+class Conversations(Protocol):
+    """What each chat was last shown, by the database's clock: a follow-up («وين هربوا
+    القادة؟» after «شو صار بدرعا؟») is first asked of those articles, whichever replica it
+    reaches."""
+
+    async def remember(self, chat_id: int, article_ids: Sequence[int]) -> None:
+        """The articles the chat was just shown, in place of what it was shown before."""
+        ...
+
+    async def recall(self, chat_id: int, within_seconds: float) -> tuple[int, ...]:
+        """The articles last shown to the chat, if that was less than `within_seconds` ago."""
+        ...
+
+
 class Schema(Protocol):
     """Named, append-only migrations, applied under a lock at open; and which analyzer version
     the stored passages should be analysed by."""

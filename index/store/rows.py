@@ -7,7 +7,7 @@ keep only the instant, and its day would be the UTC one).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -245,10 +245,19 @@ VOTE_COLUMNS = (
 )  # fmt: skip
 
 
+def ids_text(ids: Iterable[int]) -> str:
+    """Ids as stored in one text column: «12 7 40»."""
+    return " ".join(str(int(i)) for i in ids)
+
+
+def text_ids(text: str | None) -> tuple[int, ...]:
+    return tuple(int(i) for i in (text or "").split())
+
+
 def vote_row(row: Sequence[Any]) -> Vote:
     """A Vote from VOTE_COLUMNS, in that order (passage ids stored space-separated)."""
     values = dict(zip(VOTE_COLUMNS, row, strict=True))
-    values["passage_ids"] = tuple(int(p) for p in (values["passage_ids"] or "").split())
+    values["passage_ids"] = text_ids(values["passage_ids"])
     values["at"] = from_iso(values["at"]) or now_utc()
     return Vote(**values)
 

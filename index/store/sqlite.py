@@ -65,9 +65,11 @@ from index.store.rows import (
     columns,
     feed_row,
     from_iso,
+    ids_text,
     now_utc,
     stories_in_time_order,
     subscription_row,
+    text_ids,
     to_iso,
     vote_row,
 )
@@ -275,6 +277,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE story_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
         """,
     ),
+    (
+        "0009_conversations",
+        """
+        -- What each chat was last shown (index.store.protocols.Conversations): the articles a
+        -- follow-up is first asked of, whichever replica it reaches. One row per chat.
+        CREATE TABLE conversations (
+            chat_id INTEGER PRIMARY KEY,
+            articles TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -316,8 +330,6 @@ def _unwritable_reason(path: Path, err: BaseException) -> str:
     if isinstance(err, OSError) and err.strerror:
         return err.strerror[0].lower() + err.strerror[1:]
     return str(err)
-
-
 
 
 class SqliteDb:
@@ -1120,7 +1132,7 @@ class SqliteFeedback:
                 " ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote,"
                 " at = excluded.at",
                 (chat_id, message_id, user_id, vote, question,
-                 " ".join(str(p) for p in passage_ids), analyzer, to_iso(now_utc())),
+                 ids_text(passage_ids), analyzer, to_iso(now_utc())),
             )
 
     async def counts(self) -> VoteCounts:
@@ -1154,6 +1166,27 @@ class SqliteLimits:
         async with self._db.transaction() as db, db.execute(sql, (key, window_seconds)) as cur:
             row = await cur.fetchone()
         return row[0]
+
+
+class SqliteConversations:
+    def __init__(self, db: SqliteDb) -> None:
+        self._db = db
+
+    async def remember(self, chat_id: int, article_ids: Sequence[int]) -> None:
+        async with self._db.transaction() as db:
+            await db.execute(
+                "INSERT INTO conversations (chat_id, articles, at)"
+                f" VALUES (?, ?, {_SQLITE_NOW}) ON CONFLICT(chat_id) DO UPDATE SET"
+                " articles = excluded.articles, at = excluded.at",
+                (chat_id, ids_text(article_ids)),
+            )
+
+    async def recall(self, chat_id: int, within_seconds: float) -> tuple[int, ...]:
+        rows = await self._db.fetchall(
+            f"SELECT articles FROM conversations WHERE chat_id = ? AND at > {_SQLITE_NOW} - ?",
+            (chat_id, within_seconds),
+        )
+        return text_ids(rows[0][0]) if rows else ()
 
 
 class SqliteSchema:

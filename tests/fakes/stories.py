@@ -63,3 +63,16 @@ OTHER = ArticleIn(
     published=BRIDGE_DAY,
     guid="fajr-dates",
 )
+
+
+# A seed file whose words fit a follow-up about Daraa («وين فرت القيادات العسكرية؟») as well as
+# the seed article does, and, asked alone, better: a follow-up must be answered from the story
+# the chat was just shown. (The Al-Anad base and Lahij are real places; the report is invented.)
+FLED_SEED = (
+    "yemen.txt",
+    "---\ntitle: فرار قيادات عسكرية من قاعدة العند\npublished: 2015-08-03\n---\n"
+    "فرت قيادات عسكرية وأمنية بارزة من قاعدة العند باتجاه صنعاء، تاركين خلفهم معدات "
+    "عسكرية ضخمة، بعد تقدم المقاومة الشعبية في لحج. وفرت القيادات العسكرية من قاعدة "
+    "العند بعد معارك عنيفة.\n",
+)
+FOLLOW_UP = ("شو صار بدرعا؟", "وين فرت القيادات العسكرية؟")
