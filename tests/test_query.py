@@ -169,6 +169,7 @@ def test_unknown_words_are_concepts_that_are_not_known() -> None:
         ("ماتش الوحدة السوري خلص كام امبارح؟", "how_many"),
         ("الطيار اللي مات بالطيارة شكد كان عمره؟", "how_many"),
         ("بشار الاسد هسه طلع من الشام لوين؟", "where"),
+        ("تجميد اموال علي صالح بتركيا لشوكت يبقى؟", "when"),
         ("زنجبار بأبين هي رقم كام من العواصم؟", None),  # an ordinal, not a count
         ("وصلت الوفود الى العاصمة من الحدود", None),  # «من» past the start is 'from'
         ("المهرجان انتهى امس في المدينة وما عاد في شي", None),  # «ما» past the start is 'not'
