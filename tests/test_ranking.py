@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
+from index import ranking
 from index.bm25 import BM25Index
 from index.normalize import analyze
 from index.query import IndexVocabulary, parse_query
@@ -90,6 +91,36 @@ def test_with_only_the_light_field_the_order_is_rank_bm25s() -> None:
     parsed = parse_query("هجوم درعا", vocabulary)
     ranked = FusedBM25(fields, 0.0, 0.0).rank(parsed, 10)
     assert [(s.doc, s.score) for s in ranked] == fields.light.search(parsed.weighted_terms(), 10)
+
+
+@pytest.mark.parametrize("question", ["متى اجتمعوا الوزراء؟", "هجوم درعا", "مكتبة الواحة",
+                                      "تحرير", "سعر الخبز"])
+def test_fields_searched_at_once_rank_as_one_after_another(
+    question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fields = fields_of(PASSAGES, TITLES)
+    parsed = parse_query(question, IndexVocabulary(lambda: fields.light))
+    ranked = {}
+    for parallel in (False, True):
+        monkeypatch.setattr(ranking, "PARALLEL_FIELDS", parallel)
+        ranked[parallel] = FusedBM25(fields, 0.6, 0.4).rank(parsed, 3)
+    assert ranked[True] == ranked[False]
+
+
+def test_a_field_search_failing_in_the_pool_fails_the_ranking(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in a pooled field's search reaches the caller, after every search ended."""
+    fields = fields_of(PASSAGES, TITLES)
+    parsed = parse_query("هجوم درعا", IndexVocabulary(lambda: fields.light))
+    monkeypatch.setattr(ranking, "PARALLEL_FIELDS", True)
+
+    def broken(query: object, k: int) -> list:
+        raise MemoryError("title field")
+
+    monkeypatch.setattr(fields.title, "search", broken)
+    with pytest.raises(MemoryError, match="title field"):
+        FusedBM25(fields).rank(parsed, 3)
 
 
 def test_fields_stay_in_step() -> None:
