@@ -522,6 +522,38 @@ async def test_a_name_question_is_answered_when_the_quote_names_it(store: Store)
     assert answer.hits and "قصر الندى" in answer.hits[0].excerpt
 
 
+async def test_a_name_question_takes_the_name_from_a_further_report_of_the_story(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three outlets tell the hotel fire without the hotel's name and rank first; a fourth,
+    ranked after them, names it: its quote comes first instead of a refusal. A name far below
+    the first result's score is not taken (index.search.NAME_FURTHER_SCORE)."""
+    unnamed = [
+        HOTEL_FIRE,
+        "اندلع حريق في فندق بحي الرمال في الواحة الخيالية، وأصيب رجلان باختناق.",
+        "حريق في فندق بحي الرمال بالواحة يصيب رجلين باختناق صباح اليوم.",
+    ]
+    for i, text in enumerate(unnamed):
+        await ingest_article(store, ArticleIn(title="حريق فندق بالواحة", text=text,
+                                              source=f"صحيفة {i}", guid=f"u{i}"), "t")
+    named = ("وقال الدفاع المدني إن الحريق الذي شب في فندق قصر الندى بحي الرمال بمدينة الواحة "
+             "الخيالية بدأ في المطبخ، وإن فرقه سيطرت عليه خلال ساعة دون أضرار كبيرة.")
+    await ingest_article(store, ArticleIn(title="الدفاع المدني يوضح", text=named,
+                                          source="صحيفة الرابعة", guid="named"), "t")
+    lib = Library(store)
+    await lib.build()
+    question = "ايش اسم الفندق اللي احترق بحي الرمال بالواحة؟"
+    answer = await lib.answer(question)
+    assert answer.unnamed is None and answer.hits
+    assert "قصر الندى" in answer.hits[0].excerpt
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    assert all("قصر الندى" not in h.excerpt for h in answer.hits[1:])
+    for knob, value in (("NAME_FURTHER", 0), ("NAME_FURTHER_SCORE", 1.0)):
+        with monkeypatch.context() as patch:
+            patch.setattr(f"index.search.{knob}", value)
+            assert (await lib.answer(question)).unnamed is not None, knob
+
+
 # --- follow-ups: a question asked of the articles the chat was just shown --------------------
 
 YEMEN_TEXT = ("فرت قيادات عسكرية وأمنية بارزة من قاعدة العند باتجاه صنعاء، تاركين خلفهم معدات "
