@@ -138,6 +138,12 @@ _LEVANTINE: frozenset[str] = frozenset(
         "هني",  # they (Lebanese هنّي)
         "هنن",  # they (هنّن)
         "هيي",  # she (Lebanese هيّي)
+        # «إل» + pronoun: to him, to her, to them (MSA له، لها، لهم): «شو صار الو؟»
+        "الو",
+        "الها",  # also MSA «إلهاً» 'a god', 2.1/M, kept
+        "الهم",  # also MSA «الهمّ» 'the worry', 4.7/M, kept
+        "الهن",
+        "الك",
         # negation, existence
         "مش",
         "مو",  # not (Syrian); also a Chinese land unit and names, 2/M, kept
@@ -302,6 +308,10 @@ _IRAQI: frozenset[str] = frozenset(
         "شنو",  # what
         "شكد",  # how much
         "ويه",  # with (ويّه)
+        "بيه",  # in it, with it (MSA فيه): «الفندق اللي صار بيه الهجوم»; Egyptian «بيه» 'Bey'
+        "بيها",  # is a title after a name, 0/M in the news
+        "بيهم",
+        "بيهن",
         "چم",  # how many (چم; جم is in AMBIGUOUS)
         "شلون",  # how
         "اشلون",

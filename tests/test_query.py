@@ -104,6 +104,9 @@ def test_neighbours_follow_a_growing_vocabulary() -> None:
         ("هل للاجئين حق العودة الى درعا؟", ["لاج", "حق", "عود", "درعا"]),
         # Iraqi «يم» (next to), «بيها» (in it)
         ("شنو صار يم درعا وشنو بيها؟", ["درعا"]),
+        # Iraqi «بيه» (in it), Levantine «الو» / «الهم» (to him, to them)
+        ("الفندق اللي صار بيه الهجوم في درعا", ["فندق", "هجوم", "درعا"]),
+        ("شو صار الو للقائد ومين قال الهم؟", ["قايد", "قال"]),
     ],
 )
 def test_dialect_and_frame_words_are_not_concepts(question: str, words: list[str]) -> None:
