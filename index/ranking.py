@@ -142,9 +142,10 @@ class FusedBM25:
 
 
 # The three fields are searched at once: the compiled kernel lets go of the GIL, so on two
-# cores a 1M-passage question's ranking takes p50 1.5 / p95 3.3 ms instead of 2.2 / 4.5
-# (docs/bench.md, session 10). Each field has its own lock; the merges that swap a field's
-# arrays take it too. One core: one after another, as a pool there would only add hand-offs.
+# cores the three searches of a 1M-passage reader question take p50 1.5 / p95 3.3 ms instead
+# of 2.2 / 4.5 (README, "The whole answer at 1M passages", session 10). Each field has its own
+# lock, which the merges that swap a field's arrays take too. One core: one after another, as
+# a pool there would only add hand-offs.
 PARALLEL_FIELDS = (os.cpu_count() or 1) > 1
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
