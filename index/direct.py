@@ -527,11 +527,16 @@ def gives_name(question: str, kind: str | None, hits: Sequence[Hit]) -> bool:
     hotel fire, told without the hotel's name, is no answer to it. «المعروف باسم …» or
     «أطلق اسم …» ask no name, and a question naming no head noun is left alone: the rules
     cannot tell then what the name would follow («ما اسم أخيه؟»)."""
-    if not hits or not _asks_by_name(question) or asks_for(question, kind) != "name":
-        return True
-    if _asked_noun(question, "name") is None:
+    if not hits or not asks_name(question, kind):
         return True
     return any(_names_in(question, "name", hit) for hit in hits)
+
+
+def asks_name(question: str, kind: str | None) -> bool:
+    """Whether `gives_name` holds the question to naming what it asks the name of: it asks by
+    «اسم» and names the thing («ايش اسم الفندق …؟»)."""
+    return (_asks_by_name(question) and asks_for(question, kind) == "name"
+            and _asked_noun(question, "name") is not None)
 
 
 def _asks_by_name(question: str) -> bool:

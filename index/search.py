@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,7 @@ import numpy as np
 from index import snapshot
 from index.bm25 import MERGE_THRESHOLD, BM25Index, Merge
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
-from index.direct import direct_answer, gives_name
+from index.direct import asks_name, direct_answer, gives_name
 from index.docmap import DocMap, DocMapState
 from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
@@ -392,12 +392,9 @@ class Library:
         # answering passage (another outlet's wording) for 5–8% of answerable reader questions
         # (top-3 67→62, 56→49, 44→36 %), and each hit names its story's outlets anyway.
         results = collapse_copies([a.candidate for a in accepted])
+        if NAME_SLOT and asks_name(query, parsed.kind):
+            results = await self._naming_first(query, parsed, results, accepted, top)
         hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
-        if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
-            named = await self._naming(query, parsed, results, accepted, len(hits) + folded)
-            if named is not None:
-                hits = (named, *hits[: top - 1])
-                hits = tuple(replace(h, rank=i) for i, h in enumerate(hits, start=1))
         if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
             best = hits[0]  # the story, but not the name: say where we looked
             return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best),
@@ -408,24 +405,31 @@ class Library:
             direct=direct, followed=followed,
         )
 
-    async def _naming(
-        self, query: str, parsed: ParsedQuery, results: Sequence[Candidate],
-        accepted: Sequence[_Accepted], done: int,
-    ) -> Hit | None:
-        """The first of the next NAME_FURTHER results whose quote names what the question
-        asks the name of: five outlets reported the Asir bombing, one quoted first tells of the
-        bomber without his name, the fourth names him."""
-        floor = NAME_FURTHER_SCORE * results[0].score
-        further = [c for c in results[done : done + NAME_FURTHER] if c.score >= floor]
-        if not further:
-            return None
+    async def _naming_first(
+        self, query: str, parsed: ParsedQuery, results: list[Candidate],
+        accepted: Sequence[_Accepted], top: int,
+    ) -> list[Candidate]:
+        """The results with, when none of the first `top` quotes names what the question asks
+        the name of, the first of the next NAME_FURTHER that does (scoring at least
+        NAME_FURTHER_SCORE of the first) moved to the front: five outlets reported the Asir
+        bombing, the first quoted tell of the bomber without his name, the fourth names him.
+        Every page of the answer is cut from this order, so none repeats that quote."""
+        if len(results) <= top:
+            return results
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
-        for hit in await self._quote(further, 1, terms, idf, articles):
-            if gives_name(query, parsed.kind, [hit]):
-                return hit
-        return None
+        if gives_name(query, parsed.kind, await self._quote(results[:top], 1, terms, idf,
+                                                            articles)):
+            return results
+        floor = NAME_FURTHER_SCORE * results[0].score
+        further = [c for c in results[top : top + NAME_FURTHER] if c.score >= floor]
+        naming = {h.passage_id for h in await self._quote(further, 1, terms, idf, articles)
+                  if gives_name(query, parsed.kind, [h])}
+        for cand in further:
+            if cand.passage_id in naming:
+                return [cand, *(c for c in results if c is not cand)]
+        return results
 
     async def _follow_up(
         self, query: str, parsed: ParsedQuery, follows: Collection[int],

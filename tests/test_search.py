@@ -548,6 +548,10 @@ async def test_a_name_question_takes_the_name_from_a_further_report_of_the_story
     assert "قصر الندى" in answer.hits[0].excerpt
     assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
     assert all("قصر الندى" not in h.excerpt for h in answer.hits[1:])
+    # the next page («المزيد») is cut from the same order: no quote twice, none skipped
+    following = await lib.answer(question, offset=len(answer.hits))
+    shown = [h.passage_id for h in (*answer.hits, *following.hits)]
+    assert len(shown) == len(set(shown)) == 4
     for knob, value in (("NAME_FURTHER", 0), ("NAME_FURTHER_SCORE", 1.0)):
         with monkeypatch.context() as patch:
             patch.setattr(f"index.search.{knob}", value)
