@@ -330,9 +330,17 @@ _CALLED = frozenset({"باسم", "اسم", "اسمه", "اسمها", "يدعي",
                      "تعرف", "بعنوان", "عنوان"})
 
 
+# «المتحدث باسم وزارة الدفاع» speaks for the ministry: no name follows that «باسم».
+_SPEAKS_FOR = frozenset({"متحدث", "المتحدث", "متحدثا", "متحدثه", "المتحدثه", "ناطق", "الناطق",
+                         "ناطقا", "ناطقه", "الناطقه", "نيابه"})
+
+
 def called(text: str, toks: list[Token], at: int) -> Span | None:
-    """The name after «باسم», «يدعى», «بمسمى»…: a quotation, or a person's name."""
+    """The name after «باسم», «يدعى», «بمسمى»…: a quotation, or a person's name; not the body
+    a spokesman speaks for («قال متحدث باسم وزارة الدفاع»)."""
     if toks[at].norm not in _CALLED:
+        return None
+    if toks[at].norm == "باسم" and at > 0 and toks[at - 1].norm in _SPEAKS_FOR:
         return None
     i = at + 1
     if i < len(toks) and toks[i].text in ("/", ":"):

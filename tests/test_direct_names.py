@@ -203,6 +203,9 @@ def test_the_json_field_and_the_line_for_each_kind(kind: str, rule: str, shown: 
 
 ANONYMOUS = "أصيب رجلان باختناق بعد اندلاع حريق في فندق بحي الرمال بمدينة الواحة صباح اليوم."
 NAMED = "أصيب رجلان باختناق بعد اندلاع حريق في فندق قصر الندى بمدينة الواحة صباح اليوم."
+# a spokesman «باسم» a ministry speaks for it: no name of the hotel there
+SPOKESMAN = ("قال متحدث باسم وزارة الداخلية إن حريقا اندلع في فندق بحي الرمال بمدينة الواحة "
+             "صباح اليوم.")
 
 
 @pytest.mark.parametrize(
@@ -220,9 +223,10 @@ NAMED = "أصيب رجلان باختناق بعد اندلاع حريق في ف
         # Maghrebi «سميت» (his name) after a question word; «سمية» the name asks nothing
         ("شنو سميت الفندق اللي احترق فالواحة؟", ANONYMOUS, False),
         ("ماذا قالت سمية عن الفندق الذي احترق في الواحة؟", ANONYMOUS, True),
+        ("ايش اسم الفندق اللي احترق بالواحة؟", SPOKESMAN, False),
     ],
     ids=["gulf-anonymous", "levantine-named", "msa-anonymous", "known-as", "no-head-noun",
-         "what-happened", "maghrebi-anonymous", "sumaya"],
+         "what-happened", "maghrebi-anonymous", "sumaya", "spokesman-for"],
 )
 def test_a_name_asked_for_must_be_in_a_quote(question: str, excerpt: str, gives: bool) -> None:
     marked = [w for w in ("حريق", "فندق", "الواحة") if w in excerpt]
