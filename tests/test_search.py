@@ -397,6 +397,7 @@ async def test_a_question_never_waits_for_a_write_transaction(tmp_path: Path) ->
         await ingest_article(store, ArticleIn(title="حديقة", text=GARDEN_TEXT, guid="g"), "t")
         db = store.articles._db  # the SqliteDb the concerns share
         assert db.reader is not None
+        await store.conversations.remember(7, [1, 2])  # a chat's context, read before answering
         inside, release = asyncio.Event(), asyncio.Event()
 
         async def writer() -> None:
@@ -407,7 +408,8 @@ async def test_a_question_never_waits_for_a_write_transaction(tmp_path: Path) ->
         held = asyncio.create_task(writer())
         await asyncio.wait_for(inside.wait(), timeout=5)
         try:
-            # as the bot asks: refresh first (what was committed before), then answer
+            # as the bot asks: the chat's context, refresh (what was committed before), answer
+            assert await asyncio.wait_for(store.conversations.recall(7, 900), timeout=5) == (1, 2)
             assert await asyncio.wait_for(lib.refresh(), timeout=10) == 1
             answer = await asyncio.wait_for(lib.answer("مكتبة الواحة الخيالية"), timeout=10)
             assert answer.hits and "المخطوطات" in answer.hits[0].excerpt

@@ -1182,7 +1182,8 @@ class SqliteConversations:
             )
 
     async def recall(self, chat_id: int, within_seconds: float) -> tuple[int, ...]:
-        rows = await self._db.fetchall(
+        # on the read-only connection: a question must not wait for an ingest's transaction
+        rows = await self._db.read(
             f"SELECT articles FROM conversations WHERE chat_id = ? AND at > {_SQLITE_NOW} - ?",
             (chat_id, within_seconds),
         )
