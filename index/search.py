@@ -392,9 +392,14 @@ class Library:
         # answering passage (another outlet's wording) for 5–8% of answerable reader questions
         # (top-3 67→62, 56→49, 44→36 %), and each hit names its story's outlets anyway.
         results = collapse_copies([a.candidate for a in accepted])
-        if NAME_SLOT and asks_name(query, parsed.kind):
-            results = await self._naming_first(query, parsed, results, accepted, top)
         hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
+        if NAME_SLOT and asks_name(query, parsed.kind):
+            named = await self._naming_first(
+                query, parsed, results, accepted, top, hits if offset == 0 else None
+            )
+            if named is not None:  # the page changes: quote it from the new order
+                results = named
+                hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
         if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
             best = hits[0]  # the story, but not the name: say where we looked
             return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best),
@@ -407,21 +412,23 @@ class Library:
 
     async def _naming_first(
         self, query: str, parsed: ParsedQuery, results: list[Candidate],
-        accepted: Sequence[_Accepted], top: int,
-    ) -> list[Candidate]:
-        """The results with, when none of the first `top` quotes names what the question asks
-        the name of, the first of the next NAME_FURTHER that does (scoring at least
-        NAME_FURTHER_SCORE of the first) moved to the front: five outlets reported the Asir
-        bombing, the first quoted tell of the bomber without his name, the fourth names him.
-        Every page of the answer is cut from this order, so none repeats that quote."""
+        accepted: Sequence[_Accepted], top: int, first_page: Sequence[Hit] | None,
+    ) -> list[Candidate] | None:
+        """When none of the first page's quotes (`first_page`, quoted here when None: a later
+        page was asked) names what the question asks the name of, the results with the first
+        of the next NAME_FURTHER that does (scoring at least NAME_FURTHER_SCORE of the first)
+        moved to the front: five outlets reported the Asir bombing, the first quoted tell of
+        the bomber without his name, the fourth names him. Every page of the answer is cut
+        from this order, so none repeats that quote. None when the order stands."""
         if len(results) <= top:
-            return results
+            return None
         terms = set(parsed.weighted_terms())
         idf = {t: self.fields.light.idf(t) for t in terms}
         articles = {a.context.article.id: a.context.article for a in accepted}
-        if gives_name(query, parsed.kind, await self._quote(results[:top], 1, terms, idf,
-                                                            articles)):
-            return results
+        if first_page is None:
+            first_page = await self._quote(results[:top], 1, terms, idf, articles)
+        if gives_name(query, parsed.kind, first_page):
+            return None
         floor = NAME_FURTHER_SCORE * results[0].score
         further = [c for c in results[top : top + NAME_FURTHER] if c.score >= floor]
         naming = {h.passage_id for h in await self._quote(further, 1, terms, idf, articles)
@@ -429,7 +436,7 @@ class Library:
         for cand in further:
             if cand.passage_id in naming:
                 return [cand, *(c for c in results if c is not cand)]
-        return results
+        return None
 
     async def _follow_up(
         self, query: str, parsed: ParsedQuery, follows: Collection[int],
