@@ -241,7 +241,7 @@ def question_type(text: str) -> str | None:
     return None
 
 
-TRAILING_KIND = 1.0
+TRAILING_KIND = True
 _TRAILING = frozenset({
     "متي", "امتي", "ايمتي", "امتا", "ايمتا", "لايمتي", "لامتي", "شوكت", "لشوكت",
     "وين", "فين", "لوين", "منين", "ليش", "ازاي", "شلون", "اشلون",
