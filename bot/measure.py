@@ -9,7 +9,7 @@ import hashlib
 import json
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ DEFAULT_HOLDOUT6 = REPO / "eval" / "readers-holdout6"
 # over 8 days, 9 seed questions; 41 answerable, 20 not), measured once on session 7's and once
 # on session 8's last code; aggregate only.
 DEFAULT_HOLDOUT7 = REPO / "eval" / "readers-holdout7"
+DEFAULT_HOLDOUT8 = REPO / "eval" / "readers-holdout8"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -130,11 +131,13 @@ async def _readers(args: argparse.Namespace) -> int:
     """Ask the reader sets through Library.answer over seeds/ (+ the news corpus if present):
     the development set, then the held-out one (written after tuning, never tuned on)."""
     from index.readers import (
+        format_losses,
         format_reader_table,
         load_reader_questions,
         reader_table,
         run_conversation,
         run_readers,
+        run_stages,
         summarize,
     )
 
@@ -147,6 +150,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out 5)": [DEFAULT_HOLDOUT5],
         "reader set (held out 6)": [DEFAULT_HOLDOUT6],
         "reader set (held out 7)": [DEFAULT_HOLDOUT7],
+        "reader set (held out 8)": [DEFAULT_HOLDOUT8],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}
@@ -169,6 +173,9 @@ async def _readers(args: argparse.Namespace) -> int:
             # the same questions as follow-ups in a chat about their story (answer(follows=…))
             talks = {name: summarize(await run_conversation(library, asked), "in conversation")
                      for name, asked in questions.items()}
+            # where the right passage was lost: retrieval, the relevance rule or the order
+            losses = {name: await run_stages(library, results)
+                      for name, results in outcomes.items()}
         finally:
             await store.close()
     for name, results in outcomes.items():
@@ -176,10 +183,13 @@ async def _readers(args: argparse.Namespace) -> int:
         rows.insert(1, talks[name])
         if args.json:
             for row in rows:
-                print(json.dumps({"table": name, **row.__dict__}, ensure_ascii=False))
+                print(json.dumps({"table": name, **asdict(row)}, ensure_ascii=False))
+            print(json.dumps({"table": name, "group": "right passage",
+                              **asdict(losses[name])}, ensure_ascii=False))
         else:
             print(f"{name}: {len(results)} questions, {library.passages} passages indexed")
             print(format_reader_table(rows))
+            print(format_losses(losses[name]))
             print()
         if getattr(args, "details", False):
             for o in results:

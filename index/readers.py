@@ -178,6 +178,50 @@ async def run_shifted(
 
 
 @dataclass(frozen=True, slots=True)
+class LossRow:
+    """Where the answerable questions' right passages get to: among the ranker's candidates,
+    accepted by the relevance rule, shown in the first three (shares of `answerable`)."""
+
+    answerable: int
+    candidates: float | None
+    accepted: float | None
+    top3: float | None
+
+
+async def run_stages(
+    library: Library, outcomes: Sequence[ReaderOutcome], k: int = 50
+) -> LossRow:
+    """For each answerable question of `outcomes` (run_readers'), whether a passage holding
+    an expected phrase is among the ranker's `k` candidates and among those the relevance rule
+    accepts (Library.stages): a question missed in the first three was lost by retrieval,
+    by the rule, or by the order."""
+    found = accepted = shown = 0
+    good = [o for o in outcomes if o.question.answerable]
+    for o in good:
+        stages = await library.stages(o.question.question, k)
+        contexts = await library.store.articles.passage_contexts(list(stages.candidates))
+        phrases = [_folded(p) for p in o.question.expect or ()]
+        right = {pid for pid, c in contexts.items()
+                 if any(p in _folded(c.article.text[c.start : c.end]) for p in phrases)}
+        found += bool(right)
+        accepted += bool(right.intersection(stages.accepted))
+        shown += o.rank is not None and o.rank <= 3
+    n = len(good)
+    return LossRow(n, found / n if n else None, accepted / n if n else None,
+                   shown / n if n else None)
+
+
+def format_losses(row: LossRow, k: int = 50) -> str:
+    """One line: where the right passages of the answerable questions get to."""
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{100 * value:.0f}%"
+
+    return (f"right passage ({row.answerable} answerable): among the ranker's {k} candidates "
+            f"{pct(row.candidates)}, accepted by the relevance rule {pct(row.accepted)}, "
+            f"in the first three {pct(row.top3)}")
+
+
+@dataclass(frozen=True, slots=True)
 class ReaderRow:
     """Reader-set quality for one group of questions."""
 

@@ -95,6 +95,15 @@ def check_question(text: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Stages:
+    """A question's candidate passages and those the relevance rule accepts (passage ids,
+    best first): Library.stages."""
+
+    candidates: tuple[int, ...]
+    accepted: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Accepted:
     candidate: Candidate
     context: PassageContext
@@ -451,6 +460,21 @@ class Library:
         if not accepted:
             return None
         return await self._answered(query, parsed, accepted, 0, top, followed=True)
+
+    async def stages(self, query: str, k: int = 50) -> Stages:
+        """Where a question's passages stand before its answer is cut: the ranker's `k` best
+        candidates and, of them, those the relevance rule accepts, best first (passage ids).
+        The plain path — no dates, no follow-up — for measuring where a right passage is lost
+        (`python -m bot eval`, index.readers.run_stages)."""
+        if check_question(query):
+            return Stages((), ())
+        parsed = self.parse(query.strip())
+        if not parsed.concepts:
+            return Stages((), ())
+        ranked = self._retrieve(parsed, k)
+        accepted = await self._decide(parsed, ranked)
+        return Stages(tuple(self.passage_of(s.doc) for s in ranked),
+                      tuple(a.context.passage_id for a in accepted))
 
     def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
         """Steps 2–3: the ranker's candidates, then passages holding a query term that BM25

@@ -14,14 +14,16 @@ from index.normalize import DEFAULT_ANALYZER
 from index.readers import (
     DIALECTS,
     ReaderQuestion,
+    format_losses,
     format_reader_table,
     judge,
     load_reader_questions,
     reader_table,
     run_readers,
+    run_stages,
     summarize,
 )
-from index.search import Library
+from index.search import Library, Stages
 from index.store import Store
 
 READERS = REPO / "eval" / "readers"
@@ -42,7 +44,8 @@ def test_every_seed_phrase_is_in_the_seed_article() -> None:
     sets = [READERS / "seed.jsonl", REPO / "eval" / "readers-holdout",
             REPO / "eval" / "readers-holdout2", REPO / "eval" / "readers-holdout3",
             REPO / "eval" / "readers-holdout4", REPO / "eval" / "readers-holdout5",
-            REPO / "eval" / "readers-holdout6", REPO / "eval" / "readers-holdout7"]
+            REPO / "eval" / "readers-holdout6", REPO / "eval" / "readers-holdout7",
+            REPO / "eval" / "readers-holdout8"]
     for q in load_reader_questions(sets):
         if q.corpus == "seed":
             for phrase in q.expect or ():
@@ -51,7 +54,8 @@ def test_every_seed_phrase_is_in_the_seed_article() -> None:
 
 def test_the_held_out_sets_load_and_hold_both_kinds() -> None:
     for folder in ("readers-holdout", "readers-holdout2", "readers-holdout3", "readers-holdout4",
-                   "readers-holdout5", "readers-holdout6", "readers-holdout7"):
+                   "readers-holdout5", "readers-holdout6", "readers-holdout7",
+                   "readers-holdout8"):
         questions = load_reader_questions([REPO / "eval" / folder])
         assert sum(q.answerable for q in questions) >= 40, folder
         assert sum(not q.answerable for q in questions) >= 20, folder
@@ -116,3 +120,46 @@ async def test_the_seed_questions_through_answer(store: Store, seed_dir: Path) -
     assert row.top3 is not None and row.top3 >= 0.5, row
     assert row.refused is not None and row.refused >= 0.75, row
     assert DEFAULT_ANALYZER == "naba"
+
+
+async def test_stages_say_where_a_right_passage_is_lost(store: Store, seed_dir: Path) -> None:
+    """Library.stages: the accepted passages are a subset of the candidates, best first; an
+    off-topic question's candidates are all refused; run_stages counts a right passage at
+    each stage, and a stage never holds more right passages than the one before it."""
+    await ingest_path(store, seed_dir)
+    library = Library(store)
+    await library.build()
+    stages = await library.stages("شو صار بدرعا؟")
+    assert stages.accepted and set(stages.accepted) <= set(stages.candidates)
+    off = await library.stages("كم سعر كيلو البندورة في سوق الهال؟")
+    assert off.accepted == ()
+    assert await library.stages("   ") == await library.stages("🙂🙂") == Stages((), ())
+    questions = [q for q in load_reader_questions([READERS]) if q.corpus == "seed"]
+    outcomes = await run_readers(library, questions)
+    row = await run_stages(library, outcomes)
+    assert row.answerable == len(questions)
+    assert row.candidates is not None and row.accepted is not None and row.top3 is not None
+    assert 1.0 >= row.candidates >= row.accepted > 0.5
+    assert row.accepted >= row.top3 - 0.05  # answer() may also use dates: nearly a subset
+    assert "accepted by the relevance rule" in format_losses(row)
+    # an unreachable expectation is found at no stage
+    lost = ReaderQuestion("x", "seed", "شو صار بدرعا؟", ("لا يوجد هذا في المقال",), (), "")
+    nowhere = await run_stages(library, await run_readers(library, [lost]))
+    assert (nowhere.candidates, nowhere.accepted, nowhere.top3) == (0.0, 0.0, 0.0)
+
+
+def test_eval_prints_json_rows_with_the_losses(seed_dir: Path, capsys) -> None:
+    """`eval --json` over the seed: one object per table row and one for where the right
+    passages got to (it raised on the rows' slots once)."""
+    from bot.cli import main
+
+    seed_only = load_reader_questions([READERS / "seed.jsonl"])
+    assert seed_only
+    status = main(["eval", "--readers", str(READERS / "seed.jsonl"), "--no-news",
+                   "--no-squad", "--json"])
+    assert status == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert rows[0]["group"] == "all" and rows[0]["answerable"] == sum(
+        q.answerable for q in seed_only)
+    losses = [r for r in rows if r["group"] == "right passage"]
+    assert len(losses) == 1 and 0 < losses[0]["accepted"] <= losses[0]["candidates"] <= 1
