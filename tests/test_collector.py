@@ -4,6 +4,7 @@ the index on the event loop (issue 13's stall), and the Library hook that drives
 from __future__ import annotations
 
 import gc
+import sys
 
 import pytest
 
@@ -17,8 +18,21 @@ from index.store import Store
 @pytest.fixture(autouse=True)
 def _unfrozen():
     gc.unfreeze()
+    interval = sys.getswitchinterval()
     yield
     gc.unfreeze()
+    sys.setswitchinterval(interval)
+
+
+def test_settling_freezes_the_start_and_shortens_the_gils_hand_off() -> None:
+    """After the start-up build the loop waits at most SWITCH_INTERVAL_S for the GIL a
+    thread holds (CPython's default is 5 ms: the stall bench's pauses of 40–60 ms)."""
+    sys.setswitchinterval(0.005)
+    kept = [[i] for i in range(1000)]
+    collector.settle()
+    assert sys.getswitchinterval() == pytest.approx(collector.SWITCH_INTERVAL_S)
+    assert collector.SWITCH_INTERVAL_S < 0.005
+    assert gc.get_freeze_count() >= len(kept)
 
 
 def test_a_refresh_that_changed_something_freezes_what_it_left_alive() -> None:
