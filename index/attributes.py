@@ -90,16 +90,33 @@ def _is_number(term: str) -> bool:
     )
 
 
+# A counted noun of at least this many letters also matches a passage word that extends it or
+# that it extends (a unit's prefix, a plural the stemmer left whole): «قناة السويس … طوله كام
+# كيلو؟» is counted by «72 كيلومتراً». Measured (development, held out 1–8): held out 1 top-1
+# +2, top-3 +3, answered +2 (one question), every other set identical; 5 letters: no change.
+COUNTED_PREFIX = 4
+
+
 def counts(
     nouns: frozenset[str], roots: frozenset[str], sequence: Sequence[str], near: bool = True,
 ) -> bool:
     """Whether a passage gives a count of the thing a «كم» question counts: one of `nouns`,
     or a word of one of their `roots` («نخلة» ~ «نخيل»), within NEAR words of a number
     («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage."""
+    long = [n for n in nouns if len(n) >= COUNTED_PREFIX]
     return any(
-        (term in nouns or (roots and root_of(term) in roots))
+        (term in nouns or (roots and root_of(term) in roots) or _extends(term, long))
         and (not near or _counting_number_within(sequence, i, COUNT_NEAR))
         for i, term in enumerate(sequence)
+    )
+
+
+def _extends(term: str, nouns: Sequence[str]) -> bool:
+    """Whether `term` begins with one of `nouns` or, as long as they are, begins one: «كيلو»
+    counted by «كيلومترا», «مسافرين» by «مسافر»."""
+    return any(
+        term.startswith(n) or (len(term) >= COUNTED_PREFIX and n.startswith(term))
+        for n in nouns
     )
 
 

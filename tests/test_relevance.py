@@ -423,6 +423,25 @@ def test_a_number_that_counts_its_own_unit_counts_nothing_else(sequence: str, gi
     assert counts(prisons, frozenset(map(root_of, prisons)), analyze(sequence)) is given
 
 
+@pytest.mark.parametrize(
+    ("noun", "sequence", "given"),
+    [
+        ("كيلو", "ويبلغ طول القناة الموازية 72 كيلومتراً", True),  # the unit's prefix
+        ("كيلو", "ويبلغ طول القناة الموازية 72 مترا", False),
+        ("كيلو", "ضبطت الجمارك 5 كيلوغرامات من الحشيش", True),
+        ("طن", "وصل 5 لاعبين من طنجة", False),  # a short noun: no prefix reading
+    ],
+)
+def test_a_counted_noun_is_met_by_a_word_that_extends_it(
+    noun: str, sequence: str, given: bool
+) -> None:
+    from index.attributes import COUNTED_PREFIX, counts
+
+    assert COUNTED_PREFIX == 4
+    nouns = frozenset(analyze(noun))
+    assert counts(nouns, frozenset(), analyze(sequence)) is given
+
+
 CRASH = [
     "قتل 16 شرطيا في تحطم طائرة مروحية في شمال شرق كولومبيا",
     "وتحطمت المروحية بسبب سوء الأحوال الجوية بحسب وزير الدفاع",
