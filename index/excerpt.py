@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
 from index.models import Attribution, Hit
 from index.normalize import Token, analyze_spans
@@ -13,6 +14,15 @@ from index.store import PassageContext
 MAX_EXCERPT_CHARS = 420
 # A best sentence shorter than this gets its neighbour, so the quote carries context.
 SHORT_SENTENCE = 90
+
+
+def matched_weight(found: Iterable[str], idf: dict[str, float]) -> float:
+    """What a sentence's matched words weigh: each distinct one its idf (never below 0) + 1 —
+    idf can be ~0 in a tiny corpus yet the word matters. Summed exactly (fsum), so the same
+    words weigh the same in any order: a plain sum's last bits followed the order a set gave
+    them in, which follows the process's string hashing, and two sentences that tie quoted
+    one or the other after a restart."""
+    return math.fsum(max(idf.get(t, 0.0), 0.0) + 1.0 for t in found)
 
 
 def best_excerpt(
@@ -27,8 +37,7 @@ def best_excerpt(
 
     def weight(span: tuple[int, int]) -> float:
         found = {t.term for t in tokens if span[0] <= t.start and t.end <= span[1]} & terms
-        # Every distinct match counts: idf can be ~0 in a tiny corpus yet the word matters.
-        return sum(max(idf.get(t, 0.0), 0.0) + 1.0 for t in found)
+        return matched_weight(found, idf)
 
     scores = [weight(s) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))

@@ -254,6 +254,30 @@ class Judge:
                     np.maximum(out[:, i], present * (ROOT_CREDIT * credit), out=out[:, i])
         return out
 
+    def may_answer(
+        self, credits: Sequence[float], min_coverage: float | None = None,
+        max_missing: float | None = None,
+    ) -> bool:
+        """Whether a passage with these concept credits (`credits()`'s row) could pass
+        `Coverage.answers` at all: every concept it lacks given the most the rule may still
+        grant it (KIND_CONTEXT from its article, ROOT_CREDIT for the thing a «كم» question
+        counts), nothing left out, every measure given. False only for passages `coverage`
+        would refuse whatever their text: these need not be read from the store."""
+        if not self.concepts or self.total <= 0:
+            return False
+        kind_context = KIND_CONTEXT if self.kind in KIND_CONTEXT_KINDS else 0.0
+        matched_weight = 0.0
+        matched = 0
+        for i, weight in enumerate(self.weights):
+            credit = float(credits[i])
+            if credit == 0:
+                credit = max(kind_context, ROOT_CREDIT if self.counted and i == self.counted_at
+                             else 0.0)
+            matched_weight += weight * credit
+            matched += credit >= ROOT_CREDIT / 2
+        best = Coverage(matched_weight / self.total, matched, len(self.concepts))
+        return best.answers(min_coverage, max_missing)
+
     def coverage(
         self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None,
         elsewhere: Callable[[int], bool] | None = None, credits: Sequence[float] | None = None,

@@ -498,14 +498,9 @@ class Library:
         """Step 4: keep the passages that cover the question (index.relevance), dropping a
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
-        contexts = await self.store.articles.passage_contexts(
-            [self.passage_of(s.doc) for s in ranked], text=False
-        )
         judge = self._judge(parsed)
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
-        held = _Held(self.fields.light, self._docs, judge,
-                     [ctx.article_id for ctx in contexts.values()])
         # every candidate's concept credits in one pass over the index, not one set per passage
         docs = np.fromiter((s.doc for s in ranked), dtype=np.int64, count=len(ranked))
         light, root, title = self.fields.light, self.fields.root, self.fields.title
@@ -513,7 +508,17 @@ class Library:
             len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs),
             lambda term: title.holds(term, docs),
         )
-        for row, scored in enumerate(ranked):
+        # only the candidates the rule could accept are read from the store (issue 13: the
+        # rows of passages never shown were most of a question's SQLite time)
+        rows = [row for row in range(len(ranked))
+                if judge.may_answer(credits[row], self.min_coverage, self.max_missing)]
+        contexts = await self.store.articles.passage_contexts(
+            [self.passage_of(ranked[row].doc) for row in rows], text=False
+        ) if rows else {}
+        held = _Held(self.fields.light, self._docs, judge,
+                     [ctx.article_id for ctx in contexts.values()])
+        for row in rows:
+            scored = ranked[row]
             ctx = contexts.get(self.passage_of(scored.doc))
             if ctx is None:  # deleted since the index last refreshed
                 continue

@@ -476,3 +476,44 @@ def test_a_passage_giving_what_is_asked_borrows_its_article_s_names(
         is answers
     # without its article, the cause passage is too short an answer
     assert not judge.coverage(set(tokens[1]), tokens[1]).answers()
+
+
+@pytest.mark.parametrize(
+    ("question", "corpus"),
+    [
+        ("متى تحررت محافظة درعا؟", CORPUS),
+        ("سعر الذهب في درعا", CORPUS),
+        ("كم ميدالية حققت السعودية في الأولمبياد الخاص بلوس أنجلوس؟", COUNTS),
+        ("كم نخلة احترقت في حريق مزارع دومة الجندل؟", COUNTS),
+        ("لماذا تحطمت المروحية في كولومبيا؟", CRASH),
+        ("كم شرطيا قتل في كولومبيا؟", CRASH),
+        ("قديش سعر الليلة بالفندق؟", MEASURES),
+        # the cause without a word of the question: accepted only through KIND_CONTEXT
+        ("لماذا تأجل افتتاح المعرض الدولي؟",
+         ["تأجل افتتاح المعرض الدولي للكتاب في الرياض أسبوعا",
+          "وجاء ذلك بسبب سوء الأحوال الجوية في المنطقة",
+          "ارتفاع سعر الذهب في الأسواق العالمية"]),
+    ],
+)
+def test_may_answer_never_turns_away_a_passage_the_rule_accepts(
+    question: str, corpus: list[str]
+) -> None:
+    """`Judge.may_answer` (from the index's credits alone, before a passage is read from the
+    store) is an upper bound of `coverage(...).answers()`: False only where the rule refuses
+    whatever the passage's text and article hold — here with every article holding every
+    concept elsewhere, the most the rule can grant."""
+    judge, tokens = judge_for(question, corpus)
+    refused_early = 0
+    for t in tokens:
+        credits = judge._credits_of(set(t))
+        answers = judge.coverage(set(t), t, lambda _i: True, credits).answers()
+        if answers:
+            assert judge.may_answer(credits), (question, t)
+        refused_early += not judge.may_answer(credits)
+    # and it does turn some away (the point: fewer rows read) — except for «متى»/«لماذا»,
+    # where any concept may be granted from the article (KIND_CONTEXT) once the text is read
+    from index.relevance import KIND_CONTEXT_KINDS
+
+    if judge.kind not in KIND_CONTEXT_KINDS:
+        assert refused_early > 0
+        assert not judge.may_answer([0.0] * len(judge.concepts))
