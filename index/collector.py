@@ -28,9 +28,9 @@ FULL_PASS_SECONDS = 3600
 
 
 # The GIL's hand-off interval while the bot runs. `bench --stall` (5,000 SaudiNewsNet articles
-# into a running library of 47,223 passages), runs alternated in one sitting on an idle 2-core
-# machine: longest event-loop pause 16.0 / 17.8 / 19.2 ms at 1 ms against 22.6 / 41.5 / 59.6 /
-# 60.8 ms at CPython's 5 ms; questions during the ingest p95 9.3–10.3 against 9.7–11.4 ms.
+# into a running library of 47,223 passages) on an idle 2-core machine: longest event-loop
+# pause 16.0–30.9 ms over six runs at 1 ms (median 21) against 22.6–60.8 ms over four at
+# CPython's 5 ms (median 50); questions during the ingest p95 9.3–10.8 against 9.7–11.4 ms.
 SWITCH_INTERVAL_S = 0.001
 
 # Whether anything was frozen since the last full pass (or the start-up's settle).
