@@ -266,17 +266,23 @@ class Judge:
         if not self.concepts or self.total <= 0:
             return False
         kind_context = KIND_CONTEXT if self.kind in KIND_CONTEXT_KINDS else 0.0
+        granted = [
+            float(c) if c else max(kind_context,
+                                   ROOT_CREDIT if self.counted and i == self.counted_at else 0.0)
+            for i, c in enumerate(credits)
+        ]
+        share, matched = self._tally(granted)
+        return Coverage(share, matched, len(self.concepts)).answers(min_coverage, max_missing)
+
+    def _tally(self, credits: Sequence[float]) -> tuple[float, int]:
+        """The share of the question's weight these concept credits cover, and how many
+        concepts they match at all (a root shared with a neighbour counts)."""
         matched_weight = 0.0
         matched = 0
-        for i, weight in enumerate(self.weights):
-            credit = float(credits[i])
-            if credit == 0:
-                credit = max(kind_context, ROOT_CREDIT if self.counted and i == self.counted_at
-                             else 0.0)
+        for weight, credit in zip(self.weights, map(float, credits), strict=True):
             matched_weight += weight * credit
             matched += credit >= ROOT_CREDIT / 2
-        best = Coverage(matched_weight / self.total, matched, len(self.concepts))
-        return best.answers(min_coverage, max_missing)
+        return matched_weight / self.total, matched
 
     def coverage(
         self, tokens: set[str] | frozenset[str], sequence: Sequence[str] | None = None,
@@ -303,21 +309,14 @@ class Judge:
                 # counted by a synonym («مصرع تسعة» for «مات»): a family member of the word
                 credits = list(credits)
                 credits[self.counted_at] = ROOT_CREDIT
-        matched_weight = 0.0
-        matched = 0
+        share, matched = self._tally(credits)
         missing = 0.0
         for i, (concept, weight) in enumerate(zip(self.concepts, self.weights, strict=True)):
-            credit = float(credits[i])
-            matched_weight += weight * credit
-            matched += credit >= ROOT_CREDIT / 2
-            if credit == 0 and (concept.known or not concept.word.isascii()):
+            if credits[i] == 0 and (concept.known or not concept.word.isascii()):
                 # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
                 # or a code, not the subject
                 veto = weight * (VERB_MISSING if concept.verb else 1.0)
                 if elsewhere is not None and veto > missing and elsewhere(i):
                     veto *= ELSEWHERE
                 missing = max(missing, veto)
-        return Coverage(
-            matched_weight / self.total, matched, len(self.concepts), missing / self.total,
-            measure,
-        )
+        return Coverage(share, matched, len(self.concepts), missing / self.total, measure)

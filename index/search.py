@@ -514,7 +514,7 @@ class Library:
                 if judge.may_answer(credits[row], self.min_coverage, self.max_missing)]
         contexts = await self.store.articles.passage_contexts(
             [self.passage_of(ranked[row].doc) for row in rows], text=False
-        ) if rows else {}
+        )
         held = _Held(self.fields.light, self._docs, judge,
                      [ctx.article_id for ctx in contexts.values()])
         for row in rows:
