@@ -35,7 +35,7 @@ class Article:
     url: str | None
     published: datetime | None
     language: str
-    added_at: datetime
+    added_at: datetime | None  # None where it was not read (a passage's context)
 
 
 @dataclass(frozen=True, slots=True)

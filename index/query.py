@@ -20,12 +20,13 @@ become concepts; `question_type` still reads them («امتى» → "when").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -623,40 +624,127 @@ def _terms_for(
     return terms
 
 
+def letter_masks(words: Sequence[str]) -> np.ndarray:
+    """Each word's letters as bits of a 64-bit mask (a letter's code modulo 64): one edit — a
+    letter changed, added, dropped, or two swapped — flips at most two bits, so a word n edits
+    away differs in at most 2n bits whatever letters share a bit. Vectorised: the first look
+    files a 1M-passage index's half a million words."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.array(words)  # fixed-width UCS-4, 0 past each word's end
+    width = codes.dtype.itemsize // 4
+    codes = codes.view(np.uint32).reshape(len(words), width)
+    masks = np.zeros(len(words), dtype=np.uint64)
+    one = np.uint64(1)
+    for column in codes.T:
+        bits = np.left_shift(one, (column & 63).astype(np.uint64))
+        masks |= np.where(column > 0, bits, np.uint64(0))
+    return masks
+
+
+class _Shelf:
+    """The indexed words of one first letter and length, with their letter masks in one
+    growing array: a spelling neighbour is looked for only among the few words whose letters
+    are near enough (one vectorised test), not the tens of thousands of a 1M-passage index."""
+
+    __slots__ = ("masks", "size", "words")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.masks = np.zeros(0, dtype=np.uint64)
+        self.size = 0
+
+    def extend(self, words: list[str], masks: np.ndarray) -> None:
+        end = self.size + len(words)
+        if end > len(self.masks):  # room to grow: a refresh adds a few words at a time
+            grown = np.zeros(max(end, 2 * len(self.masks), 16), dtype=np.uint64)
+            grown[: self.size] = self.masks[: self.size]
+            self.masks = grown
+        self.masks[self.size : end] = masks
+        self.words.extend(words)
+        self.size = end
+
+    def near(self, mask: int, edits: int) -> list[str]:
+        """The words whose letter masks differ from `mask` in at most 2 × `edits` bits."""
+        differ = np.bitwise_count(self.masks[: self.size] ^ np.uint64(mask))
+        return [self.words[i] for i in np.flatnonzero(differ <= 2 * edits).tolist()]
+
+
+class VocabularyTables:
+    """The lookup tables of one index's vocabulary: its words by first letter and length (a
+    neighbour within n edits is within n letters of the word's length, so only those shelves
+    are searched) and its glued forms. They grow with the index (`grow`: only the terms added
+    since the last look are filed; the index hands out term ids in order); a new index's are
+    filled in the worker thread that builds or loads it (`Library`), not on the event loop —
+    at 1M passages that is 0.3 s for half a million words."""
+
+    __slots__ = ("by_shape", "glued", "index", "size")
+
+    def __init__(self, index: BM25Index) -> None:
+        self.index = index
+        self.size = 0
+        self.by_shape: dict[tuple[str, int], _Shelf] = {}
+        self.glued: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, index: BM25Index) -> VocabularyTables:
+        tables = cls(index)
+        tables.grow()
+        return tables
+
+    def grow(self) -> None:
+        vocab = self.index.vocab
+        if self.size == len(vocab):
+            return
+        shelved: dict[tuple[str, int], list[str]] = {}
+        for word in vocab.terms(self.size):
+            if len(word) >= 3 and not word.isascii():
+                shape = (word[0], len(word))
+                if shape in shelved:
+                    shelved[shape].append(word)
+                else:
+                    shelved[shape] = [word]
+            if len(word) >= 5 and word[0] in "بلك":
+                self.glued.setdefault(word[1:], []).append(word)
+        for shape, words in shelved.items():
+            shelf = self.by_shape.get(shape)
+            if shelf is None:
+                shelf = self.by_shape[shape] = _Shelf()
+            shelf.extend(words, letter_masks(words))
+        self.size = len(vocab)
+
+
 class IndexVocabulary:
-    """The Vocabulary of a live BM25 index. Its lookup tables grow with the vocabulary: only
-    terms added since the last look are filed (the index hands out term ids in order)."""
+    """The Vocabulary of a live BM25 index, with its lookup tables (VocabularyTables)."""
 
     def __init__(self, index: Callable[[], BM25Index]) -> None:
         self._index = index  # a callable: the Library swaps its index on rebuild
-        self._owner: BM25Index | None = None
-        self._size = 0
-        self._by_letter: dict[str, list[str]] = {}
-        self._glued: dict[str, list[str]] = {}
+        self._t: VocabularyTables | None = None
 
     def df(self, term: str) -> int:
         return self._index().df(term)
 
-    def _tables(self) -> None:
+    @property
+    def filed(self) -> int:
+        """How many of the index's terms the tables hold so far."""
+        return self._t.size if self._t is not None and self._t.index is self._index() else 0
+
+    def adopt(self, tables: VocabularyTables) -> None:
+        """Use tables already filled for the index (in a worker thread, before it is live)."""
+        self._t = tables
+
+    def _tables(self) -> VocabularyTables:
         index = self._index()
-        if index is not self._owner:
-            self._owner, self._size, self._by_letter, self._glued = index, 0, {}, {}
-        vocab = index.vocab
-        if self._size == len(vocab):
-            return
-        for word in vocab.terms(self._size):
-            if len(word) >= 3 and not word.isascii():
-                self._by_letter.setdefault(word[0], []).append(word)
-            if len(word) >= 5 and word[0] in "بلك":
-                self._glued.setdefault(word[1:], []).append(word)
-        self._size = len(vocab)
+        if self._t is None or self._t.index is not index:
+            self._t = VocabularyTables(index)
+        self._t.grow()
+        return self._t
 
     def glued_forms(self, term: str) -> list[str]:
         """Indexed words that are `term` with ب/ل/ك glued on: «درعا» → «بدرعا»."""
         if len(term) < 4:
             return []
-        self._tables()
-        return [w for w in self._glued.get(term, ()) if self.df(w) > 0]
+        return [w for w in self._tables().glued.get(term, ()) if self.df(w) > 0]
 
     def neighbours(self, term: str) -> list[str]:
         """Indexed words within one edit (two for longer words; a swap of two letters is one)
@@ -664,12 +752,19 @@ class IndexVocabulary:
         «المعركة». Most common first among equally near ones."""
         if len(term) < 4 or term.isascii():
             return []
-        self._tables()
+        by_shape = self._tables().by_shape
         limit = 1 if len(term) < 5 else 2
-        found = process.extract(
-            term, self._by_letter.get(term[0], []), scorer=OSA.distance,
-            score_cutoff=limit, limit=None,
-        )
+        mask = int(letter_masks([term])[0])
+        shelves = (by_shape.get((term[0], size))
+                   for size in range(len(term) - limit, len(term) + limit + 1))
+        found = [
+            hit
+            for shelf in shelves if shelf is not None
+            for hit in process.extract(
+                term, shelf.near(mask, limit), scorer=OSA.distance, score_cutoff=limit,
+                limit=None,
+            )
+        ]
         near = sorted(
             ((distance, -self.df(word), word) for word, distance, _ in found
              if word != term and self.df(word) > 0),

@@ -34,7 +34,7 @@ from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import analyze
 from index.params import EPSILON, K1, B
-from index.query import IndexVocabulary, ParsedQuery, parse_query
+from index.query import IndexVocabulary, ParsedQuery, VocabularyTables, parse_query
 from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, attribution_of, collapse_copies, merge_same_quotes
@@ -183,12 +183,13 @@ class Library:
         assert self.snapshots is not None and self._key is not None
         folder, key, params = self.snapshots, self._key, self._params
 
-        def load() -> tuple[snapshot.Loaded, Fields, DocMap]:
+        def load() -> tuple[snapshot.Loaded, Fields, DocMap, VocabularyTables]:
             loaded = snapshot.load(folder, key)
-            return loaded, Fields.from_frozen(loaded.fields, *params), DocMap(loaded.doc_map)
+            fields = Fields.from_frozen(loaded.fields, *params)
+            return loaded, fields, DocMap(loaded.doc_map), VocabularyTables.of(fields.light)
 
         try:
-            loaded, fields, docs = await asyncio.to_thread(load)
+            loaded, fields, docs, tables = await asyncio.to_thread(load)
         except snapshot.Unusable as why:
             log.info("index snapshot not used (%s): building from the stored passages", why)
             return False
@@ -205,17 +206,20 @@ class Library:
             log.warning("index snapshot %s is ahead of the store's change log (a restored "
                         "backup?): building from the stored passages", saved.path)
             return False
-        self._install(fields, docs, saved.cursor)
+        self._install(fields, docs, saved.cursor, tables)
         self._saved_applied = self._applied
         log.info("index loaded from %s (%.0f MB, %d passages)", saved.path,
                  saved.size / 2**20, self.passages)
         return True
 
-    def _install(self, fields: Fields, docs: DocMap, cursor: int) -> None:
+    def _install(
+        self, fields: Fields, docs: DocMap, cursor: int, tables: VocabularyTables
+    ) -> None:
         self.fields = fields
         self.ranker = self._make_ranker(fields)
         self._docs = docs
         self._cursor = cursor
+        self.vocabulary.adopt(tables)
 
     async def _rebuild(self) -> None:
         """Index every stored passage; with a snapshot folder, save the result there."""
@@ -227,16 +231,17 @@ class Library:
         docs = DocMap.of_rows(np.fromiter((r.id for r in rows), np.int64, len(rows)),
                               np.fromiter((r.article_id for r in rows), np.int64, len(rows)))
 
-        def fill() -> None:
+        def fill() -> VocabularyTables:
             fields.light.add_many_joined(r.tokens for r in rows)
             fields.root.add_many_joined(roots_joined(r.tokens) for r in rows)
             fields.title.add_many(titles.get(r.article_id, []) for r in rows)
             if self._key is not None:
                 # nothing to merge after a build: this only gives each field's state
                 self._save(fields.start_merge(), docs.state(), cursor, self._key, self._applied)
+            return VocabularyTables.of(fields.light)
 
-        await asyncio.to_thread(fill)
-        self._install(fields, docs, cursor)
+        tables = await asyncio.to_thread(fill)
+        self._install(fields, docs, cursor, tables)
 
     def _save(
         self, merges: dict[str, Merge], docs: DocMapState, cursor: int,

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
+from rapidfuzz.distance import OSA
 
 from index.bm25 import BM25Index
+from index.ingest import ingest_path
 from index.normalize import analyze
 from index.query import (
     ATTESTED_DF,
     FUZZY_CREDIT,
     IndexVocabulary,
+    letter_masks,
     looks_verb,
     parse_query,
     question_type,
 )
+from index.search import Library
+from index.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def vocab_of(*texts: str) -> IndexVocabulary:
@@ -80,6 +90,50 @@ def test_neighbours_follow_a_growing_vocabulary() -> None:
     assert vocabulary.neighbours("تحررت") == []
     index.add(analyze("تحرير درعا"))
     assert vocabulary.neighbours("تحررت") == ["تحرير"]
+
+
+def test_neighbours_are_every_near_word_the_whole_vocabulary_holds() -> None:
+    # the shelves (first letter, length) and the letter-mask test only skip words that
+    # cannot be near: against OSA over every indexed word, over a random vocabulary
+    rng = random.Random(13)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = {"".join(rng.choice(letters[:8]) for _ in range(rng.randint(3, 8)))
+             for _ in range(3000)}
+    index = BM25Index.from_corpus([sorted(words)])
+    vocabulary = IndexVocabulary(lambda: index)
+    asked = [*rng.sample(sorted(w for w in words if len(w) >= 4), 150),
+             *("".join(rng.choice(letters[:8]) for _ in range(rng.randint(4, 8)))
+               for _ in range(150))]
+    assert vocabulary.neighbours("دثح") == []  # under four letters: no neighbours looked for
+    for term in asked:
+        limit = 1 if len(term) < 5 else 2
+        brute = sorted(
+            (OSA.distance(term, w), -index.df(w), w) for w in words
+            if w != term and w[0] == term[0] and OSA.distance(term, w) <= limit
+        )
+        assert vocabulary.neighbours(term) == [w for _, _, w in brute[:2]], term
+
+
+def test_letter_masks_differ_by_at_most_two_bits_an_edit() -> None:
+    one, swapped, changed, longer = letter_masks(["تحرير", "ترحير", "تحرين", "تحريرات"])
+    assert int(one ^ swapped).bit_count() == 0
+    assert int(one ^ changed).bit_count() <= 2
+    assert int(one ^ longer).bit_count() <= 4
+    assert len(letter_masks([])) == 0
+
+
+async def test_a_built_library_has_its_vocabulary_filed_before_the_first_question(
+    tmp_path: Path,
+) -> None:
+    # at 1M passages filing half a million words takes 0.3 s: done in the worker thread that
+    # builds or loads the index, not on the event loop at the first question with a typo
+    async with await Store.open(tmp_path / "v.db") as store:
+        await ingest_path(store, ROOT / "seeds")
+        for snapshots in (tmp_path / "index", tmp_path / "index"):  # built, then loaded
+            library = Library(store, snapshots=snapshots)
+            await library.build()
+            assert library.vocabulary.filed == len(library.index.vocab) > 0
+        assert library.source == "loaded"
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,7 @@ async def test_article_round_trip_keeps_all_metadata(store: Store) -> None:
     assert got.published is not None and got.published.tzinfo is not None
     assert got.published == published  # the same instant (stored as UTC)
     assert got.published.astimezone(UTC) == datetime(2024, 12, 7, 7, 30, tzinfo=UTC)
-    assert got.added_at.tzinfo is not None
+    assert got.added_at is not None and got.added_at.tzinfo is not None
     assert before <= got.added_at <= datetime.now(UTC)
     assert await store.articles.get(outcome.article_id + 100) is None
 
@@ -191,6 +191,32 @@ async def test_passages_are_stored_as_offsets_with_tokens(store: Store) -> None:
         assert analyzer == PASSAGE_VERSION
     summary = await store.articles.summary()
     assert (summary.articles, summary.passages) == (1, len(spans))
+
+
+async def test_passage_contexts_without_text_leave_the_text_and_added_at_unread(
+    store: Store,
+) -> None:
+    # deciding reads every candidate's context: SQLite keeps added_at after the text, and
+    # reaching it walks the text's overflow pages (index.store.rows.WITHOUT_TEXT)
+    published = datetime(2024, 12, 7, tzinfo=UTC)
+    outcome = await ingest_article(
+        store, article(guid="c", source="صحيفة الواحة", published=published), "test"
+    )
+    ids = [r[0] for r in await sql(
+        store, f"SELECT id FROM passages WHERE article_id = {int(outcome.article_id)}"
+    )]
+    bare = await store.articles.passage_contexts(ids, text=False)
+    full = await store.articles.passage_contexts(ids)
+    assert sorted(bare) == sorted(full) == sorted(ids)
+    for pid in ids:
+        a, b = bare[pid].article, full[pid].article
+        assert (a.text, a.added_at) == ("", None)
+        assert b.text == TEXT_A and b.added_at is not None
+        # what deciding and attributing need is read all the same
+        assert (a.id, a.title, a.source, a.url, a.published, a.language) == (
+            b.id, b.title, b.source, b.url, b.published, b.language)
+        assert (bare[pid].start, bare[pid].end, bare[pid].tokens) == (
+            full[pid].start, full[pid].end, full[pid].tokens)
 
 
 async def test_title_with_sql_is_stored_verbatim(store: Store) -> None:

@@ -45,6 +45,7 @@ from index.store.rows import (
     STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
+    WITHOUT_TEXT,
     ArticleMatch,
     Changes,
     DeliveryKey,
@@ -553,7 +554,7 @@ class PgArticles:
             return {}
         rows = await self._db.fetch(
             'SELECT p.id, p.article_id, p.start, p."end", p.tokens,'
-            f" {columns(ARTICLE_COLUMNS, 'a', () if text else ('text',))} FROM passages p"
+            f" {columns(ARTICLE_COLUMNS, 'a', () if text else WITHOUT_TEXT)} FROM passages p"
             " JOIN articles a"
             " ON a.id = p.article_id WHERE p.id = ANY($1::bigint[])",
             list(passage_ids),

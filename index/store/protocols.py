@@ -63,8 +63,9 @@ class Articles(Protocol):
     async def passage_contexts(
         self, passage_ids: Sequence[int], *, text: bool = True
     ) -> dict[int, PassageContext]:
-        """Passages with their articles; without `text`, each article's text is "" (deciding
-        needs the tokens and the attribution; only the passages shown are quoted)."""
+        """Passages with their articles; without `text`, each article's text is "" and its
+        added_at None (deciding needs the tokens and the attribution; only the passages shown
+        are quoted)."""
         ...
     async def last_event_seq(self) -> int: ...
     async def change_cursor(self) -> int:

@@ -41,6 +41,7 @@ from index.store.rows import (
     STORY_MEMBER_COLUMNS,
     SUBSCRIPTION_COLUMNS,
     VOTE_COLUMNS,
+    WITHOUT_TEXT,
     ArticleMatch,
     Changes,
     DeliveryKey,
@@ -596,7 +597,7 @@ class SqliteArticles:
             return {}
         rows = await self._db.read(
             "SELECT p.id, p.article_id, p.start, p.end, p.tokens,"
-            f" {columns(ARTICLE_COLUMNS, 'a', () if text else ('text',))} FROM passages p"
+            f" {columns(ARTICLE_COLUMNS, 'a', () if text else WITHOUT_TEXT)} FROM passages p"
             " JOIN articles a"
             f" ON a.id = p.article_id WHERE p.id IN ({_marks(len(passage_ids))})",
             list(passage_ids),
