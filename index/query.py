@@ -696,21 +696,27 @@ class VocabularyTables:
         vocab = self.index.vocab
         if self.size == len(vocab):
             return
-        shelved: dict[tuple[str, int], list[str]] = {}
+        shelved: list[str] = []
         for word in vocab.terms(self.size):
             if len(word) >= 3 and not word.isascii():
-                shape = (word[0], len(word))
-                if shape in shelved:
-                    shelved[shape].append(word)
-                else:
-                    shelved[shape] = [word]
+                shelved.append(word)
             if len(word) >= 5 and word[0] in "بلك":
                 self.glued.setdefault(word[1:], []).append(word)
-        for shape, words in shelved.items():
+        # one vectorised pass for every new word (a refresh files a few hundred over hundreds
+        # of shelves), then each shelf takes its own
+        masks = letter_masks(shelved)
+        at: dict[tuple[str, int], list[int]] = {}
+        for i, word in enumerate(shelved):
+            shape = (word[0], len(word))
+            if shape in at:
+                at[shape].append(i)
+            else:
+                at[shape] = [i]
+        for shape, rows in at.items():
             shelf = self.by_shape.get(shape)
             if shelf is None:
                 shelf = self.by_shape[shape] = _Shelf()
-            shelf.extend(words, letter_masks(words))
+            shelf.extend([shelved[i] for i in rows], masks[rows])
         self.size = len(vocab)
 
 
