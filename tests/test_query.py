@@ -9,7 +9,8 @@ import pytest
 from rapidfuzz.distance import OSA
 
 from index.bm25 import BM25Index
-from index.ingest import ingest_path
+from index.ingest import ingest_article, ingest_path
+from index.models import ArticleIn
 from index.normalize import analyze
 from index.query import (
     ATTESTED_DF,
@@ -134,6 +135,14 @@ async def test_a_built_library_has_its_vocabulary_filed_before_the_first_questio
             await library.build()
             assert library.vocabulary.filed == len(library.index.vocab) > 0
         assert library.source == "loaded"
+        # the adopted tables grow with what a refresh brings: a typo finds a word stored later
+        assert "زنوبيا" not in library.index.vocab
+        assert library.vocabulary.neighbours("زنوبا") == []
+        await ingest_article(store, ArticleIn(title="خبر", text="افتتاح معرض زنوبيا للكتاب"),
+                             "test")
+        await library.refresh()
+        assert library.vocabulary.neighbours("زنوبا") == ["زنوبيا"]
+        assert library.vocabulary.filed == len(library.index.vocab)
 
 
 @pytest.mark.parametrize(
