@@ -627,8 +627,8 @@ def _terms_for(
 def letter_masks(words: Sequence[str]) -> np.ndarray:
     """Each word's letters as bits of a 64-bit mask (a letter's code modulo 64): one edit — a
     letter changed, added, dropped, or two swapped — flips at most two bits, so a word n edits
-    away differs in at most 2n bits whatever letters share a bit. Vectorised: the first look
-    files a 1M-passage index's half a million words."""
+    away differs in at most 2n bits whatever letters share a bit. Vectorised over an array as
+    wide as the longest word: give it words of one length (VocabularyTables.grow)."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
     codes = np.array(words)  # fixed-width UCS-4, 0 past each word's end
@@ -696,27 +696,25 @@ class VocabularyTables:
         vocab = self.index.vocab
         if self.size == len(vocab):
             return
-        shelved: list[str] = []
+        by_length: dict[int, list[str]] = {}
         for word in vocab.terms(self.size):
             if len(word) >= 3 and not word.isascii():
-                shelved.append(word)
+                by_length.setdefault(len(word), []).append(word)
             if len(word) >= 5 and word[0] in "بلك":
                 self.glued.setdefault(word[1:], []).append(word)
-        # one vectorised pass for every new word (a refresh files a few hundred over hundreds
-        # of shelves), then each shelf takes its own
-        masks = letter_masks(shelved)
-        at: dict[tuple[str, int], list[int]] = {}
-        for i, word in enumerate(shelved):
-            shape = (word[0], len(word))
-            if shape in at:
-                at[shape].append(i)
-            else:
-                at[shape] = [i]
-        for shape, rows in at.items():
-            shelf = self.by_shape.get(shape)
-            if shelf is None:
-                shelf = self.by_shape[shape] = _Shelf()
-            shelf.extend([shelved[i] for i in rows], masks[rows])
+        # one vectorised pass per length, never padded to the longest word (one 2,000-letter
+        # «ههههه…» would make every word of a million-passage vocabulary 8 KB wide), then each
+        # first letter's shelf takes its own
+        for length, words in by_length.items():
+            masks = letter_masks(words)
+            rows: dict[str, list[int]] = {}
+            for i, word in enumerate(words):
+                rows.setdefault(word[0], []).append(i)
+            for first, at in rows.items():
+                shelf = self.by_shape.get((first, length))
+                if shelf is None:
+                    shelf = self.by_shape[first, length] = _Shelf()
+                shelf.extend([words[i] for i in at], masks[at])
         self.size = len(vocab)
 
 

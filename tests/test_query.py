@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from index.query import (
     ATTESTED_DF,
     FUZZY_CREDIT,
     IndexVocabulary,
+    VocabularyTables,
     letter_masks,
     looks_verb,
     parse_query,
@@ -121,6 +123,28 @@ def test_letter_masks_differ_by_at_most_two_bits_an_edit() -> None:
     assert int(one ^ changed).bit_count() <= 2
     assert int(one ^ longer).bit_count() <= 4
     assert len(letter_masks([])) == 0
+
+
+def test_one_very_long_word_does_not_widen_every_word_of_the_tables() -> None:
+    # readers' and comments' «ههههه…» run to thousands of letters: the masks are made per
+    # length, so that word does not pad the other words' arrays to its width
+    rng = random.Random(5)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(3, 8)))
+                    for _ in range(5000)})
+    index = BM25Index.from_corpus([[*words, "ه" * 20_000]])
+    tracemalloc.start()
+    try:
+        tables = VocabularyTables.of(index)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert tables.size == len(index.vocab)
+    assert peak < 20 * 2**20  # padded to 20,000 letters: 5,000 × 80 KB = 400 MB
+    vocabulary = IndexVocabulary(lambda: index)
+    vocabulary.adopt(tables)
+    near = vocabulary.neighbours(words[0] + "ز")
+    assert words[0] in near
 
 
 async def test_a_built_library_has_its_vocabulary_filed_before_the_first_question(
