@@ -35,6 +35,13 @@ from typing import Any
 
 import numpy as np
 
+# After a term-at-a-time scan, the candidates come from one sweep of the whole accumulator
+# (_sweep) when the postings scanned times this exceed the docs, else from the scanned lists
+# walked again. Measured on the realistic 100k long questions, the kernel alone, p50 / p95:
+# 4 (a branchy sweep) 65 / 110 µs; vectorised sweep at 4: 64 / 104, 8: 55 / 101, 16: 55 / 97,
+# 32: 57 / 140, 64: 59 / 146.
+SWEEP_FROM = 16
+
 search: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 exact: Callable[..., np.ndarray] | None = None
 holds: Callable[..., np.ndarray] | None = None
@@ -141,8 +148,25 @@ def _lower_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     return _seek(P, lo, hi, doc, False)
 
 
+def _lb(keys, lo, hi, key):  # type: ignore[no-untyped-def]
+    """_lower_bound with a select instead of a branch per step: each step's outcome is a coin
+    toss, and a mispredicted branch costs more than the load it waits for."""
+    n = hi - lo
+    if n <= 0:
+        return lo
+    at = lo
+    while n > 1:
+        half = n >> 1
+        at = at + half if keys[at + half] < key else at
+        n -= half
+    return at + (keys[at] < key)
+
+
 def _bsearch_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     """Position of `doc` in the base postings lo..hi-1 (one list), or -1."""
+    if len(P[2]) == (len(P[0]) << 7) + 3:  # plain words: index.postings.is_plain
+        at = _lb(P[2], lo, hi, doc)
+        return at if at < hi and P[2][at] == doc else -1
     at = _lower_doc(P, lo, hi, doc)
     return at if at < hi and _doc(P, at) == doc else -1
 
@@ -618,17 +642,10 @@ def _search(  # type: ignore[no-untyped-def]
     cut = lower / hi - rest[scanned - 1]
     cand_val = buf
     n_cand = 0
-    if cut > 0 and 4 * done > n_docs:
-        # Most docs were touched: one pass over the whole accumulator streams through memory
-        # and finds the candidates in doc order; walking the postings again would cost more.
-        for d in range(n_docs):
-            v = acc[d]
-            acc[d] = 0
-            if v >= cut and live[d]:
-                seen[d] = 2
-                cand[n_cand] = d
-                cand_val[n_cand] = v
-                n_cand += 1
+    if cut > 0 and SWEEP_FROM * done > n_docs:
+        # Many docs were touched: one vectorised pass over the whole accumulator finds the
+        # candidates in doc order; walking the postings again would cost more.
+        n_cand = _sweep(acc, live, seen, cand, cand_val, n_docs, cut)
         scanned_again = 0
     else:
         scanned_again = scanned
@@ -754,6 +771,43 @@ def _exact_scores(  # type: ignore[no-untyped-def]
     return scores
 
 
+def _sweep(acc, live, seen, cand, cand_val, n_docs, cut):  # type: ignore[no-untyped-def]
+    """The live docs whose acc reaches `cut` (> 0), into cand/cand_val in doc order, marked
+    2 in seen; acc[:n_docs] is left zero. Returns how many.
+
+    Chunks of 64 are first counted against the cut — as int32 bits, which order non-negative
+    floats as their values do, in a loop LLVM vectorises — and only a chunk with a hit is
+    walked; then one memset. A branch per doc ran at ~1 cycle a doc (100k docs: 26 µs against
+    8 µs in cache)."""
+    least = np.empty(1, np.float32)  # the least float32 >= cut, as bits
+    least[0] = np.float32(cut)
+    if float(least[0]) < cut:
+        least[0] = np.nextafter(least[0], np.float32(np.inf))
+    cut_bits = least.view(np.int32)[0]
+    bits = acc[:n_docs].view(np.int32)
+    n_cand = 0
+    full = n_docs >> 6
+    for c in range(full + 1):
+        c0 = c << 6
+        c1 = min(c0 + 64, n_docs)
+        if c < full:
+            hits = 0
+            chunk = bits[c0:c1]  # a slice of constant length: what lets the count vectorise
+            for x in range(64):
+                hits += chunk[x] >= cut_bits
+            if hits == 0:
+                continue
+        for d in range(c0, c1):
+            v = acc[d]
+            if v >= cut and live[d]:
+                seen[d] = 2
+                cand[n_cand] = d
+                cand_val[n_cand] = v
+                n_cand += 1
+    acc[:n_docs] = 0
+    return n_cand
+
+
 def _spans(tids, offsets):  # type: ignore[no-untyped-def]
     """Each query term's base postings [a, e) (empty for a term past the base's)."""
     n = len(tids)
@@ -816,10 +870,10 @@ _INLINED = frozenset({"_find", "_gallop_doc", "_seek", "_first_ge", "_doc", "_bl
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_lower_bound", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in", "_doc",
-             "_first_ge", "_seek", "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at",
+    names = ("_lower_bound", "_lb", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in",
+             "_doc", "_first_ge", "_seek", "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at",
              "_gallop", "_kth", "_offer", "_push", "_find", "_prune", "_delta_max",
-             "_windowed", "_exact_top", "_exact_scores", "_spans")
+             "_windowed", "_sweep", "_exact_top", "_exact_scores", "_spans")
     for name in names:
         fn = globals()[name]
         globals()[name] = jit(getattr(fn, "py_func", fn), cache)

@@ -717,3 +717,48 @@ def test_a_bulk_add_of_many_new_terms_moves_them_into_the_term_table(
     for _ in range(30):
         query = [*rng.choice(corpus)[:3], "جديد"]
         assert compacted.search(query, 10) == plain.search(query, 10)
+
+
+@pytest.mark.parametrize("n_docs", [1, 63, 64, 65, 1000, 4099])
+def test_the_accumulator_sweep_finds_every_candidate_and_leaves_it_zero(n_docs: int) -> None:
+    """index.kernel._sweep (the candidates after a scan that touched many docs) against a
+    plain loop: the same live docs reaching the cut, in doc order, with their values, marked
+    in seen; the whole accumulator zero afterwards. Cuts on a value, just above and below it."""
+    if kernel.search is None:
+        pytest.skip("the sweep is the compiled search's")
+    rng = np.random.default_rng(n_docs)
+    for trial in range(20):
+        acc = np.zeros(n_docs + 5, dtype=np.float32)
+        touched = rng.random(n_docs) < rng.choice([0.01, 0.3, 1.0])
+        acc[:n_docs][touched] = rng.gamma(2.0, 2.0, int(touched.sum())).astype(np.float32)
+        live = rng.random(n_docs + 5) < 0.9
+        values = acc[:n_docs][acc[:n_docs] > 0]
+        cut = float(rng.choice(values)) if len(values) else 1.0
+        cut = [cut, float(np.nextafter(np.float32(cut), np.float32(0))), cut * (1 + 1e-9),
+               cut / 2, 1e-30][trial % 5]
+        want = [d for d in range(n_docs) if float(acc[d]) >= cut and live[d]]  # in float64
+        want_values = acc[want].copy()
+        seen = np.zeros(n_docs + 5, dtype=np.uint8)
+        cand = np.zeros(n_docs + 5, dtype=np.int32)
+        cand_val = np.zeros(n_docs + 5, dtype=np.float32)
+        acc[n_docs:] = 7.0  # past n_docs: neither read nor cleared
+        n = kernel._sweep(acc, live, seen, cand, cand_val, n_docs, cut)
+        assert cand[:n].tolist() == want
+        np.testing.assert_array_equal(cand_val[:n], want_values)
+        assert np.flatnonzero(seen).tolist() == want and set(seen[want].tolist()) <= {2}
+        assert not acc[:n_docs].any() and (acc[n_docs:] == 7.0).all()
+
+
+def test_the_branchless_lower_bound_is_searchsorted() -> None:
+    """index.kernel._lb (the exact rescoring's search in plain doc ids) is numpy's
+    searchsorted(side="left") on every sub-range, key inside, between and outside the keys."""
+    if kernel.search is None:
+        pytest.skip("a helper of the compiled search")
+    rng = np.random.default_rng(3)
+    keys = np.unique(rng.integers(0, 5000, 700)).astype(np.uint32)
+    for _ in range(3000):
+        lo = int(rng.integers(0, len(keys) + 1))
+        hi = int(rng.integers(lo, len(keys) + 1))
+        key = int(rng.integers(-2, 5003))
+        want = lo + int(np.searchsorted(keys[lo:hi], key, side="left"))
+        assert kernel._lb(keys, lo, hi, key) == want, (lo, hi, key)
