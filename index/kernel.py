@@ -613,10 +613,23 @@ def _search(  # type: ignore[no-untyped-def]
     for i in range(n):
         total += length[i]
     bits, codes = P[2], P[3]
+    # Plain doc ids (a base of at most index.bm25.PLAIN_POSTINGS) are scanned by a loop of
+    # their own, not through _block/_doc_in's line arithmetic (base 0, slope 0 there):
+    # realistic 100k, the kernel alone, long questions p50 / p95 62 / 111 → 51 / 93 µs.
+    plain = len(bits) == (len(P[0]) << 7) + 3  # index.postings.is_plain
     for j in range(n):
         i = order[j]
         wi = w32[i]
         p = a[i]
+        if plain:
+            for q in range(p, e[i]):
+                d = np.int64(bits[q])
+                v = acc[d] + wi * qtab[codes[q]]
+                acc[d] = v
+                if v > low:
+                    size, low, low_at = _offer(d, v, live, heap_doc, heap_val, size, low,
+                                               low_at)
+            p = e[i]
         while p < e[i]:
             blk = p >> 7
             stop = min(e[i], (blk + 1) << 7)
@@ -655,6 +668,17 @@ def _search(  # type: ignore[no-untyped-def]
     for j in range(scanned_again):
         i = order[j]
         p = a[i]
+        if plain:
+            for q in range(p, e[i]):
+                d = np.int64(bits[q])
+                v = acc[d]
+                acc[d] = 0
+                if v >= cut and seen[d] == 0 and live[d]:
+                    seen[d] = 2
+                    cand[n_cand] = d
+                    cand_val[n_cand] = v
+                    n_cand += 1
+            p = e[i]
         while p < e[i]:
             blk = p >> 7
             stop = min(e[i], (blk + 1) << 7)
@@ -701,6 +725,12 @@ def _search(  # type: ignore[no-untyped-def]
                     acc[d] += wi * qtab[codes[p]]
         else:
             p = a[i]
+            if plain:
+                for q in range(p, e[i]):
+                    d = np.int64(bits[q])
+                    if seen[d] == 2:
+                        acc[d] += wi * qtab[codes[q]]
+                p = e[i]
             while p < e[i]:
                 blk = p >> 7
                 stop = min(e[i], (blk + 1) << 7)
