@@ -105,13 +105,12 @@ def _first_ge(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     s, w, base, slope, mask = _block(P, blk)
     bits = P[2]
     first = blk << 7
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if _doc_in(bits, s, w, base, slope, mask, mid - first) < doc:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    n = hi - lo
+    while n > 1:  # a select per step, as in _lb
+        half = n >> 1
+        lo = lo + half if _doc_in(bits, s, w, base, slope, mask, lo + half - first) < doc else lo
+        n -= half
+    return lo + (_doc_in(bits, s, w, base, slope, mask, lo - first) < doc)
 
 
 def _seek(P, lo, hi, doc, gallop):  # type: ignore[no-untyped-def]
@@ -223,7 +222,7 @@ def _gallop(keys, lo, hi, key):  # type: ignore[no-untyped-def]
         step *= 2
     if lo < hi and keys[lo] >= key:
         return lo
-    return _lower_bound(keys, lo, min(lo + step + 1, hi), key)
+    return _lb(keys, lo, min(lo + step + 1, hi), key)
 
 
 def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
@@ -720,9 +719,14 @@ def _search(  # type: ignore[no-untyped-def]
             p = a[i]
             for c in range(n_cand):
                 d = cand[c]
-                p = _gallop_doc(P, p, e[i], d)
-                if p < e[i] and _doc(P, p) == d:
-                    acc[d] += wi * qtab[codes[p]]
+                if plain:
+                    p = _gallop(bits, p, e[i], d)
+                    if p < e[i] and bits[p] == d:
+                        acc[d] += wi * qtab[codes[p]]
+                else:
+                    p = _gallop_doc(P, p, e[i], d)
+                    if p < e[i] and _doc(P, p) == d:
+                        acc[d] += wi * qtab[codes[p]]
         else:
             p = a[i]
             if plain:
