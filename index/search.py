@@ -183,13 +183,12 @@ class Library:
         assert self.snapshots is not None and self._key is not None
         folder, key, params = self.snapshots, self._key, self._params
 
-        def load() -> tuple[snapshot.Loaded, Fields, DocMap, VocabularyTables]:
+        def load() -> tuple[snapshot.Loaded, Fields, DocMap]:
             loaded = snapshot.load(folder, key)
-            fields = Fields.from_frozen(loaded.fields, *params)
-            return loaded, fields, DocMap(loaded.doc_map), VocabularyTables.of(fields.light)
+            return loaded, Fields.from_frozen(loaded.fields, *params), DocMap(loaded.doc_map)
 
         try:
-            loaded, fields, docs, tables = await asyncio.to_thread(load)
+            loaded, fields, docs = await asyncio.to_thread(load)
         except snapshot.Unusable as why:
             log.info("index snapshot not used (%s): building from the stored passages", why)
             return False
@@ -206,6 +205,8 @@ class Library:
             log.warning("index snapshot %s is ahead of the store's change log (a restored "
                         "backup?): building from the stored passages", saved.path)
             return False
+        # filed only for a snapshot that is used (~0.3 s at a 500k-word vocabulary)
+        tables = await asyncio.to_thread(VocabularyTables.of, fields.light)
         self._install(fields, docs, saved.cursor, tables)
         self._saved_applied = self._applied
         log.info("index loaded from %s (%.0f MB, %d passages)", saved.path,
