@@ -142,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
                             "runs into a live library, with questions asked meanwhile")
     bench.add_argument("--stall-articles", type=int, default=5_000,
                        help="with --stall: articles ingested (SaudiNewsNet when present)")
+    bench.add_argument("--stall-passages", type=int, default=None, metavar="N",
+                       help="with --stall: the running library holds N passages first "
+                            "(copies of the SaudiNewsNet articles), not the articles left")
     bench.add_argument("--startup", action="store_true",
                        help="instead: start-up time and memory from a saved index against a "
                             "rebuild, on a SQLite store of --passages synthetic passages")

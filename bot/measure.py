@@ -9,6 +9,7 @@ import hashlib
 import json
 import sys
 import tempfile
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -352,6 +353,10 @@ def _bench_peers(args: argparse.Namespace) -> int:
             return _fail("\n".join(missing.values()))
     if args.stall and args.stall_articles < 1:
         return _fail(f"--stall-articles must be at least 1, got {args.stall_articles}")
+    if args.stall_passages is not None and (not args.stall or args.stall_passages < 1
+                                            or not DEFAULT_NEWS.is_file()):
+        return _fail("--stall-passages needs --stall, a count of at least 1 and the "
+                     f"SaudiNewsNet articles at {DEFAULT_NEWS}")
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -365,9 +370,19 @@ def _bench_peers(args: argparse.Namespace) -> int:
     if args.stall:
         base, burst, questions, note = stall.inputs(args.stall_articles, DEFAULT_NEWS.parents[1],
                                                     args.seed)
+        fill = None
+        if args.stall_passages is not None:
+            from index.startup import fill_store_news
+
+            def fill(db: Path) -> Awaitable[dict]:
+                return fill_store_news(db, args.stall_passages, DEFAULT_NEWS, log)
+
+            note = (f"SaudiNewsNet: {len(burst):,} articles ingested into a running library "
+                    f"of {args.stall_passages:,} passages (copies of the news articles), ARCD "
+                    "questions")
         log(f"stall: {note}")
         report["stall"] = {"source": note, **asyncio.run(stall.measure(base, burst, questions,
-                                                                       log=log))}
+                                                                       fill=fill, log=log))}
     if args.json:
         print(json.dumps(report))
     else:

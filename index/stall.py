@@ -3,7 +3,9 @@
 A bot answers questions on one asyncio loop; an ingest that holds the loop (a merge, a table
 rebuild, tokenizing on it) freezes every chat meanwhile. This measures it as the bot lives it:
 
-1. a store (SQLite, in a temporary folder) gets the `base` articles and a Library is built;
+1. a store (SQLite, in a temporary folder) gets the `base` articles — or, with `fill`, is
+   filled by it first (``bench --stall --stall-passages 1000000``: copies of the news articles
+   up to a million passages, index.startup.fill_store_news) — and a Library is built;
 2. three coroutines then share the loop: a *ticker* that sleeps TICK_S and records how late it
    wakes (the loop's pauses), an *asker* that answers a question every ASK_EVERY_S through
    ``Library.answer`` (the full answer path, timed), and the *ingest*: the `burst` articles
@@ -112,11 +114,13 @@ async def measure(
     ask_every_s: float = ASK_EVERY_S,
     quiet_s: float | None = None,
     analysis_workers: int = 1,
+    fill: Callable[[Path], Awaitable[Any]] | None = None,
     log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
-    """Ingest `burst` into a running Library over `base`; the loop's pauses and question
-    latencies meanwhile. The burst is analysed in `analysis_workers` processes, as the bot
-    does (index.workers; 0: in a thread)."""
+    """Ingest `burst` into a running Library over `base` (or over what `fill` stores at the
+    database's path first); the loop's pauses and question latencies meanwhile. The burst is
+    analysed in `analysis_workers` processes, as the bot does (index.workers; 0: in a
+    thread)."""
     from index.ingest import ingest_articles
     from index.search import Library
     from index.store import Store
@@ -125,10 +129,15 @@ async def measure(
     if not questions:
         raise ValueError("need at least one question to ask during the ingest")
     with tempfile.TemporaryDirectory(prefix="naba-stall-", dir=folder) as tmp:
-        async with await Store.open(Path(tmp) / "stall.db") as store:
-            log(f"stall: storing {len(base):,} base articles")
-            start = time.perf_counter()
-            await ingest_articles(store, base, "bench-base")
+        db = Path(tmp) / "stall.db"
+        start = time.perf_counter()
+        if fill is not None:
+            log("stall: filling the base store")
+            await fill(db)
+        async with await Store.open(db) as store:
+            if fill is None:
+                log(f"stall: storing {len(base):,} base articles")
+                await ingest_articles(store, base, "bench-base")
             # the collector policy the bot runs (bot/app.py, index.collector)
             library = Library(store, on_refresh=collector.after_refresh)
             await library.build()
@@ -159,7 +168,7 @@ async def measure(
             passages = library.passages
     return {
         "analysis_workers": analysis_workers,
-        "base_articles": len(base),
+        "base_articles": len(base) if fill is None else None,
         "base_passages": base_passages,
         "articles": len(burst),
         "passages_after": passages,

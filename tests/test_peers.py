@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -240,6 +241,31 @@ async def test_a_bulk_ingest_does_not_stall_the_loop(tmp_path) -> None:
     assert report["loop_max_pause_ms"] < 1000
     assert "no stall: 250 articles" in stall.format_stall(report)
     assert report["gc_passes"] >= report["gc_full_passes"] >= 0
+
+
+async def test_the_stall_bench_runs_over_a_store_its_fill_made(tmp_path) -> None:
+    """`bench --stall --stall-passages N`: the running library is what `fill` stored at the
+    database's path (the base articles are not ingested then)."""
+    from index.ingest import ingest_articles
+    from index.store import Store
+
+    made, burst = synthetic_articles(40, seed=6), synthetic_articles(30, seed=6, first=40)
+    filled: list[Path] = []
+
+    async def fill(db: Path) -> None:
+        filled.append(db)
+        async with await Store.open(db) as store:
+            await ingest_articles(store, made, "fill")
+
+    unused = synthetic_articles(5, seed=6, first=500)
+    report = await stall.measure(unused, burst, ["كلمة"], folder=tmp_path, batch=10,
+                                 quiet_s=0.1, fill=fill)
+    assert len(filled) == 1 and filled[0].name == "stall.db"
+    with_base = await stall.measure(made, burst, ["كلمة"], folder=tmp_path, batch=10,
+                                    quiet_s=0.1)
+    assert report["base_passages"] == with_base["base_passages"] > 0
+    assert report["passages_after"] == with_base["passages_after"] > report["base_passages"]
+    assert report["base_articles"] is None and with_base["base_articles"] == 40
 
 
 def test_the_collectors_passes_are_timed_while_installed_and_only_then() -> None:
