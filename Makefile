@@ -39,9 +39,12 @@ eval: venv
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bot bench --passages 100000
-	$(BIN)/python -m bot bench --passages 100000 --peers bm25s,tantivy --stall
+	$(BIN)/python -m bot bench --passages 100000 --peers bm25s,tantivy
 	$(BIN)/python -m bot bench --passages 1000000
 	$(BIN)/python -m bot bench --passages 1000000 --peers bm25s,tantivy
+	# the stall in processes of their own, as a bot's: into ~47k passages, then into 1M
+	$(BIN)/python -m bot bench --stall
+	$(BIN)/python -m bot bench --stall --stall-passages 1000000
 	$(BIN)/python -m bot bench --startup --passages 1000000 --queries 1000
 
 index: venv
