@@ -664,21 +664,11 @@ def _search(  # type: ignore[no-untyped-def]
         scanned_again = 0
     else:
         scanned_again = scanned
+    words = bits.view(np.int32)  # plain doc ids as the delta's dtype: one loop serves both
     for j in range(scanned_again):
         i = order[j]
         p = a[i]
-        if plain:
-            for q in range(p, e[i]):
-                d = np.int64(bits[q])
-                v = acc[d]
-                acc[d] = 0
-                if v >= cut and seen[d] == 0 and live[d]:
-                    seen[d] = 2
-                    cand[n_cand] = d
-                    cand_val[n_cand] = v
-                    n_cand += 1
-            p = e[i]
-        while p < e[i]:
+        while not plain and p < e[i]:  # packed doc ids, decoded block by block
             blk = p >> 7
             stop = min(e[i], (blk + 1) << 7)
             s, wd, bb, sp, mk = _block(P, blk)
@@ -695,15 +685,18 @@ def _search(  # type: ignore[no-untyped-def]
                     cand_val[n_cand] = v
                     n_cand += 1
             p = stop
-        for q in range(d_off[i], d_off[i + 1]):
-            d = d_docs[q]
-            v = acc[d]
-            acc[d] = 0
-            if v >= cut and seen[d] == 0 and live[d]:
-                seen[d] = 2
-                cand[n_cand] = d
-                cand_val[n_cand] = v
-                n_cand += 1
+        # the plain doc ids (from p: none left when packed), then the delta's
+        for part in range(2):
+            ids = words if part == 0 else d_docs
+            for q in range(p if part == 0 else d_off[i], e[i] if part == 0 else d_off[i + 1]):
+                d = np.int64(ids[q])
+                v = acc[d]
+                acc[d] = 0
+                if v >= cut and seen[d] == 0 and live[d]:
+                    seen[d] = 2
+                    cand[n_cand] = d
+                    cand_val[n_cand] = v
+                    n_cand += 1
     for c in range(n_cand):
         acc[cand[c]] = cand_val[c]
 
