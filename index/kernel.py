@@ -48,14 +48,18 @@ holds: Callable[..., np.ndarray] | None = None
 
 
 def _lower_bound(keys: np.ndarray, lo: int, hi: int, key: int) -> int:
-    """The first position in the sorted keys[lo:hi] holding a value >= `key` (hi if none)."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if keys[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """The first position in the sorted keys[lo:hi] holding a value >= `key` (hi if none).
+
+    A select per step, not a branch: each step's outcome is a coin toss, and a mispredicted
+    branch costs more than the load it waits for."""
+    n = hi - lo
+    if n <= 0:
+        return lo
+    while n > 1:
+        half = n >> 1
+        lo = lo + half if keys[lo + half] < key else lo
+        n -= half
+    return lo + (keys[lo] < key)
 
 
 def _bsearch(keys: np.ndarray, lo: int, hi: int, doc: int) -> int:
@@ -89,9 +93,14 @@ def _doc_in(bits, s, w, base, slope, mask, i):  # type: ignore[no-untyped-def]
     return base + ((i * slope) >> 7) + ((x >> (bit & 31)) & mask)
 
 
+def _plain(P):  # type: ignore[no-untyped-def]
+    """Whether the base's doc ids are plain words (index.postings.is_plain)."""
+    return len(P[2]) == (len(P[0]) << 7) + 3
+
+
 def _doc(P, p):  # type: ignore[no-untyped-def]
     """The doc id of base posting p."""
-    if len(P[2]) == (len(P[0]) << 7) + 3:  # plain words: index.postings.is_plain
+    if _plain(P):
         return np.int64(P[2][p])
     s, w, base, slope, mask = _block(P, p >> 7)
     return _doc_in(P[2], s, w, base, slope, mask, p & 127)
@@ -106,7 +115,7 @@ def _first_ge(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     bits = P[2]
     first = blk << 7
     n = hi - lo
-    while n > 1:  # a select per step, as in _lb
+    while n > 1:  # a select per step, as in _lower_bound
         half = n >> 1
         lo = lo + half if _doc_in(bits, s, w, base, slope, mask, lo + half - first) < doc else lo
         n -= half
@@ -147,24 +156,10 @@ def _lower_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     return _seek(P, lo, hi, doc, False)
 
 
-def _lb(keys, lo, hi, key):  # type: ignore[no-untyped-def]
-    """_lower_bound with a select instead of a branch per step: each step's outcome is a coin
-    toss, and a mispredicted branch costs more than the load it waits for."""
-    n = hi - lo
-    if n <= 0:
-        return lo
-    at = lo
-    while n > 1:
-        half = n >> 1
-        at = at + half if keys[at + half] < key else at
-        n -= half
-    return at + (keys[at] < key)
-
-
 def _bsearch_doc(P, lo, hi, doc):  # type: ignore[no-untyped-def]
     """Position of `doc` in the base postings lo..hi-1 (one list), or -1."""
-    if len(P[2]) == (len(P[0]) << 7) + 3:  # plain words: index.postings.is_plain
-        at = _lb(P[2], lo, hi, doc)
+    if _plain(P):
+        at = _lower_bound(P[2], lo, hi, doc)
         return at if at < hi and P[2][at] == doc else -1
     at = _lower_doc(P, lo, hi, doc)
     return at if at < hi and _doc(P, at) == doc else -1
@@ -222,7 +217,7 @@ def _gallop(keys, lo, hi, key):  # type: ignore[no-untyped-def]
         step *= 2
     if lo < hi and keys[lo] >= key:
         return lo
-    return _lb(keys, lo, min(lo + step + 1, hi), key)
+    return _lower_bound(keys, lo, min(lo + step + 1, hi), key)
 
 
 def _offer(d, v, live, heap_doc, heap_val, size, low, low_at):  # type: ignore[no-untyped-def]
@@ -615,7 +610,7 @@ def _search(  # type: ignore[no-untyped-def]
     # Plain doc ids (a base of at most index.bm25.PLAIN_POSTINGS) are scanned by a loop of
     # their own, not through _block/_doc_in's line arithmetic (base 0, slope 0 there):
     # realistic 100k, the kernel alone, long questions p50 / p95 62 / 111 → 51 / 93 µs.
-    plain = len(bits) == (len(P[0]) << 7) + 3  # index.postings.is_plain
+    plain = _plain(P)
     for j in range(n):
         i = order[j]
         wi = w32[i]
@@ -895,12 +890,13 @@ def _compile() -> tuple[Any, Any, Any]:
 # Inlined by numba itself, not left to LLVM: the probes' chain of helpers (each a call that
 # passes the postings' four arrays). Measured on the realistic 1M corpus, in process: p50
 # −10–15%, p95 −5% (all the helpers inlined: no better); the first compile takes ~3 s more.
-_INLINED = frozenset({"_find", "_gallop_doc", "_seek", "_first_ge", "_doc", "_block", "_doc_in"})
+_INLINED = frozenset({"_find", "_gallop_doc", "_seek", "_first_ge", "_doc", "_block", "_doc_in",
+                      "_plain"})
 
 
 def _jit_all(jit: Callable[[Any, bool], Any], cache: bool) -> tuple[Any, Any, Any]:
     """Compile the helpers first: _search finds them as module globals when it compiles."""
-    names = ("_lower_bound", "_lb", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in",
+    names = ("_lower_bound", "_plain", "_add_delta", "_argmin", "_bsearch", "_block", "_doc_in",
              "_doc", "_first_ge", "_seek", "_lower_doc", "_bsearch_doc", "_gallop_doc", "_tf_at",
              "_gallop", "_kth", "_offer", "_push", "_find", "_prune", "_delta_max",
              "_windowed", "_sweep", "_exact_top", "_exact_scores", "_spans")

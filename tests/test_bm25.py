@@ -750,7 +750,7 @@ def test_the_accumulator_sweep_finds_every_candidate_and_leaves_it_zero(n_docs: 
 
 
 def test_the_branchless_lower_bound_is_searchsorted() -> None:
-    """index.kernel._lb (the exact rescoring's search in plain doc ids) is numpy's
+    """index.kernel._lower_bound (a select per step; the searches in plain doc ids) is numpy's
     searchsorted(side="left") on every sub-range, key inside, between and outside the keys."""
     if kernel.search is None:
         pytest.skip("a helper of the compiled search")
@@ -761,4 +761,4 @@ def test_the_branchless_lower_bound_is_searchsorted() -> None:
         hi = int(rng.integers(lo, len(keys) + 1))
         key = int(rng.integers(-2, 5003))
         want = lo + int(np.searchsorted(keys[lo:hi], key, side="left"))
-        assert kernel._lb(keys, lo, hi, key) == want, (lo, hi, key)
+        assert kernel._lower_bound(keys, lo, hi, key) == want, (lo, hi, key)
