@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
-from index import snapshot
+from index import snapshot, workers
 from index.bm25 import MERGE_THRESHOLD, BM25Index, Merge
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import asks_name, direct_answer, gives_name
@@ -39,10 +40,12 @@ from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, attribution_of, collapse_copies, merge_same_quotes
 from index.roots import ROOTS_VERSION, roots, roots_joined
-from index.store import PassageContext, Store, now_utc
+from index.store import PassageContext, Store, StoryMember, now_utc
 from index.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 DEFAULT_TOP = 3
 # Longer than any real question (the longest ARCD question is ~250 characters); past this the
@@ -82,6 +85,12 @@ FIELDS = f"light,root({ROOTS_VERSION}),title"
 # numbers them afresh. A start rebuilds instead of loading a snapshot past this share of dead
 # doc ids (each still costs ~70 bytes in per-doc arrays and search buffers).
 MAX_DEAD_SHARE = 0.5
+# From this many passages the CPU steps of an answer (ranking, the relevance rule, quoting)
+# run in a worker thread, so the event loop keeps serving other chats meanwhile: at a million
+# passages one step took up to 20 ms of CPU, and while a bulk ingest's merge and analysis
+# shared the two cores the loop paused 40–110 ms (bench --stall). Below it each step is short
+# and a thread's hand-off (~0.1 ms) would cost more than it frees.
+OFF_LOOP_FROM = 200_000
 
 
 def check_question(text: str) -> str | None:
@@ -313,8 +322,8 @@ class Library:
         the cursor are read, so the snapshot is the index at that cursor."""
         merges = self.fields.start_merge()
         self._merging = asyncio.ensure_future(
-            asyncio.to_thread(self._save, merges, self._docs.state(), self._cursor, self._key,
-                              self._applied)
+            workers.in_background(self._save, merges, self._docs.state(), self._cursor,
+                                  self._key, self._applied)
         )
         self._merging.add_done_callback(_merge_done)
         return self._merging
@@ -380,7 +389,7 @@ class Library:
                 return followed
         want = min(MAX_CANDIDATES, max(MIN_CANDIDATES, 4 * (offset + top)))
         dated = scope is not None and scope.first is not None
-        ranked = self._retrieve(parsed, MAX_CANDIDATES if dated else want)
+        ranked = await self._off_loop(self._retrieve, parsed, MAX_CANDIDATES if dated else want)
         accepted = await self._decide(parsed, ranked, where, scope if dated else None)
         if dated and not accepted:
             # …unless those days hold no answer: then the question as asked, «أمس» and all
@@ -388,7 +397,7 @@ class Library:
             tries = [(whole, None), (parsed, ranked)] if parsed is not whole else [(whole, ranked)]
             for fallback, candidates in tries:
                 if candidates is None:
-                    candidates = self._retrieve(fallback, want)
+                    candidates = await self._off_loop(self._retrieve, fallback, want)
                 # the narrowed question's candidates are already ranked (a superset): reused
                 accepted = await self._decide(fallback, candidates, where)
                 if accepted:
@@ -415,11 +424,14 @@ class Library:
             if named is not None:  # the page changes: quote it from the new order
                 results = named
                 hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
-        if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
+        if NAME_SLOT and offset == 0 and not await self._off_loop(
+            gives_name, query, parsed.kind, hits
+        ):
             best = hits[0]  # the story, but not the name: say where we looked
             return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best),
                           followed=followed)
-        direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
+        direct = (await self._off_loop(direct_answer, query, parsed.kind, hits)
+                  if offset == 0 else None)
         return Answer(
             query=query, tokens=parsed.tokens, hits=hits, total=len(results) - folded,
             direct=direct, followed=followed,
@@ -477,7 +489,7 @@ class Library:
         parsed = self.parse(query.strip())
         if not parsed.concepts:
             return Stages((), ())
-        ranked = self._retrieve(parsed, k)
+        ranked = await self._off_loop(self._retrieve, parsed, k)
         accepted = await self._decide(parsed, ranked)
         return Stages(tuple(self.passage_of(s.doc) for s in ranked),
                       tuple(a.context.passage_id for a in accepted))
@@ -505,22 +517,38 @@ class Library:
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
         judge = self._judge(parsed)
-        best = ranked[0].score if ranked else 0.0
-        accepted: list[_Accepted] = []
-        # every candidate's concept credits in one pass over the index, not one set per passage
+        credits, rows = await self._off_loop(self._may_answer, judge, ranked)
+        contexts = await self.store.articles.passage_contexts(
+            [self.passage_of(ranked[row].doc) for row in rows], text=False
+        )
+        return await self._off_loop(self._accept, judge, ranked, rows, credits, contexts,
+                                    where, days)
+
+    def _may_answer(
+        self, judge: Judge, ranked: Sequence[Scored]
+    ) -> tuple[np.ndarray, list[int]]:
+        """Every candidate's concept credits, and the rows the rule could accept: only those
+        are read from the store (issue 13: fetch only what can be shown; 61% of the reader
+        questions' candidates are not)."""
+        # every candidate's credits in one pass over the index, not one set per passage
         docs = np.fromiter((s.doc for s in ranked), dtype=np.int64, count=len(ranked))
         light, root, title = self.fields.light, self.fields.root, self.fields.title
         credits = judge.credits(
             len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs),
             lambda term: title.holds(term, docs),
         )
-        # only the candidates the rule could accept are read from the store (issue 13: fetch
-        # only what can be shown; 61% of the reader questions' candidates are not)
         rows = [row for row in range(len(ranked))
                 if judge.may_answer(credits[row], self.min_coverage, self.max_missing)]
-        contexts = await self.store.articles.passage_contexts(
-            [self.passage_of(ranked[row].doc) for row in rows], text=False
-        )
+        return credits, rows
+
+    def _accept(
+        self, judge: Judge, ranked: Sequence[Scored], rows: Sequence[int], credits: np.ndarray,
+        contexts: Mapping[int, PassageContext], where: Callable[[Article], bool] | None,
+        days: DateScope | None,
+    ) -> list[_Accepted]:
+        """The rows whose passages the rule accepts, reranked, best first."""
+        best = ranked[0].score if ranked else 0.0
+        accepted: list[_Accepted] = []
         held = _Held(self.fields.light, self._docs, judge,
                      [ctx.article_id for ctx in contexts.values()])
         for row in rows:
@@ -549,6 +577,12 @@ class Library:
             accepted.append(_Accepted(cand, ctx))
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
         return accepted
+
+    async def _off_loop(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """`fn(*args)` in a worker thread in a large library (OFF_LOOP_FROM), else here."""
+        if self.passages < OFF_LOOP_FROM:
+            return fn(*args)
+        return await asyncio.to_thread(fn, *args)
 
     def _is_lead(self, ctx: PassageContext) -> bool:
         """Whether the passage opens its article (a news lead: who, what, where, when)."""
@@ -588,6 +622,16 @@ class Library:
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
         context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
         stories = await self.store.stories.reports_of([c.article_id for c in batch])
+        return await self._off_loop(self._hits, batch, first_rank, context, stories, terms,
+                                    idf, articles)
+
+    @staticmethod
+    def _hits(
+        batch: Sequence[Candidate], first_rank: int, context: Mapping[int, PassageContext],
+        stories: Mapping[int, Sequence[StoryMember]], terms: set[str], idf: dict[str, float],
+        articles: dict[int, Article],
+    ) -> list[Hit]:
+        """_quote's hits from what it read."""
         hits = []
         for rank, cand in enumerate(batch, start=first_rank):
             also = [Attribution(a.id, a.title, a.source, a.published, a.url)

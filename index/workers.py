@@ -18,8 +18,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -55,6 +57,45 @@ def _lower_priority(niceness: int) -> None:
     if niceness > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(niceness)
+
+
+# The thread that merges the index's delta and saves its snapshots (in_background): one, at
+# NICENESS below the bot's other threads. A merge at 1M passages runs for seconds of CPU
+# beside the analysis worker; at the same priority it took the event loop's core as often as
+# not, and a question's few milliseconds on the loop stretched several-fold (bench --stall).
+_background: ThreadPoolExecutor | None = None
+_background_lock = threading.Lock()
+
+
+def _lower_thread_priority(niceness: int) -> None:
+    """This thread's niceness raised by `niceness`. Linux only: there a thread has its own
+    (setpriority on its native id); elsewhere that id would name a process."""
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
+
+
+def thread_niceness() -> int:
+    """The calling thread's niceness (Linux; elsewhere the process's)."""
+    if sys.platform.startswith("linux"):
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    return niceness()
+
+
+async def in_background(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in the background thread (one, at lower priority): the index's merges and
+    snapshot saves, which must not take the event loop's core."""
+    global _background
+    with _background_lock:
+        if _background is None:
+            _background = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="naba-background",
+                initializer=_lower_thread_priority, initargs=(NICENESS,),
+            )
+        pool = _background
+    return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
 
 
 def niceness() -> int:

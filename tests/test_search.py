@@ -455,6 +455,67 @@ async def test_a_question_never_waits_for_an_index_merge(
     assert merged.is_set()
 
 
+async def test_the_merge_runs_in_the_background_thread_at_a_lower_priority(
+    library: Library, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge at a million passages is seconds of CPU: it runs in the one background thread
+    (index.workers.in_background), niced below the event loop's, so the kernel gives the
+    loop a contended core first (bench --stall)."""
+    import sys
+    import threading
+
+    import index.search as search
+    from index import workers
+    from index.bm25 import Merge
+
+    seen: list[tuple[str, int]] = []
+    run = Merge.run
+
+    def watched(merge: Merge) -> None:
+        seen.append((threading.current_thread().name, workers.thread_niceness()))
+        run(merge)
+
+    monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(Merge, "run", watched)
+    ours = workers.thread_niceness()
+    await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة", text=LIBRARY_TEXT), "t")
+    assert await asyncio.wait_for(library.refresh(), 10) == 1
+    assert await asyncio.wait_for(library._merging, 10) is False  # merged; no snapshot folder
+    assert seen and all(name.startswith("naba-background") for name, _ in seen)
+    if sys.platform.startswith("linux"):
+        assert all(nice == min(19, ours + workers.NICENESS) for _, nice in seen)
+    assert workers.thread_niceness() == ours  # the loop's thread is untouched
+    assert (await library.answer("متى افتتحت مكتبة الواحة؟")).hits
+
+
+async def test_a_large_librarys_answers_are_worked_out_off_the_loop_and_the_same(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past OFF_LOOP_FROM passages ranking, the relevance rule and quoting run in a worker
+    thread; what the reader gets is identical to working them out on the loop."""
+    import threading
+
+    import index.search as search
+
+    questions = [ISSUE_QUESTION, GOLD_QUESTION, "شو صار بدرعا؟", "مين حرر درعا؟",
+                 "كم عدد القتلى في درعا؟", "وين هربوا القادة العسكريين؟"]
+    monkeypatch.setattr(search, "OFF_LOOP_FROM", 10**9)
+    inline = [await library.answer(q) for q in questions]
+    threads: set[int] = set()
+    retrieve = Library._retrieve
+
+    def watched(self: Library, *args: object) -> object:
+        threads.add(threading.get_ident())
+        return retrieve(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "_retrieve", watched)
+    monkeypatch.setattr(search, "OFF_LOOP_FROM", 0)
+    off = [await library.answer(q) for q in questions]
+    assert off == inline
+    assert any(a.hits for a in off) and any(not a.hits for a in off)
+    assert threads and threading.get_ident() not in threads
+
+
 FIRE_TEXT = (
     "اندلع حريق كبير فجر اليوم في سوق الحميدية الأثري بمدينة الواحة الخيالية، وهرعت إليه "
     "فرق الإطفاء من ثلاثة مراكز.\n\n"
