@@ -85,11 +85,13 @@ FIELDS = f"light,root({ROOTS_VERSION}),title"
 # numbers them afresh. A start rebuilds instead of loading a snapshot past this share of dead
 # doc ids (each still costs ~70 bytes in per-doc arrays and search buffers).
 MAX_DEAD_SHARE = 0.5
-# From this many passages the CPU steps of an answer (ranking, the relevance rule, quoting)
-# run in a worker thread, so the event loop keeps serving other chats meanwhile: at a million
-# passages one step took up to 20 ms of CPU, and while a bulk ingest's merge and analysis
-# shared the two cores the loop paused 40–110 ms (bench --stall). Below it each step is short
-# and a thread's hand-off (~0.1 ms) would cost more than it frees.
+# From this many passages an answer's two long CPU steps — ranking (p50 1.4 / p99 3.7 ms at a
+# million passages, ARCD questions) and the relevance rule over the candidates (0.4 / 1.7 ms)
+# — run in a worker thread, so the event loop keeps serving other chats meanwhile; while a
+# bulk ingest's merge and analysis share the two cores such a step took 10–20 ms on the loop
+# (bench --stall). The other steps stay on the loop (each well under a millisecond): every
+# hand-off is a thread's wake-up, which on busy cores made the questions slower. Below it a
+# hand-off would cost more than it frees.
 OFF_LOOP_FROM = 200_000
 
 
@@ -424,14 +426,11 @@ class Library:
             if named is not None:  # the page changes: quote it from the new order
                 results = named
                 hits, folded = await self._excerpts(parsed, results, accepted, offset, top)
-        if NAME_SLOT and offset == 0 and not await self._off_loop(
-            gives_name, query, parsed.kind, hits
-        ):
+        if NAME_SLOT and offset == 0 and not gives_name(query, parsed.kind, hits):
             best = hits[0]  # the story, but not the name: say where we looked
             return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best),
                           followed=followed)
-        direct = (await self._off_loop(direct_answer, query, parsed.kind, hits)
-                  if offset == 0 else None)
+        direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
         return Answer(
             query=query, tokens=parsed.tokens, hits=hits, total=len(results) - folded,
             direct=direct, followed=followed,
@@ -517,7 +516,7 @@ class Library:
         window that overlaps a passage already kept; with `days`, only passages published on
         those days or speaking of them («أمس» in the next day's report)."""
         judge = self._judge(parsed)
-        credits, rows = await self._off_loop(self._may_answer, judge, ranked)
+        credits, rows = self._may_answer(judge, ranked)
         contexts = await self.store.articles.passage_contexts(
             [self.passage_of(ranked[row].doc) for row in rows], text=False
         )
@@ -622,8 +621,7 @@ class Library:
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
         context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
         stories = await self.store.stories.reports_of([c.article_id for c in batch])
-        return await self._off_loop(self._hits, batch, first_rank, context, stories, terms,
-                                    idf, articles)
+        return self._hits(batch, first_rank, context, stories, terms, idf, articles)
 
     @staticmethod
     def _hits(
