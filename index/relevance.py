@@ -107,6 +107,15 @@ def coverage_weight(n_docs: int, df: int) -> float:
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
+def _coverage_needed(min_coverage: float | None, concepts: int) -> float:
+    """The share of its weight a question of `concepts` concepts needs covered."""
+    min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
+    if concepts > LONG_FROM:
+        lowered = min_coverage - LONG_STEP * (concepts - LONG_FROM)
+        min_coverage = max(min(LONG_FLOOR, min_coverage), lowered)
+    return min_coverage
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """How much of a question one passage covers."""
@@ -120,10 +129,7 @@ class Coverage:
     def answers(self, min_coverage: float | None = None, max_missing: float | None = None) -> bool:
         """The decision: enough of the question covered, no heavy concept left out, and more
         than one concept matched when the question has more than one."""
-        min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
-        if self.concepts > LONG_FROM:
-            lowered = min_coverage - LONG_STEP * (self.concepts - LONG_FROM)
-            min_coverage = max(min(LONG_FLOOR, min_coverage), lowered)
+        min_coverage = _coverage_needed(min_coverage, self.concepts)
         max_missing = MAX_MISSING if max_missing is None else max_missing
         if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
             return False
@@ -254,25 +260,28 @@ class Judge:
                     np.maximum(out[:, i], present * (ROOT_CREDIT * credit), out=out[:, i])
         return out
 
-    def may_answer(
-        self, credits: Sequence[float], min_coverage: float | None = None,
-        max_missing: float | None = None,
-    ) -> bool:
-        """Whether a passage with these concept credits (`credits()`'s row) could pass
-        `Coverage.answers` at all: every concept it lacks given the most the rule may still
-        grant it (KIND_CONTEXT from its article, ROOT_CREDIT for the thing a «كم» question
-        counts), nothing left out, every measure given. False only for passages `coverage`
-        would refuse whatever their text: these need not be read from the store."""
+    def may_answer(self, credits: np.ndarray, min_coverage: float | None = None) -> np.ndarray:
+        """For each row of `credits()`, whether a passage with those concept credits could
+        pass `Coverage.answers` at all: every concept it lacks given the most the rule may
+        still grant it (KIND_CONTEXT from its article, ROOT_CREDIT for the thing a «كم»
+        question counts), nothing left out, every measure given. False only for passages
+        `coverage` would refuse whatever their text: these need not be read from the store.
+        All rows at once (at a million passages a row at a time was 0.17 ms an answer)."""
+        rows = np.atleast_2d(np.asarray(credits, dtype=np.float64))
         if not self.concepts or self.total <= 0:
-            return False
-        kind_context = KIND_CONTEXT if self.kind in KIND_CONTEXT_KINDS else 0.0
-        granted = [
-            float(c) if c else max(kind_context,
-                                   ROOT_CREDIT if self.counted and i == self.counted_at else 0.0)
-            for i, c in enumerate(credits)
-        ]
-        share, matched = self._tally(granted)
-        return Coverage(share, matched, len(self.concepts)).answers(min_coverage, max_missing)
+            return np.zeros(len(rows), dtype=bool)
+        most = np.full(len(self.concepts), KIND_CONTEXT if self.kind in KIND_CONTEXT_KINDS
+                       else 0.0)
+        if self.counted:
+            most[self.counted_at] = max(most[self.counted_at], ROOT_CREDIT)
+        granted = np.where(rows != 0, rows, most)
+        share = granted @ np.asarray(self.weights) / self.total
+        matched = (granted >= ROOT_CREDIT / 2).sum(axis=1)
+        # a screen, not the decision: a hair of float rounding never turns a passage away
+        ok = share >= _coverage_needed(min_coverage, len(self.concepts)) - 1e-9
+        if len(self.concepts) == 1:
+            return ok & (share >= 1.0 - 1e-9)
+        return ok & (matched >= 2)
 
     def _tally(self, credits: Sequence[float]) -> tuple[float, int]:
         """The share of the question's weight these concept credits cover, and how many

@@ -536,8 +536,9 @@ class Library:
             len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs),
             lambda term: title.holds(term, docs),
         )
-        rows = [row for row in range(len(ranked))
-                if judge.may_answer(credits[row], self.min_coverage, self.max_missing)]
+        rows = np.flatnonzero(
+            judge.may_answer(credits, self.min_coverage)
+        ).tolist()
         return credits, rows
 
     def _accept(

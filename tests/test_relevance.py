@@ -503,17 +503,19 @@ def test_may_answer_never_turns_away_a_passage_the_rule_accepts(
     whatever the passage's text and article hold — here with every article holding every
     concept elsewhere, the most the rule can grant."""
     judge, tokens = judge_for(question, corpus)
+    rows = [judge._credits_of(set(t)) for t in tokens]
+    screened = judge.may_answer(np.array(rows))  # all rows at once, as answer() asks
     refused_early = 0
-    for t in tokens:
-        credits = judge._credits_of(set(t))
+    for t, credits, may in zip(tokens, rows, screened, strict=True):
         answers = judge.coverage(set(t), t, lambda _i: True, credits).answers()
         if answers:
-            assert judge.may_answer(credits), (question, t)
-        refused_early += not judge.may_answer(credits)
+            assert may, (question, t)
+        assert bool(judge.may_answer(np.array([credits]))[0]) == may  # a row alone: the same
+        refused_early += not may
     # and it does turn some away (the point: fewer rows read) — except for «متى»/«لماذا»,
     # where any concept may be granted from the article (KIND_CONTEXT) once the text is read
     from index.relevance import KIND_CONTEXT_KINDS
 
     if judge.kind not in KIND_CONTEXT_KINDS:
         assert refused_early > 0
-        assert not judge.may_answer([0.0] * len(judge.concepts))
+        assert not judge.may_answer(np.zeros((1, len(judge.concepts))))[0]
