@@ -85,13 +85,13 @@ FIELDS = f"light,root({ROOTS_VERSION}),title"
 # numbers them afresh. A start rebuilds instead of loading a snapshot past this share of dead
 # doc ids (each still costs ~70 bytes in per-doc arrays and search buffers).
 MAX_DEAD_SHARE = 0.5
-# From this many passages an answer's two long CPU steps — ranking (p50 1.4 / p99 3.7 ms at a
-# million passages, ARCD questions) and the relevance rule over the candidates (0.4 / 1.7 ms)
-# — run in a worker thread, so the event loop keeps serving other chats meanwhile; while a
-# bulk ingest's merge and analysis share the two cores such a step took 10–20 ms on the loop
-# (bench --stall). The other steps stay on the loop (each well under a millisecond): every
-# hand-off is a thread's wake-up, which on busy cores made the questions slower. Below it a
-# hand-off would cost more than it frees.
+# From this many passages an answer's ranking — its one long CPU step, p50 1.4 / p99 3.7 ms
+# at a million passages on ARCD questions — runs in a worker thread, so the event loop keeps
+# serving other chats meanwhile; while a bulk ingest's merge and analysis share the two cores
+# such a step took 10–20 ms on the loop (bench --stall). The other steps stay on the loop
+# (the relevance rule 0.4 / 1.7 ms, the rest under 1.4 ms at p99): each hand-off is two
+# thread wake-ups, ~0.1 ms of the answer (1M synthetic: p50 +0.12 ms with one hand-off,
+# +0.2–0.35 with two). Below it a hand-off would cost more than it frees.
 OFF_LOOP_FROM = 200_000
 
 
@@ -520,8 +520,7 @@ class Library:
         contexts = await self.store.articles.passage_contexts(
             [self.passage_of(ranked[row].doc) for row in rows], text=False
         )
-        return await self._off_loop(self._accept, judge, ranked, rows, credits, contexts,
-                                    where, days)
+        return self._accept(judge, ranked, rows, credits, contexts, where, days)
 
     def _may_answer(
         self, judge: Judge, ranked: Sequence[Scored]

@@ -488,11 +488,11 @@ async def test_the_merge_runs_in_the_background_thread_at_a_lower_priority(
     assert (await library.answer("متى افتتحت مكتبة الواحة؟")).hits
 
 
-async def test_a_large_librarys_answers_are_worked_out_off_the_loop_and_the_same(
+async def test_a_large_library_ranks_off_the_loop_and_answers_the_same(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past OFF_LOOP_FROM passages ranking, the relevance rule and quoting run in a worker
-    thread; what the reader gets is identical to working them out on the loop."""
+    """Past OFF_LOOP_FROM passages the ranking runs in a worker thread; what the reader gets
+    is identical to ranking on the loop."""
     import threading
 
     import index.search as search
