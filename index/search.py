@@ -40,7 +40,7 @@ from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, attribution_of, collapse_copies, merge_same_quotes
 from index.roots import ROOTS_VERSION, roots, roots_joined
-from index.store import PassageContext, Store, StoryMember, now_utc
+from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
@@ -621,15 +621,6 @@ class Library:
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
         context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
         stories = await self.store.stories.reports_of([c.article_id for c in batch])
-        return self._hits(batch, first_rank, context, stories, terms, idf, articles)
-
-    @staticmethod
-    def _hits(
-        batch: Sequence[Candidate], first_rank: int, context: Mapping[int, PassageContext],
-        stories: Mapping[int, Sequence[StoryMember]], terms: set[str], idf: dict[str, float],
-        articles: dict[int, Article],
-    ) -> list[Hit]:
-        """_quote's hits from what it read."""
         hits = []
         for rank, cand in enumerate(batch, start=first_rank):
             also = [Attribution(a.id, a.title, a.source, a.published, a.url)

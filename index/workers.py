@@ -60,9 +60,9 @@ def _lower_priority(niceness: int) -> None:
 
 
 # The thread that merges the index's delta and saves its snapshots (in_background): one, at
-# NICENESS below the bot's other threads. A merge at 1M passages runs for seconds of CPU
-# beside the analysis worker; at the same priority it took the event loop's core as often as
-# not, and a question's few milliseconds on the loop stretched several-fold (bench --stall).
+# NICENESS below the bot's other threads, as the analysis worker is. A merge at 1M passages is
+# ~11 s of CPU beside the analysis worker, and the kernel should give a contended core to the
+# event loop first. (Measured alone, bench --stall into 1M moved within its runs' spread.)
 _background: ThreadPoolExecutor | None = None
 _background_lock = threading.Lock()
 
