@@ -68,20 +68,10 @@ _background_lock = threading.Lock()
 
 
 def _lower_thread_priority(niceness: int) -> None:
-    """This thread's niceness raised by `niceness`. Linux only: there a thread has its own
-    (setpriority on its native id); elsewhere that id would name a process."""
-    if niceness <= 0 or not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
-
-
-def thread_niceness() -> int:
-    """The calling thread's niceness (Linux; elsewhere the process's)."""
+    """This thread's niceness raised by `niceness` — Linux only, where a thread has its own
+    and `os.nice` changes the calling thread's; elsewhere it would lower the whole bot."""
     if sys.platform.startswith("linux"):
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    return niceness()
+        _lower_priority(niceness)
 
 
 async def in_background(fn: Callable[..., T], *args: Any) -> T:
@@ -99,7 +89,8 @@ async def in_background(fn: Callable[..., T], *args: Any) -> T:
 
 
 def niceness() -> int:
-    """This process's niceness (a worker's: NICENESS above the bot's)."""
+    """The calling thread's niceness on Linux (each thread has its own: a worker's or the
+    background thread's is NICENESS above the bot's), the process's elsewhere."""
     return os.nice(0) if hasattr(os, "nice") else 0
 
 

@@ -472,19 +472,19 @@ async def test_the_merge_runs_in_the_background_thread_at_a_lower_priority(
     run = Merge.run
 
     def watched(merge: Merge) -> None:
-        seen.append((threading.current_thread().name, workers.thread_niceness()))
+        seen.append((threading.current_thread().name, workers.niceness()))
         run(merge)
 
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
     monkeypatch.setattr(Merge, "run", watched)
-    ours = workers.thread_niceness()
+    ours = workers.niceness()
     await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة", text=LIBRARY_TEXT), "t")
     assert await asyncio.wait_for(library.refresh(), 10) == 1
     assert await asyncio.wait_for(library._merging, 10) is False  # merged; no snapshot folder
     assert seen and all(name.startswith("naba-background") for name, _ in seen)
     if sys.platform.startswith("linux"):
         assert all(nice == min(19, ours + workers.NICENESS) for _, nice in seen)
-    assert workers.thread_niceness() == ours  # the loop's thread is untouched
+    assert workers.niceness() == ours  # the loop's thread is untouched
     assert (await library.answer("متى افتتحت مكتبة الواحة؟")).hits
 
 
