@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
 
@@ -44,8 +43,6 @@ from index.store import PassageContext, Store, now_utc
 from index.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 DEFAULT_TOP = 3
 # Longer than any real question (the longest ARCD question is ~250 characters); past this the
@@ -391,7 +388,7 @@ class Library:
                 return followed
         want = min(MAX_CANDIDATES, max(MIN_CANDIDATES, 4 * (offset + top)))
         dated = scope is not None and scope.first is not None
-        ranked = await self._off_loop(self._retrieve, parsed, MAX_CANDIDATES if dated else want)
+        ranked = await self._retrieve(parsed, MAX_CANDIDATES if dated else want)
         accepted = await self._decide(parsed, ranked, where, scope if dated else None)
         if dated and not accepted:
             # …unless those days hold no answer: then the question as asked, «أمس» and all
@@ -399,7 +396,7 @@ class Library:
             tries = [(whole, None), (parsed, ranked)] if parsed is not whole else [(whole, ranked)]
             for fallback, candidates in tries:
                 if candidates is None:
-                    candidates = await self._off_loop(self._retrieve, fallback, want)
+                    candidates = await self._retrieve(fallback, want)
                 # the narrowed question's candidates are already ranked (a superset): reused
                 accepted = await self._decide(fallback, candidates, where)
                 if accepted:
@@ -488,14 +485,20 @@ class Library:
         parsed = self.parse(query.strip())
         if not parsed.concepts:
             return Stages((), ())
-        ranked = await self._off_loop(self._retrieve, parsed, k)
+        ranked = await self._retrieve(parsed, k)
         accepted = await self._decide(parsed, ranked)
         return Stages(tuple(self.passage_of(s.doc) for s in ranked),
                       tuple(a.context.passage_id for a in accepted))
 
-    def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
-        """Steps 2–3: the ranker's candidates, then passages holding a query term that BM25
-        scores 0 (idf 0: the term is in exactly half of a tiny corpus), ranked last."""
+    async def _retrieve(self, parsed: ParsedQuery, want: int) -> list[Scored]:
+        """Steps 2–3 (`_rank`), in a worker thread in a large library (OFF_LOOP_FROM)."""
+        if self.passages < OFF_LOOP_FROM:
+            return self._rank(parsed, want)
+        return await asyncio.to_thread(self._rank, parsed, want)
+
+    def _rank(self, parsed: ParsedQuery, want: int) -> list[Scored]:
+        """The ranker's candidates, then passages holding a query term that BM25 scores 0
+        (idf 0: the term is in exactly half of a tiny corpus), ranked last."""
         ranked = self.ranker.rank(parsed, want)
         if len(ranked) < want:
             seen = {s.doc for s in ranked}
@@ -576,12 +579,6 @@ class Library:
             accepted.append(_Accepted(cand, ctx))
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
         return accepted
-
-    async def _off_loop(self, fn: Callable[..., _T], *args: Any) -> _T:
-        """`fn(*args)` in a worker thread in a large library (OFF_LOOP_FROM), else here."""
-        if self.passages < OFF_LOOP_FROM:
-            return fn(*args)
-        return await asyncio.to_thread(fn, *args)
 
     def _is_lead(self, ctx: PassageContext) -> bool:
         """Whether the passage opens its article (a news lead: who, what, where, when)."""

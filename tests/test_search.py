@@ -502,13 +502,13 @@ async def test_a_large_library_ranks_off_the_loop_and_answers_the_same(
     monkeypatch.setattr(search, "OFF_LOOP_FROM", 10**9)
     inline = [await library.answer(q) for q in questions]
     threads: set[int] = set()
-    retrieve = Library._retrieve
+    rank = Library._rank
 
     def watched(self: Library, *args: object) -> object:
         threads.add(threading.get_ident())
-        return retrieve(self, *args)  # type: ignore[arg-type]
+        return rank(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Library, "_retrieve", watched)
+    monkeypatch.setattr(Library, "_rank", watched)
     monkeypatch.setattr(search, "OFF_LOOP_FROM", 0)
     off = [await library.answer(q) for q in questions]
     assert off == inline
