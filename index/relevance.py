@@ -68,6 +68,8 @@ LEAD_BOOST = 0.5
 # Credit of a concept matched only through its root (the passage has «تحرير», the question
 # «تحررت»): a family member, not the word.
 ROOT_CREDIT = 0.5
+# A concept counts as matched at all from this credit on (a root shared with a neighbour).
+MATCHED_CREDIT = ROOT_CREDIT / 2
 # A verb the passage lacks weighs half as much against answering (MAX_MISSING): readers
 # ask with a verb where the article has its masdar or a synonym («اتاخد» for «السيطرة على»,
 # «عينو» for «تعيين»), while the noun a question is about («سعر», «الكهرباء») stays whole.
@@ -107,13 +109,22 @@ def coverage_weight(n_docs: int, df: int) -> float:
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
-def _coverage_needed(min_coverage: float | None, concepts: int) -> float:
-    """The share of its weight a question of `concepts` concepts needs covered."""
+def _covers(
+    share: float | np.ndarray, matched: int | np.ndarray, concepts: int,
+    min_coverage: float | None, slack: float = 0.0,
+) -> bool | np.ndarray:
+    """Whether a covered `share` of the weight and `matched` concepts are enough for a question
+    of `concepts` concepts — numbers for one passage, or arrays of them for many (Judge.
+    may_answer); a share `slack` below the cut still passes (a screen's float rounding)."""
     min_coverage = MIN_COVERAGE if min_coverage is None else min_coverage
     if concepts > LONG_FROM:
         lowered = min_coverage - LONG_STEP * (concepts - LONG_FROM)
         min_coverage = max(min(LONG_FLOOR, min_coverage), lowered)
-    return min_coverage
+    enough = share >= min_coverage - slack
+    if concepts == 1:
+        # a neighbour or a root completes a question, but never carries one alone
+        return enough & (share >= 1.0 - 1e-9)
+    return enough & (matched >= 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +140,10 @@ class Coverage:
     def answers(self, min_coverage: float | None = None, max_missing: float | None = None) -> bool:
         """The decision: enough of the question covered, no heavy concept left out, and more
         than one concept matched when the question has more than one."""
-        min_coverage = _coverage_needed(min_coverage, self.concepts)
         max_missing = MAX_MISSING if max_missing is None else max_missing
-        if self.concepts == 0 or self.share < min_coverage or self.missing > max_missing:
+        if self.concepts == 0 or self.missing > max_missing or not self.measure:
             return False
-        if not self.measure:
-            return False
-        if self.concepts == 1:
-            # a neighbour or a root completes a question, but never carries one alone
-            return self.share >= 1.0 - 1e-9
-        return self.matched >= 2
+        return bool(_covers(self.share, self.matched, self.concepts, min_coverage))
 
 
 class Judge:
@@ -276,12 +281,9 @@ class Judge:
             most[self.counted_at] = max(most[self.counted_at], ROOT_CREDIT)
         granted = np.where(rows != 0, rows, most)
         share = granted @ np.asarray(self.weights) / self.total
-        matched = (granted >= ROOT_CREDIT / 2).sum(axis=1)
+        matched = (granted >= MATCHED_CREDIT).sum(axis=1)
         # a screen, not the decision: a hair of float rounding never turns a passage away
-        ok = share >= _coverage_needed(min_coverage, len(self.concepts)) - 1e-9
-        if len(self.concepts) == 1:
-            return ok & (share >= 1.0 - 1e-9)
-        return ok & (matched >= 2)
+        return np.asarray(_covers(share, matched, len(self.concepts), min_coverage, slack=1e-9))
 
     def _tally(self, credits: Sequence[float]) -> tuple[float, int]:
         """The share of the question's weight these concept credits cover, and how many
@@ -290,7 +292,7 @@ class Judge:
         matched = 0
         for weight, credit in zip(self.weights, map(float, credits), strict=True):
             matched_weight += weight * credit
-            matched += credit >= ROOT_CREDIT / 2
+            matched += credit >= MATCHED_CREDIT
         return matched_weight / self.total, matched
 
     def coverage(
