@@ -41,6 +41,7 @@ from index.normalize import (
     normalize,
     tokenize,
 )
+from index.plurals import other_numbers
 from index.roots import root_of
 
 # Credit of a spelling neighbour: enough to complete a question, never enough to carry one
@@ -53,6 +54,9 @@ SYNONYM_CREDIT = 0.0
 # Credit of an indexed form with a proclitic glued on («بدرعا» for «درعا»): the same word,
 # but a rare spelling whose high idf must not outweigh the word itself.
 GLUED_CREDIT = 1.0
+# Credit of a noun's other number from index.plurals («نواب» for «نائب»): the same word,
+# which the root field does not join when the root is hollow or hamzated.
+PLURAL_CREDIT = 0.5
 # Switches for measuring what each step buys (README, "Answer quality"); all on in production.
 READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
@@ -350,6 +354,8 @@ def parse_query(
         terms = _terms_for(word, norm, chain, vocabulary)
         for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
             terms.setdefault(msa, 1.0)
+        for other in other_numbers(word) if PLURAL_CREDIT else ():
+            terms.setdefault(other, PLURAL_CREDIT)
         if synonyms is not None and SYNONYM_CREDIT:
             for alt in synonyms(word):
                 terms.setdefault(alt, SYNONYM_CREDIT)
