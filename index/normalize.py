@@ -118,6 +118,19 @@ _TANWEEN_ALEF = re.compile("(?:\u064b\u0627|\u0627\u064b)[\u064b-\u065f\u0670\u0
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 
 
+# Final letters after which an alef is no tanween: «نائبا» is «نائباً», «ميناء» stays.
+_NO_TANWEEN_AFTER = ("ا", "ه", "ي", "ء", "ى", "و")
+
+
+def unmarked_accusative(term: str) -> str | None:
+    """The index term an article's accusative leaves when it writes the tanween alef without
+    its mark («عُيّن نائبا للرئيس» → «نايبا» beside «نايب»): `term` + «ا»; None after a letter
+    that takes no such alef, and for a word too short to tell."""
+    if len(term) < 3 or term.endswith(_NO_TANWEEN_AFTER) or term.isascii():
+        return None
+    return term + "ا"
+
+
 def _blank_markup(text: str) -> str:
     """Markup replaced by spaces of the same length, so offsets into text stay valid."""
     if "<" not in text and "&" not in text:

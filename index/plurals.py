@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.normalize import analyze
+from index.normalize import analyze, unmarked_accusative
 
 # (singular, plural, …) as written; more than one plural where news uses both
 BROKEN_PLURALS: tuple[tuple[str, ...], ...] = (
@@ -91,10 +91,6 @@ BROKEN_PLURALS: tuple[tuple[str, ...], ...] = (
 )
 
 
-# Final letters after which an alef is no tanween: «نائبا» is «نائباً», «ميناء» stays.
-_NO_TANWEEN = ("ا", "ه", "ي", "ء", "ى", "و")
-
-
 def _table() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for forms in BROKEN_PLURALS:
@@ -102,7 +98,8 @@ def _table() -> dict[str, tuple[str, ...]]:
         singular, plurals = terms[0], terms[1:]
         # the accusative the articles write without its mark keeps its alef in the index
         # («عُيّن نائبا للرئيس» → نايبا): a plural asked also finds it
-        told = [singular] if singular.endswith(_NO_TANWEEN) else [singular, singular + "ا"]
+        accusative = unmarked_accusative(singular)
+        told = [singular, accusative] if accusative else [singular]
         table.setdefault(singular, []).extend(plurals)
         for plural in plurals:
             table.setdefault(plural, []).extend(

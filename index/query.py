@@ -33,6 +33,7 @@ from rapidfuzz.distance import OSA
 from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
 from index.dialects import AMBIGUOUS, COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
+from index.names import PLACES
 from index.normalize import (
     DEFAULT_ANALYZER,
     Analyzer,
@@ -40,6 +41,7 @@ from index.normalize import (
     get_analyzer,
     normalize,
     tokenize,
+    unmarked_accusative,
 )
 from index.plurals import other_numbers
 from index.roots import root_of
@@ -57,6 +59,9 @@ GLUED_CREDIT = 1.0
 # Credit of a noun's other number from index.plurals («نواب» for «نائب»): the same word,
 # which the root field does not join when the root is hollow or hamzated.
 PLURAL_CREDIT = 0.5
+# Credit of a word's accusative with its tanween alef unmarked («نايبا» for «نائب»), which the
+# analyzer cannot tell from a word ending in alef and so indexes apart: the same word.
+ACCUSATIVE_CREDIT = 1.0
 # Switches for measuring what each step buys (README, "Answer quality"); all on in production.
 READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
@@ -608,6 +613,10 @@ def _terms_for(
             terms.setdefault(stem, 1.0)
             if df == 0:
                 break
+    accusative = unmarked_accusative(word) if ACCUSATIVE_CREDIT else None
+    # only a form rarer than the word («درع» + «ا» is Daraa, and no accusative), never a place
+    if accusative and accusative not in PLACES and 0 < vocabulary.df(accusative) <= df:
+        terms.setdefault(accusative, ACCUSATIVE_CREDIT)
     if GLUED_CREDIT:
         for glued in vocabulary.glued_forms(word):
             terms.setdefault(glued, GLUED_CREDIT)
