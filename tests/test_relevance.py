@@ -11,6 +11,7 @@ from index.query import IndexVocabulary, parse_query
 from index.relevance import (
     MAX_MISSING,
     TITLE_CREDIT,
+    UNKNOWN_MISSING,
     VERB_MISSING,
     Coverage,
     Judge,
@@ -167,6 +168,21 @@ def test_an_absent_verb_weighs_half_against_answering() -> None:
     assert cov.missing == pytest.approx(VERB_MISSING * weight / judge.total)
     assert weight / judge.total > MAX_MISSING  # as a noun it would have been refused
     assert cov.answers()
+
+
+def test_an_absent_word_the_index_never_saw_weighs_half_against_answering() -> None:
+    """A misspelt or newly transliterated name («فولسفبورغ») is in no passage; it still counts
+    in the coverage (the weight of the question's heaviest word), but vetoes only at half: the
+    rest of the question decides."""
+    judge, tokens = judge_for("معارك حمص الزنبركية؟")
+    unknown = next(c for c in judge.concepts if not c.known)
+    weight = judge.weights[judge.concepts.index(unknown)]
+    assert weight / judge.total > MAX_MISSING  # a known word so heavy would veto the answer
+    cov = judge.coverage(set(tokens[5]))
+    assert cov.missing == pytest.approx(UNKNOWN_MISSING * weight / judge.total)
+    assert cov.share < 1 and cov.answers()
+    # …while a price the articles never mention still keeps its question unanswered
+    assert not best_coverage("ما سعر البندورة في حمص؟").answers()
 
 
 def test_a_lead_passage_ranks_higher_only_for_what_happened() -> None:
