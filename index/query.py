@@ -62,6 +62,9 @@ PLURAL_CREDIT = 0.5
 # Credit of a word's accusative with its tanween alef unmarked («نايبا» for «نائب»), which the
 # analyzer cannot tell from a word ending in alef and so indexes apart: the same word.
 ACCUSATIVE_CREDIT = 1.0
+# … and of its feminine dual, whose ة the stemmer keeps as ت («طائرتين» → طايرت, «طائرة» →
+# طاير): the question's «طائرة» also finds «طايرت».
+DUAL_CREDIT = 1.0
 # Switches for measuring what each step buys (README, "Answer quality"); all on in production.
 READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
@@ -295,6 +298,8 @@ def _readings(norm: str) -> list[str]:
         out.append(norm[:-1])  # «جنديا»: tanween written without its mark
     elif norm.endswith("اء") and len(norm) >= 5:
         out.append(norm[:-1])  # the other way round: «صحراء» where articles write «صحرا»
+    if norm.endswith(("تين", "تان")) and len(norm) >= 6:
+        out.append(norm[:-3] + "ه")  # a feminine dual: «ميداليتين» ~ «ميدالية»
     if norm[:1] == "ت" and len(norm) >= 3:  # «تقع» ~ «يقع»: the imperfect's person prefix
         out.append("ي" + norm[1:])
     elif norm[:1] == "ي" and len(norm) >= 3:
@@ -613,10 +618,11 @@ def _terms_for(
             terms.setdefault(stem, 1.0)
             if df == 0:
                 break
-    accusative = unmarked_accusative(word) if ACCUSATIVE_CREDIT else None
     # only a form rarer than the word («درع» + «ا» is Daraa, and no accusative), never a place
-    if accusative and accusative not in PLACES and 0 < vocabulary.df(accusative) <= df:
-        terms.setdefault(accusative, ACCUSATIVE_CREDIT)
+    dual = word + "ت" if len(word) >= 3 and not word.isascii() else None
+    for form, credit in ((unmarked_accusative(word), ACCUSATIVE_CREDIT), (dual, DUAL_CREDIT)):
+        if credit and form and form not in PLACES and 0 < vocabulary.df(form) <= df:
+            terms.setdefault(form, credit)
     if GLUED_CREDIT:
         for glued in vocabulary.glued_forms(word):
             terms.setdefault(glued, GLUED_CREDIT)

@@ -17,6 +17,7 @@ from index.plurals import BROKEN_PLURALS, other_numbers
 from index.query import (
     ACCUSATIVE_CREDIT,
     ATTESTED_DF,
+    DUAL_CREDIT,
     FUZZY_CREDIT,
     PLURAL_CREDIT,
     IndexVocabulary,
@@ -243,6 +244,16 @@ def test_a_word_reaches_its_accusative_written_without_the_tanween_mark() -> Non
     assert "درعا" not in terms["درع"]
     assert "سورا" not in terms["سور"]
     assert unmarked_accusative("ميناء") is None and unmarked_accusative("حي") is None
+
+
+def test_a_word_reaches_its_feminine_dual_and_back() -> None:
+    # the stemmer keeps a dual's ة as ت («طائرتين» → طايرت, «طائرة» → طاير): the question's
+    # «طائرة» also finds the dual, and a dual asked finds the singular when that is common
+    vocabulary = vocab_of("سقوط طائرتين حربيتين", *["طائرة مدنية"] * 6, "نص")
+    terms = {c.word: c.terms for c in parse_query("كم طائرة سقطت؟", vocabulary).concepts}
+    assert terms["طاير"]["طايرت"] == DUAL_CREDIT
+    terms = {c.word: c.terms for c in parse_query("وين سقطت الطائرتين؟", vocabulary).concepts}
+    assert terms["طايرت"]["طاير"] == 1.0
 
 
 def test_broken_plurals_list_only_pairs_the_analyzer_does_not_join() -> None:
