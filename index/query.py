@@ -65,6 +65,9 @@ ACCUSATIVE_CREDIT = 1.0
 # … and of its feminine dual, whose ة the stemmer keeps as ت («طائرتين» → طايرت, «طائرة» →
 # طاير): the question's «طائرة» also finds «طايرت».
 DUAL_CREDIT = 1.0
+# «مسؤول» ~ «مسئول» (a hamza on و or on ي: two terms after normalisation) — one word, each
+# finding the other at full credit (HAMZA_SEATS).
+HAMZA_SEATS = True
 # Switches for measuring what each step buys (README, "Answer quality"); all on in production.
 READINGS = True  # glued particles, colloquial verb forms, tanween, ت/ي
 COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
@@ -298,6 +301,9 @@ def _readings(norm: str) -> list[str]:
         out.append(norm[:-1])  # «جنديا»: tanween written without its mark
     elif norm.endswith("اء") and len(norm) >= 5:
         out.append(norm[:-1])  # the other way round: «صحراء» where articles write «صحرا»
+    if "و" in norm[1:] and "وو" not in norm and "يو" not in norm and len(norm) >= 4:
+        at = norm.index("و", 1)  # a hamza on و dropped: «مسول» for «مسؤول», «شون» for «شؤون»
+        out.append(norm[:at] + "و" + norm[at:])
     if norm.endswith(("تين", "تان")) and len(norm) >= 6:
         out.append(norm[:-3] + "ه")  # a feminine dual: «ميداليتين» ~ «ميدالية»
     if norm[:1] == "ت" and len(norm) >= 3:  # «تقع» ~ «يقع»: the imperfect's person prefix
@@ -623,6 +629,12 @@ def _terms_for(
     for form, credit in ((unmarked_accusative(word), ACCUSATIVE_CREDIT), (dual, DUAL_CREDIT)):
         if credit and form and form not in PLACES and 0 < vocabulary.df(form) <= df:
             terms.setdefault(form, credit)
+    # the hamza's seat: «مسؤول» and «مسئول» (Egyptian papers) are one word, which the
+    # normalizer's ؤ → و, ئ → ي makes two terms (مسوول, مسيول); each finds the other
+    for a, b in (("وو", "يو"), ("يو", "وو")):
+        seat = word.replace(a, b) if HAMZA_SEATS and a in word else None
+        if seat and vocabulary.df(seat) > 0:
+            terms.setdefault(seat, 1.0)
     if GLUED_CREDIT:
         for glued in vocabulary.glued_forms(word):
             terms.setdefault(glued, GLUED_CREDIT)

@@ -256,6 +256,22 @@ def test_a_word_reaches_its_feminine_dual_and_back() -> None:
     assert terms["طايرت"]["طاير"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("question", "word", "other"),
+    [
+        ("شو قال المسؤول؟", "مسوول", "مسيول"),  # ؤ → و, ئ → ي: two terms for one word
+        ("شو قال المسئول؟", "مسيول", "مسوول"),  # the Egyptian papers' spelling
+        ("شو قال المسول؟", "مسول", "مسوول"),  # the hamza dropped: a common word's reading
+    ],
+)
+def test_a_hamza_s_seat_or_its_absence_is_the_same_word(
+    question: str, word: str, other: str
+) -> None:
+    vocabulary = vocab_of(*["قال مسؤول في الوزارة"] * 8, "قال مسئول", "حسب مسول", "نص")
+    terms = {c.word: c.terms for c in parse_query(question, vocabulary).concepts}
+    assert terms[word][other] == 1.0
+
+
 def test_broken_plurals_list_only_pairs_the_analyzer_does_not_join() -> None:
     # every form is one word to the analyzer, and no two forms of an entry share a light stem
     # or a root (index.plurals: what the root field joins needs no entry)
