@@ -302,7 +302,7 @@ def _readings(norm: str) -> list[str]:
     elif norm.endswith("اء") and len(norm) >= 5:
         out.append(norm[:-1])  # the other way round: «صحراء» where articles write «صحرا»
     if "و" in norm[1:] and "وو" not in norm and "يو" not in norm and len(norm) >= 4:
-        at = norm.index("و", 1)  # a hamza on و dropped: «مسول» for «مسؤول», «شون» for «شؤون»
+        at = norm.index("و", 1)  # a hamza on و dropped: «مسول» for «مسؤول»
         out.append(norm[:at] + "و" + norm[at:])
     if norm.endswith(("تين", "تان")) and len(norm) >= 6:
         out.append(norm[:-3] + "ه")  # a feminine dual: «ميداليتين» ~ «ميدالية»

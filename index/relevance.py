@@ -15,8 +15,8 @@ word, index.query) by how rare it is (idf, never below 0):
   in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟»;
 * a verb left out weighs half against answering, and so do a word the index never saw and a
   word the passage's article holds in another passage (VERB_MISSING, UNKNOWN_MISSING,
-  ELSEWHERE); a long message needs less of its weight
-  covered (LONG_FROM, LONG_STEP, LONG_FLOOR).
+  ELSEWHERE); a long message needs less of its weight covered (LONG_FROM, LONG_STEP,
+  LONG_FLOOR).
 
 MIN_COVERAGE was calibrated on answerable against unanswerable questions from three sources
 (README, "Answer quality": arcd-train against arcd-test paragraphs, the reader set, and news
