@@ -91,7 +91,10 @@ BROKEN_PLURALS: tuple[tuple[str, ...], ...] = (
 )
 
 
+@lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
+    """Each listed form's analysed term → the analysed terms of its other number (built on
+    the first question: the analyzer is not loaded at import)."""
     table: dict[str, list[str]] = {}
     for forms in BROKEN_PLURALS:
         terms = [t for form in forms for t in analyze(form)]
@@ -108,12 +111,7 @@ def _table() -> dict[str, tuple[str, ...]]:
     return {term: tuple(dict.fromkeys(others)) for term, others in table.items()}
 
 
-@lru_cache(maxsize=1)
-def _plural_table() -> dict[str, tuple[str, ...]]:
-    return _table()
-
-
 def other_numbers(term: str) -> tuple[str, ...]:
     """The analysed forms of the other number of a noun: «نواب» → («نايب», «نايبا»), «قايد»
     → («قاد», «قواد»); () for a term not listed."""
-    return _plural_table().get(term, ())
+    return _table().get(term, ())
