@@ -1299,6 +1299,20 @@ class BM25Index:
             scores = self._exact(wanted, weights)
             return dict(zip(wanted.tolist(), scores.tolist(), strict=True))
 
+    def score_sorted(self, query: Query, docs: np.ndarray) -> np.ndarray:
+        """get_scores(query)[docs] for sorted distinct int64 `docs` (0.0 for an id the index
+        does not have): the fields' scores side by side, fused without a dict per field."""
+        scores = np.zeros(len(docs), dtype=np.float64)
+        with self._lock:
+            weights = self._weights(query)
+            if not weights or not len(docs):
+                return scores
+            inside = (docs >= 0) & (docs < self._n_docs)
+            if inside.all():
+                return self._exact(docs, weights)
+            scores[inside] = self._exact(docs[inside], weights)
+            return scores
+
     def search(self, query: Query, k: int = 10) -> list[tuple[int, float]]:
         """Top-k (doc id, score) with score > 0, best first; ties by ascending doc id.
 

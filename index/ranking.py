@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+import numpy as np
+
 from index.bm25 import BM25Index, Frozen, Merge
 from index.query import ParsedQuery
 
@@ -47,9 +49,10 @@ class Ranker(Protocol):
         """The best k candidates for `query`, best first."""
         ...
 
-    def score(self, query: ParsedQuery, docs: Iterable[int]) -> list[Scored]:
-        """These docs scored for `query`, best first (those scoring 0 left out): a follow-up
-        question asked of the passages the reader was just shown."""
+    def score(self, query: ParsedQuery, docs: Iterable[int], k: int | None = None
+              ) -> list[Scored]:
+        """These docs scored for `query`, best first (those scoring 0 left out), the first `k`
+        of them: a follow-up question asked of the passages the reader was just shown."""
         ...
 
 
@@ -118,27 +121,36 @@ class FusedBM25:
             (f.root.search, root_q, k) if root_q and self.root_weight else None,
             (f.title.search, light_q, k) if light_q and self.title_weight else None,
         )
-        return self.score(query, {d for hits in found for d, _ in hits})[:k]
+        return self.score(query, {d for hits in found for d, _ in hits}, k)
 
-    def score(self, query: ParsedQuery, docs: Iterable[int]) -> list[Scored]:
+    def score(self, query: ParsedQuery, docs: Iterable[int], k: int | None = None) -> list[Scored]:
+        """The docs that score above 0, best first (ties by doc id), the first `k` of them."""
         light_q = query.weighted_terms()
         root_q = query.weighted_roots()
         f = self.fields
-        docs = set(docs)
-        if not docs:
+        ids = np.unique(np.fromiter(docs, dtype=np.int64))
+        if not len(ids):
             return []
-        # one after another: scoring a few dozen docs is too short to hand to another thread
-        light = f.light.score_docs(light_q, docs)
-        root = f.root.score_docs(root_q, docs) if root_q and self.root_weight else {}
-        title = f.title.score_docs(light_q, docs) if self.title_weight else {}
-        scored = []
-        for doc in docs:
-            parts = (light.get(doc, 0.0), root.get(doc, 0.0), title.get(doc, 0.0))
-            total = parts[0] + self.root_weight * parts[1] + self.title_weight * parts[2]
-            if total > 0:
-                scored.append(Scored(doc, total, *parts))
-        scored.sort(key=lambda s: (-s.score, s.doc))
-        return scored
+        # one after another: scoring a few dozen docs is too short to hand to another thread;
+        # the fields side by side as arrays (a dict per field and a Python loop over every
+        # candidate were a fifth of a 1M ranking)
+        light = f.light.score_sorted(light_q, ids)
+        total = light
+        root = title = None
+        if root_q and self.root_weight:
+            root = f.root.score_sorted(root_q, ids)
+            total = total + self.root_weight * root
+        if self.title_weight:
+            title = f.title.score_sorted(light_q, ids)
+            total = total + self.title_weight * title
+        keep = np.flatnonzero(total > 0)
+        order = keep[np.lexsort((ids[keep], -total[keep]))]
+        if k is not None:
+            order = order[:k]
+        parts = [a[order].tolist() if a is not None else [0.0] * len(order)
+                 for a in (light, root, title)]
+        return [Scored(*row) for row in zip(ids[order].tolist(), total[order].tolist(), *parts,
+                                            strict=True)]
 
 
 # The three fields are searched at once: the compiled kernel lets go of the GIL, so on two

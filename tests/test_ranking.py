@@ -75,6 +75,50 @@ def test_fused_score_is_the_weighted_sum_of_the_fields() -> None:
     assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    corpus=st.lists(st.lists(words, min_size=1, max_size=8), min_size=3, max_size=12),
+    query=st.dictionaries(words, st.sampled_from([0.5, 1.0, 2.0]), min_size=1),
+    asked=st.sets(st.integers(-2, 14), max_size=16),
+)
+def test_scores_side_by_side_are_the_scores_by_doc(
+    corpus: list[list[str]], query: dict[str, float], asked: set[int]
+) -> None:
+    """score_sorted (the fusion's arrays) gives score_docs' very floats, 0.0 for ids the index
+    does not have (a negative one, one past its end)."""
+    import numpy as np
+
+    index = BM25Index.from_corpus(corpus)
+    wanted = np.array(sorted(asked), dtype=np.int64)
+    by_doc = index.score_docs(query, asked)
+    got = index.score_sorted(query, wanted)
+    assert got.tolist() == [by_doc.get(int(d), 0.0) for d in wanted]
+
+
+@pytest.mark.parametrize("question", ["متى اجتمعوا الوزراء؟", "هجوم درعا", "تحرير درعا",
+                                      "مكتبة الواحة"])
+def test_fused_scores_are_exact_sums_best_first_and_k_is_a_prefix(question: str) -> None:
+    """FusedBM25.score: each doc scoring above 0, its parts and their sum bit for bit, best
+    first and ties by doc id; asking for k gives the first k of the whole list."""
+    fields = fields_of(PASSAGES, TITLES)
+    parsed = parse_query(question, IndexVocabulary(lambda: fields.light))
+    fused = FusedBM25(fields, root_weight=0.6, title_weight=0.4)
+    docs = range(len(PASSAGES) + 2)  # two ids past the end: scored 0, left out
+    whole = fused.score(parsed, docs)
+    assert whole
+    expected = []
+    for doc in range(len(PASSAGES)):
+        light = fields.light.score_docs(parsed.weighted_terms(), [doc]).get(doc, 0.0)
+        root = fields.root.score_docs(parsed.weighted_roots(), [doc]).get(doc, 0.0)
+        title = fields.title.score_docs(parsed.weighted_terms(), [doc]).get(doc, 0.0)
+        total = light + 0.6 * root + 0.4 * title
+        if total > 0:
+            expected.append((doc, total, light, root, title))
+    expected.sort(key=lambda row: (-row[1], row[0]))
+    assert [(s.doc, s.score, s.light, s.root, s.title) for s in whole] == expected
+    assert fused.score(parsed, docs, 2) == whole[:2]
+
+
 def test_the_root_field_joins_a_verb_and_its_masdar() -> None:
     """«اجتمعوا» is not a light-stem match for «الاجتماع», but its root is."""
     fields = fields_of(PASSAGES, [""] * len(PASSAGES))
