@@ -639,11 +639,20 @@ class _Base:
     def has(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` are in postings lo..hi-1 (one list): `tfs_for` without decoding a
         single tf, for the relevance rule, which asks only whether a passage holds a word."""
-        if hi <= lo or not len(docs):
-            return np.zeros(len(docs), dtype=bool)
+        return self.has_each(np.array([lo]), np.array([hi]), docs)[0]
+
+    def has_each(self, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """`has` for many lists at once (list t: postings lo[t]..hi[t]-1), a row per list."""
+        if not len(docs) or not len(lo):
+            return np.zeros((len(lo), len(docs)), dtype=bool)
         if kernel.holds is not None:
-            return kernel.holds(np.asarray(docs, dtype=np.int64), lo, hi, self.postings.kernel)
-        return self._found(lo, hi, docs)[1]
+            return kernel.holds(np.asarray(docs, dtype=np.int64), lo.astype(np.int64),
+                                hi.astype(np.int64), self.postings.kernel)
+        out = np.zeros((len(lo), len(docs)), dtype=bool)
+        for t, (a, e) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+            if e > a:
+                out[t] = self._found(a, e, docs)[1]
+        return out
 
     def impacts_of(self, lo: int, hi: int) -> np.ndarray:
         """The exact impacts (float32) of postings lo..hi-1."""
@@ -1564,21 +1573,30 @@ class BM25Index:
     def holds(self, term: str, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` (live doc ids) have `term`: a binary search in each segment's
         ascending postings, so a common term costs no more than a rare one."""
-        found = np.zeros(len(docs), dtype=bool)
+        return self.holds_each([term], docs)[0]
+
+    def holds_each(self, terms: Sequence[str], docs: np.ndarray) -> np.ndarray:
+        """`holds` for every one of `terms` (a row each), the base's lists searched in one
+        call: the relevance rule asks it of ~30 terms per question."""
+        found = np.zeros((len(terms), len(docs)), dtype=bool)
+        if not len(docs) or not terms:
+            return found
         with self._lock:
-            tid = self.vocab.get(term)
-            if tid is None or not len(docs):
+            tids = [self.vocab.get(term) for term in terms]
+            rows = [row for row, tid in enumerate(tids) if tid is not None]
+            if not rows:
                 return found
             base = self._base
-            lo, hi = base.span(tid)
-            if hi > lo:
-                found |= base.has(lo, hi, docs)
-            delta = self._delta(tid)
-            if delta is not None:
-                have = delta[0]
-                # searching all but the last posting gives a valid index even past the end
-                found |= have[np.searchsorted(have[:-1], docs)] == docs
-            return found & self._live[docs]
+            spans = np.array([base.span(tids[row]) for row in rows], dtype=np.int64)
+            found[rows] = base.has_each(spans[:, 0], spans[:, 1], docs)
+            for row in rows:
+                delta = self._delta(tids[row])
+                if delta is not None:
+                    have = delta[0]
+                    # searching all but the last posting gives a valid index even past the end
+                    found[row] |= have[np.searchsorted(have[:-1], docs)] == docs
+            found &= self._live[docs]
+            return found
 
 
 def _warm_kernel(base: _Base | None = None) -> None:
@@ -1605,7 +1623,8 @@ def _warm_call(lengths: np.dtype) -> None:
             np.ones(1, dtype=bool), np.zeros(2, dtype=np.int64), _NO_DOCS, _NO_TFS, K1, B, 1.0,
         )
     if kernel.holds is not None:
-        kernel.holds(np.zeros(1, dtype=np.int64), 0, 1, packed)
+        kernel.holds(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
+                     np.ones(1, dtype=np.int64), packed)
     kernel.search(
         np.zeros(1, dtype=np.int64), np.ones(1), np.array([0, 1]), packed,
         np.ones(256, dtype=np.float32), np.ones((1, 256), dtype=np.uint8),

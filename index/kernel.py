@@ -858,12 +858,15 @@ def _exact(  # type: ignore[no-untyped-def]
 
 
 def _holds(docs, lo, hi, P):  # type: ignore[no-untyped-def]
-    """Which of `docs` the base postings lo..hi-1 (one list) hold: for the relevance rule,
-    which asks of ~30 candidates per term whether they hold it (numpy's vectorised search
-    over packed doc ids is ~15 array calls a step, ~250 a term)."""
-    out = np.zeros(len(docs), np.bool_)
-    for i in range(len(docs)):
-        out[i] = _bsearch_doc(P, lo, hi, docs[i]) >= 0
+    """Which of `docs` each term's base postings lo[t]..hi[t]-1 hold (a row per term): for
+    the relevance rule, which asks of ~30 candidates whether they hold each of ~30 terms, in
+    one call (numpy's vectorised search over packed doc ids is ~15 array calls a step, ~250 a
+    term; a compiled call per term, ~10 µs of dispatch each)."""
+    out = np.zeros((len(lo), len(docs)), np.bool_)
+    for t in range(len(lo)):
+        if hi[t] > lo[t]:
+            for i in range(len(docs)):
+                out[t, i] = _bsearch_doc(P, lo[t], hi[t], docs[i]) >= 0
     return out
 
 

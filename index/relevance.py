@@ -246,28 +246,29 @@ class Judge:
         return found / self.total if self.total > 0 else 0.0
 
     def credits(
-        self, n: int, holds: Callable[[str], np.ndarray], holds_root: Callable[[str], np.ndarray],
-        holds_title: Callable[[str], np.ndarray] | None = None,
+        self, n: int, holds: Callable[[Sequence[str]], np.ndarray],
+        holds_root: Callable[[Sequence[str]], np.ndarray],
+        holds_title: Callable[[Sequence[str]], np.ndarray] | None = None,
     ) -> np.ndarray:
         """Each concept's credit (columns) in each of `n` passages (rows) at once, from which
-        of them hold a term (`holds(term)`, a boolean array), a root (`holds_root(root)`) or,
-        in their article's title, a term (`holds_title(term)`): one binary search per term
-        over all candidates instead of a set per passage. A row is what
+        of them hold each term (`holds(terms)`, a boolean row per term), each root
+        (`holds_root(roots)`) or, in their article's title, each term (`holds_title(terms)`):
+        one search per term over all candidates instead of a set per passage. A row is what
         `coverage(..., credits=row)` takes."""
         out = np.zeros((n, len(self.concepts)))
-        for term, pairs in self._by_term.items():
-            present = holds(term)
-            if present.any():
-                for i, credit in pairs:
-                    np.maximum(out[:, i], present * credit, out=out[:, i])
-            if holds_title is not None and TITLE_CREDIT:
-                titled = holds_title(term)
-                if titled.any():
-                    for i, credit in pairs:
-                        np.maximum(out[:, i], titled * (TITLE_CREDIT * credit), out=out[:, i])
-        for i, concept in enumerate(self.concepts):
-            for root, credit in concept.roots.items():
-                present = holds_root(root)
+        terms = list(self._by_term)
+        for holding, factor in ((holds, 1.0), (holds_title, TITLE_CREDIT)):
+            if holding is None or not factor or not terms:
+                continue
+            for term, present in zip(terms, holding(terms), strict=True):
+                if present.any():
+                    for i, credit in self._by_term[term]:
+                        np.maximum(out[:, i], present * (factor * credit), out=out[:, i])
+        pairs = [(i, root, credit) for i, concept in enumerate(self.concepts)
+                 for root, credit in concept.roots.items()]
+        if pairs:
+            held = holds_root([root for _, root, _ in pairs])
+            for (i, _, credit), present in zip(pairs, held, strict=True):
                 if present.any():
                     np.maximum(out[:, i], present * (ROOT_CREDIT * credit), out=out[:, i])
         return out

@@ -535,8 +535,8 @@ class Library:
         docs = np.fromiter((s.doc for s in ranked), dtype=np.int64, count=len(ranked))
         light, root, title = self.fields.light, self.fields.root, self.fields.title
         credits = judge.credits(
-            len(docs), lambda term: light.holds(term, docs), lambda r: root.holds(r, docs),
-            lambda term: title.holds(term, docs),
+            len(docs), lambda terms: light.holds_each(terms, docs),
+            lambda rs: root.holds_each(rs, docs), lambda terms: title.holds_each(terms, docs),
         )
         rows = np.flatnonzero(
             judge.may_answer(credits, self.min_coverage)
@@ -677,9 +677,8 @@ class _Held:
         if held is None:
             if not self._by_concept:
                 self._gather()
-            found = np.zeros(len(self._docs), dtype=bool)
-            for term in self._judge.concepts[concept].terms:
-                found |= self._index.holds(term, self._docs)
+            terms = list(self._judge.concepts[concept].terms)
+            found = self._index.holds_each(terms, self._docs).any(axis=0)
             flags = np.logical_or.reduceat(found, self._starts) if len(found) else ()
             held = self._by_concept[concept] = dict(
                 zip(self._articles, map(bool, flags), strict=True)

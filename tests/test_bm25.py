@@ -554,6 +554,33 @@ def test_holds_agrees_with_docs_containing_across_segments_and_removals() -> Non
             )
 
 
+def test_holds_each_asks_many_terms_at_once_as_one_by_one() -> None:
+    """holds_each (the relevance rule's batch: a row per term, the base's lists searched in one
+    call) holds what docs_containing says for every term at once — base and delta postings,
+    removed docs never, an unknown term nowhere — in any order of the docs, and before and
+    after a merge."""
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(40)]
+    index = BM25Index.from_corpus([rng.choices(words, k=6) for _ in range(300)])
+    for _ in range(60):
+        index.add(rng.choices(words[:20], k=6))
+    index.remove_many(rng.sample(range(360), 50))
+    docs = np.array(rng.sample(range(360), 120), dtype=np.int64)  # unsorted, removed ones too
+    asked = ["absent", *rng.sample(words, 25), "w3", "also-absent"]
+    for copy in (index, None):
+        if copy is None:
+            merge = index.start_merge()
+            merge.run()
+            copy = BM25Index.from_frozen(merge.frozen())
+        rows = copy.holds_each(asked, docs)
+        assert rows.shape == (len(asked), len(docs))
+        for term, row in zip(asked, rows, strict=True):
+            assert set(docs[row].tolist()) == set(copy.docs_containing(term).tolist()) & set(
+                docs.tolist()), term
+    assert index.holds_each([], docs).shape == (0, len(docs))
+    assert index.holds_each(asked, docs[:0]).shape == (len(asked), 0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(corpus=corpora, extra=corpora, query=queries, data=st.data())
 def test_an_index_frozen_and_reloaded_ranks_as_before_and_as_rank_bm25(

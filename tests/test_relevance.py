@@ -89,7 +89,7 @@ def test_credits_of_all_passages_at_once_are_each_passages_own(question: str) ->
     judge = Judge(parse_query(question, IndexVocabulary(lambda: index)), len(index), index.df)
     docs = np.arange(len(tokens))
     credits = judge.credits(
-        len(docs), lambda t: index.holds(t, docs), lambda r: roots.holds(r, docs)
+        len(docs), lambda ts: index.holds_each(ts, docs), lambda rs: roots.holds_each(rs, docs)
     )
     assert credits.any()
     for doc, ts in enumerate(tokens):
@@ -107,10 +107,12 @@ def test_a_word_of_the_article_s_title_earns_part_credit() -> None:
     judge = Judge(parse_query("مبادرة غرفة الرياض", IndexVocabulary(lambda: index)),
                   len(index), index.df)
     docs = np.arange(len(passages))
-    none = np.zeros(len(passages), dtype=bool)
-    with_title = judge.credits(len(docs), lambda t: index.holds(t, docs), lambda r: none,
-                               lambda t: headlines.holds(t, docs))
-    without = judge.credits(len(docs), lambda t: index.holds(t, docs), lambda r: none)
+    def none(rs: list[str]) -> np.ndarray:
+        return np.zeros((len(rs), len(passages)), dtype=bool)
+
+    with_title = judge.credits(len(docs), lambda ts: index.holds_each(ts, docs), none,
+                               lambda ts: headlines.holds_each(ts, docs))
+    without = judge.credits(len(docs), lambda ts: index.holds_each(ts, docs), none)
     riyadh = next(i for i, c in enumerate(judge.concepts) if c.word == "رياض")
     assert without[0, riyadh] == 0 and with_title[0, riyadh] == TITLE_CREDIT
     assert (with_title >= without).all() and with_title.max() <= 1.0
