@@ -35,14 +35,21 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 
 import pyarabic.araby as araby
 
 from index.dialects import ALL_DIALECT_STOPWORDS
-from index.lexicon import RADICAL_AL_WORDS, RADICAL_LAM_WORDS, RADICAL_WAW_WORDS
+from index.lexicon import (
+    RADICAL_AL_WORDS,
+    RADICAL_LAM_WORDS,
+    RADICAL_WAW_WORDS,
+    ROOT_TEH_WORDS,
+    SHORT_TIED_WORDS,
+    TIED_AH_WORDS,
+)
 
 # --- code points -------------------------------------------------------------------------------
 
@@ -282,22 +289,39 @@ _NOT_STOPWORDS = frozenset({"علي", "وعلي", "آلي"})
 # --- light stemming ----------------------------------------------------------------------------
 
 
+_PROCLITICS = frozenset("بلفكو")
+
+
 def _strip_suffixes(
-    word: str, suffixes: tuple[str, ...], min_stem: int, tied_teh_after: tuple[str, ...]
+    word: str, suffixes: tuple[str, ...], min_stem: int, tied_teh_after: tuple[str, ...],
+    after_teh: tuple[str, ...] = (), tied_ah: frozenset[str] = frozenset(),
 ) -> str:
     """Each suffix that fits, in order, leaving min_stem letters; a ت left by a suffix of
-    tied_teh_after is a tied ة and goes too («عاصمتها» → «عاصمت» → «عاصم»)."""
-    for suffix in suffixes:
-        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
-            word = word[: -len(suffix)]
-            if (
-                suffix in tied_teh_after
-                and word.endswith(TEH)
-                # ات is the plural ending, not a tied ة: «سياراتها» keeps it for the ات rule.
-                and not word.endswith(ALEF + TEH)
-                and len(word) - 1 >= min_stem
-            ):
+    tied_teh_after is a tied ة and goes too («عاصمتها» → «عاصمت» → «عاصم»), and a suffix of
+    `after_teh` comes off only where it leaves such a ت («حكومتنا» → «حكوم»). A pronoun that
+    leaves ات leaves a plural or a ـاة noun (`tied_ah`), analysed as that word: «تصريحاته» as
+    «تصريحات», «حياته» as «حياة»."""
+    pronouns = (*after_teh, *tied_teh_after)
+    for suffix in (*after_teh, *suffixes):
+        if not word.endswith(suffix) or len(word) - len(suffix) < min_stem:
+            continue
+        if suffix in after_teh and not word[: -len(suffix)].endswith(TEH):
+            continue
+        word = word[: -len(suffix)]
+        if suffix not in pronouns:
+            continue
+        if word.endswith(ALEF + TEH):
+            # (after a glued ب/ل/ف/ك/و too: «بوفاته» as «بوفاة»)
+            noun = word[:-1] + HEH
+            whole = noun if noun in tied_ah or (noun[0] in _PROCLITICS and noun[1:] in tied_ah) \
+                else word
+            return _strip_suffixes(whole, suffixes, min_stem, (), (), tied_ah)
+        if word.endswith(TEH) and word not in ROOT_TEH_WORDS:
+            if len(word) - 1 >= min_stem:
                 word = word[:-1]
+            elif word[:-1] + HEH in SHORT_TIED_WORDS:
+                # too short to lose its ة: spelled as the word alone keeps it («جهته» as «جهة»)
+                word = word[:-1] + HEH
     return word
 
 
@@ -346,7 +370,11 @@ class NabaStemmer:
        «تأشيراتهم» → «تاشير»), then light10's ها ات ون ين يه ه ي — not its dual ان, which
        came off names and masdars far more often than off a dual («طالبان» read as «طالب»,
        «السودان» as «سود»; without it ARCD and TyDi MRR@10 move by ±0.002); a ت left by
-       ها/ه is a tied ة («عاصمتها» → «عاصم», as «عاصمة»).
+       a pronoun is a tied ة («عاصمتها», «حكومتهم» → «عاصم», «حكوم», as «عاصمة»), and «نا»
+       comes off where it leaves one («حكومتنا» → «حكوم»), unless the ت is the word's own
+       (index.lexicon.ROOT_TEH_WORDS: «بيوتهم» → «بيوت»); a pronoun that leaves ات leaves a
+       plural, analysed as the plural («تصريحاته» → «تصريح», as «تصريحات»), or a ـاة noun
+       (index.lexicon.TIED_AH_WORDS: «حياته» → «حيا», as «حياة»).
 
     Glued ب, the future س and the colloquial ب/ح/ه of verbs are *not* stripped here: they
     begin too many words (بغداد، بيان، سياسة، سنوات، حرب، هجوم). The query side tries those
@@ -361,11 +389,15 @@ class NabaStemmer:
         "هما", "كما", "هم", "هن", "كم", "كن", "ها", "ات", "ون", "ين", "يه", "ه", "ي"
     )
     min_stem: int = 3
-    tied_teh_after: tuple[str, ...] = ("ها", "ه")
+    tied_teh_after: tuple[str, ...] = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "ه")
+    after_teh: tuple[str, ...] = ("نا",)
+    # in the analyzer's fingerprint sorted: a frozenset's repr follows the process's hashing
+    tied_ah: frozenset[str] = field(default=TIED_AH_WORDS, repr=False)
 
     def strip_suffixes(self, word: str) -> str:
         """Step 3 alone: «مواقفهم» → «مواقف»."""
-        return _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after)
+        return _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after,
+                               self.after_teh, self.tied_ah)
 
     def __call__(self, word: str) -> str:
         if "ال" in word[:5]:
@@ -547,7 +579,7 @@ ANALYZERS: dict[str, Analyzer] = {
 DEFAULT_ANALYZER = "naba"
 
 # Bump when analysis code changes in a way the hashed tables below do not show.
-_CODE_REVISION = 2
+_CODE_REVISION = 3
 
 
 def _fingerprint(analyzer: Analyzer) -> str:
@@ -567,6 +599,9 @@ def _fingerprint(analyzer: Analyzer) -> str:
         sorted(RADICAL_AL_WORDS),
         sorted(RADICAL_WAW_WORDS),
         sorted(RADICAL_LAM_WORDS),
+        sorted(TIED_AH_WORDS),
+        sorted(ROOT_TEH_WORDS),
+        sorted(SHORT_TIED_WORDS),
         _TANWEEN_ALEF.pattern,
         _MARKUP.pattern,
     ]
