@@ -400,6 +400,18 @@ class NabaStemmer:
                                self.after_teh, self.tied_ah)
 
     def __call__(self, word: str) -> str:
+        if "وال" in word[:4]:
+            # «والدته», «لوالدها»: «وال» + a pronoun on one or two letters is no proclitic
+            # group but a word of index.lexicon.RADICAL_WAW_WORDS («والد») and its pronoun
+            at = word.index("وال")
+            rest = word[at + 3 :]
+            if word[:at] in ("", "ل", "ب", "ف", "و") and any(
+                rest.endswith(p) and len(rest) - len(p) < self.min_stem
+                for p in self.tied_teh_after
+            ):
+                whole = self.strip_suffixes(word[at:])
+                if whole in _RADICAL_WAW_STEMS:
+                    return whole
         if "ال" in word[:5]:
             for prefix in (*self.prefixes, "و", "ب", "ف", "ك", "ل", ""):
                 if word.startswith(prefix):

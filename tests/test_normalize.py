@@ -302,6 +302,10 @@ def test_inflected_forms_share_one_term(forms: tuple[str, ...]) -> None:
         ("جهته", "جهت", "جهه"),
         ("ثقتهم", "ثقتهم", "ثقه"),
         ("قوتنا", "قوتنا", "قوه"),
+        # … and «والد» with a pronoun lost «وال» as if it were «و» + «ال»
+        ("والدته", "دته", "والد"),
+        ("والدها", "دها", "والد"),
+        ("بوالدته", "بوالد", "والد"),
     ],
 )
 def test_first_analyzer_defects_are_fixed(word: str, was: str, now: str) -> None:
@@ -319,6 +323,7 @@ def test_first_analyzer_defects_are_fixed(word: str, was: str, now: str) -> None
         ("الكويتيين", "كويت"),  # a nisba's ت is no pronoun's
         ("شنتها", "شنت"),  # a verb's feminine ت: «شنّت» as it is indexed
         ("بيته", "بيت"),
+        ("والدين", "دين"),  # «و» + «الدين» (and the religion), as before: no pronoun
     ],
 )
 def test_pronoun_rules_leave_other_words_alone(word: str, term: str) -> None:
