@@ -636,13 +636,10 @@ class _Base:
         at = np.minimum(packed.find(lo, hi, docs), hi - 1)
         return at, packed.docs_at(at) == docs
 
-    def has(self, lo: int, hi: int, docs: np.ndarray) -> np.ndarray:
-        """Which of `docs` are in postings lo..hi-1 (one list): `tfs_for` without decoding a
-        single tf, for the relevance rule, which asks only whether a passage holds a word."""
-        return self.has_each(np.array([lo]), np.array([hi]), docs)[0]
-
     def has_each(self, lo: np.ndarray, hi: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        """`has` for many lists at once (list t: postings lo[t]..hi[t]-1), a row per list."""
+        """Which of `docs` each list t (postings lo[t]..hi[t]-1) holds, a row per list:
+        `tfs_for` without decoding a single tf, for the relevance rule, which asks only whether
+        a passage holds a word."""
         if not len(docs) or not len(lo):
             return np.zeros((len(lo), len(docs)), dtype=bool)
         if kernel.holds is not None:
@@ -1302,10 +1299,9 @@ class BM25Index:
         wanted = np.unique(np.fromiter(docs, dtype=np.int64))
         with self._lock:
             wanted = wanted[(wanted >= 0) & (wanted < self._n_docs)]
-            weights = self._weights(query)
-            if not weights or not len(wanted):
+            if not self._weights(query) or not len(wanted):
                 return {}
-            scores = self._exact(wanted, weights)
+            scores = self.score_sorted(query, wanted)
             return dict(zip(wanted.tolist(), scores.tolist(), strict=True))
 
     def score_sorted(self, query: Query, docs: np.ndarray) -> np.ndarray:
