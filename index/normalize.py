@@ -35,7 +35,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -294,13 +294,13 @@ _PROCLITICS = frozenset("بلفكو")
 
 def _strip_suffixes(
     word: str, suffixes: tuple[str, ...], min_stem: int, tied_teh_after: tuple[str, ...],
-    after_teh: tuple[str, ...] = (), tied_ah: frozenset[str] = frozenset(),
+    after_teh: tuple[str, ...] = (),
 ) -> str:
     """Each suffix that fits, in order, leaving min_stem letters; a ت left by a suffix of
     tied_teh_after is a tied ة and goes too («عاصمتها» → «عاصمت» → «عاصم»), and a suffix of
     `after_teh` comes off only where it leaves such a ت («حكومتنا» → «حكوم»). A pronoun that
-    leaves ات leaves a plural or a ـاة noun (`tied_ah`), analysed as that word: «تصريحاته» as
-    «تصريحات», «حياته» as «حياة»."""
+    leaves ات leaves a plural or a ـاة noun (index.lexicon.TIED_AH_WORDS), analysed as that
+    word: «تصريحاته» as «تصريحات», «حياته» as «حياة»."""
     pronouns = (*after_teh, *tied_teh_after)
     for suffix in (*after_teh, *suffixes):
         if not word.endswith(suffix) or len(word) - len(suffix) < min_stem:
@@ -313,9 +313,8 @@ def _strip_suffixes(
         if word.endswith(ALEF + TEH):
             # (after a glued ب/ل/ف/ك/و too: «بوفاته» as «بوفاة»)
             noun = word[:-1] + HEH
-            whole = noun if noun in tied_ah or (noun[0] in _PROCLITICS and noun[1:] in tied_ah) \
-                else word
-            return _strip_suffixes(whole, suffixes, min_stem, (), (), tied_ah)
+            ah = noun in TIED_AH_WORDS or (noun[0] in _PROCLITICS and noun[1:] in TIED_AH_WORDS)
+            return _strip_suffixes(noun if ah else word, suffixes, min_stem, ())
         if word.endswith(TEH) and word not in ROOT_TEH_WORDS:
             if len(word) - 1 >= min_stem:
                 word = word[:-1]
@@ -391,13 +390,11 @@ class NabaStemmer:
     min_stem: int = 3
     tied_teh_after: tuple[str, ...] = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "ه")
     after_teh: tuple[str, ...] = ("نا",)
-    # in the analyzer's fingerprint sorted: a frozenset's repr follows the process's hashing
-    tied_ah: frozenset[str] = field(default=TIED_AH_WORDS, repr=False)
 
     def strip_suffixes(self, word: str) -> str:
         """Step 3 alone: «مواقفهم» → «مواقف»."""
         return _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after,
-                               self.after_teh, self.tied_ah)
+                               self.after_teh)
 
     def __call__(self, word: str) -> str:
         if "وال" in word[:4]:
