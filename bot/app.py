@@ -49,6 +49,7 @@ LEADER = "scheduler"
 # bot_data key of the start-up task that puts older articles in stories.
 GROUPING = "naba:grouping"
 WARMING = "naba:workers"  # the analysis workers starting (index.workers)
+PREWARM = "naba:prewarm"  # the store's file read into the OS cache (index.store.prewarm)
 
 
 
@@ -180,6 +181,9 @@ def add_handlers(app: Application) -> None:
 def _post_init(settings: Settings):
     async def post_init(app: Application) -> None:
         store = await Store.open(settings.store_target)
+        # the passages the first answers quote, in memory rather than on disk by the time the
+        # index is loaded (index.store.prewarm; in the background thread, not awaited)
+        app.bot_data[PREWARM] = asyncio.ensure_future(store.prewarm(settings.prewarm_mb))
         library = Library(store, snapshots=settings.index_folder,
                           on_refresh=collector.after_refresh)
         if settings.seeds_dir.exists():

@@ -11,6 +11,7 @@ from typing import Any
 
 from index.sources import FeedOptions
 from index.store import is_postgres_url, redacted_url
+from index.store.prewarm import DEFAULT_LIMIT_MB
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -107,6 +108,9 @@ class Settings:
     # Processes that analyse ingested articles beside the bot (index.workers): 0 analyses in
     # a thread, whose pure-Python work then holds up the questions asked meanwhile
     analysis_workers: int = 1
+    # How much of the SQLite file is read into the OS cache after a start, so that the first
+    # questions do not read their passages from disk (index.store.prewarm); 0 turns it off
+    prewarm_mb: int = DEFAULT_LIMIT_MB
     log_level: str = "INFO"
 
     @property
@@ -227,6 +231,7 @@ class Settings:
             replicas=_int(env, "NABA_REPLICAS", default["replicas"], 1),
             refresh_seconds=_float(env, "NABA_REFRESH_SECONDS", default["refresh_seconds"], 0.05),
             analysis_workers=_int(env, "NABA_ANALYSIS_WORKERS", default["analysis_workers"], 0),
+            prewarm_mb=_int(env, "NABA_PREWARM_MB", default["prewarm_mb"], 0),
             questions_per_minute=_int(
                 env, "NABA_QUESTIONS_PER_MINUTE", default["questions_per_minute"], 1
             ),

@@ -138,6 +138,9 @@ class Store:
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
+    # what `prewarm` reads into the OS cache: the SQLite file and its WAL (PostgreSQL keeps
+    # its own buffers, which pg_prewarm fills on the server)
+    files: tuple[Path, ...] = field(default=(), repr=False)
 
     @classmethod
     async def open(cls, target: str | Path) -> Store:
@@ -189,7 +192,20 @@ class Store:
             target=str(db.path),
             kind="sqlite",
             _close=db.close,
+            files=() if str(db.path) == ":memory:" else (db.path, Path(f"{db.path}-wal")),
         )
+
+    async def prewarm(self, limit_mb: int) -> int:
+        """Read the store's file into the OS page cache, in the background thread, up to
+        `limit_mb` (and a share of the memory available; index.store.prewarm); the bytes
+        read. The bot starts it after opening the store, not waiting for it."""
+        from index import workers
+        from index.store import prewarm
+
+        if not self.files or limit_mb <= 0:
+            return 0
+        limit = prewarm.budget(limit_mb, prewarm.available_bytes())
+        return await workers.in_background(prewarm.read_into_cache, self.files, limit)
 
     async def close(self) -> None:
         await self._close()

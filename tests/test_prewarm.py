@@ -1,0 +1,103 @@
+"""index.store.prewarm: the store's file read into the OS cache after a start, bounded, in the
+background thread; and the bot starting it once its store is open."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from fakes.bot_api import FakeBotApi
+
+from bot.app import PREWARM
+from bot.config import ConfigError, Settings
+from index import workers
+from index.store import Store, prewarm
+from tests.test_telegram import TOKEN, running_bot
+
+
+def _file(path: Path, size: int) -> Path:
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    return path
+
+
+def test_reads_the_files_in_order_up_to_the_limit(tmp_path: Path) -> None:
+    a = _file(tmp_path / "a", 3 * 2**20 + 17)
+    b = _file(tmp_path / "b", 5000)
+    assert prewarm.read_into_cache([a, b], 10 * 2**20) == a.stat().st_size + 5000
+    # the limit stops it within a file, and the next file is not opened
+    assert prewarm.read_into_cache([a, b], 2**20 + 5) == 2**20 + 5
+    assert prewarm.read_into_cache([a, b], a.stat().st_size + 100) == a.stat().st_size + 100
+    assert prewarm.read_into_cache([a, b], 0) == 0
+
+
+def test_a_missing_or_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    b = _file(tmp_path / "b", 4096)
+    assert prewarm.read_into_cache([tmp_path / "gone", tmp_path, b], 2**20) == 4096
+
+
+def test_the_budget_is_the_setting_and_a_share_of_what_is_available() -> None:
+    assert prewarm.budget(1024, None) == 1024 * 2**20
+    assert prewarm.budget(1024, 8 * 2**30) == 1024 * 2**20
+    assert prewarm.budget(1024, 2 * 2**30) == int(2 * 2**30 * prewarm.AVAILABLE_SHARE)
+    assert prewarm.budget(0, 8 * 2**30) == 0
+
+
+def test_available_memory_is_read_from_meminfo(tmp_path: Path) -> None:
+    info = tmp_path / "meminfo"
+    info.write_text("MemTotal:  2048 kB\nMemFree: 100 kB\nMemAvailable:   1536 kB\n")
+    assert prewarm.available_bytes(info) == 1536 * 1024
+    info.write_text("MemTotal:  2048 kB\n")
+    assert prewarm.available_bytes(info) is None
+    assert prewarm.available_bytes(tmp_path / "none") is None
+
+
+async def test_a_sqlite_store_reads_its_file_in_the_background_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[tuple[str, int]] = []
+    read = prewarm.read_into_cache
+
+    def recorded(paths, limit):
+        threads.append((threading.current_thread().name, workers.niceness()))
+        return read(paths, limit)
+
+    monkeypatch.setattr(prewarm, "read_into_cache", recorded)
+    async with await Store.open(tmp_path / "naba.db") as store:
+        size = (tmp_path / "naba.db").stat().st_size
+        wal = tmp_path / "naba.db-wal"
+        expected = size + (wal.stat().st_size if wal.exists() else 0)
+        assert size > 0
+        assert await store.prewarm(64) == expected
+        assert await store.prewarm(0) == 0
+    [(name, nice)] = threads  # limit 0 does not even start the read
+    assert name.startswith("naba-background")
+    assert nice >= workers.niceness() + workers.NICENESS or nice == 19
+
+
+async def test_an_in_memory_store_has_nothing_to_read() -> None:
+    async with await Store.open(":memory:") as store:
+        assert store.files == ()
+        assert await store.prewarm(64) == 0
+
+
+def test_the_setting() -> None:
+    assert Settings.from_env({}).prewarm_mb == prewarm.DEFAULT_LIMIT_MB
+    assert Settings.from_env({"NABA_PREWARM_MB": "0"}).prewarm_mb == 0
+    assert Settings.from_env({"NABA_PREWARM_MB": "256"}).prewarm_mb == 256
+    with pytest.raises(ConfigError, match="NABA_PREWARM_MB"):
+        Settings.from_env({"NABA_PREWARM_MB": "-1"})
+
+
+async def test_the_bot_prewarms_its_store_once_it_is_open(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    async with FakeBotApi(token=TOKEN) as api:
+        settings = Settings(token=TOKEN, db_path=tmp_path / "naba.db", seeds_dir=seeds,
+                            api_base_url=api.base_url, prewarm_mb=8)
+        async with running_bot(settings) as app:
+            read = await app.bot_data[PREWARM]
+    # the file as it was when the store opened (the build may have written since), and no
+    # more than the setting
+    assert 0 < read <= min(8 * 2**20, (tmp_path / "naba.db").stat().st_size
+                           + (tmp_path / "naba.db-wal").stat().st_size)
