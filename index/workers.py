@@ -9,7 +9,8 @@ passages cross a pipe). The bot starts the workers (NABA_ANALYSIS_WORKERS, defau
 command line and the tests analyse in a thread unless they start them (`started`).
 
 A worker that dies (killed, out of memory) loses nothing: the article it held is analysed
-again in a thread, and so is every later one (logged once).
+again in a thread, and so is every later one (logged once). A bot that dies without stopping
+its workers (SIGKILL) does not leave them behind: each exits within PARENT_CHECK_SECONDS.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +40,12 @@ _pool: ProcessPoolExecutor | None = None
 # against 1,024 at 10: the loop waits less for the CPU while a bulk ingest runs).
 NICENESS = 10
 
+# How often a worker checks that the process that started it is alive. A bot killed outright
+# (SIGKILL, the OOM killer) cannot shut its pool down, and its worker, which holds both ends
+# of its own task pipe, never reads an end of file: it waited for work for ever (found: a
+# test's SIGKILLed bot left its worker running, 90 MB, for the rest of the machine's day).
+PARENT_CHECK_SECONDS = 1.0
+
 
 def start(workers: int = 1) -> bool:
     """Analyse in `workers` processes from now on (0: in a thread); True when they run. Call
@@ -48,8 +56,26 @@ def start(workers: int = 1) -> bool:
         # spawn, not fork: a forked copy of a running bot would inherit its event loop,
         # its database connections and its threads' locks
         _pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                    initializer=_lower_priority, initargs=(NICENESS,))
+                                    initializer=_worker_started,
+                                    initargs=(NICENESS, os.getpid()))
     return _pool is not None
+
+
+def _worker_started(niceness: int, parent: int) -> None:
+    """In each worker as it starts: a lower priority, and an exit once `parent` is gone."""
+    _lower_priority(niceness)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="naba-parent-watch").start()
+
+
+def _exit_with_parent(parent: int, every: float = PARENT_CHECK_SECONDS) -> None:
+    """Exit this process once its parent is no longer `parent` (it died: the orphan was
+    handed to init or a subreaper). A poll, not PR_SET_PDEATHSIG, which Linux fires when the
+    *thread* that spawned the worker ends, and the bot spawns from a passing thread."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _lower_priority(niceness: int) -> None:

@@ -334,3 +334,73 @@ async def test_the_worker_runs_at_a_lower_priority_than_the_bot() -> None:
     assert theirs == min(19, ours + workers.NICENESS)
     assert theirs > ours or ours == 19
     assert workers.niceness() == ours  # the bot's own priority is untouched
+
+
+_ORPHAN_SCRIPT = """
+import asyncio
+from index import workers
+
+async def main():
+    workers.start(1)
+    await workers.warm()
+    print(*workers._pool._processes, flush=True)
+    await asyncio.sleep(120)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it does not)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def test_a_killed_bots_worker_does_not_outlive_it(tmp_path: Path) -> None:
+    """A bot killed outright (SIGKILL, the OOM killer) cannot stop its analysis worker: the
+    worker sees its parent gone and exits (it used to wait for work for ever; found after a
+    test's SIGKILLed bot left one running)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from index import workers
+
+    script = tmp_path / "bot_like.py"
+    script.write_text(_ORPHAN_SCRIPT, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            cwd=root, env=env)
+    try:
+        import selectors
+
+        with selectors.DefaultSelector() as ready:  # the worker is up: its pid, within 60 s
+            ready.register(proc.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+            assert ready.select(timeout=60), "the bot-like process never started its worker"
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        pids = [int(p) for p in line.split()]
+        assert pids and all(_alive(p) for p in pids)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 10 * workers.PARENT_CHECK_SECONDS + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if _alive(p)]
+    for pid in left:  # not to leave it behind when the test fails
+        os.kill(pid, 9)
+    assert not left, "the analysis worker outlived its killed bot"

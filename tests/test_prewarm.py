@@ -44,12 +44,36 @@ def test_the_budget_is_the_setting_and_a_share_of_what_is_available() -> None:
 
 
 def test_available_memory_is_read_from_meminfo(tmp_path: Path) -> None:
-    info = tmp_path / "meminfo"
+    info, no_cgroup = tmp_path / "meminfo", tmp_path / "no-cgroup"
     info.write_text("MemTotal:  2048 kB\nMemFree: 100 kB\nMemAvailable:   1536 kB\n")
-    assert prewarm.available_bytes(info) == 1536 * 1024
+    assert prewarm.available_bytes(info, no_cgroup) == 1536 * 1024
     info.write_text("MemTotal:  2048 kB\n")
-    assert prewarm.available_bytes(info) is None
-    assert prewarm.available_bytes(tmp_path / "none") is None
+    assert prewarm.available_bytes(info, no_cgroup) is None
+    assert prewarm.available_bytes(tmp_path / "none", no_cgroup) is None
+
+
+@pytest.mark.parametrize(("files", "room"), [
+    ({"memory.max": "1073741824\n", "memory.current": "268435456\n"}, 768 * 2**20),  # v2
+    ({"memory.max": "max\n", "memory.current": "268435456\n"}, None),  # v2, no limit
+    ({"memory/memory.limit_in_bytes": "536870912\n",
+      "memory/memory.usage_in_bytes": "134217728\n"}, 384 * 2**20),  # v1
+    ({"memory/memory.limit_in_bytes": "9223372036854771712\n",
+      "memory/memory.usage_in_bytes": "1829543936\n"}, None),  # v1, no limit
+    ({"memory.max": "1000\n", "memory.current": "5000\n"}, 0),  # over its limit already
+])
+def test_a_containers_memory_limit_bounds_what_is_available(
+    tmp_path: Path, files: dict[str, str], room: int | None
+) -> None:
+    """In a container /proc/meminfo tells the host's memory: the cgroup's room counts too."""
+    cgroup = tmp_path / "cgroup"
+    for name, text in files.items():
+        (cgroup / name).parent.mkdir(parents=True, exist_ok=True)
+        (cgroup / name).write_text(text)
+    info = tmp_path / "meminfo"
+    info.write_text("MemAvailable: 8388608 kB\n")  # 8 GiB on the host
+    host = 8 * 2**30
+    assert prewarm.available_bytes(info, cgroup) == (host if room is None else room)
+    assert prewarm.available_bytes(tmp_path / "none", cgroup) == room
 
 
 async def test_a_sqlite_store_reads_its_file_in_the_background_thread(

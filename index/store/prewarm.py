@@ -10,8 +10,9 @@ alternations; `bench --startup`'s fresh process): `answer()` p95 3.68–4.28 ms 
 beside the snapshot's load, which it slows: ready 0.35 → 0.52–0.67 s). Started after the load
 instead, the read met the first answers' own reads: p95 3.5–7.3 ms. `posix_fadvise(WILLNEED)`
 brought in 8 MB and moved nothing. The read goes through the page cache, not the process's
-memory, and stops at a budget (a share of the memory available, at most NABA_PREWARM_MB), so
-a store larger than memory is not read in to evict itself.
+memory, and stops at a budget (a quarter of the memory available — the kernel's MemAvailable,
+and the room under a container's memory limit —, at most NABA_PREWARM_MB), so a store larger
+than memory is not read in to evict itself.
 """
 
 from __future__ import annotations
@@ -30,15 +31,40 @@ AVAILABLE_SHARE = 0.25
 _CHUNK = 1 << 20
 
 
-def available_bytes(meminfo: Path = Path("/proc/meminfo")) -> int | None:
-    """MemAvailable in bytes (Linux), or None where the kernel does not say."""
+def available_bytes(meminfo: Path = Path("/proc/meminfo"),
+                    cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The memory the kernel says is available (Linux MemAvailable), and no more than the
+    room left under the process's cgroup limit (a container's: /proc/meminfo tells the
+    host's); None where neither says."""
+    available = None
     try:
         with meminfo.open(encoding="ascii") as f:
             for line in f:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    available = int(line.split()[1]) * 1024
+                    break
     except (OSError, ValueError, IndexError):
-        return None
+        pass
+    room = _cgroup_room(cgroup)
+    if room is not None:
+        available = room if available is None else min(available, room)
+    return available
+
+
+def _cgroup_room(root: Path) -> int | None:
+    """limit − usage of the memory cgroup (v2: memory.max / memory.current; v1:
+    memory/memory.limit_in_bytes / memory.usage_in_bytes), or None when unlimited or unknown."""
+    for limit_file, usage_file in (("memory.max", "memory.current"),
+                                   ("memory/memory.limit_in_bytes",
+                                    "memory/memory.usage_in_bytes")):
+        try:
+            limit = (root / limit_file).read_text(encoding="ascii").strip()
+            usage = int((root / usage_file).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if limit == "max" or not limit.isdigit() or int(limit) >= 1 << 60:
+            return None  # no limit (v1 writes one as a number near 2**63)
+        return max(int(limit) - usage, 0)
     return None
 
 
