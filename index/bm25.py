@@ -61,6 +61,12 @@ _BLOCK = 1 << 22
 # Fold the delta into the base once it holds this many postings: past it, per-query list
 # conversion of the delta starts to cost more than a merge does.
 MERGE_THRESHOLD = 500_000
+# …and, while articles keep coming, not before it holds this share of the base's postings
+# too: a merge re-packs the whole base (at 1M passages 12–21 s of a core, in the background
+# thread), and during a bulk ingest into 1M passages its contention for the two cores was
+# most of the event loop's pauses over 20 ms (index.search.IDLE_MERGE_SECONDS merges the
+# rest once the ingest is over).
+MERGE_SHARE = 0.1
 # Probing a list for a candidate (a binary search) costs about this many times what scanning
 # one posting into the accumulator does.
 _PROBE_COST = 4
@@ -1128,6 +1134,11 @@ class BM25Index:
     def delta_size(self) -> int:
         """Postings waiting in the delta segment (see MERGE_THRESHOLD)."""
         return self._delta_size
+
+    @property
+    def base_postings(self) -> int:
+        """Postings in the base (see MERGE_SHARE)."""
+        return self._base.n_postings
 
     # ---- statistics -----------------------------------------------------------------------
 

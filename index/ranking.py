@@ -82,6 +82,12 @@ class Fields:
     def delta_size(self) -> int:
         return max(self.light.delta_size, self.root.delta_size, self.title.delta_size)
 
+    def merge_due(self, floor: int, share: float) -> bool:
+        """Whether a field's delta holds more than `floor` postings and more than `share`
+        of its base's (a merge re-packs the whole base: the larger it is, the rarer)."""
+        return any(index.delta_size > max(floor, share * index.base_postings)
+                   for index in self.named().values())
+
     def merge(self) -> None:
         for index in self.named().values():
             index.merge()

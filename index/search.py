@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from index import snapshot, workers
-from index.bm25 import MERGE_THRESHOLD, BM25Index, Merge
+from index.bm25 import MERGE_SHARE, MERGE_THRESHOLD, BM25Index, Merge
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import asks_name, direct_answer, gives_name
 from index.docmap import DocMap, DocMapState
@@ -90,6 +91,11 @@ MAX_DEAD_SHARE = 0.5
 # thread wake-ups, ~0.1 ms of the answer (1M synthetic: p50 +0.12 ms with one hand-off,
 # +0.2–0.35 with two). Below it a hand-off would cost more than it frees.
 OFF_LOOP_FROM = 200_000
+# A delta past MERGE_THRESHOLD that waits for a bulk ingest to end (index.bm25.MERGE_SHARE) is
+# merged once no refresh has applied changes for this long: a feed's next poll is minutes
+# away, and the merge must not wait for the next burst (the snapshot, saved by a merge, would
+# lag behind and a restart replay more).
+IDLE_MERGE_SECONDS = 30.0
 
 
 def check_question(text: str) -> str | None:
@@ -147,6 +153,7 @@ class Library:
         self._refresh_lock = asyncio.Lock()
         # A merge of the delta segment, running in a worker thread; questions never wait on it.
         self._merging: asyncio.Future[bool] | None = None
+        self._changed_at = time.monotonic()  # when a refresh last applied changes
         self.vocabulary = IndexVocabulary(lambda: self.fields.light)
         # The relevance rule (index.relevance); None: the calibrated defaults.
         self.min_coverage: float | None = None
@@ -289,6 +296,7 @@ class Library:
         events = changes.events
         if not events:
             self._cursor = changes.cursor
+            self._merge_when_idle()
             return 0
         changed = list(dict.fromkeys(e.article_id for e in events))
         titles = await self.store.articles.titles(changed)
@@ -304,13 +312,22 @@ class Library:
                 self._docs.set_article(article_id, docs)
         self._cursor = changes.cursor
         self._applied += len(changed)
-        if self.fields.delta_size > MERGE_THRESHOLD and not self._merge_running():
+        self._changed_at = time.monotonic()
+        if self.fields.merge_due(MERGE_THRESHOLD, MERGE_SHARE) and not self._merge_running():
             # In the background: the index merges the detached delta and swaps the result in
             # under its own lock (index.bm25), so a question asked meanwhile — which
             # refreshes first — need not wait seconds for it (issue 13's stall). With a
             # snapshot folder the merged index is saved, so a start replays little.
             self._merge_in_background()
         return len(changed)
+
+    def _merge_when_idle(self) -> None:
+        """A refresh that found nothing new: merge a delta past MERGE_THRESHOLD that waited
+        for its ingest to end (MERGE_SHARE), once nothing changed for IDLE_MERGE_SECONDS —
+        so the saved snapshot catches up and a restart replays little."""
+        if (self.fields.delta_size > MERGE_THRESHOLD and not self._merge_running()
+                and time.monotonic() - self._changed_at >= IDLE_MERGE_SECONDS):
+            self._merge_in_background()
 
     def _merge_running(self) -> bool:
         return self._merging is not None and not self._merging.done()

@@ -444,6 +444,7 @@ async def test_a_question_never_waits_for_an_index_merge(
         merged.set()
 
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(search, "MERGE_SHARE", 0.0)
     monkeypatch.setattr(Merge, "run", slow_merge)
     await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة",
                                           text="افتتحت بلدية الواحة الخيالية مكتبة عامة."), "t")
@@ -453,6 +454,61 @@ async def test_a_question_never_waits_for_an_index_merge(
     release.set()
     await asyncio.wait_for(library._merging, 10)
     assert merged.is_set()
+
+
+async def test_a_bulk_ingest_into_a_large_base_merges_once_it_is_over(
+    library: Library, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While articles keep coming, the delta merges only past MERGE_SHARE of the base (a
+    merge re-packs all of it: at 1M passages its contention made most of a bulk ingest's
+    loop pauses over 20 ms); once a refresh finds nothing new for IDLE_MERGE_SECONDS, a
+    delta past MERGE_THRESHOLD merges (so the saved snapshot catches up)."""
+    import index.search as search
+
+    monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(search, "MERGE_SHARE", 10.0)  # the base ten times over: not during it
+    monkeypatch.setattr(search, "IDLE_MERGE_SECONDS", 3600.0)
+    for i, town in enumerate(("الواحة", "السراب", "الينابيع")):
+        await ingest_article(store, ArticleIn(title=f"مكتبة {town}", text=LIBRARY_TEXT.replace(
+            "الواحة", town), guid=f"t{i}"), "t")
+        assert await asyncio.wait_for(library.refresh(), 10) == 1
+    assert library._merging is None and library.fields.delta_size > 0
+    assert await library.refresh() == 0  # idle, but not for an hour yet
+    assert library._merging is None
+    monkeypatch.setattr(search, "IDLE_MERGE_SECONDS", 0.0)
+    assert await library.refresh() == 0
+    assert library._merging is not None
+    await asyncio.wait_for(library._merging, 10)
+    assert library.fields.delta_size == 0
+    assert await library.refresh() == 0  # nothing left to merge: no second merge
+    assert library._merging.done()
+    assert (await library.answer("متى افتتحت مكتبة السراب؟")).hits
+    # a base large enough relative to the delta (MERGE_SHARE 0) merges during the ingest
+    monkeypatch.setattr(search, "MERGE_SHARE", 0.0)
+    monkeypatch.setattr(search, "IDLE_MERGE_SECONDS", 3600.0)
+    await ingest_article(store, ArticleIn(title="مكتبة الرمال", text=LIBRARY_TEXT.replace(
+        "الواحة", "الرمال"), guid="t9"), "t")
+    merged = library._merging
+    assert await library.refresh() == 1
+    assert library._merging is not merged and library._merging is not None
+    await asyncio.wait_for(library._merging, 10)
+
+
+def test_a_fields_merge_is_due_past_its_floor_and_its_share_of_the_base() -> None:
+    from index.params import B, EPSILON, K1
+    from index.ranking import Fields
+
+    fields = Fields.empty(K1, B, EPSILON)
+    for i in range(40):
+        fields.add(["مكتبه", f"كلمه{i}"], ["كتب"], ["عنوان"])
+    fields.merge()
+    base = fields.light.base_postings
+    assert base == 80 and fields.delta_size == 0
+    fields.add(["مكتبه", "جديد", "ثالث"], ["كتب"], ["عنوان"])
+    assert fields.delta_size == 3  # the light field's, the largest
+    assert fields.merge_due(2, 0.0) and not fields.merge_due(3, 0.0)
+    assert fields.merge_due(0, 2 / base) and not fields.merge_due(0, 3 / base)
+    assert not fields.merge_due(2, 0.5)  # past the floor, not past half the base
 
 
 async def test_the_merge_runs_in_the_background_thread_at_a_lower_priority(
@@ -476,6 +532,7 @@ async def test_the_merge_runs_in_the_background_thread_at_a_lower_priority(
         run(merge)
 
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(search, "MERGE_SHARE", 0.0)
     monkeypatch.setattr(Merge, "run", watched)
     ours = workers.niceness()
     await ingest_article(store, ArticleIn(title="خبر تجريبي عن مكتبة", text=LIBRARY_TEXT), "t")

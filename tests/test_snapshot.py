@@ -182,6 +182,7 @@ async def test_a_merge_saves_the_snapshot_the_next_start_loads(
     running = await saved(store, seed_dir, folder)
     built_at = snapshot_file(folder).stat().st_mtime_ns
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)  # every refresh that adds merges
+    monkeypatch.setattr(search, "MERGE_SHARE", 0.0)
     await ingest_article(store, article(2, 1, guid="merged"), "test")
     assert await running.refresh() == 1
     assert running._merging is not None
@@ -211,6 +212,7 @@ async def test_a_snapshot_mostly_of_dead_doc_ids_is_rebuilt(
     MAX_DEAD_SHARE of them, a start builds anew (and saves the compact index)."""
     await saved(store, seed_dir, folder)
     monkeypatch.setattr(search, "MERGE_THRESHOLD", 0)
+    monkeypatch.setattr(search, "MERGE_SHARE", 0.0)
     running = await start(store, folder)
     for town in range(len(TOWNS)):  # each town's first article rewritten: its doc ids die
         await ingest_article(store, article(town, 1, guid=f"town-{town}-0"), "test")
