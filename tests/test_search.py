@@ -495,7 +495,7 @@ async def test_a_bulk_ingest_into_a_large_base_merges_once_it_is_over(
 
 
 def test_a_fields_merge_is_due_past_its_floor_and_its_share_of_the_base() -> None:
-    from index.params import B, EPSILON, K1
+    from index.params import EPSILON, K1, B
     from index.ranking import Fields
 
     fields = Fields.empty(K1, B, EPSILON)
