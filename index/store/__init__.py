@@ -12,6 +12,8 @@ machines.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,9 +140,12 @@ class Store:
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
-    # what `prewarm` reads into the OS cache: the SQLite file and its WAL (PostgreSQL keeps
-    # its own buffers, which pg_prewarm fills on the server)
+    # what `prewarm` reads into the OS cache: the SQLite file (PostgreSQL keeps its own
+    # buffers, which pg_prewarm fills on the server)
     files: tuple[Path, ...] = field(default=(), repr=False)
+    # the descriptors `prewarm` read through: closed only after the database connections are
+    # (index.store.prewarm.open_held says why)
+    _held: list[int] = field(default_factory=list, repr=False)
 
     @classmethod
     async def open(cls, target: str | Path) -> Store:
@@ -192,7 +197,7 @@ class Store:
             target=str(db.path),
             kind="sqlite",
             _close=db.close,
-            files=() if str(db.path) == ":memory:" else (db.path, Path(f"{db.path}-wal")),
+            files=() if str(db.path) == ":memory:" else (db.path,),
         )
 
     async def prewarm(self, limit_mb: int) -> int:
@@ -205,10 +210,18 @@ class Store:
         if not self.files or limit_mb <= 0:
             return 0
         limit = prewarm.budget(limit_mb, prewarm.available_bytes())
-        return await workers.in_background(prewarm.read_into_cache, self.files, limit)
+        fds = [fd for fd in map(prewarm.open_held, self.files) if fd is not None]
+        self._held.extend(fds)
+        return await workers.in_background(prewarm.read_into_cache, fds, limit)
 
     async def close(self) -> None:
         await self._close()
+        # after the connections: closing a descriptor of the file drops every lock this
+        # process holds on it (index.store.prewarm.open_held)
+        held, self._held = self._held, []
+        for fd in held:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     async def __aenter__(self) -> Store:
         return self

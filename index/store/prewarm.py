@@ -12,12 +12,15 @@ instead, the read met the first answers' own reads: p95 3.5–7.3 ms. `posix_fad
 brought in 8 MB and moved nothing. The read goes through the page cache, not the process's
 memory, and stops at a budget (a quarter of the memory available — the kernel's MemAvailable,
 and the room under a container's memory limit —, at most NABA_PREWARM_MB), so a store larger
-than memory is not read in to evict itself.
+than memory is not read in to evict itself. The file is read through a descriptor that stays
+open until the store closes (`open_held`): closing one while SQLite's connections are open
+would drop their locks on it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -76,24 +79,44 @@ def budget(limit_mb: int, available: int | None) -> int:
     return max(cap, 0)
 
 
-def read_into_cache(paths: Iterable[Path], limit: int) -> int:
-    """Read the files front to back, in order, until `limit` bytes; returns the bytes read.
-    A file that is missing or unreadable is skipped (the store still opens without it)."""
+def read_into_cache(fds: Iterable[int], limit: int) -> int:
+    """Read the open files front to back, in order, until `limit` bytes; returns the bytes
+    read. Never opens or closes a file itself: see `open_held`."""
     done = 0
     start = time.perf_counter()
-    buf = bytearray(_CHUNK)
-    for path in paths:
+    if not hasattr(os, "pread"):  # not on Windows: nothing read, nothing lost
+        return 0
+    for fd in fds:
+        offset = 0
+        try:
+            while done < limit:
+                got = len(os.pread(fd, min(_CHUNK, limit - done), offset))
+                if not got:
+                    break
+                offset += got
+                done += got
+        except OSError as err:  # closed under it (the store closing), or unreadable
+            log.debug("prewarm: fd %d stopped (%s)", fd, err)
         if done >= limit:
             break
-        try:
-            with open(path, "rb", buffering=0) as f:
-                while done < limit:
-                    got = f.readinto(memoryview(buf)[: min(_CHUNK, limit - done)])
-                    if not got:
-                        break
-                    done += got
-        except OSError as err:
-            log.debug("prewarm: %s skipped (%s)", path, err)
     log.info("prewarm: %.0f MB of the store read into the OS cache in %.1f s",
              done / 2**20, time.perf_counter() - start)
     return done
+
+
+def open_held(path: Path) -> int | None:
+    """A read-only descriptor of the store's file, for its owner to close only after SQLite's
+    own connections are closed; None when the file cannot be opened.
+
+    Why not open, read and close: SQLite's locks on a database file are POSIX advisory locks,
+    and POSIX drops *all* of a process's locks on a file when *any* of its descriptors of that
+    file is closed. In WAL mode every connection holds a read lock on the file that tells the
+    others it is in use; a prewarm that closed its own descriptor released the bot's, another
+    process then took itself for the last user of the WAL, and this replica stopped seeing new
+    commits (found by the two-replica test: the second entry was never sent; SQLite's
+    "How To Corrupt An SQLite Database File", 2.2)."""
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError as err:
+        log.debug("prewarm: %s not opened (%s)", path, err)
+        return None
