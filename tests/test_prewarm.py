@@ -168,3 +168,32 @@ async def test_the_bot_prewarms_its_store_once_it_is_open(tmp_path: Path) -> Non
     # more than the setting
     # (the WAL is checkpointed into the file and removed at close)
     assert 0 < read <= min(8 * 2**20, (tmp_path / "naba.db").stat().st_size * 2)
+
+
+def test_the_prewarm_reads_at_the_idle_io_class_then_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read beside the snapshot's load at the normal class it slowed the start: the prewarm's
+    thread reads at the idle class, and gets its own class back afterwards (the background
+    thread goes on to merges and snapshot saves)."""
+    psutil = pytest.importorskip("psutil")
+    if not hasattr(psutil, "IOPRIO_CLASS_IDLE"):
+        pytest.skip("no I/O classes here")
+    me = psutil.Process(threading.get_native_id())
+    before = me.ionice()
+    seen: list[object] = []
+    pread = os.pread
+
+    def watched(fd: int, n: int, offset: int) -> bytes:
+        seen.append(me.ionice().ioclass)
+        return pread(fd, n, offset)
+
+    fd = prewarm.open_held(_file(tmp_path / "a", 5000))
+    assert fd is not None
+    monkeypatch.setattr(os, "pread", watched)
+    try:
+        assert prewarm.read_into_cache([fd], 2**20) == 5000
+    finally:
+        os.close(fd)
+    assert seen and all(c == psutil.IOPRIO_CLASS_IDLE for c in seen)
+    assert me.ionice() == before

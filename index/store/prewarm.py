@@ -19,10 +19,12 @@ would drop their locks on it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -79,13 +81,46 @@ def budget(limit_mb: int, available: int | None) -> int:
     return max(cap, 0)
 
 
+@contextlib.contextmanager
+def idle_io() -> Iterator[bool]:
+    """This thread's disk reads in the idle I/O class for the block (Linux: the kernel serves
+    them when no other read waits), then its class as it was; yields whether it was set.
+
+    Read beside the snapshot's load at the normal class, the prewarm slowed the start (the
+    load reads 150 MB of the snapshot meanwhile). Three alternations at 1M passages, the OS
+    cache dropped before each fresh process, a slow sitting: ready 0.73–0.96 s at the normal
+    class against 0.51–0.59 s idle (0.60–0.92 without a prewarm), and `answer()` p95 3.45–5.05
+    against 2.98–3.81 ms (6.47–6.84 without). psutil knows each architecture's ioprio_set."""
+    try:
+        import psutil
+
+        me = psutil.Process(threading.get_native_id())
+        before = me.ionice()
+        me.ionice(psutil.IOPRIO_CLASS_IDLE)
+    except Exception as err:  # no psutil, not Linux, or not allowed: read at the usual class
+        log.debug("prewarm: the idle I/O class is not available (%s)", err)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        keeps_value = before.ioclass in (psutil.IOPRIO_CLASS_RT, psutil.IOPRIO_CLASS_BE)
+        with contextlib.suppress(Exception):
+            me.ionice(before.ioclass, before.value if keeps_value else None)
+
+
 def read_into_cache(fds: Iterable[int], limit: int) -> int:
-    """Read the open files front to back, in order, until `limit` bytes; returns the bytes
-    read. Never opens or closes a file itself: see `open_held`."""
-    done = 0
-    start = time.perf_counter()
+    """Read the open files front to back, in order, until `limit` bytes, at the idle I/O
+    class; returns the bytes read. Never opens or closes a file itself: see `open_held`."""
     if not hasattr(os, "pread"):  # not on Windows: nothing read, nothing lost
         return 0
+    with idle_io():
+        return _read(fds, limit)
+
+
+def _read(fds: Iterable[int], limit: int) -> int:
+    done = 0
+    start = time.perf_counter()
     for fd in fds:
         offset = 0
         try:
