@@ -7,7 +7,8 @@ written on a machine that reclaims cold pages, is on disk rather than in memory.
 1M passages (a 614 MB SQLite file, the OS cache dropped before each fresh process, three
 alternations; `bench --startup`'s fresh process): `answer()` p95 3.68–4.28 ms cold against
 2.54–2.59 ms with the file read from the store's opening on (~0.9 s, in the background thread,
-beside the snapshot's load, which it slows: ready 0.35 → 0.52–0.67 s). Started after the load
+beside the snapshot's load, which it slowed at the normal I/O class: ready 0.35 → 0.52–0.67 s;
+it now reads at the idle class, `idle_io`). Started after the load
 instead, the read met the first answers' own reads: p95 3.5–7.3 ms. `posix_fadvise(WILLNEED)`
 brought in 8 MB and moved nothing. The read goes through the page cache, not the process's
 memory, and stops at a budget (a quarter of the memory available — the kernel's MemAvailable,
