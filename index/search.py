@@ -327,7 +327,7 @@ class Library:
         """A refresh that found nothing new: merge a delta past MERGE_THRESHOLD that waited
         for its ingest to end (MERGE_SHARE), once nothing changed for IDLE_MERGE_SECONDS —
         so the saved snapshot catches up and a restart replays little."""
-        if (self.fields.delta_size > MERGE_THRESHOLD and not self._merge_running()
+        if (self.fields.merge_due(MERGE_THRESHOLD, 0.0) and not self._merge_running()
                 and time.monotonic() - self._changed_at >= IDLE_MERGE_SECONDS):
             self._merge_in_background()
 

@@ -140,9 +140,6 @@ class Store:
     target: str  # the file path or the URL without its password, for messages
     kind: str  # "sqlite" | "postgresql"
     _close: Callable[[], Awaitable[None]] = field(repr=False)
-    # what `prewarm` reads into the OS cache: the SQLite file (PostgreSQL keeps its own
-    # buffers, which pg_prewarm fills on the server)
-    files: tuple[Path, ...] = field(default=(), repr=False)
     # the descriptors `prewarm` read through: closed only after the database connections are
     # (index.store.prewarm.open_held says why)
     _held: list[int] = field(default_factory=list, repr=False)
@@ -197,8 +194,15 @@ class Store:
             target=str(db.path),
             kind="sqlite",
             _close=db.close,
-            files=() if str(db.path) == ":memory:" else (db.path,),
         )
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """What `prewarm` reads into the OS cache: the SQLite file (PostgreSQL keeps its own
+        buffers, which pg_prewarm fills on the server; an in-memory store has no file)."""
+        if self.kind != "sqlite" or self.target == ":memory:":
+            return ()
+        return (Path(self.target),)
 
     async def prewarm(self, limit_mb: int) -> int:
         """Read the store's file into the OS page cache, in the background thread, up to
