@@ -356,7 +356,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         InlineQueryResultArticle(
             id=str(hit.passage_id),
             title=hit.title[:100],
-            description=" ".join(hit.excerpt.split())[:120],
+            description=" ".join(hit.focus_text.split())[:120],
             input_message_content=InputTextMessageContent(html_hit(hit)),
         )
         for hit in answer.hits

@@ -63,7 +63,9 @@ class Hit:
     """One retrieved passage, ready for any renderer.
 
     `excerpt` quotes the original text; `marks` are (start, end) offsets into `excerpt` of the
-    words that matched the query, so a renderer can bold them without re-analysing.
+    words that matched the query, so a renderer can bold them without re-analysing; `focus`,
+    the (start, end) in `excerpt` of the sentence(s) that match the question best (None: all
+    of it) — the quote widens around them (index.excerpt), the direct answer reads only them.
     """
 
     rank: int
@@ -78,6 +80,12 @@ class Hit:
     excerpt: str
     marks: tuple[tuple[int, int], ...] = ()
     also: tuple[Attribution, ...] = ()  # other outlets that reported the same passage
+    focus: tuple[int, int] | None = None
+
+    @property
+    def focus_text(self) -> str:
+        """The best-matching sentence(s) of the quote: what a one-line preview shows."""
+        return self.excerpt if self.focus is None else self.excerpt[self.focus[0]:self.focus[1]]
 
 
 @dataclass(frozen=True, slots=True)

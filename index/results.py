@@ -113,13 +113,15 @@ def quote_key(excerpt: str) -> frozenset[str]:
 
 
 def merge_same_quotes(hits: Sequence[Hit]) -> list[Hit]:
-    """Each quote once, in order: a hit quoting the same words as an earlier one is folded
-    into it — its outlet, and the outlets it listed, join the earlier hit's `also` — and the
-    kept hits are numbered again from 1."""
+    """Each quote once, in order: a hit whose best sentence(s) (`Hit.focus_text`) quote the
+    same words as an earlier one's is folded into it — its outlet, and the outlets it listed,
+    join the earlier hit's `also` — and the kept hits are numbered again from 1. The focus,
+    not the whole quote: a wire sentence two outlets ran inside different paragraphs answers
+    once, whatever each paragraph says around it."""
     kept: list[Hit] = []
     keys: dict[frozenset[str], int] = {}
     for hit in hits:
-        key = quote_key(hit.excerpt)
+        key = quote_key(hit.focus_text)
         at = keys.get(key) if key else None
         if at is None:
             keys[key] = len(kept)

@@ -1,10 +1,13 @@
-"""index.excerpt: which sentence of a passage is quoted."""
+"""index.excerpt: which sentence of a passage matches best, and what of the passage is quoted."""
 
 from __future__ import annotations
 
 from itertools import permutations
 
-from index.excerpt import matched_weight
+from index.excerpt import MAX_EXCERPT_CHARS, focused, make_hit, matched_weight, widened
+from index.models import Article
+from index.normalize import analyze
+from index.store import PassageContext
 
 
 def test_matched_words_weigh_the_same_in_any_order() -> None:
@@ -19,3 +22,43 @@ def test_matched_words_weigh_the_same_in_any_order() -> None:
     assert len({matched_weight(order, idf) for order in orders}) == 1
     assert matched_weight([], idf) == 0.0
     assert matched_weight(["a", "zz"], {"a": -0.5}) == 2.0  # never below 0; unknown words 0
+
+
+def test_the_quote_widens_to_the_sentence_after_the_one_that_matched() -> None:
+    """The sentence that repeats the question's words is often followed by the one that
+    answers it («… بلغ 4368 موقوفاً.» then «… من السعوديين وصل إلى 3660 موقوفاً»): the quote
+    grows forward first, then back, by whole sentences, within the cap."""
+    spans = [(0, 100), (101, 200), (201, 300), (301, 400)]
+    assert widened(spans, (101, 200), 199) == (101, 300)  # the next one first …
+    assert widened(spans, (101, 200), 299) == (101, 400)  # … all that follow …
+    assert widened(spans, (101, 200), 400) == (0, 400)  # … then the one before
+    assert widened(spans, (101, 200), 50) == (101, 200)  # the focus is never cut here
+    assert widened(spans, (301, 400), 199) == (201, 400)  # the last grows backward
+
+
+def article(text: str) -> PassageContext:
+    art = Article(id=1, title="t", text=text, source="s", url=None, published=None,
+                  language="ar", added_at=None)
+    return PassageContext(passage_id=1, article_id=1, start=0, end=len(text), tokens="",
+                          article=art)
+
+
+def test_a_passage_that_fits_is_quoted_whole_and_the_focus_is_its_best_sentence() -> None:
+    first = ("كشفت وزارة الداخلية أن عدد الموقوفين في سجون المباحث العامة في قضايا إرهاب بلغ "
+             "4368 موقوفاً حتى شهر شوال الجاري.")
+    second = "وأوضحت الوزارة أن عدد السعوديين وصل إلى 3660 موقوفاً، وبلغ عدد الأجانب 708."
+    text = f"{first} {second}"
+    terms = set(analyze("كم عدد الموقوفين في سجون المباحث بقضايا الإرهاب"))
+    hit = make_hit(1, 1.0, article(text), terms, {t: 1.0 for t in terms})
+    assert hit.excerpt == text, "the answer (the next sentence) is in the quote"
+    assert hit.focus_text == first
+    narrow = focused(hit)
+    assert narrow.excerpt == first and narrow.focus is None
+    assert narrow.marks and all(narrow.excerpt[a:b] == hit.excerpt[a:b] for a, b in narrow.marks)
+
+
+def test_an_over_long_passage_is_cut_and_its_focus_kept_inside_the_cut() -> None:
+    words = " ".join(["كلمة"] * 200)  # one sentence of ~1000 characters, no stop
+    hit = make_hit(1, 1.0, article(words), {"كلمه"}, {"كلمه": 1.0})
+    assert hit.excerpt.endswith("…") and len(hit.excerpt) <= MAX_EXCERPT_CHARS + 1
+    assert hit.focus is not None and 0 <= hit.focus[0] <= hit.focus[1] <= len(hit.excerpt)

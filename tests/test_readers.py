@@ -96,6 +96,15 @@ def test_judge_finds_the_first_passage_with_a_phrase_however_spelled() -> None:
     assert judge(q, Answer("متى؟", ())).answered is False
 
 
+def test_judge_grades_what_is_shown_not_the_passage_it_is_cut_from() -> None:
+    q = ReaderQuestion("q", "seed", "كم؟", ("وصل إلى 3660 موقوفاً",))
+    passage = "بلغ 4368 موقوفاً. وأوضحت الوزارة أن عدد السعوديين وصل إلى 3660 موقوفاً."
+    cut = Hit(rank=1, score=1.0, article_id=1, passage_id=1, title="t", source=None,
+              published=None, url=None, passage=passage, excerpt="بلغ 4368 موقوفاً.")
+    assert judge(q, Answer("كم؟", (), hits=(cut,))).rank is None
+    assert judge(q, Answer("كم؟", (), hits=(hit(1, passage),))).rank == 1
+
+
 def test_summary_counts_each_side() -> None:
     good = ReaderQuestion("a", "seed", "س", ("x",), ("gulf",))
     bad = ReaderQuestion("b", "none", "س", None, ("gulf", "typo"))

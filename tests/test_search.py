@@ -726,3 +726,22 @@ async def test_the_console_remembers_its_last_answer(library: Library) -> None:
     alone = await reply(library, "وين فرت القيادات العسكرية؟", ("«", "»"))
     assert "دمشق" in followed.split("[2]")[0]
     assert followed != alone
+
+
+async def test_the_direct_answer_reads_the_best_sentence_not_the_quote_around_it(
+    store: Store,
+) -> None:
+    """The quote widens to the passage (the next sentence often answers), but a date in the
+    sentence after the one that matched belongs to another event: read from the whole quote,
+    «متى افتتحت …» was answered «5 آب 2015», the festival's date."""
+    text = ("في حفل حضره مئات من أهالي المدينة والمسؤولين افتتحت بلدية الواحة الخيالية المكتبة "
+            "العامة الجديدة. وفي 5 آب 2015 أقيم مهرجان التمور السنوي.")
+    await ingest_article(store, ArticleIn(title="مكتبة", text=text, source="s", guid="1"), "t")
+    await ingest_article(store, ArticleIn(title="حديقة", text=GARDEN_TEXT, source="s", guid="2"),
+                         "t")
+    lib = Library(store)
+    await lib.build()
+    answer = await lib.answer("متى افتتحت بلدية الواحة المكتبة العامة؟")
+    assert answer.hits[0].excerpt == text, "the quote is the whole passage"
+    assert "2015" not in answer.hits[0].focus_text
+    assert answer.direct is None
