@@ -1,7 +1,8 @@
 """The answer itself: for «متى» the date, for «كم» the number with its unit, for «من» the person
 or organisation, for «أين» the place, for «ما اسم» the name — taken from the best passage's
-quoted excerpt, only when that passage is best, the value stands beside the words the
-question matched, and it is not the question's own.
+quoted excerpt (its focus, the sentence(s) that matched: `index.excerpt.focused`), only when
+that passage is best, the value stands beside the words the question matched, and it is not
+the question's own.
 
 «متى أعلنت غرفة عمليات الجنوب تحرير درعا؟» → «7 كانون الأول 2024» (from answer 1);
 «من أعلن بدء المرحلة الأخيرة لتطويق دمشق؟» → «حسن عبد الغني» (after «المقدم»).
@@ -27,6 +28,7 @@ from datetime import date
 from index import names
 from index.dates import days_mentioned
 from index.dialects import EVENT_VERBS
+from index.excerpt import focused
 from index.models import DirectAnswer, Hit
 from index.normalize import analyze, normalize
 from index.roots import root_of
@@ -263,6 +265,9 @@ def direct_answer(question: str, kind: str | None, hits: Sequence[Hit]) -> Direc
     استكمال تحرير درعا…» above «أعلنت … اليوم السبت 7 كانون الأول 2024 تحرير درعا»)."""
     if not hits:
         return None
+    # The quote's focus, not the paragraph around it: from the whole quote more dates were
+    # given, more of them wrong (arcd-test «متى»: exact 59 → 51%, contained 80 → 70%).
+    hits = [focused(h) for h in hits]
     asks = asks_for(question, kind)
     if asks is not None:
         return _named(question, asks, hits)
@@ -529,7 +534,9 @@ def gives_name(question: str, kind: str | None, hits: Sequence[Hit]) -> bool:
     cannot tell then what the name would follow («ما اسم أخيه؟»)."""
     if not hits or not asks_name(question, kind):
         return True
-    return any(_names_in(question, "name", hit) for hit in hits)
+    # the focus again: a name the next paragraph holds is seldom the one asked for (read in the
+    # whole quote, held out 3 and 4 refused 4 points fewer unanswerable questions; session 18)
+    return any(_names_in(question, "name", focused(hit)) for hit in hits)
 
 
 def asks_name(question: str, kind: str | None) -> bool:

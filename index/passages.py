@@ -49,6 +49,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
+def sentences_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
+    """The sentences after `pos` — the rest of its paragraph, then the next paragraphs' — in
+    order, up to the first that would end past `limit`.
+
+    >>> t = "الأولى. الثانية.\\nالثالثة بلا نقطة\\nالرابعة."
+    >>> [t[a:b] for a, b in sentences_after(t, 7, 33)]
+    ['الثانية.', 'الثالثة بلا نقطة']
+    """
+    out: list[tuple[int, int]] = []
+    for para in _PARAGRAPH.finditer(text, pos):
+        for a, b in sentence_spans(text, para.start(), para.end()):
+            if b > limit:
+                return out
+            out.append((a, b))
+    return out
+
+
 def split_passages(
     text: str,
     max_chars: int = MAX_PASSAGE_CHARS,

@@ -31,7 +31,7 @@ from index.bm25 import MERGE_SHARE, MERGE_THRESHOLD, BM25Index, Merge
 from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
 from index.direct import asks_name, direct_answer, gives_name
 from index.docmap import DocMap, DocMapState
-from index.excerpt import focused, make_hit
+from index.excerpt import make_hit
 from index.models import Answer, Article, Attribution, Hit
 from index.normalize import analyze
 from index.params import EPSILON, K1, B
@@ -446,9 +446,7 @@ class Library:
             best = hits[0]  # the story, but not the name: say where we looked
             return Answer(query=query, tokens=parsed.tokens, unnamed=attribution_of(best),
                           followed=followed)
-        # the direct answer reads each quote's best sentence(s), not the quote around them
-        direct = (direct_answer(query, parsed.kind, [focused(h) for h in hits])
-                  if offset == 0 else None)
+        direct = direct_answer(query, parsed.kind, hits) if offset == 0 else None
         return Answer(
             query=query, tokens=parsed.tokens, hits=hits, total=len(results) - folded,
             direct=direct, followed=followed,

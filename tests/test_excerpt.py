@@ -62,3 +62,38 @@ def test_an_over_long_passage_is_cut_and_its_focus_kept_inside_the_cut() -> None
     hit = make_hit(1, 1.0, article(words), {"كلمه"}, {"كلمه": 1.0})
     assert hit.excerpt.endswith("…") and len(hit.excerpt) <= MAX_EXCERPT_CHARS + 1
     assert hit.focus is not None and 0 <= hit.focus[0] <= hit.focus[1] <= len(hit.excerpt)
+
+
+def test_a_short_passage_is_quoted_with_the_next_paragraph_and_its_marks() -> None:
+    """The fire's report is the passage that matched; its cause is the next paragraph's first
+    sentence: the quote runs on into it (within the cap), the passage's own sentences first."""
+    report = ("اندلع حريق في عمارة سكنية بحي العوالي في مكة المكرمة صباح اليوم، وباشرت فرق "
+              "الدفاع المدني إخماده.")
+    cause = "وأوضح المتحدث أن سبب الحريق التماس كهربائي في مفتاح مكيف المطبخ."
+    later = "ثم " + "كلام " * 150 + "طويل."
+    text = f"{report}\n{cause}\n{later}"
+    terms = set(analyze("شو سبب الحريق بالعمارة بحي العوالي بمكة"))
+    ctx = article(text)
+    ctx = PassageContext(passage_id=1, article_id=1, start=0, end=len(report), tokens="",
+                         article=ctx.article)
+    hit = make_hit(1, 1.0, ctx, terms, {t: 1.0 for t in terms})
+    assert hit.excerpt == f"{report}\n{cause}", "the next paragraph's sentence, not the long one"
+    assert hit.passage == report and hit.focus_text == report
+    assert "الحريق" in {hit.excerpt[a:b] for a, b in hit.marks if a > len(report)}
+
+
+def test_the_passage_s_earlier_sentence_comes_before_the_next_paragraph() -> None:
+    permit = ("أفاد بلاغ بتأخر قارب نزهة عن العودة في التصريح الممنوح له لمدة 24 ساعة من مركز "
+              "المزروعية.")
+    matched = ("وكان القارب المفقود قد أبحر مساء الأربعاء على أن يعود مساء الخميس وعلى متنه "
+               "أربعة سعوديين.")
+    other = "وتابعت فرق البحث والإنقاذ عملها طوال الليل في عرض البحر قرب الساحل الشرقي. " * 6
+    text = f"{permit} {matched}\n{other.strip()}"
+    terms = set(analyze("القارب المفقود وعلى متنه اربعة سعوديين"))
+    ctx = article(text)
+    ctx = PassageContext(passage_id=1, article_id=1, start=0, end=len(permit) + 1 + len(matched),
+                         tokens="", article=ctx.article)
+    hit = make_hit(1, 1.0, ctx, terms, {t: 1.0 for t in terms})
+    assert hit.focus_text == matched
+    assert hit.excerpt.startswith(permit), "the answer before the matched sentence is quoted"
+    assert len(hit.excerpt) <= MAX_EXCERPT_CHARS

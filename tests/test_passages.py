@@ -17,6 +17,7 @@ from index.passages import (
     WINDOW_OVERLAP,
     WINDOW_SENTENCES,
     sentence_spans,
+    sentences_after,
     split_passages,
 )
 
@@ -209,3 +210,16 @@ def test_passages_round_trip_on_random_text(
         for s, e in sentence_spans(text, a, b):
             assert a <= s < e <= b
             assert text[s:e] == text[s:e].strip()
+
+
+def test_sentences_after_run_on_into_the_next_paragraphs_up_to_a_limit() -> None:
+    text = "الأولى. الثانية.\nالثالثة بلا نقطة\n\nالرابعة. الخامسة."
+    spans = sentences_after(text, text.index("الثانية"), len(text))
+    assert [text[a:b] for a, b in spans] == ["الثانية.", "الثالثة بلا نقطة", "الرابعة.",
+                                             "الخامسة."]
+    # a paragraph without a full stop ends at its line: never glued to the next one
+    limit = text.index("الرابعة") + 3
+    assert [text[a:b] for a, b in sentences_after(text, 8, limit)] == ["الثانية.",
+                                                                       "الثالثة بلا نقطة"]
+    assert sentences_after(text, len(text), len(text)) == []
+    assert sentences_after(text, 0, 3) == []

@@ -50,7 +50,10 @@ def check_hit_quotes(answer: Answer, article_text: str) -> None:
         assert hit.passage in article_text
         excerpt = hit.excerpt.removesuffix("…")
         assert excerpt and excerpt in article_text
-        assert excerpt in hit.passage, "the excerpt comes from the passage"
+        assert hit.focus_text in hit.passage, "the best sentence(s) are the passage's"
+        # the quote starts inside the passage; it may run on into the next paragraph
+        start = article_text.index(hit.passage)
+        assert start <= article_text.index(excerpt) < start + len(hit.passage)
         assert len(hit.excerpt) <= MAX_EXCERPT_CHARS + 1
         for start, end in hit.marks:
             assert 0 <= start < end <= len(excerpt)
