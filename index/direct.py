@@ -464,7 +464,8 @@ def _rules(asks: str, noun: str | None, in_language: bool) -> tuple[str, ...]:
     if asks == "where":
         return ("place", "known")
     if noun is not None:
-        return ("asked", "called")
+        # a person asked by its noun («الانتحاري», «المواطن») may be named by lineage anywhere
+        return ("asked", "called", "nasab") if noun in names.TITLES else ("asked", "called")
     if asks == "who":
         return ("title", "org", "title_far")
     return ("quoted", "called")
@@ -629,7 +630,7 @@ def _reads_at(text: str, toks: list[names.Token], i: int, noun: str | None) -> l
         if span is not None:
             out.append(names.Span(span.first, span.last, span.kind, "asked"))
     reads = (names.foreign(toks, i), names.titled_person(toks, i), names.called(text, toks, i),
-             names.headed(text, toks, i), names.known_place(toks, i))
+             names.headed(text, toks, i), names.known_place(toks, i), names.nasab(toks, i))
     out += [read for read in reads if read is not None]
     return out
 

@@ -307,6 +307,18 @@ def titled_person(toks: list[Token], at: int) -> Span | None:
     return Span(i, end, "person", "title") if end > i else None
 
 
+def nasab(toks: list[Token], at: int) -> Span | None:
+    """A person's name by its lineage, wherever it stands: «يوسف بن سليمان عبدالله السليمان»,
+    «سارة بنت محمد» — a name run that opens at `at` (not inside another) with «بن»/«بنت»
+    between two of its words. A title need not precede it («عرفته الداخلية بأنه السعودي
+    يوسف بن سليمان»)."""
+    if at > 0 and toks[at - 1].word and not stops_name(toks[at - 1]):
+        return None  # inside a run begun before
+    end = name_run(toks, at)
+    inner = {t.norm for t in toks[at + 1 : end - 1]} if end - at >= 3 else set()
+    return Span(at, end, "person", "nasab") if inner & {"بن", "بنت"} else None
+
+
 def headed(text: str, toks: list[Token], at: int) -> Span | None:
     """An organisation, place or named thing: a head noun at `at` and the words completing it
     («غرفة عمليات الجنوب», «مدينة سكاكا»), or the quotation after it (معركة “كسر القيود”)."""

@@ -141,6 +141,26 @@ def test_the_name_asked_for_by_its_noun() -> None:
     assert ask("ما اسم المدرب الذي استقبل الوفد؟", roles, ["استقبل", "وفد"]) is None
 
 
+def test_a_person_asked_by_its_noun_may_be_named_by_lineage_anywhere_near() -> None:
+    """«عرّفته الداخلية بأنه السعودي يوسف بن سليمان»: no title before the name, but «بن»
+    between its words makes it a person's; read for a person noun asked («الانتحاري»), not
+    for a thing («الفندق») nor as the generic «مين» answer (ARCD: 2 of 9 right there)."""
+    text = ("وأعلنت الداخلية أن الانتحاري الذي نفذ تفجير مسجد الواحة هو سالم بن خالد "
+            "العبدالله، من مواليد الواحة.")
+    toks = names.tokens(text)
+    spans = [names.nasab(toks, i) for i in range(len(toks))]
+    read = [text[toks[s.first].start : toks[s.last - 1].end] for s in spans if s is not None]
+    assert read == ["سالم بن خالد العبدالله"]
+    marked = ["تفجير", "مسجد", "الواحة"]
+    answer = ask("شو اسم الانتحاري اللي فجر مسجد الواحة؟", text, marked)
+    assert answer is not None and answer.text == "سالم بن خالد العبدالله"
+    assert answer.rule == "nasab" and not answer.shown
+    assert gives_name("شو اسم الانتحاري اللي فجر مسجد الواحة؟", "what", [hit(text, marked)])
+    assert not gives_name("شو اسم المسجد اللي تفجر بالواحة؟", "what", [hit(text, marked)])
+    # a run read from its middle is no name of its own
+    assert names.nasab(toks, toks.index(next(t for t in toks if t.norm == "خالد"))) is None
+
+
 def test_where_gets_the_place_after_the_preposition_the_question_asks_for() -> None:
     text = "ودُفن الشاعر الراحل في مدينة السراب الخضراء بعد صلاة العصر."
     answer = ask("وين دفنوا الشاعر؟", text, ["ودُفن", "الشاعر"])
