@@ -48,6 +48,7 @@ DEFAULT_HOLDOUT6 = REPO / "eval" / "readers-holdout6"
 # on session 8's last code; aggregate only.
 DEFAULT_HOLDOUT7 = REPO / "eval" / "readers-holdout7"
 DEFAULT_HOLDOUT8 = REPO / "eval" / "readers-holdout8"
+DEFAULT_HOLDOUT9 = REPO / "eval" / "readers-holdout9"
 DEFAULT_NEWS = REPO.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.json.gz"
 # Retrieval datasets of the default table: ARCD (whole, and its held-out half) and TyDi-ar.
 DEFAULT_SQUAD = ("arcd.json", "arcd-test.json", "tydiqa-goldp-v1.1-dev-ar.json")
@@ -152,6 +153,7 @@ async def _readers(args: argparse.Namespace) -> int:
         "reader set (held out 6)": [DEFAULT_HOLDOUT6],
         "reader set (held out 7)": [DEFAULT_HOLDOUT7],
         "reader set (held out 8)": [DEFAULT_HOLDOUT8],
+        "reader set (held out 9)": [DEFAULT_HOLDOUT9],
     }
     try:
         questions = {name: load_reader_questions(paths) for name, paths in sets.items()}

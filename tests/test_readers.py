@@ -45,7 +45,7 @@ def test_every_seed_phrase_is_in_the_seed_article() -> None:
             REPO / "eval" / "readers-holdout2", REPO / "eval" / "readers-holdout3",
             REPO / "eval" / "readers-holdout4", REPO / "eval" / "readers-holdout5",
             REPO / "eval" / "readers-holdout6", REPO / "eval" / "readers-holdout7",
-            REPO / "eval" / "readers-holdout8"]
+            REPO / "eval" / "readers-holdout8", REPO / "eval" / "readers-holdout9"]
     for q in load_reader_questions(sets):
         if q.corpus == "seed":
             for phrase in q.expect or ():
@@ -55,7 +55,7 @@ def test_every_seed_phrase_is_in_the_seed_article() -> None:
 def test_the_held_out_sets_load_and_hold_both_kinds() -> None:
     for folder in ("readers-holdout", "readers-holdout2", "readers-holdout3", "readers-holdout4",
                    "readers-holdout5", "readers-holdout6", "readers-holdout7",
-                   "readers-holdout8"):
+                   "readers-holdout8", "readers-holdout9"):
         questions = load_reader_questions([REPO / "eval" / folder])
         assert sum(q.answerable for q in questions) >= 40, folder
         assert sum(not q.answerable for q in questions) >= 20, folder
