@@ -32,13 +32,12 @@ def matched_weight(found: Iterable[str], idf: dict[str, float]) -> float:
 
 
 def best_excerpt(
-    text: str, start: int, end: int, terms: set[str], idf: dict[str, float],
-    tokens: Sequence[Token], sentences: Sequence[tuple[int, int]] | None = None,
+    start: int, end: int, sentences: Sequence[tuple[int, int]], terms: set[str],
+    idf: dict[str, float], tokens: Sequence[Token],
 ) -> tuple[int, int]:
     """(start, end) of the sentence (plus its neighbour when short) that covers the most query
-    idf inside text[start:end]; `tokens`, that window analysed with offsets into `text`;
-    `sentences`, its sentence spans when already known."""
-    sentences = sentence_spans(text, start, end) if sentences is None else sentences
+    idf in the window [start, end) of a text; `sentences`, the window's sentence spans and
+    `tokens`, the window analysed, both with offsets into the text (make_hit reads both)."""
     if not sentences:
         return start, end
 
@@ -103,7 +102,7 @@ def make_hit(
     article = ctx.article
     tokens = _analysed(article.text, ctx.start, ctx.end)
     sentences = sentence_spans(article.text, ctx.start, ctx.end)
-    focus = best_excerpt(article.text, ctx.start, ctx.end, terms, idf, tokens, sentences)
+    focus = best_excerpt(ctx.start, ctx.end, sentences, terms, idf, tokens)
     start, end = widened(sentences, focus, MAX_EXCERPT_CHARS)
     # The passage first (the sentence before the focus may be the answer: the boat's permit
     # «من مركز المزروعية» comes before the sentence «وعلى متنه أربعة سعوديين» matched), then

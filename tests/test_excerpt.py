@@ -36,11 +36,12 @@ def test_the_quote_widens_to_the_sentence_after_the_one_that_matched() -> None:
     assert widened(spans, (301, 400), 199) == (201, 400)  # the last grows backward
 
 
-def article(text: str) -> PassageContext:
+def article(text: str, end: int | None = None) -> PassageContext:
+    """A passage context for text[0:end] (the whole text by default) of a one-article store."""
     art = Article(id=1, title="t", text=text, source="s", url=None, published=None,
                   language="ar", added_at=None)
-    return PassageContext(passage_id=1, article_id=1, start=0, end=len(text), tokens="",
-                          article=art)
+    return PassageContext(passage_id=1, article_id=1, start=0,
+                          end=len(text) if end is None else end, tokens="", article=art)
 
 
 def test_a_passage_that_fits_is_quoted_whole_and_the_focus_is_its_best_sentence() -> None:
@@ -73,10 +74,7 @@ def test_a_short_passage_is_quoted_with_the_next_paragraph_and_its_marks() -> No
     later = "ثم " + "كلام " * 150 + "طويل."
     text = f"{report}\n{cause}\n{later}"
     terms = set(analyze("شو سبب الحريق بالعمارة بحي العوالي بمكة"))
-    ctx = article(text)
-    ctx = PassageContext(passage_id=1, article_id=1, start=0, end=len(report), tokens="",
-                         article=ctx.article)
-    hit = make_hit(1, 1.0, ctx, terms, {t: 1.0 for t in terms})
+    hit = make_hit(1, 1.0, article(text, len(report)), terms, {t: 1.0 for t in terms})
     assert hit.excerpt == f"{report}\n{cause}", "the next paragraph's sentence, not the long one"
     assert hit.passage == report and hit.focus_text == report
     assert "الحريق" in {hit.excerpt[a:b] for a, b in hit.marks if a > len(report)}
@@ -90,9 +88,7 @@ def test_the_passage_s_earlier_sentence_comes_before_the_next_paragraph() -> Non
     other = "وتابعت فرق البحث والإنقاذ عملها طوال الليل في عرض البحر قرب الساحل الشرقي. " * 6
     text = f"{permit} {matched}\n{other.strip()}"
     terms = set(analyze("القارب المفقود وعلى متنه اربعة سعوديين"))
-    ctx = article(text)
-    ctx = PassageContext(passage_id=1, article_id=1, start=0, end=len(permit) + 1 + len(matched),
-                         tokens="", article=ctx.article)
+    ctx = article(text, len(permit) + 1 + len(matched))
     hit = make_hit(1, 1.0, ctx, terms, {t: 1.0 for t in terms})
     assert hit.focus_text == matched
     assert hit.excerpt.startswith(permit), "the answer before the matched sentence is quoted"
