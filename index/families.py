@@ -75,7 +75,7 @@ def _past_of_masdar(masdar: str) -> str | None:
     if not (masdar.startswith("ان") or masdar[2] in _INFIXES):
         return None
     head, second, last = masdar[:3], masdar[3], masdar[5]
-    if not _consonants(head[1] + last):
+    if not _consonants(head[1] + last) or last == "ء":  # «انتهاء»: a defective root's
         return None
     if second == "ي":
         return head + "ا" + last  # «انحياز» → «انحاز», «اختيار» → «اختار»
@@ -109,6 +109,23 @@ def _past_of_imperfect(verb: str) -> str | None:
     return past
 
 
+def _defective_masdar(past: str) -> str | None:
+    """A past whose last radical the analyzer dropped with its «ى» — «انتهى» → «انته», «اعتدى»
+    → «اعتد», «استدعى» → «استدع» — takes «اء» for its masdar: «انتهاء», «اعتداء», «استدعاء»."""
+    if len(past) == 4 and (past.startswith("ان") or (past[0] == "ا" and past[2] in _INFIXES)):
+        return past + "اء" if _consonants(past[1] + past[3]) else None
+    if len(past) == 5 and past.startswith("است") and _consonants(past[3:]):
+        return past + "اء"
+    return None
+
+
+def _past_of_defective(masdar: str) -> str | None:
+    """The inverse: «انتهاء» → «انته», «اعتداء» → «اعتد», «استدعاء» → «استدع»."""
+    if masdar.endswith("اء") and _defective_masdar(masdar[:-2]) == masdar:
+        return masdar[:-2]
+    return None
+
+
 @lru_cache(maxsize=1 << 14)
 def relatives(stem: str) -> tuple[str, ...]:
     """The stems of the same derived verb in its other kind: of a verb (past, imperfect,
@@ -135,10 +152,15 @@ def relatives(stem: str) -> tuple[str, ...]:
         if past and (_hollow_x(past) or _masdar_of_past(past)):
             found.append(past)
         for verb in (base, past):
-            masdar = _masdar_of_past(verb) if verb else None
-            if masdar:
-                found.append(masdar)
-    past = _past_of_masdar(stem)
+            for masdar in (_masdar_of_past(verb), _defective_masdar(verb)) if verb else ():
+                if masdar:
+                    found.append(masdar)
+        if len(base) >= 5 and base[0] in "يتن" and base[1] == "ت":
+            # forms V and VI, whose past is their masdar's stem: «يتحرك» → «تحرك» (ISRI: تحر)
+            found.append(base[1:])
+    past = _past_of_defective(stem) or _past_of_masdar(stem)
     if past:
         found += [past, past + "ت", past + "وا", _imperfect_of_past(past)]
+    if len(stem) in (4, 5) and stem[0] == "ت":  # «التحرك» → «يتحرك»
+        found.append("ي" + stem)
     return tuple(dict.fromkeys(f for f in found if f != stem))

@@ -29,6 +29,11 @@ from tests.test_query import vocab_of
         ("انسحبوا", "الانسحاب"),  # sound roots, which the roots join anyway
         ("يعتقل", "الاعتقال"),
         ("استخدم", "الاستخدام"),
+        ("انتهى", "الانتهاء"),  # a defective root, whose «ى» the analyzer drops
+        ("يعتدي", "الاعتداء"),
+        ("اختفت", "الاختفاء"),
+        ("استدعى", "الاستدعاء"),
+        ("يتحرك", "التحرك"),  # form V: the past is the masdar's stem (ISRI: تحر, حرك)
     ],
 )
 def test_a_derived_verb_reaches_its_masdar_and_back(verb: str, masdar: str) -> None:
@@ -53,7 +58,7 @@ def test_these_are_the_pairs_the_roots_miss(verb: str, masdar: str) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["اسعار", "اخبار", "انواع", "اتحاد", "استاد", "اتفق", "يتابع", "مدرس", "سيار", "قال",
+    ["اسعار", "اخبار", "انواع", "اتحاد", "استاد", "اتفق", "مدرس", "سيار", "قال",
      "بيروت", "2024", "dara", "ان"],
 )
 def test_words_of_no_derived_shape_have_no_relatives(word: str) -> None:
