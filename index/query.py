@@ -337,7 +337,14 @@ def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) ->
     for key in keys:
         if key in COLLOQUIAL_WORDS:
             return _colloquial_terms(key)
+    for key in keys:  # an object pronoun glued on: «لقوهم», «شدوه» are «لقو», «شدو» + «هم»
+        for pronoun in _OBJECT_PRONOUNS:
+            if key.endswith(pronoun) and key[: -len(pronoun)] in COLLOQUIAL_WORDS:
+                return _colloquial_terms(key[: -len(pronoun)])
     return ()
+
+
+_OBJECT_PRONOUNS = ("هم", "هن", "ها", "ه", "ني", "نا")
 
 
 def parse_query(

@@ -212,6 +212,14 @@ def test_colloquial_words_reach_the_msa_terms() -> None:
     assert "انتهت" in concepts[1].terms and concepts[1].known
 
 
+@pytest.mark.parametrize("typed", ["لقوهم", "لقوه", "شدوه"])
+def test_a_colloquial_verb_with_an_object_pronoun_reaches_the_msa_terms(typed: str) -> None:
+    # «البنتين لقوهم ولا لسه؟»: «لقو» (found) + «هم», not «ل» + «قوهم»
+    vocabulary = vocab_of("عثروا على الفتاتين", "ضبطوا المتهم", "نص")
+    (concept,) = parse_query(typed, vocabulary).concepts
+    assert {"عثروا", "ضبطوا"} & set(concept.terms)
+
+
 @pytest.mark.parametrize(
     ("question", "word", "article"),
     [
