@@ -156,8 +156,9 @@ CHAT_WORDS = frozenset(
         # is a grocer
         "بقاله", "بقالها", "بقالهم", "بقالنا", "بقالك",
         # Iraqi prepositions with a pronoun, which the analyzer keeps (the same letters begin
-        # news words and names): «يم» next to, «بيها/بيه/بيهم» in it, in them
-        "يم", "بيها", "بيه", "بيهم",
+        # news words and names): «يم» next to, «بيها/بيه/بيهم» in it, in them, and «بي»
+        # («الفندق اللي صار بي الهجوم»; in the news mostly «بي بي سي», asked as a name alone)
+        "يم", "بيها", "بيه", "بيهم", "بي",
         # Maghrebi «ليا» (to me: «كيقول ليا»); following and being moved by the news
         "ليا", "اتابع", "متابع", "تاثرت", "زعلان", "مستغرب",
     }
