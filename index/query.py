@@ -385,6 +385,12 @@ def parse_query(
         # the word's own forms, not the colloquial words' MSA equivalents («نزلت» → «انخفضت»
         # of prices) nor their other senses: each of those is one more guess
         own = [t for t, credit in terms.items() if credit >= 1.0]
+        if FAMILY_CREDIT and READINGS:
+            # … and its readings the index lacks: «هينشقوا» → «ينشقوا», whose masdar it holds
+            for reading in dict.fromkeys([*_readings(norm), *_readings(word)]):
+                stems = chain.terms(reading)
+                if len(stems) == 1 and stems[0] not in own:
+                    own.append(stems[0])
         for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
             terms.setdefault(msa, 1.0)
         for other in other_numbers(word) if PLURAL_CREDIT else ():

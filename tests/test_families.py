@@ -97,3 +97,11 @@ def test_switched_off_no_relative_is_added(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("index.query.FAMILY_CREDIT", 0.0)
     vocabulary = vocab_of("دعا الضباط إلى الانحياز إلى الشعب", "نص")
     assert analyze("الانحياز")[0] not in _terms("ينحازوا", vocabulary)
+
+
+def test_a_reading_the_index_lacks_still_finds_its_masdar() -> None:
+    # Egyptian future «هـ» + «ينشقوا»: neither «هينشقوا» nor «ينشقوا» is indexed, the
+    # seed's «الانشقاق» is
+    vocabulary = vocab_of("دعا الضباط إلى الانشقاق عن النظام", "نص")
+    terms = _terms("هينشقوا", vocabulary)
+    assert terms[analyze("الانشقاق")[0]] == FAMILY_CREDIT
