@@ -464,3 +464,15 @@ def foreign(toks: list[Token], at: int) -> Span | None:
                                and end + 1 < len(toks) and other(toks[end + 1]))):
         end += 1
     return Span(at, end, "name", "foreign")
+
+
+def place_of_adjective(stem: str) -> str | None:
+    """The place a nisba adjective's stem belongs to when the analyzer spells the two apart:
+    «السوري» → «سور» but «سوريا» stays «سوريا»; «الألماني» → «المان», «ألمانيا» → «المانيا»;
+    «الأمريكية» → «امريك», «أمريكا». None for most stems (already the place's: «المصري» and
+    «مصر» are both «مصر»). The caller checks the word was typed as an adjective (-ي, -ية,
+    -يين, -يون): «ترك» (left) is no «تركيا»."""
+    for ending in ("يا", "ا"):
+        if len(stem) >= 3 and stem + ending in PLACES:
+            return stem + ending
+    return None

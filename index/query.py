@@ -34,7 +34,7 @@ from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
 from index.dialects import AMBIGUOUS, COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
 from index.families import relatives
-from index.names import PLACES
+from index.names import PLACES, place_of_adjective
 from index.normalize import (
     DEFAULT_ANALYZER,
     Analyzer,
@@ -65,6 +65,9 @@ PLURAL_CREDIT = 0.5
 # Measured (top-3, development / held out 1–9): 1.0 +1 / 0 / 0 / −2 / +2 / 0 / +2 / 0 / +1 /
 # 0, refusal unchanged; 0.5 +1 / 0 / 0 / −2 / +2 / 0 / 0 / 0 / 0 / 0, development refused +2.
 FAMILY_CREDIT = 1.0
+# Credit of the place a nisba adjective names where the analyzer spells them apart
+# («السوري» → سور, «سوريا» → سوريا; index.names.place_of_adjective).
+PLACE_CREDIT = 1.0
 # Credit of a word's accusative with its tanween alef unmarked («نايبا» for «نائب»), which the
 # analyzer cannot tell from a word ending in alef and so indexes apart: the same word.
 ACCUSATIVE_CREDIT = 1.0
@@ -348,6 +351,11 @@ def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) ->
 _OBJECT_PRONOUNS = ("هم", "هن", "ها", "ه", "ني", "نا")
 
 
+def _nisba(norm: str) -> bool:
+    """Typed as a nisba adjective: «السوري», «سورية», «السوريين», «الأمريكيون»."""
+    return len(norm) >= 4 and norm.endswith(("ي", "يه", "يين", "يون", "يات"))
+
+
 def parse_query(
     text: str,
     vocabulary: Vocabulary,
@@ -393,6 +401,9 @@ def parse_query(
                     own.append(stems[0])
         for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
             terms.setdefault(msa, 1.0)
+        place = place_of_adjective(word) if PLACE_CREDIT and _nisba(norm) else None
+        if place and vocabulary.df(place) > 0:  # «المنتخب السوري» ~ «منتخب سوريا»
+            terms[place] = max(terms.get(place, 0.0), PLACE_CREDIT)  # not a neighbour's
         for other in other_numbers(word) if PLURAL_CREDIT else ():
             terms.setdefault(other, PLURAL_CREDIT)
         if synonyms is not None and SYNONYM_CREDIT:

@@ -539,3 +539,25 @@ async def test_a_question_in_the_plural_is_answered_by_the_singular(
         monkeypatch.setattr("index.query.PLURAL_CREDIT", 0.0)
         unjoined = await library.answer(question)
         assert not unjoined.hits or "الحوراني" not in unjoined.hits[0].passage
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [("المنتخب السوري", "سوريا"), ("الشركات الألمانية", "ألمانيا"),
+     ("الأمريكيين", "أمريكا"), ("الحكومة التركية", "تركيا")],
+)
+def test_a_nisba_adjective_reaches_the_place_the_analyzer_spells_apart(
+    question: str, place: str
+) -> None:
+    # «السوري» → «سور», «سوريا» → «سوريا»: one country, two index terms
+    vocabulary = vocab_of(f"أخبار {place} اليوم", "نص", "آخر")
+    (told,) = analyze(place)
+    concepts = parse_query(question, vocabulary).concepts
+    assert any(c.terms.get(told) == 1.0 for c in concepts)
+
+
+def test_a_verb_is_not_read_as_a_nisba_adjective() -> None:
+    # «ترك» (left) has the stem of «التركي», but was not typed as an adjective
+    vocabulary = vocab_of("أخبار تركيا اليوم", "ترك منصبه", "نص")
+    (concept,) = parse_query("ترك", vocabulary).concepts
+    assert analyze("تركيا")[0] not in concept.terms
