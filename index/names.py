@@ -469,10 +469,38 @@ def foreign(toks: list[Token], at: int) -> Span | None:
 def place_of_adjective(stem: str) -> str | None:
     """The place a nisba adjective's stem belongs to when the analyzer spells the two apart:
     «السوري» → «سور» but «سوريا» stays «سوريا»; «الألماني» → «المان», «ألمانيا» → «المانيا»;
-    «الأمريكية» → «امريك», «أمريكا». None for most stems (already the place's: «المصري» and
-    «مصر» are both «مصر»). The caller checks the word was typed as an adjective (-ي, -ية,
-    -يين, -يون): «ترك» (left) is no «تركيا»."""
-    for ending in ("يا", "ا"):
-        if len(stem) >= 3 and stem + ending in PLACES:
-            return stem + ending
-    return None
+    «الفلسطيني» → «فلسطين», «فلسطين» → «فلسط»; «البحريني» → «بحرين», «البحرين» → «بحر».
+    None for most stems (already the place's: «المصري» and «مصر» are both «مصر»). The
+    caller checks the word was typed as an adjective (-ي, -ية, -يين, -يون): «ترك» (left) is
+    no «تركيا»."""
+    return _adjective_places().get(stem)
+
+
+@lru_cache(maxsize=1)
+def _adjective_places() -> dict[str, str]:
+    """Adjective stem → place term, for every place of PLACES whose nisba («X» + «ي», with
+    the place's final «ا»/«يا»/«ه» dropped) the analyzer stems apart from the place."""
+    from index.normalize import analyze  # the analyzer imports nothing of names
+
+    table: dict[str, str] = {}
+    for place in sorted(PLACES | _IRREGULAR_NISBA.keys()):
+        (place_term, *rest) = analyze(place) or ("",)
+        if rest or not place_term:
+            continue
+        forms = set(_IRREGULAR_NISBA.get(place, ()))
+        for base in {place, place.removeprefix("ال")}:  # «ألمانيا» keeps its «ال»
+            forms.add(base + "ي")
+            for ending in ("يا", "ا", "ه"):
+                if base.endswith(ending) and len(base) - len(ending) >= 2:
+                    forms.add(base[: -len(ending)] + "ي")
+        for form in forms:
+            terms = analyze(form)
+            if len(terms) == 1 and terms[0] != place_term:
+                table.setdefault(terms[0], place_term)
+    return table
+
+
+# Adjectives not made by adding «ي»: «آسيوي», «أفغاني», «حموي».
+_IRREGULAR_NISBA: dict[str, tuple[str, ...]] = {
+    "اسيا": ("اسيوي",), "افغانستان": ("افغاني",), "حماه": ("حموي",),
+}
