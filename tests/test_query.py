@@ -213,6 +213,17 @@ def test_colloquial_words_reach_the_msa_terms() -> None:
     assert "انتهت" in concepts[1].terms and concepts[1].known
 
 
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [("القواعد العسكرية بقت في إيد مين؟", "باتت"),  # Egyptian «بقى», became
+     ("كم عدد المهاجرين اللي ساكنين في ألمانيا؟", "المقيمين")],  # living in
+)
+def test_colloquial_verbs_reach_the_words_the_news_uses(question: str, told: str) -> None:
+    vocabulary = vocab_of(f"قواعد عسكرية {told} تحت سيطرة الثوار", "نص", "آخر")
+    (term,) = analyze(told)
+    assert any(term in c.terms for c in parse_query(question, vocabulary).concepts)
+
+
 @pytest.mark.parametrize("typed", ["لقوهم", "لقوه", "شدوه"])
 def test_a_colloquial_verb_with_an_object_pronoun_reaches_the_msa_terms(typed: str) -> None:
     # «البنتين لقوهم ولا لسه؟»: «لقو» (found) + «هم», not «ل» + «قوهم»
