@@ -389,44 +389,8 @@ def parse_query(
         if word in seen:  # a repeated word counts again, as rank-bm25 counts repeats
             concepts.append(concepts[seen[word]])
             continue
-        terms = _terms_for(word, norm, chain, vocabulary)
-        # the word's own forms, not the colloquial words' MSA equivalents («نزلت» → «انخفضت»
-        # of prices) nor their other senses: each of those is one more guess
-        own = [t for t, credit in terms.items() if credit >= 1.0]
-        if FAMILY_CREDIT and READINGS:
-            # … and its readings the index lacks: «هينشقوا» → «ينشقوا», whose masdar it holds
-            for reading in dict.fromkeys([*_readings(norm), *_readings(word)]):
-                stems = chain.terms(reading)
-                if len(stems) == 1 and stems[0] not in own:
-                    own.append(stems[0])
-        for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
-            terms.setdefault(msa, 1.0)
-        place = place_of_adjective(word) if PLACE_CREDIT and _nisba(norm) else None
-        if place and vocabulary.df(place) > 0:  # «المنتخب السوري» ~ «منتخب سوريا»
-            terms[place] = max(terms.get(place, 0.0), PLACE_CREDIT)  # not a neighbour's
-        for other in other_numbers(word) if PLURAL_CREDIT else ():
-            terms.setdefault(other, PLURAL_CREDIT)
-        if synonyms is not None and SYNONYM_CREDIT:
-            for alt in synonyms(word):
-                terms.setdefault(alt, SYNONYM_CREDIT)
-        known_terms = [t for t in terms if vocabulary.df(t) > 0]
-        roots: dict[str, float] = {}
-        for term in known_terms or [word]:
-            root = root_of(term)
-            roots[root] = max(roots.get(root, 0.0), terms.get(term, 1.0))
-        if FAMILY_CREDIT:
-            # after the roots: a masdar's own root would bring its root's other words too
-            # («انشقاق» → شقق, also «شقة» and «شقيق»)
-            for term in own:
-                for relative in relatives(term):
-                    if vocabulary.df(relative) > 0:
-                        terms.setdefault(relative, FAMILY_CREDIT)
-                        known_terms.append(relative)
         seen[word] = len(concepts)
-        concepts.append(Concept(
-            word=word, terms=terms, roots=roots, known=bool(known_terms),
-            verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
-        ))
+        concepts.append(_concept(word, norm, chain, vocabulary, synonyms))
     counted = _counted(typed, {c.word: c for c in concepts}, chain) if COUNTED else None
     return ParsedQuery(
         text=text,
@@ -437,6 +401,52 @@ def parse_query(
         event=event,
         counted=counted,
         counted_also=tuple(synonyms(counted)) if counted and synonyms is not None else (),
+    )
+
+
+def _concept(
+    word: str, norm: str, chain: Analyzer, vocabulary: Vocabulary,
+    synonyms: Callable[[str], Iterable[str]] | None,
+) -> Concept:
+    """One question word as a concept: the index terms that may stand for it (its readings,
+    its colloquial MSA words, the place of a nisba adjective, its other number, a derived
+    verb's masdar or the other way round), their roots, and whether the index knows it."""
+    terms = _terms_for(word, norm, chain, vocabulary)
+    # the word's own forms, not the colloquial words' MSA equivalents («نزلت» → «انخفضت»
+    # of prices) nor their other senses: each of those is one more guess
+    own = [t for t, credit in terms.items() if credit >= 1.0]
+    if FAMILY_CREDIT and READINGS:
+        # … and its readings the index lacks: «هينشقوا» → «ينشقوا», whose masdar it holds
+        for reading in dict.fromkeys([*_readings(norm), *_readings(word)]):
+            stems = chain.terms(reading)
+            if len(stems) == 1 and stems[0] not in own:
+                own.append(stems[0])
+    for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
+        terms.setdefault(msa, 1.0)
+    place = place_of_adjective(word) if PLACE_CREDIT and _nisba(norm) else None
+    if place and vocabulary.df(place) > 0:  # «المنتخب السوري» ~ «منتخب سوريا»
+        terms[place] = max(terms.get(place, 0.0), PLACE_CREDIT)  # not a neighbour's
+    for other in other_numbers(word) if PLURAL_CREDIT else ():
+        terms.setdefault(other, PLURAL_CREDIT)
+    if synonyms is not None and SYNONYM_CREDIT:
+        for alt in synonyms(word):
+            terms.setdefault(alt, SYNONYM_CREDIT)
+    known_terms = [t for t in terms if vocabulary.df(t) > 0]
+    roots: dict[str, float] = {}
+    for term in known_terms or [word]:
+        root = root_of(term)
+        roots[root] = max(roots.get(root, 0.0), terms.get(term, 1.0))
+    if FAMILY_CREDIT:
+        # after the roots: a masdar's own root would bring its root's other words too
+        # («انشقاق» → شقق, also «شقة» and «شقيق»)
+        for term in own:
+            for relative in relatives(term):
+                if vocabulary.df(relative) > 0:
+                    terms.setdefault(relative, FAMILY_CREDIT)
+                    known_terms.append(relative)
+    return Concept(
+        word=word, terms=terms, roots=roots, known=bool(known_terms),
+        verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
     )
 
 
