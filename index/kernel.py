@@ -787,32 +787,25 @@ def _exact_scores(  # type: ignore[no-untyped-def]
         norm[c] = k1 * (1 - b + b * float(doc_len[sel[c]]) / avgdl)
     for i in range(n):
         w = weights[i]
-        lo, hi = a[i], e[i]
-        if hi > lo:
+        for delta in range(2):  # the term's base postings, then its delta's
+            lo, hi = (a[i], e[i]) if delta == 0 else (d_off[i], d_off[i + 1])
+            if hi <= lo:
+                continue
             for c in range(m):
                 d = sel[c]
                 if not live[d]:
                     continue
-                p = _gallop_doc(P, lo, hi, d)
+                p = _gallop_doc(P, lo, hi, d) if delta == 0 else _gallop(d_docs, lo, hi, d)
                 if p >= hi:
                     break  # the list ends before d: it holds none of the later docs either
                 lo = p
-                if _doc(P, p) == d:
+                if delta == 0 and _doc(P, p) == d:
                     tf = float(_tf_at(p, d, P[3], doc_len, tf_table, exc_pos, exc_tf))
-                    scores[c] += w * (tf * k1p / (tf + norm[c]))
-        lo, hi = d_off[i], d_off[i + 1]
-        if hi > lo:
-            for c in range(m):
-                d = sel[c]
-                if not live[d]:
-                    continue
-                p = _gallop(d_docs, lo, hi, d)
-                if p >= hi:
-                    break
-                lo = p
-                if d_docs[p] == d:
+                elif delta == 1 and d_docs[p] == d:
                     tf = float(d_tfs[p])
-                    scores[c] += w * (tf * k1p / (tf + norm[c]))
+                else:
+                    continue
+                scores[c] += w * (tf * k1p / (tf + norm[c]))
     return scores
 
 
