@@ -1,16 +1,20 @@
 """A derived verb and its masdar, where their roots do not meet: «ينشقوا» ~ «الانشقاق».
 
 The root field (index.roots) joins a verb and its masdar through ISRI's root: «اجتمعوا» and
-«الاجتماع» are both جمع. But ISRI reads the derived forms VII, VIII and X of doubled and
-hollow roots each its own way — «انشق» → نشق against «انشقاق» → شقق, «ينحاز» → نحز against
-«انحياز» → حيز, «احتل» → حتل against «احتلال» → حلل, «يختار» → خار against «اختيار» → خير,
-«استمر» → سمر against «استمرار» → رار — so «هو عايز الضباط ينحازوا لمين؟» never met the
-seed's «الانحياز إلى الشعب». These patterns are regular (Wright's grammar, §§ 58–66 and
-the paradigms of the weak verbs): the masdar of a form VII past «انفعل» is «انفعال», of
-form VIII «افتعل» «افتعال», of form X «استفعل» «استفعال»; a hollow root puts «ي» before the
-last «ا» («انحاز» → «انحياز», «اختار» → «اختيار»), a doubled root repeats its last letter
-(«انشق» → «انشقاق», «احتل» → «احتلال»). The imperfect is the past with «ي» for its «ا»
-(«ينحاز», «يعتقل», «يستخدم»; form X hollow «يستقيل» for «استقال»).
+«الاجتماع» are both جمع. But ISRI reads the derived forms of weak roots each its own way —
+«انشق» → نشق against «انشقاق» → شقق, «ينحاز» → نحز against «انحياز» → حيز, «احتل» → حتل
+against «احتلال» → حلل, «يختار» → خار against «اختيار» → خير, «استمر» → سمر against
+«استمرار» → رار, «انتهى» (stem «انته») → انت against «انتهاء» → نهء, «يتحرك» → تحر against
+«تحرك» → حرك — so «هو عايز الضباط ينحازوا لمين؟» never met the seed's «الانحياز إلى الشعب».
+The patterns are the regular paradigms of the weak verbs (as in Wright's *Grammar of the
+Arabic Language*, vol. I): the masdar of a form VII past «انفعل» is «انفعال», of form VIII
+«افتعل» «افتعال», of form X «استفعل» «استفعال»; a hollow root puts «ي» before the last «ا»
+(«انحاز» → «انحياز», «اختار» → «اختيار»), a doubled root repeats its last letter («انشق» →
+«انشقاق», «احتل» → «احتلال»), a defective one ends in «اء» («انتهى» → «انتهاء»). The
+imperfect is the past with «ي» for its «ا» («ينحاز», «يعتقل», «يستخدم»; form X hollow
+«يستقيل» for «استقال»); forms V and VI are their masdar's stem in the past («يتحرك» →
+«تحرك»). Form I and form IV hollow verbs («يقول» ~ «قال», «يشير» ~ «أشار») were measured and
+left out: their pasts have the shapes of common nouns («دار», «حال», «إطار»).
 
 `relatives(stem)` gives, for a light stem of either kind, the other kind's stems: the masdar
 of a verb, the past and imperfect of a masdar. They are candidates only: the query side keeps
