@@ -134,10 +134,11 @@ def _past_of_defective(masdar: str) -> str | None:
 def relatives(stem: str) -> tuple[str, ...]:
     """The stems of the same derived verb in its other kind: of a verb (past, imperfect,
     with a subject suffix «ـوا»/«ـت»), its masdar; of a masdar, its past and imperfect, bare
-    and with those suffixes. Candidates, for a vocabulary to confirm; () for most words.
+    and with those suffixes. Candidates, for a vocabulary to confirm («انشقاء», the
+    defective reading of «انشق», is in none); () for most words.
 
     >>> relatives("ينحاز"), relatives("انشقوا"), relatives("احتلال")
-    (('انحاز', 'انحياز'), ('انشقاق',), ('احتل', 'احتلت', 'احتلوا', 'يحتل'))
+    (('انحاز', 'انحياز'), ('انشقاق', 'انشقاء'), ('احتل', 'احتلت', 'احتلوا', 'يحتل'))
     """
     if len(stem) < 4 or not stem.isalpha() or stem.isascii():
         return ()

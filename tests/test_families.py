@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
+import index.families
 from index.families import relatives
 from index.normalize import analyze
 from index.query import FAMILY_CREDIT, IndexVocabulary, parse_query
@@ -105,3 +108,7 @@ def test_a_reading_the_index_lacks_still_finds_its_masdar() -> None:
     vocabulary = vocab_of("دعا الضباط إلى الانشقاق عن النظام", "نص")
     terms = _terms("هينشقوا", vocabulary)
     assert terms[analyze("الانشقاق")[0]] == FAMILY_CREDIT
+
+
+def test_the_docstring_examples_hold() -> None:
+    assert doctest.testmod(index.families).failed == 0
