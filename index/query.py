@@ -343,8 +343,10 @@ def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) ->
             return _colloquial_terms(key)
     for key in keys:  # an object pronoun glued on: «لقوهم», «شدوه» are «لقو», «شدو» + «هم»
         for pronoun in _OBJECT_PRONOUNS:
-            if key.endswith(pronoun) and key[: -len(pronoun)] in COLLOQUIAL_WORDS:
-                return _colloquial_terms(key[: -len(pronoun)])
+            verb = key[: -len(pronoun)]
+            # not off a two-letter entry: «جهة» (normalized «جهه») is no «جه» (came) + «ه»
+            if key.endswith(pronoun) and len(verb) >= 3 and verb in COLLOQUIAL_WORDS:
+                return _colloquial_terms(verb)
     return ()
 
 

@@ -224,6 +224,14 @@ def test_colloquial_verbs_reach_the_words_the_news_uses(question: str, told: str
     assert any(term in c.terms for c in parse_query(question, vocabulary).concepts)
 
 
+@pytest.mark.parametrize("word", ["الجهة", "جهة"])
+def test_a_word_ending_like_a_pronoun_is_not_a_short_colloquial_verb(word: str) -> None:
+    # «جهة» (side) normalizes to «جهه»: not Egyptian «جه» (came) + «ه»
+    vocabulary = vocab_of("جاء الوفد ووصل", "الجهة المسؤولة", "نص")
+    (concept,) = parse_query(word, vocabulary).concepts
+    assert not {"جاء", "وصل"} & set(concept.terms)
+
+
 @pytest.mark.parametrize("typed", ["لقوهم", "لقوه", "شدوه"])
 def test_a_colloquial_verb_with_an_object_pronoun_reaches_the_msa_terms(typed: str) -> None:
     # «البنتين لقوهم ولا لسه؟»: «لقو» (found) + «هم», not «ل» + «قوهم»
