@@ -413,16 +413,14 @@ def _concept(
     """One question word as a concept: the index terms that may stand for it (its readings,
     its colloquial MSA words, the place of a nisba adjective, its other number, a derived
     verb's masdar or the other way round), their roots, and whether the index knows it."""
-    terms = _terms_for(word, norm, chain, vocabulary)
+    read = _reading_stems(word, norm, chain) if READINGS else []
+    terms = _terms_for(word, norm, chain, vocabulary, read)
     # the word's own forms, not the colloquial words' MSA equivalents («نزلت» → «انخفضت»
     # of prices) nor their other senses: each of those is one more guess
     own = [t for t, credit in terms.items() if credit >= 1.0]
-    if FAMILY_CREDIT and READINGS:
+    if FAMILY_CREDIT:
         # … and its readings the index lacks: «هينشقوا» → «ينشقوا», whose masdar it holds
-        for reading in dict.fromkeys([*_readings(norm), *_readings(word)]):
-            stems = chain.terms(reading)
-            if len(stems) == 1 and stems[0] not in own:
-                own.append(stems[0])
+        own += [stem for stem in dict.fromkeys(read) if stem not in own]
     for msa in _colloquial(norm, word, vocabulary.df) if COLLOQUIAL else ():
         terms.setdefault(msa, 1.0)
     place = place_of_adjective(word) if PLACE_CREDIT and _nisba(norm) else None
@@ -659,20 +657,26 @@ def _consonant_readings(norm: str, all_pairs: bool) -> list[str]:
     return [norm.replace(typed, msa) for typed, msa in pairs if typed in norm]
 
 
+def _reading_stems(word: str, norm: str, chain: Analyzer) -> list[str]:
+    """The stem of each reading of a word that analyses to one term, most plausible first."""
+    out = []
+    for reading in dict.fromkeys([*_readings(norm), *_readings(word)]):
+        stems = chain.terms(reading)
+        if len(stems) == 1:
+            out.append(stems[0])
+    return out
+
+
 def _terms_for(
-    word: str, norm: str, chain: Analyzer, vocabulary: Vocabulary
+    word: str, norm: str, chain: Analyzer, vocabulary: Vocabulary, read: Sequence[str]
 ) -> dict[str, float]:
-    """Index terms for one analysed word: itself, better readings, glued forms, neighbours."""
+    """Index terms for one analysed word: itself, better readings (`read`, the stems of its
+    readings: _reading_stems), glued forms, neighbours."""
     terms: dict[str, float] = {word: 1.0}
     if word.startswith("month") or word.isascii():
         return terms
     df = vocabulary.df(word)
-    readings = [*_readings(norm), *_readings(word)] if READINGS else []
-    for reading in dict.fromkeys(readings):
-        stems = chain.terms(reading)
-        if len(stems) != 1:
-            continue
-        stem = stems[0]
+    for stem in read:
         other = vocabulary.df(stem)
         if other > 0 and (df == 0 or other >= REWRITE_RATIO * df):
             terms.setdefault(stem, 1.0)
