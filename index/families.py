@@ -98,8 +98,8 @@ def _hollow_x(stem: str) -> bool:
 
 def _imperfect_of_past(past: str) -> str:
     """«انحاز» → «ينحاز», «استقال» → «يستقيل», «اعتقل» → «يعتقل»."""
-    if past.startswith("است") and len(past) == 6 and past[4] == "ا":
-        return "يست" + past[3] + "ي" + past[5]  # the hollow form X: «يستقيل»
+    if _hollow_x(past):
+        return "يست" + past[3] + "ي" + past[5]  # «يستقيل»
     return "ي" + past[1:]
 
 

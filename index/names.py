@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.normalize import STOPWORDS, normalize
+from index.normalize import STOPWORDS, analyze, normalize
 
 
 def _listed(words: str) -> frozenset[str]:
@@ -480,8 +480,6 @@ def place_of_adjective(stem: str) -> str | None:
 def _adjective_places() -> dict[str, str]:
     """Adjective stem → place term, for every place of PLACES whose nisba («X» + «ي», with
     the place's final «ا»/«يا»/«ه» dropped) the analyzer stems apart from the place."""
-    from index.normalize import analyze  # the analyzer imports nothing of names
-
     table: dict[str, str] = {}
     for place in sorted(PLACES | _IRREGULAR_NISBA.keys()):
         (place_term, *rest) = analyze(place) or ("",)
