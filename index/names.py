@@ -498,6 +498,64 @@ def _adjective_places() -> dict[str, str]:
     return table
 
 
+# Places whose word is also a common word: «صور» (pictures), «الخبر» (the news), «خميس»
+# (Thursday), «مالي» (financial), «الحدود» (borders), «عمان» (Oman and Amman) …; and the
+# cities a football club is named for, which the sports pages leave out («بايرن»).
+_AMBIGUOUS_PLACES = _listed("""
+صور الخبر خميس مالي الحدود الخليج عمان حفر الجوف عسير الليث ينبع القريات العلا الشام الرمادي
+غانا جورجيا تشاد النيجر املج
+ميونخ ميونيخ ميلانو تورينو مانشستر ليفربول برشلونه روما مدريد
+""")
+
+
+def place_term(stem: str, adjective: bool = False) -> bool:
+    """Whether an analysed question word names a place of PLACES and nothing else: «درعا»,
+    «سوريا»; not «صور» (also pictures). With `adjective` (typed as a nisba), its adjective
+    too: «سور» («السوري»), «مصر» («المصري»)."""
+    places = _place_terms()
+    if stem in _HOME or place_of_adjective(stem) in _HOME:
+        return False
+    if adjective:
+        return stem in places or place_of_adjective(stem) in places
+    return stem in places and stem not in _AMBIGUOUS_STEMS
+
+
+# Places the analyzer stems into a common word: «سورية» → «سور» (a wall), «البحرين» → «بحر»
+# (sea), «العقبة» → «عقب» (after), «بريدة» → «بريد» (mail), «المنامة» → «منام» (sleep): a
+# place only when typed as an adjective or with «ية» («السورية», «البحريني»).
+_AMBIGUOUS_STEMS = frozenset({
+    "سور", "بحر", "هند", "عقب", "بريد", "حديد", "مغرب", "منام", "امار", "خليل",
+})
+# The home country, which the Saudi news calls «المملكة» and «الأخضر» as often as
+# «السعودية»: never missing from a Saudi outlet's story.
+_HOME = frozenset({"سعود"})
+
+
+def place_mentions(stem: str) -> frozenset[str]:
+    """The terms that name the place of a place term or of its adjective: «اسيا» →
+    {«اسيا», «اسيو» («الآسيوية»), «اسي»}; «سور» («السوري») → {«سوريا», «سور», «سوري»}."""
+    place = place_of_adjective(stem) or stem
+    return frozenset({stem, place, *_adjectives_of().get(place, ())})
+
+
+@lru_cache(maxsize=1)
+def _adjectives_of() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for adjective, place in _adjective_places().items():
+        out.setdefault(place, set()).add(adjective)
+    return {place: frozenset(adjectives) for place, adjectives in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _place_terms() -> frozenset[str]:
+    out: set[str] = set()
+    for place in PLACES - _AMBIGUOUS_PLACES:
+        terms = analyze(place)
+        if len(terms) == 1:
+            out.add(terms[0])
+    return frozenset(out)
+
+
 # Adjectives not made by adding «ي»: «آسيوي», «أفغاني», «حموي».
 _IRREGULAR_NISBA: dict[str, tuple[str, ...]] = {
     "اسيا": ("اسيوي",), "افغانستان": ("افغاني",), "حماه": ("حموي",),

@@ -34,7 +34,7 @@ from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
 from index.dialects import AMBIGUOUS, COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
 from index.families import relatives
-from index.names import PLACES, place_of_adjective
+from index.names import PLACES, place_mentions, place_of_adjective, place_term
 from index.normalize import (
     DEFAULT_ANALYZER,
     Analyzer,
@@ -68,6 +68,13 @@ FAMILY_CREDIT = 1.0
 # Credit of the place a nisba adjective names where the analyzer spells them apart
 # («السوري» → سور, «سوريا» → سوريا; index.names.place_of_adjective).
 PLACE_CREDIT = 1.0
+# A place the question names (index.names.place_term) that neither a passage nor its article
+# names, by the place or its adjective, keeps the passage from answering (index.relevance):
+# «ماتش الوحدة السوري» is not a Saudi club's match. 1: places; 2: also a nisba adjective
+# typed («السوري»). Measured (development, held out 1–9; top-3 / refused): refused +2 / 0 /
+# 0 / 0 / 0 / +4 / +4 / 0 / +4 / +8 points, top-3 +2 on held out 6 and +3 on held out 7,
+# answered −1 to −2 on held out 5–7 (session 20).
+PLACE_VETO = 2
 # Credit of a word's accusative with its tanween alef unmarked («نايبا» for «نائب»), which the
 # analyzer cannot tell from a word ending in alef and so indexes apart: the same word.
 ACCUSATIVE_CREDIT = 1.0
@@ -199,6 +206,9 @@ class Concept:
     roots: dict[str, float]  # root-field term → credit (roots of the known terms)
     known: bool  # the index holds at least one of `terms`
     verb: bool = False  # typed as a verb form (index.query.looks_verb)
+    # the terms that name its place when it names one (index.names.place_mentions): «درعا»,
+    # «السوري» (and «سوريا»)
+    place: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,6 +457,11 @@ def _concept(
     return Concept(
         word=word, terms=terms, roots=roots, known=bool(known_terms),
         verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
+        place=tuple(sorted({
+            m for t in (word, *own) if PLACE_VETO and terms.get(t, 1.0) >= 1.0
+            and place_term(t, adjective=PLACE_VETO > 1 and _nisba(norm))
+            for m in place_mentions(t)
+        })),
     )
 
 

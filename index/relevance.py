@@ -11,6 +11,9 @@ word, index.query) by how rare it is (idf, never below 0):
   synonym, or a passage that shares only its root («تحررت» ~ «تحرير»);
 * one matched concept is not enough when the question has more than one: sharing only a place
   name or a date with a passage («سعر الخبز في دمشق») is not an answer;
+* a place the question names must be named by the passage or its article, by the place or
+  its adjective («سوريا», «السوري»): a Saudi club's match does not answer «ماتش الوحدة
+  السوري», Medina's rain not «الجو بدرعا» (index.query.PLACE_VETO);
 * a measure the question asks for (a price, an age, a size, a score: index.attributes) must be
   in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟»;
 * a verb left out weighs half against answering, and so do a word the index never saw and a
@@ -331,6 +334,15 @@ class Judge:
         share, matched = self._tally(credits)
         missing = 0.0
         for i, (concept, weight) in enumerate(zip(self.concepts, self.weights, strict=True)):
+            if (
+                credits[i] == 0 and concept.place
+                and tokens.isdisjoint(concept.place)
+                and (elsewhere is None or not elsewhere(i))
+            ):
+                # a place neither the passage nor its article names: «ماتش الوحدة السوري»
+                # is not answered by a Saudi club's match, «الجو بدرعا» by Medina's weather
+                missing = self.total
+                break
             if credits[i] == 0 and (concept.known or not concept.word.isascii()):
                 # wholly absent; a Latin word the index lacks («Daraa») is a transliteration
                 # or a code, not the subject

@@ -696,7 +696,8 @@ class _Held:
         if held is None:
             if not self._by_concept:
                 self._gather()
-            terms = list(self._judge.concepts[concept].terms)
+            concept_of = self._judge.concepts[concept]
+            terms = list(dict.fromkeys([*concept_of.terms, *concept_of.place]))
             found = self._index.holds_each(terms, self._docs).any(axis=0)
             flags = np.logical_or.reduceat(found, self._starts) if len(found) else ()
             held = self._by_concept[concept] = dict(

@@ -126,11 +126,63 @@ def test_an_unseen_word_weighs_no_more_than_the_heaviest_known_one() -> None:
 
 
 def test_missing_is_the_heaviest_unmatched_share() -> None:
-    judge, tokens = judge_for("سعر الذهب في درعا")
+    judge, tokens = judge_for("سعر الذهب في المكتبة")
     cov = judge.coverage(set(tokens[1]))
     heaviest = max(w for c, w in zip(judge.concepts, judge.weights, strict=True)
-                   if c.word == "درعا")
+                   if c.word == "مكتب")
     assert cov.missing == pytest.approx(heaviest / judge.total)
+
+
+PLACES_CORPUS = [
+    "تعيين مدرب جديد للمنتخب السعودي في التصفيات الآسيوية",
+    "مدرب المنتخب السوري يعلن قائمة التصفيات",
+    "هطول الأمطار الغزيرة في المدينة المنورة وتقلب الجو يوم الخميس",
+    *CORPUS,
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "answers"),
+    [
+        # the place named in neither the passage nor its article: whatever else matches
+        ("مين المدرب الجديد لمنتخب سوريا بالتصفيات الآسيوية؟", 0, False),
+        ("وش كان الجو بدرعا يوم الخميس؟ كان فيه أمطار غزيرة؟", 2, False),
+        ("هطول الأمطار في جدة يوم الخميس", 2, False),  # a place no article names at all
+        # … named by its adjective («السوري», «الآسيوية») or the adjective by its place
+        ("مين مدرب منتخب سوريا بالتصفيات؟", 1, True),
+        ("مين مدرب المنتخب السوري؟", 1, True),
+        ("منتخب السعودية في تصفيات آسيا", 0, True),
+    ],
+)
+def test_a_place_the_passage_does_not_name_vetoes(
+    question: str, passage: int, answers: bool
+) -> None:
+    judge, tokens = judge_for(question, PLACES_CORPUS)
+    assert any(c.place for c in judge.concepts), "the question names a place"
+    assert judge.coverage(set(tokens[passage])).answers() is answers
+
+
+def test_a_place_its_article_names_elsewhere_is_context() -> None:
+    judge, tokens = judge_for("وش كان الجو بدرعا يوم الخميس؟ كان فيه أمطار غزيرة؟",
+                              PLACES_CORPUS)
+    at = next(i for i, c in enumerate(judge.concepts) if c.place)
+    assert judge.coverage(set(tokens[2]), elsewhere=lambda i: i == at).answers()
+    assert not judge.coverage(set(tokens[2]), elsewhere=lambda i: False).answers()
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("شو صار بدرعا؟", True),
+        ("المنتخب السوري", True),
+        ("مين ضيع ضربة الجزا حق بايرن ميونخ؟", False),  # a club's city, not a place asked
+        ("شو في صور جديدة؟", False),  # «صور»: pictures as often as Tyre
+        ("سور المدينة القديمة", False),  # a wall; «سورية» would be typed as one
+    ],
+)
+def test_which_concepts_are_places(question: str, place: bool) -> None:
+    judge, _ = judge_for(question, [*PLACES_CORPUS, "صور ميونخ سور بايرن"])
+    assert any(c.place for c in judge.concepts) is place
 
 
 @pytest.mark.parametrize(
