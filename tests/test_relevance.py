@@ -357,6 +357,10 @@ def test_omar_the_name_asks_for_no_age() -> None:
         # «عمر» and «العمرة» as names: no age, however much they share the word
         ("عمر", "أكد المهندس محمد العمرة أن المهرجان الأول من نوعه", False),
         ("عمر", "قال عمر البشير إن المفاوضات مستمرة", False),
+        # a salary only where the passage speaks of one: a transfer fee is another sum
+        ("راتب", "وصلت تكلفة الصفقة لنحو مليون ونصف المليون يورو", False),
+        ("راتب", "يتقاضى اللاعب مليون يورو في الموسم", True),
+        ("راتب", "وحدد راتبه السنوي بمليوني دولار", True),
     ],
 )
 def test_a_measure_is_given_by_its_unit_beside_a_number(
