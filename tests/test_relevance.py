@@ -361,6 +361,9 @@ def test_omar_the_name_asks_for_no_age() -> None:
         ("راتب", "وصلت تكلفة الصفقة لنحو مليون ونصف المليون يورو", False),
         ("راتب", "يتقاضى اللاعب مليون يورو في الموسم", True),
         ("راتب", "وحدد راتبه السنوي بمليوني دولار", True),
+        # a score is goals, a draw or a win: a forecast that names «النتيجة» gives none
+        ("نتيج", "يصعب التوقع بما ستكون عليه نتيجة المباراة", False),
+        ("نتيج", "انتهت المباراة بالتعادل السلبي", True),
     ],
 )
 def test_a_measure_is_given_by_its_unit_beside_a_number(
