@@ -430,6 +430,12 @@ def asks_for(question: str, kind: str | None) -> str | None:
     return "who"
 
 
+# «… منو صاحب البيت؟ شنو اسمه؟»: a name asked by «اسمه» after a who-word and its role is the
+# role's. With «عسكري/جندي/ضابط» among the titles, measured (development, held out 1–9): held
+# out 1 refused 50 → 60%, nothing else moved.
+ASKED_AFTER_WHO = True
+
+
 def _asked_noun(question: str, asks: str) -> str | None:
     """The role or head noun the question names what it asks for by: «ما اسم المجلة» →
     «مجله», «مين المدرب البلجيكي …» → «مدرب», «مين قائد الغرفة؟ شو اسمه» → «قايد»."""
@@ -437,6 +443,12 @@ def _asked_noun(question: str, asks: str) -> str | None:
     at = next((i for i, w in enumerate(words) if w in _NAME_WORDS or w in _ASKED_NAME), None)
     rest = [w for w in words[at + 1 :] if w not in _FRAME] if at is not None else []
     if not rest:  # «… شو اسمه؟», «منو الانتحاري …؟»: the noun after the question word
+        heads = names.TITLES | names.ORG_HEADS | names.PLACE_HEADS | names.THING_HEADS
+        after_who = [words[i + 1] for i, w in enumerate(words[:-1])
+                     if w in _WHO_WORDS and names.bare(words[i + 1], heads)]
+        if ASKED_AFTER_WHO and after_who and asks != "where":
+            # «الكوبرا اللي قتلوها … منو صاحب البيت اللي قتلها؟ شنو اسمه؟»: the owner's
+            return names.bare(after_who[0], heads)
         rest = [w for w in words if w not in _FRAME and w not in _WHO_WORDS
                 and w not in _NAME_WORDS]
         if asks == "where" or (rest and rest[0] not in words[:3]):

@@ -253,6 +253,29 @@ def test_a_name_asked_for_must_be_in_a_quote(question: str, excerpt: str, gives:
     assert gives_name(question, question_type(question), [hit(excerpt, marked)]) is gives
 
 
+OWNER = ("دخلت كوبرا سامة فناء منزل في قرية جدرة ولقيت حتفها على يد صاحب الدار إذ قضى عليها "
+         "بقطعة حديدية.")
+OWNER_NAMED = ("دخلت كوبرا سامة فناء منزل في قرية جدرة ولقيت حتفها على يد صاحب المنزل سعيد "
+               "الغامدي إذ قضى عليها بقطعة حديدية.")
+
+
+@pytest.mark.parametrize(
+    ("question", "excerpt", "gives"),
+    [
+        # «اسمه» last: the name of the one the who-word asked about («منو صاحب البيت»)
+        ("الكوبرا اللي قتلوها بجدرة، منو صاحب البيت اللي قتلها؟ شنو اسمه؟", OWNER, False),
+        ("الكوبرا اللي قتلوها بجدرة، منو صاحب البيت اللي قتلها؟ شنو اسمه؟", OWNER_NAMED,
+         True),
+        # … or of the person the question opens with: «العسكري … شنو سميتو؟»
+        ("العسكري اللي قتل الكوبرا بجدرة شنو سميتو؟", OWNER, False),
+    ],
+    ids=["owner-anonymous", "owner-named", "soldier-anonymous"],
+)
+def test_the_name_asked_for_after_a_who_word(question: str, excerpt: str, gives: bool) -> None:
+    marked = [w for w in ("كوبرا", "جدرة", "قتل") if w in excerpt]
+    assert gives_name(question, question_type(question), [hit(excerpt, marked)]) is gives
+
+
 def test_any_quote_shown_may_give_the_name() -> None:
     question = "ايش اسم الفندق اللي احترق بالواحة؟"
     quotes = [hit(ANONYMOUS, ["حريق", "فندق"]), hit(NAMED, ["حريق", "فندق"], rank=2)]
