@@ -185,6 +185,8 @@ class Judge:
         self.kind = query.kind
         self.event = query.event
         self.attributes = query.attributes
+        self.measured_at = (list(distinct).index(query.measured)
+                            if query.measured in distinct else None)
         # the index terms that name what a «كم» question counts (index.query._counted)
         self.counted: frozenset[str] = frozenset()
         self.counted_roots: frozenset[str] = frozenset()
@@ -325,6 +327,8 @@ class Judge:
             credits = [float(c) if c > 0 or not elsewhere(i) else KIND_CONTEXT
                        for i, c in enumerate(credits)]
         measure = all(gives(a, tokens, sequence or ()) for a in self.attributes)
+        if measure and self.measured_at is not None and credits[self.measured_at] == 0:
+            measure = False  # the measure of something else: the metro's cost, not a ticket's
         if measure and self.counted:
             measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR)
             if measure and credits[self.counted_at] == 0:

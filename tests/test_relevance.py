@@ -338,6 +338,32 @@ def test_a_measure_nobody_reported_is_refused() -> None:
     assert accepted("كم سعر الليلة في الفندق الجديد بالدمام؟") == []
 
 
+METRO = [
+    "يبلغ سعر مشروع مترو الواحة 22 مليار دولار ومن المقرر تشغيله بعد عامين",
+    "سعر تذكرة مترو الواحة خمسة ريالات للرحلة الواحدة",
+    *CORPUS,
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "answers", "measured"),
+    [
+        # the price of a ticket, not the metro's: the noun after the measure is what it measures
+        ("قديش سعر تذكرة مترو الواحة؟", [METRO[1]], "تذكر"),
+        # «كلفته»: its owner was said before it, so any price of the metro's passages answers
+        ("مترو الواحة شكد سعره؟", [METRO[0], METRO[1]], None),
+    ],
+)
+def test_a_measure_of_something_else_is_no_answer(
+    question: str, answers: list[str], measured: str | None
+) -> None:
+    judge, tokens = judge_for(question, METRO)
+    assert judge.concepts[judge.measured_at].word == measured if measured else (
+        judge.measured_at is None)
+    got = [METRO[i] for i, t in enumerate(tokens) if judge.coverage(set(t), t).answers()]
+    assert got == answers
+
+
 def test_omar_the_name_asks_for_no_age() -> None:
     assert accepted("شو قال عمر البشير عن المفاوضات في الخرطوم؟") == [MEASURES[7]]
     judge, _ = judge_for("عمره قديش البشير؟", MEASURES)
