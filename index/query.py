@@ -365,6 +365,12 @@ def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) ->
 _OBJECT_PRONOUNS = ("هم", "هن", "ها", "ه", "ني", "نا")
 
 
+def _nisba_adjective(norm: str) -> bool:
+    """Typed as a nisba adjective and not as a first name: «السوري», «سوريين», «لبنانية»; not
+    «تركي» or «مصري» bare, which are as often a man's name (تركي السديري)."""
+    return _nisba(norm) and (not norm.endswith("ي") or "ال" in norm[:4])
+
+
 def _nisba(norm: str) -> bool:
     """Typed as a nisba adjective: «السوري», «سورية», «السوريين», «الأمريكيون»."""
     return len(norm) >= 4 and norm.endswith(("ي", "يه", "يين", "يون", "يات"))
@@ -463,7 +469,7 @@ def _concept(
         verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
         place=tuple(sorted({
             m for t in (word, *own) if PLACE_VETO and terms.get(t, 1.0) >= 1.0
-            and place_term(t, adjective=PLACE_VETO > 1 and _nisba(norm))
+            and place_term(t, adjective=PLACE_VETO > 1 and _nisba_adjective(norm))
             for m in place_mentions(t)
         })),
     )
@@ -600,15 +606,23 @@ def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...
     if FOR_HOW_MUCH and _for_how_much(typed):
         asked.append(PRICE)
     for i, (term, surface) in enumerate(words):
+        before = _previous(typed, surface)
+        if term not in ATTRIBUTES and before and question_type(before) == "how_many":
+            # «قديش عمرو؟», «شحال فعمرو؟»: Levantine and Maghrebi «عمره», his age
+            term = _DIALECT_AGES.get(normalize(surface), term)
         if term not in ATTRIBUTES or term in asked:
             continue
-        if term in NAME_LIKE:
-            before = _previous(typed, surface)
-            if not (i == 0 or before is None or question_type(before)
-                    or normalize(surface) != term):
-                continue
+        omar = i > 0 and before is not None and not question_type(before)
+        if term in NAME_LIKE and omar and normalize(surface) == term:
+            continue  # «عمر» after a content word, as typed: the name Omar
         asked.append(term)
     return tuple(asked)
+
+
+_DIALECT_AGES = {
+    form: analyze("عمر")[0]
+    for form in ("عمرو", "فعمرو", "فعمره", "فعمرها", "عمرها", "فعمرهم", "عمرهم", "عمرن")
+}
 
 
 # «بكم» / «بكام» / «بقديش» ask a price when nothing countable follows («تذكرة المتنزه بكم؟»,

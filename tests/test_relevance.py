@@ -178,6 +178,8 @@ def test_a_place_its_article_names_elsewhere_is_context() -> None:
         ("مين ضيع ضربة الجزا حق بايرن ميونخ؟", False),  # a club's city, not a place asked
         ("شو في صور جديدة؟", False),  # «صور»: pictures as often as Tyre
         ("سور المدينة القديمة", False),  # a wall; «سورية» would be typed as one
+        ("متى عين تركي السديري؟", False),  # «تركي» bare: a man's name as often as Turkish
+        ("متى زار الرئيس التركي؟", True),
     ],
 )
 def test_which_concepts_are_places(question: str, place: bool) -> None:
@@ -368,6 +370,19 @@ def test_omar_the_name_asks_for_no_age() -> None:
     assert accepted("شو قال عمر البشير عن المفاوضات في الخرطوم؟") == [MEASURES[7]]
     judge, _ = judge_for("عمره قديش البشير؟", MEASURES)
     assert judge.attributes == ("عمر",)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_age"),
+    [
+        ("الشاعر محمود قديش عمرو؟", True),  # Levantine «عمرو»: his age
+        ("الشاعر محمود شحال فعمرو؟", True),  # Maghrebi «ف عمرو»
+        ("شو قال عمرو موسى عن المفاوضات؟", False),  # Amr, the name
+    ],
+)
+def test_a_dialect_age_is_asked_after_how_many(question: str, asks_age: bool) -> None:
+    judge, _ = judge_for(question, MEASURES)
+    assert (judge.attributes == ("عمر",)) is asks_age
 
 
 @pytest.mark.parametrize(
