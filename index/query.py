@@ -664,11 +664,15 @@ def _framing(norm: str, framing: frozenset[str]) -> bool:
 
 
 def _glued_function_word(norm: str, chain: Analyzer) -> bool:
-    """«ومش», «وكلش»: a stopword with «و» or «ف» glued on, which the analyzer keeps."""
+    """«ومش», «وكلش»: a stopword with «و» or «ف» glued on, which the analyzer keeps; «بأي»."""
     return (
         norm[:1] in "وف" and len(norm) > 2 and norm[1:] in chain.stopwords
         and norm not in _GLUED_FUNCTION_EXCEPTIONS
-    )
+    ) or norm in _GLUED_WHICH
+
+
+# «بأي محافظة», «لأي سبب», «بأيش»: «أي» (which) with a preposition, never what is asked about
+_GLUED_WHICH = frozenset({"باي", "لاي", "بايش", "لايش", "بايه", "لايه"})
 
 
 # A word of a colloquial verb's shape that the articles themselves hold this often is one of

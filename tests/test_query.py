@@ -438,13 +438,14 @@ def test_a_rare_typo_also_finds_the_common_word() -> None:
         "وقلقان على قرايبي، شو صار بدرعا؟",  # a chat word with «و» glued on
         "صاحبي كيقول ليا بلي صار شي بدرعا، ماعرفتش",  # Maghrebi «ليا», negated «ما…ش»
         "مافهمتش حاجة، ايه اللي حصل بدرعا؟",  # Egyptian «ما…ش»
+        "بأي يوم تحررت درعا؟",  # «بأي»: in which (Bayern's «باي» is a news word too)
     ],
 )
 def test_function_and_chat_words_are_not_concepts(question: str) -> None:
-    vocabulary = vocab_of("تحرير درعا", "مورينيو يجدد", "نص آخر")
+    vocabulary = vocab_of("تحرير درعا", "مورينيو يجدد", "نص آخر", "باي باي")
     words = {c.word for c in parse_query(question, vocabulary).concepts}
     assert words <= {"درعا", "مورينيو", "بدرعا", "خايف", "فاهم", "تجميد", "اموال", "يبق",
-                     "قرايب", "صاحب", "كيقول"}, words
+                     "قرايب", "صاحب", "كيقول", "يوم", "تحررت"}, words
 
 
 def test_an_unknown_word_is_read_with_dad_for_zah() -> None:
