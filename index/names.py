@@ -469,7 +469,7 @@ def foreign(toks: list[Token], at: int) -> Span | None:
 def place_of_adjective(stem: str) -> str | None:
     """The place a nisba adjective's stem belongs to when the analyzer spells the two apart:
     «السوري» → «سور» but «سوريا» stays «سوريا»; «الألماني» → «المان», «ألمانيا» → «المانيا»;
-    «الفلسطيني» → «فلسطين», «فلسطين» → «فلسط»; «البحريني» → «بحرين», «البحرين» → «بحر».
+    «الأمريكي» → «امريك», «أمريكا» → «امريكا».
     None for most stems (already the place's: «المصري» and «مصر» are both «مصر»). The
     caller checks the word was typed as an adjective (-ي, -ية, -يين, -يون): «ترك» (left) is
     no «تركيا»."""
@@ -520,11 +520,11 @@ def place_term(stem: str, adjective: bool = False) -> bool:
     return stem in places and stem not in _AMBIGUOUS_STEMS
 
 
-# Places the analyzer stems into a common word: «سورية» → «سور» (a wall), «البحرين» → «بحر»
-# (sea), «العقبة» → «عقب» (after), «بريدة» → «بريد» (mail), «المنامة» → «منام» (sleep): a
-# place only when typed as an adjective or with «ية» («السورية», «البحريني»).
+# Places the analyzer stems into a common word: «سورية» → «سور» (a wall), «الهند» → «هند» (a
+# name), «العقبة» → «عقب» (after), «بريدة» → «بريد» (mail), «المنامة» → «منام» (sleep): a
+# place only when typed as an adjective or with «ية» («السورية», «الهندي»).
 _AMBIGUOUS_STEMS = frozenset({
-    "سور", "بحر", "هند", "عقب", "بريد", "حديد", "مغرب", "منام", "امار", "خليل",
+    "سور", "هند", "عقب", "بريد", "حديد", "مغرب", "منام", "امار", "خليل",
 })
 # The home country, which the Saudi news calls «المملكة» and «الأخضر» as often as
 # «السعودية»: never missing from a Saudi outlet's story.

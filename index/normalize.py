@@ -43,6 +43,7 @@ import pyarabic.araby as araby
 
 from index.dialects import ALL_DIALECT_STOPWORDS
 from index.lexicon import (
+    OWN_YEH_NOON_WORDS,
     RADICAL_AL_WORDS,
     RADICAL_LAM_WORDS,
     RADICAL_WAW_WORDS,
@@ -392,7 +393,10 @@ class NabaStemmer:
     after_teh: tuple[str, ...] = ("نا",)
 
     def strip_suffixes(self, word: str) -> str:
-        """Step 3 alone: «مواقفهم» → «مواقف»."""
+        """Step 3 alone: «مواقفهم» → «مواقف»; a name whose «ين» is its own stays whole
+        (index.lexicon.OWN_YEH_NOON_WORDS: «البحرين» → «بحرين», not «بحر», the sea)."""
+        if word in OWN_YEH_NOON_WORDS:
+            return word
         return _strip_suffixes(word, self.suffixes, self.min_stem, self.tied_teh_after,
                                self.after_teh)
 
@@ -611,6 +615,7 @@ def _fingerprint(analyzer: Analyzer) -> str:
         sorted(TIED_AH_WORDS),
         sorted(ROOT_TEH_WORDS),
         sorted(SHORT_TIED_WORDS),
+        sorted(OWN_YEH_NOON_WORDS),
         _TANWEEN_ALEF.pattern,
         _MARKUP.pattern,
     ]

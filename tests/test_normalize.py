@@ -224,10 +224,29 @@ def test_length_guards_keep_short_words_whole(word: str) -> None:
         ("بيوت", "البيوت", "بيوتهم", "بيوتها"),
         ("جهة", "الجهة", "جهته", "جهتها", "جهتهم"),
         ("خطة", "الخطة", "خطته", "خطتها", "خطتنا"),
+        # a name whose «ين» is its own, and its nisba (index.lexicon.OWN_YEH_NOON_WORDS)
+        ("فلسطين", "لفلسطين", "فلسطيني", "الفلسطينيين", "الفلسطينيون", "فلسطينية"),
+        ("البحرين", "للبحرين", "والبحرين", "بحريني", "البحرينية"),
     ],
 )
 def test_inflected_forms_share_one_term(forms: tuple[str, ...]) -> None:
     assert len({tuple(analyze(f)) for f in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("البحرين", "البحر"),  # Bahrain, the sea
+        ("شاهين", "الشاه"),  # a surname, the Shah
+        ("نسرين", "نسر"),  # a first name, an eagle
+        ("برلين", "برل"),
+        ("واشنطن", "اشنطن"),  # its «و» is no conjunction
+        ("ليفربول", "يفربول"),  # nor its «ل» a preposition
+    ],
+)
+def test_a_name_keeps_what_looks_like_an_affix(name: str, other: str) -> None:
+    assert analyze(name) == [normalize(name).removeprefix("ال")]
+    assert analyze(name) != analyze(other)
 
 
 # --- 6b. defects of the first analyzer, each fixed (issue: "Answer the questions real readers
