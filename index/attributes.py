@@ -139,7 +139,8 @@ NAMED_ONLY = True
 # … and a score only by goals, a draw or a win: a forecast «صعب التوقع بنتيجة المباراة» names
 # the result and gives none. Measured: refused +5 points on held out 7, nothing else moved.
 SCORE_BY_UNITS = True
-_SALARY = _terms("راتب", "رواتب", "براتب", "يتقاضى", "أجر", "أجور", "مرتب", "مرتبات", "معاش")
+# (not «أجر»: «أجرى», conducted, is the same term; nor «مرتب», also "tidy")
+_SALARY = _terms("راتب", "رواتب", "براتب", "يتقاضى", "أجور", "معاش")
 
 
 def gives(
