@@ -122,4 +122,3 @@ OWN_YEH_NOON_WORDS: frozenset[str] = frozenset(
         "جنين", "كوبنهاجن", "بكين", "لينين",
     }
 )
-

@@ -621,7 +621,7 @@ def _asked_attributes(text: str, words: list[tuple[str, str]]) -> tuple[str, ...
 
 _DIALECT_AGES = {
     form: analyze("عمر")[0]
-    for form in ("عمرو", "فعمرو", "فعمره", "فعمرها", "عمرها", "فعمرهم", "عمرهم", "عمرن")
+    for form in ("عمرو", "فعمرو", "فعمره", "فعمرها", "فعمرهم", "عمرن")
 }
 
 
