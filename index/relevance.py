@@ -15,7 +15,9 @@ word, index.query) by how rare it is (idf, never below 0):
   its adjective («سوريا», «السوري»): a Saudi club's match does not answer «ماتش الوحدة
   السوري», Medina's rain not «الجو بدرعا» (index.query.PLACE_VETO);
 * a measure the question asks for (a price, an age, a size, a score: index.attributes) must be
-  in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟»;
+  in the passage: the story of the hotel fire does not answer «كم سعر الليلة فيه؟»; and of the
+  noun it is asked of: the metro's cost does not answer «سعر تذكرة المترو» (index.query.
+  MEASURED);
 * a verb left out weighs half against answering, and so do a word the index never saw and a
   word the passage's article holds in another passage (VERB_MISSING, UNKNOWN_MISSING,
   ELSEWHERE); a long message needs less of its weight covered (LONG_FROM, LONG_STEP,
