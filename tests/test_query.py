@@ -475,6 +475,22 @@ def test_a_maghrebi_verb_finds_its_msa_word() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "article", "msa"),
+    [
+        ("سكروا", "أغلقوا المعبر الحدودي", "اغلقوا"),  # closed («سكر» alone is sugar)
+        ("بطلوا", "توقفوا عن القصف", "توقفوا"),  # stopped («بطل» alone is a hero)
+        ("بيدورو", "البحث عن المفقودين مستمر", "بحث"),  # they are looking for
+        ("إجوا", "جاؤوا من سوريا", "جاووا"),  # came (the analyzer reads «أجواء», weather)
+    ],
+)
+def test_session_20_colloquial_verbs_find_their_msa_words(
+    typed: str, article: str, msa: str
+) -> None:
+    ((terms),) = concept_terms(typed, vocab_of(article, "نص آخر", "ثالث"))
+    assert msa in terms, terms
+
+
+@pytest.mark.parametrize(
     ("typed", "verb"),
     [
         ("عينو", True),  # plural past, colloquial -و
