@@ -90,6 +90,8 @@ COLLOQUIAL = True  # index.dialects.COLLOQUIAL_WORDS
 # A dialect word with a proclitic glued on («وخداو») is looked up without it only when the word
 # as typed is in fewer passages than this: «وجه» (in thousands) is an MSA word, not «و» + «جه».
 GLUED_COLLOQUIAL_MAX_DF = 50
+# Gulf/Levantine «هال…» (this …): «هالسنة», «هالمقرات» read as «السنة», «المقرات».
+DEMONSTRATIVE = True
 # A reading of a word the index knows replaces it only when this many times more common.
 REWRITE_RATIO = 5
 # A word the index holds only this often is read like an unknown one too (a typo that some
@@ -296,6 +298,10 @@ def _readings(norm: str) -> list[str]:
     out: list[str] = []
     if norm[:1] == "ع" and len(norm) >= 5:  # «عالحدود» = على + الحدود, «عروما» = على روما
         out.append(norm[1:])
+    glued = norm[1:] if norm[:1] in "وبلف" else norm
+    if DEMONSTRATIVE and glued.startswith("هال") and len(glued) >= 6:
+        # Gulf/Levantine «هالدورة» = هذه الدورة, «بهالمقرات» = بهذه المقرات
+        out.append(glued[1:])
     for enclitic in _DATIVE_ENCLITICS:  # «جددوله» = جددوا له, «قالولي» = قالوا لي
         if norm.endswith(enclitic) and len(norm) - len(enclitic) >= 3:
             out.append(norm[: -len(enclitic)] + "وا")

@@ -475,6 +475,19 @@ def test_a_maghrebi_verb_finds_its_msa_word() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "article", "bare"),
+    [
+        ("هالدورة", "نتائج الدورة الحالية للانتخابات", "دور"),  # this round
+        ("بهالمقرات", "سيطرة الثوار على المقرات الأمنية", "مقر"),  # in these headquarters
+    ],
+)
+def test_a_demonstrative_hal_is_read_as_the_article(typed: str, article: str, bare: str) -> None:
+    """Gulf/Levantine «هال…» (this …) is «ال…» to the index."""
+    ((terms),) = concept_terms(typed, vocab_of(article, "نص آخر", "ثالث"))
+    assert bare in terms, terms
+
+
+@pytest.mark.parametrize(
     ("typed", "article", "msa"),
     [
         ("سكروا", "أغلقوا المعبر الحدودي", "اغلقوا"),  # closed («سكر» alone is sugar)
