@@ -508,16 +508,23 @@ _AMBIGUOUS_PLACES = _listed("""
 """)
 
 
-def place_term(stem: str, adjective: bool = False) -> bool:
-    """Whether an analysed question word names a place of PLACES and nothing else: «درعا»,
-    «سوريا»; not «صور» (also pictures). With `adjective` (typed as a nisba), its adjective
-    too: «سور» («السوري»), «مصر» («المصري»)."""
+def place_names(stem: str, adjective: bool = False) -> frozenset[str]:
+    """The terms that name the place an analysed question word names, the place's adjectives
+    among them — «اسيا» → {«اسيا», «اسيو» («الآسيوية»), «اسي»} — or none when the word names
+    no place of PLACES, or something else too: «صور» (also pictures). With `adjective` (typed
+    as a nisba) an adjective names its place: «سور» («السوري») → {«سوريا», «سور», «سوري»}."""
+    of_adjective = place_of_adjective(stem)
+    place = of_adjective or stem
+    if stem in _HOME or place in _HOME:
+        return frozenset()
     places = _place_terms()
-    if stem in _HOME or place_of_adjective(stem) in _HOME:
-        return False
     if adjective:
-        return stem in places or place_of_adjective(stem) in places
-    return stem in places and stem not in _AMBIGUOUS_STEMS
+        named = stem in places or of_adjective in places
+    else:
+        named = stem in places and stem not in _AMBIGUOUS_STEMS
+    if not named:
+        return frozenset()
+    return frozenset({stem, place, *_adjectives_of().get(place, ())})
 
 
 # Places the analyzer stems into a common word: «سورية» → «سور» (a wall), «الهند» → «هند» (a
@@ -529,13 +536,6 @@ _AMBIGUOUS_STEMS = frozenset({
 # The home country, which the Saudi news calls «المملكة» and «الأخضر» as often as
 # «السعودية»: never missing from a Saudi outlet's story.
 _HOME = frozenset({"سعود"})
-
-
-def place_mentions(stem: str) -> frozenset[str]:
-    """The terms that name the place of a place term or of its adjective: «اسيا» →
-    {«اسيا», «اسيو» («الآسيوية»), «اسي»}; «سور» («السوري») → {«سوريا», «سور», «سوري»}."""
-    place = place_of_adjective(stem) or stem
-    return frozenset({stem, place, *_adjectives_of().get(place, ())})
 
 
 @lru_cache(maxsize=1)

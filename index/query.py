@@ -34,7 +34,7 @@ from index.attributes import ATTRIBUTES, NAME_LIKE
 from index.bm25 import BM25Index
 from index.dialects import AMBIGUOUS, COLLOQUIAL_WORDS, EVENT_VERBS, QUESTION_TYPE
 from index.families import relatives
-from index.names import PLACES, place_mentions, place_of_adjective, place_term
+from index.names import PLACES, place_names, place_of_adjective
 from index.normalize import (
     DEFAULT_ANALYZER,
     Analyzer,
@@ -68,7 +68,7 @@ FAMILY_CREDIT = 1.0
 # Credit of the place a nisba adjective names where the analyzer spells them apart
 # («السوري» → سور, «سوريا» → سوريا; index.names.place_of_adjective).
 PLACE_CREDIT = 1.0
-# A place the question names (index.names.place_term) that neither a passage nor its article
+# A place the question names (index.names.place_names) that neither a passage nor its article
 # names, by the place or its adjective, keeps the passage from answering (index.relevance):
 # «ماتش الوحدة السوري» is not a Saudi club's match. 1: places; 2: also a nisba adjective
 # typed («السوري»). Measured (development, held out 1–9; top-3 / refused): refused +2 / 0 /
@@ -208,7 +208,7 @@ class Concept:
     roots: dict[str, float]  # root-field term → credit (roots of the known terms)
     known: bool  # the index holds at least one of `terms`
     verb: bool = False  # typed as a verb form (index.query.looks_verb)
-    # the terms that name its place when it names one (index.names.place_mentions): «درعا»,
+    # the terms that name its place when it names one (index.names.place_names): «درعا»,
     # «السوري» (and «سوريا»)
     place: tuple[str, ...] = ()
 
@@ -298,7 +298,7 @@ def _readings(norm: str) -> list[str]:
     out: list[str] = []
     if norm[:1] == "ع" and len(norm) >= 5:  # «عالحدود» = على + الحدود, «عروما» = على روما
         out.append(norm[1:])
-    glued = norm[1:] if norm[:1] in "وبلف" else norm
+    glued = norm[1:] if norm[:1] in _PROCLITICS else norm
     if DEMONSTRATIVE and glued.startswith("هال") and len(glued) >= 6:
         # Gulf/Levantine «هالدورة» = هذه الدورة, «بهالمقرات» = بهذه المقرات
         out.append(glued[1:])
@@ -369,6 +369,18 @@ def _colloquial(norm: str, word: str, df: Callable[[str], int] | None = None) ->
 
 
 _OBJECT_PRONOUNS = ("هم", "هن", "ها", "ه", "ني", "نا")
+
+
+def _place_names(
+    forms: Sequence[str], terms: dict[str, float], adjective: bool
+) -> tuple[str, ...]:
+    """The terms naming the place that a word's own forms (not a neighbour's: credit 1.0)
+    name, if any (index.names.place_names)."""
+    names: set[str] = set()
+    for form in forms:
+        if terms.get(form, 1.0) >= 1.0:
+            names |= place_names(form, adjective)
+    return tuple(sorted(names))
 
 
 def _nisba_adjective(norm: str) -> bool:
@@ -473,11 +485,8 @@ def _concept(
     return Concept(
         word=word, terms=terms, roots=roots, known=bool(known_terms),
         verb=looks_verb(norm) and vocabulary.df(word) < ATTESTED_DF,
-        place=tuple(sorted({
-            m for t in (word, *own) if PLACE_VETO and terms.get(t, 1.0) >= 1.0
-            and place_term(t, adjective=PLACE_VETO > 1 and _nisba_adjective(norm))
-            for m in place_mentions(t)
-        })),
+        place=_place_names([word, *own], terms, PLACE_VETO > 1 and _nisba_adjective(norm))
+        if PLACE_VETO else (),
     )
 
 
