@@ -443,19 +443,20 @@ def _asked_noun(question: str, asks: str) -> str | None:
     at = next((i for i, w in enumerate(words) if w in _NAME_WORDS or w in _ASKED_NAME), None)
     rest = [w for w in words[at + 1 :] if w not in _FRAME] if at is not None else []
     if not rest:  # «… شو اسمه؟», «منو الانتحاري …؟»: the noun after the question word
-        heads = names.TITLES | names.ORG_HEADS | names.PLACE_HEADS | names.THING_HEADS
-        after_who = [words[i + 1] for i, w in enumerate(words[:-1])
-                     if w in _WHO_WORDS and names.bare(words[i + 1], heads)]
-        if ASKED_AFTER_WHO and after_who and asks != "where":
+        if ASKED_AFTER_WHO and asks != "where":
             # «الكوبرا اللي قتلوها … منو صاحب البيت اللي قتلها؟ شنو اسمه؟»: the owner's
-            return names.bare(after_who[0], heads)
+            for i, w in enumerate(words[:-1]):
+                if w in _WHO_WORDS and (role := names.bare(words[i + 1], _HEADS)):
+                    return role
         rest = [w for w in words if w not in _FRAME and w not in _WHO_WORDS
                 and w not in _NAME_WORDS]
         if asks == "where" or (rest and rest[0] not in words[:3]):
             return None
     rest = [w for w in rest if w not in EVENT_VERBS]  # «منو صار رئيس تحرير …»
-    heads = names.TITLES | names.ORG_HEADS | names.PLACE_HEADS | names.THING_HEADS
-    return names.bare(rest[0], heads) if rest else None
+    return names.bare(rest[0], _HEADS) if rest else None
+
+
+_HEADS = names.TITLES | names.ORG_HEADS | names.PLACE_HEADS | names.THING_HEADS
 
 
 def _forms(word: str) -> set[str]:
