@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from index.normalize import ANALYZER_VERSION, MONTH_NUMBERS, analyze, normalize
+from index.normalize import ANALYZER_VERSION, MONTH_NUMBERS, analyze_spans, normalize
+from index.positions import encode
 
 # The analyzer's month names; آب too, which it leaves out as a word (normalized, it is أب,
 # "father") but which after a day's number («5 آب») can only be August.
@@ -109,9 +110,10 @@ def _cut(text: str, match: re.Match[str]) -> str:
 
 # A day a passage speaks of, as a term stored with its tokens: no analysed word has a colon.
 DAY_TERM = "d:{}"
-# What passages are stored with: the analyzer's words and these day terms. Stored passages of
-# another version are re-tokenized (index.search.retokenize_stale).
-PASSAGE_VERSION = f"{ANALYZER_VERSION}+days1"
+# What passages are stored with: the analyzer's words and these day terms, and where the words
+# stand ("at1": index.positions). Stored passages of another version are re-tokenized
+# (index.search.retokenize_stale).
+PASSAGE_VERSION = f"{ANALYZER_VERSION}+days1+at1"
 
 _ARTICLE_RELATIVE: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"(?:اول|قبل)\s+(?:امس|امبارح|البارحه)"), 2),
@@ -149,9 +151,12 @@ def day_terms(text: str, published: date | None) -> list[str]:
     return [DAY_TERM.format(d.isoformat()) for d in days_mentioned(text, published)]
 
 
-def passage_tokens(text: str, published: date | None) -> str:
-    """A passage's stored terms: its analysed words, then the days it speaks of."""
-    return " ".join([*analyze(text), *day_terms(text, published)])
+def passage_terms(text: str, published: date | None) -> tuple[str, str]:
+    """A passage's stored terms — its analysed words, then the days it speaks of — and where
+    the words stand (index.positions), from one analysis."""
+    spans = analyze_spans(text)
+    tokens = " ".join([*(t.term for t in spans), *day_terms(text, published)])
+    return tokens, encode(text, spans) if tokens else ""
 
 
 def speaks_of(tokens: frozenset[str] | set[str], scope: DateScope) -> bool:

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from index.models import Attribution, Hit
-from index.normalize import Token, analyze_spans
+from index.normalize import Token
 from index.passages import MAX_PASSAGE_CHARS, sentence_spans, sentences_after
+from index.positions import Located, tokens_between
 from index.store import PassageContext
 
 # An excerpt quotes at most this many characters: a passage's most (index.passages), so a
@@ -82,13 +83,6 @@ def widened(
     return a, b
 
 
-def _analysed(text: str, start: int, end: int) -> list[Token]:
-    """text[start:end] analysed once, its spans as offsets into `text`: the sentences' weights
-    and the excerpt's marks both read them (the window used to be analysed twice)."""
-    return [Token(t.term, t.start + start, t.end + start)
-            for t in analyze_spans(text[start:end])]
-
-
 def make_hit(
     rank: int,
     score: float,
@@ -96,11 +90,15 @@ def make_hit(
     terms: set[str],
     idf: dict[str, float],
     also: Sequence[Attribution] = (),
+    known: Sequence[Located] = (),
 ) -> Hit:
     """A Hit quoting its best sentence(s) with the passage around them and, in what room
-    MAX_EXCERPT_CHARS leaves, the article's next sentences."""
+    MAX_EXCERPT_CHARS leaves, the article's next sentences. `known`: the article's stored
+    passages by start (index.store.PassageTerms), whose words need no analysing again
+    (index.positions); what they do not cover is analysed here."""
     article = ctx.article
-    tokens = _analysed(article.text, ctx.start, ctx.end)
+    # the window's words and spans are read once: the sentences' weights and the marks
+    tokens = tokens_between(article.text, ctx.start, ctx.end, known)
     sentences = sentence_spans(article.text, ctx.start, ctx.end)
     focus = best_excerpt(ctx.start, ctx.end, sentences, terms, idf, tokens)
     start, end = widened(sentences, focus, MAX_EXCERPT_CHARS)
@@ -112,7 +110,7 @@ def make_hit(
     if after:
         start, end = widened([(start, end), *after], (start, end), MAX_EXCERPT_CHARS)
         if end > ctx.end:
-            tokens += _analysed(article.text, ctx.end, end)
+            tokens += tokens_between(article.text, ctx.end, end, known)
     excerpt = article.text[start:end]
     marks = tuple((t.start - start, t.end - start) for t in tokens
                   if t.term in terms and start <= t.start and t.end <= end)

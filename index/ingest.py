@@ -18,9 +18,9 @@ from pathlib import Path
 from index import workers
 from index.articles import FileArticles, article_files, read_file
 from index.cleaning import content_hash, is_arabic, strip_boilerplate
-from index.dates import PASSAGE_VERSION, passage_tokens
+from index.dates import PASSAGE_VERSION, passage_terms
 from index.feeds import looks_like_feed_url
-from index.models import ArticleIn, PassageSpan
+from index.models import ArticleIn, PassageIn
 from index.passages import split_passages
 from index.store import IngestOutcome, Store
 from index.stories import Fingerprint, article_fingerprint, join_story
@@ -63,8 +63,8 @@ class IngestReport:
         return " ".join(parts)
 
 
-def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]], str, str | None]:
-    """Validate and analyse: (clean article, [(passage, tokens)], content hash, canonical URL)."""
+def prepare(article: ArticleIn) -> tuple[ArticleIn, list[PassageIn], str, str | None]:
+    """Validate and analyse: (clean article, its passages, content hash, canonical URL)."""
     title = " ".join((article.title or "").split())
     text = (article.text or "").strip()
     # Sources that treat a title as the whole report (feed tickers) pass it as the text
@@ -81,8 +81,9 @@ def prepare(article: ArticleIn) -> tuple[ArticleIn, list[tuple[PassageSpan, str]
     text = strip_boilerplate(text)
     spans = split_passages(text)
     day = article.published.date() if article.published else None
-    passages = [(span, passage_tokens(text[span.start : span.end], day)) for span in spans]
-    passages = [(span, toks) for span, toks in passages if toks]
+    passages = [PassageIn(span, *passage_terms(text[span.start : span.end], day))
+                for span in spans]
+    passages = [p for p in passages if p.tokens]
     if not passages:
         raise InvalidArticle(
             "the text has no searchable words (only spaces, symbols, emoji or diacritics)"
@@ -106,10 +107,10 @@ def identity_url(url: str | None) -> str | None:
 
 def _prepare_with_fingerprint(
     article: ArticleIn,
-) -> tuple[ArticleIn, list[tuple[PassageSpan, str]], str, str | None, Fingerprint | None]:
+) -> tuple[ArticleIn, list[PassageIn], str, str | None, Fingerprint | None]:
     clean, passages, digest, canonical = prepare(article)
     return (clean, passages, digest, canonical,
-            article_fingerprint(clean.title, [tokens for _, tokens in passages],
+            article_fingerprint(clean.title, [p.tokens for p in passages],
                                 clean.published))
 
 

@@ -48,6 +48,17 @@ class PassageSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class PassageIn:
+    """A passage as ingest hands it to the store: where it is, its analysed terms
+    (space-joined, the days it speaks of last: index.dates) and where each analysed word
+    stands in its text (index.positions; "" for none: re-analysed when quoted)."""
+
+    span: PassageSpan
+    tokens: str
+    positions: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """Where a near-copy of a hit's passage was also reported («ورد أيضًا في»)."""
 

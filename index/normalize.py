@@ -635,6 +635,12 @@ def get_analyzer(name: str) -> Analyzer:
         ) from None
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each raw word the analyzer reads in text, markup blanked as it does:
+    every analysed Token starts at one's start and ends at one's end (index.positions)."""
+    return [m.span() for m in _RAW_WORD.finditer(_blank_markup(text))]
+
+
 def analyze_spans(text: str, analyzer: str = DEFAULT_ANALYZER) -> list[Token]:
     """Terms that survive stopwords, with offsets into text (for highlighting)."""
     return get_analyzer(analyzer).spans(text)

@@ -28,7 +28,7 @@ import numpy as np
 
 from index import snapshot, workers
 from index.bm25 import MERGE_SHARE, MERGE_THRESHOLD, BM25Index, Merge
-from index.dates import PASSAGE_VERSION, DateScope, passage_tokens, question_dates, speaks_of
+from index.dates import PASSAGE_VERSION, DateScope, passage_terms, question_dates, speaks_of
 from index.direct import asks_name, direct_answer, gives_name
 from index.docmap import DocMap, DocMapState
 from index.excerpt import make_hit
@@ -40,7 +40,7 @@ from index.ranking import Fields, FusedBM25, Ranker, Scored
 from index.relevance import Judge
 from index.results import Candidate, attribution_of, collapse_copies, merge_same_quotes
 from index.roots import ROOTS_VERSION, roots, roots_joined
-from index.store import PassageContext, Store, now_utc
+from index.store import PassageContext, Reanalysed, Store, now_utc
 from index.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
@@ -637,6 +637,8 @@ class Library:
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
         context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
         stories = await self.store.stories.reports_of([c.article_id for c in batch])
+        # where the quoted articles' words stand: no analysing them again (index.positions)
+        known = await self.store.articles.terms_of([c.article_id for c in batch])
         hits = []
         for rank, cand in enumerate(batch, start=first_rank):
             also = [Attribution(a.id, a.title, a.source, a.published, a.url)
@@ -649,7 +651,8 @@ class Library:
                      if m.article_id not in shown]
             if cand.passage_id not in context:
                 continue  # deleted since it was ranked: nothing left to quote
-            hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also))
+            hits.append(make_hit(rank, cand.score, context[cand.passage_id], terms, idf, also,
+                                 known.get(cand.article_id, ())))
         return hits
 
     async def matches_topic(self, topic: str, article_id: int) -> bool:
@@ -747,7 +750,7 @@ async def retokenize_stale(store: Store) -> int:
         article = articles[passage.article_id]
         text = article.text[passage.start : passage.end] if article else ""
         day = article.published.date() if article and article.published else None
-        rows.append((passage.id, passage_tokens(text, day)))
+        rows.append(Reanalysed(passage.id, *passage_terms(text, day)))
     await store.articles.retokenize(rows, PASSAGE_VERSION)
     log.info("re-tokenized %d passages for analyzer %s", len(rows), PASSAGE_VERSION)
     return len(rows)

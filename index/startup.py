@@ -65,7 +65,9 @@ async def fill_store(db: Path, passages: int, seed: int,
     """Store `passages` synthetic passages (ARTICLE_PASSAGES to an article) in a new store."""
     from index.bench import CorpusSpec, SyntheticCorpus
     from index.dates import PASSAGE_VERSION
-    from index.models import ArticleIn, PassageSpan
+    from index.models import ArticleIn, PassageIn, PassageSpan
+    from index.normalize import Token
+    from index.positions import encode
     from index.store import Store
 
     corpus = SyntheticCorpus(CorpusSpec(passages, seed))
@@ -78,8 +80,15 @@ async def fill_store(db: Path, passages: int, seed: int,
             nonlocal number
             texts = [" ".join(tokens) for tokens in batch]
             spans, at = [], 0
-            for ordinal, text in enumerate(texts):
-                spans.append((PassageSpan(ordinal, at, at + len(text)), text))
+            for ordinal, (text, tokens) in enumerate(zip(texts, batch, strict=True)):
+                # each word is its own term (stored as the analyzer's output), so each stands
+                # on its own raw word: the positions a real passage's ingest stores
+                words, a = [], 0
+                for word in tokens:
+                    words.append(Token(word, a, a + len(word)))
+                    a += len(word) + 1
+                spans.append(PassageIn(PassageSpan(ordinal, at, at + len(text)), text,
+                                       encode(text, words)))
                 at += len(text) + 1
             await store.articles.save(
                 ArticleIn(title=" ".join(batch[0][:TITLE_WORDS]), text="\n".join(texts),

@@ -29,7 +29,7 @@ from index.docmap import DocMap
 from index.ingest import ingest_article, ingest_path
 from index.models import ArticleIn
 from index.search import Library
-from index.store import Store
+from index.store import Reanalysed, Store
 from index.terms import TermTable, term_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -292,7 +292,7 @@ async def test_re_tokenized_passages_rebuild(
     mark changes and every snapshot taken before is stale."""
     await saved(store, seed_dir, folder)
     before = await store.schema.identity()
-    rows = [(p.id, "كلمة") for p in (await store.articles.all_passages())[:3]]
+    rows = [Reanalysed(p.id, "كلمة") for p in (await store.articles.all_passages())[:3]]
     await store.articles.retokenize(rows, search.PASSAGE_VERSION)
     after = await store.schema.identity()
     assert after[0] == before[0] and after[1] != before[1]

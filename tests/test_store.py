@@ -20,7 +20,7 @@ from conftest import sql
 from fakes.stories import BRIDGE, OTHER
 
 from index.dates import PASSAGE_VERSION
-from index.ingest import ingest_article
+from index.ingest import ingest_article, prepare
 from index.models import ArticleIn
 from index.normalize import analyze
 from index.passages import split_passages
@@ -30,6 +30,8 @@ from index.store import (
     DeliveryKey,
     Earlier,
     IndexEvent,
+    PassageTerms,
+    Reanalysed,
     Store,
     StoreUnavailable,
     StoryCandidate,
@@ -582,12 +584,12 @@ async def test_the_identity_an_index_snapshot_must_match(
         assert (await another.schema.identity())[0] != store_id
     await ingest_article(store, ArticleIn(title="مكتبة", text="افتتحت مكتبة جديدة."), "t")
     (passage,) = await store.articles.all_passages()
-    await store.articles.retokenize([(passage.id, "قديم")], "naba-older")
+    await store.articles.retokenize([Reanalysed(passage.id, "قديم")], "naba-older")
     store_id_after, mark = await store.schema.identity()
     assert store_id_after == store_id and mark
     assert [p.id for p in await store.articles.stale_passages(PASSAGE_VERSION)] == [passage.id]
     assert await store.articles.stale_passages("naba-older") == []
-    await store.articles.retokenize([(passage.id, "جديد")], PASSAGE_VERSION)
+    await store.articles.retokenize([Reanalysed(passage.id, "جديد")], PASSAGE_VERSION)
     assert (await store.schema.identity())[1] not in ("", mark)
     assert await store.articles.stale_passages(PASSAGE_VERSION) == []
 
@@ -803,3 +805,21 @@ async def test_articles_stored_before_story_words_get_them_at_start(store: Store
     counted = dict(await sql(store, "SELECT term, df FROM story_terms"))
     assert counted and all(counted[t] >= 1 for w in words.values() for t in w.words)
     assert await group_ungrouped(store) == 0  # once
+
+
+async def test_the_store_keeps_each_passages_positions(store: Store) -> None:
+    """Saved with the passages, read back by article, rewritten by a re-analysis."""
+    text = "سيطرت الفصائل على درعا.\nودخلت القوات المدينة فجرا."
+    outcome = await ingest_article(store, ArticleIn(title="درعا", text=text), "t")
+    other = await ingest_article(store, ArticleIn(title="حمص", text="دخلت القوات حمص."), "t")
+    found = await store.articles.terms_of([outcome.article_id, other.article_id, 999])
+    assert set(found) == {outcome.article_id, other.article_id}
+    assert found[outcome.article_id] == [
+        PassageTerms(p.span.start, p.span.end, p.tokens, p.positions) for p in prepare(
+            ArticleIn(title="درعا", text=text))[1]]
+    assert all(p.positions for p in found[outcome.article_id])
+    (passage, _) = await store.articles.passages_of(outcome.article_id)
+    await store.articles.retokenize([Reanalysed(passage.id, "سيطر", "0")], "naba-test")
+    assert (await store.articles.terms_of([outcome.article_id]))[outcome.article_id][0] == (
+        PassageTerms(0, text.index("\n"), "سيطر", "0"))
+    assert await store.articles.terms_of([]) == {}

@@ -43,7 +43,7 @@ NEWS = ROOT.parent / "shared" / "eval" / "news" / "saudinewsnet-2015-08-01_09.js
 
 def _print(article):
     clean, passages, _, _ = prepare(article)
-    return article_fingerprint(clean.title, [tokens for _, tokens in passages])
+    return article_fingerprint(clean.title, [p.tokens for p in passages])
 
 
 # One invented event reported twice in other words (ledes sharing few word pairs), for the

@@ -23,7 +23,7 @@ from typing import Any
 
 import asyncpg
 
-from index.models import Article, ArticleIn, PassageSpan
+from index.models import Article, ArticleIn, PassageIn
 from index.store.identity import (
     ARTICLES_ROW,
     Earlier,
@@ -55,6 +55,8 @@ from index.store.rows import (
     IngestEntry,
     IngestOutcome,
     PassageContext,
+    PassageTerms,
+    Reanalysed,
     StalePassage,
     StoredPassage,
     StoryCandidate,
@@ -283,6 +285,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         )
         """,
     ),
+    (
+        "0010_passage_positions",
+        """
+        -- As SQLite's 0010: where each passage's analysed words stand (index.positions).
+        ALTER TABLE passages ADD COLUMN positions TEXT NOT NULL DEFAULT ''
+        """,
+    ),
 ]
 
 # Transactions with an id below this horizon have all finished; see the module docstring.
@@ -384,7 +393,7 @@ class PgArticles:
         *,
         url_canonical: str | None,
         content_hash: str,
-        passages: Sequence[tuple[PassageSpan, str]],
+        passages: Sequence[PassageIn],
         analyzer: str,
         origin: str,
     ) -> IngestOutcome:
@@ -406,7 +415,7 @@ class PgArticles:
         article: ArticleIn,
         url_canonical: str | None,
         content_hash: str,
-        passages: Sequence[tuple[PassageSpan, str]],
+        passages: Sequence[PassageIn],
         analyzer: str,
         origin: str,
     ) -> IngestOutcome:
@@ -452,9 +461,10 @@ class PgArticles:
                 )
                 await con.execute("DELETE FROM passages WHERE article_id = $1", article_id)
             await con.executemany(
-                'INSERT INTO passages (article_id, ordinal, start, "end", tokens, analyzer)'
-                " VALUES ($1, $2, $3, $4, $5, $6)",
-                [(article_id, p.ordinal, p.start, p.end, toks, analyzer) for p, toks in passages],
+                'INSERT INTO passages (article_id, ordinal, start, "end", tokens, positions,'
+                " analyzer) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                [(article_id, p.span.ordinal, p.span.start, p.span.end, p.tokens, p.positions,
+                  analyzer) for p in passages],
             )
             await con.execute(
                 "INSERT INTO index_events (article_id, at) VALUES ($1, $2)", article_id, now
@@ -535,11 +545,11 @@ class PgArticles:
         )
         return [StalePassage(*r) for r in rows]
 
-    async def retokenize(self, rows: Sequence[tuple[int, str]], analyzer: str) -> None:
+    async def retokenize(self, rows: Sequence[Reanalysed], analyzer: str) -> None:
         async with self._db.pool.acquire() as con, con.transaction():
             await con.executemany(
-                "UPDATE passages SET tokens = $1, analyzer = $2 WHERE id = $3",
-                [(tokens, analyzer, pid) for pid, tokens in rows],
+                "UPDATE passages SET tokens = $1, positions = $2, analyzer = $3 WHERE id = $4",
+                [(r.tokens, r.positions, analyzer, r.id) for r in rows],
             )
             # tokens rewritten in place, which no change-log event records (see STORE_TOKENS)
             await con.execute(
@@ -560,6 +570,19 @@ class PgArticles:
             list(passage_ids),
         )
         return {r[0]: PassageContext(*r[:5], article_row(r[5:])) for r in rows}
+
+    async def terms_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageTerms]]:
+        if not article_ids:
+            return {}
+        rows = await self._db.fetch(
+            'SELECT article_id, start, "end", tokens, positions FROM passages'
+            " WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, start, id",
+            list(dict.fromkeys(article_ids)),
+        )
+        found: dict[int, list[PassageTerms]] = {}
+        for r in rows:
+            found.setdefault(r[0], []).append(PassageTerms(*r[1:]))
+        return found
 
     async def last_event_seq(self) -> int:
         row = await self._db.fetchrow("SELECT COALESCE(MAX(seq), 0) FROM index_events")

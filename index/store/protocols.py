@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from index.models import Article, ArticleIn, PassageSpan
+from index.models import Article, ArticleIn, PassageIn
 from index.store.rows import (
     ArticleMatch,
     Changes,
@@ -18,6 +18,8 @@ from index.store.rows import (
     IngestEntry,
     IngestOutcome,
     PassageContext,
+    PassageTerms,
+    Reanalysed,
     StalePassage,
     StoredPassage,
     StoryCandidate,
@@ -40,7 +42,7 @@ class Articles(Protocol):
         *,
         url_canonical: str | None,
         content_hash: str,
-        passages: Sequence[tuple[PassageSpan, str]],
+        passages: Sequence[PassageIn],
         analyzer: str,
         origin: str,
     ) -> IngestOutcome:
@@ -59,13 +61,17 @@ class Articles(Protocol):
     async def published_day(self, guid: str) -> date | None: ...
     async def titles(self, article_ids: Sequence[int] | None = None) -> dict[int, str]: ...
     async def stale_passages(self, analyzer: str) -> list[StalePassage]: ...
-    async def retokenize(self, rows: Sequence[tuple[int, str]], analyzer: str) -> None: ...
+    async def retokenize(self, rows: Sequence[Reanalysed], analyzer: str) -> None: ...
     async def passage_contexts(
         self, passage_ids: Sequence[int], *, text: bool = True
     ) -> dict[int, PassageContext]:
         """Passages with their articles; without `text`, each article's text is "" and its
         added_at None (deciding needs the tokens and the attribution; only the passages shown
         are quoted)."""
+        ...
+    async def terms_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageTerms]]:
+        """Each article's passages by start, with where their words stand: what quoting
+        needs besides the text (index.positions)."""
         ...
     async def last_event_seq(self) -> int: ...
     async def change_cursor(self) -> int:

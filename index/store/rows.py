@@ -73,6 +73,26 @@ class StoredPassage:
 
 
 @dataclass(frozen=True, slots=True)
+class PassageTerms:
+    """Where a stored passage is in its article, its terms, and where its words stand
+    (index.positions): what quoting it needs besides the text."""
+
+    start: int
+    end: int
+    tokens: str
+    positions: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reanalysed:
+    """A passage's terms and positions from the current analyzer (retokenize)."""
+
+    id: int
+    tokens: str
+    positions: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StalePassage:
     """A passage analysed by another analyzer version: re-analyse article text[start:end]."""
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import aiosqlite
 
-from index.models import Article, ArticleIn, PassageSpan
+from index.models import Article, ArticleIn, PassageIn
 from index.store.identity import (
     ARTICLES_ROW,
     Earlier,
@@ -51,6 +51,8 @@ from index.store.rows import (
     IngestEntry,
     IngestOutcome,
     PassageContext,
+    PassageTerms,
+    Reanalysed,
     StalePassage,
     StoredPassage,
     StoryCandidate,
@@ -290,6 +292,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0010_passage_positions",
+        """
+        -- Where each passage's analysed words stand in its text (index.positions), so that
+        -- quoting it needs no second analysis ('' for none: re-analysed when quoted).
+        ALTER TABLE passages ADD COLUMN positions TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]
 
 
@@ -448,7 +458,7 @@ class SqliteArticles:
         *,
         url_canonical: str | None,
         content_hash: str,
-        passages: Sequence[tuple[PassageSpan, str]],
+        passages: Sequence[PassageIn],
         analyzer: str,
         origin: str,
     ) -> IngestOutcome:
@@ -494,9 +504,10 @@ class SqliteArticles:
                 )
                 await db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
             await db.executemany(
-                "INSERT INTO passages (article_id, ordinal, start, end, tokens, analyzer)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(article_id, p.ordinal, p.start, p.end, toks, analyzer) for p, toks in passages],
+                "INSERT INTO passages (article_id, ordinal, start, end, tokens, positions,"
+                " analyzer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, p.span.ordinal, p.span.start, p.span.end, p.tokens, p.positions,
+                  analyzer) for p in passages],
             )
             await db.execute(
                 "INSERT INTO index_events (article_id, at) VALUES (?, ?)", (article_id, now)
@@ -578,11 +589,11 @@ class SqliteArticles:
         )
         return [StalePassage(*r) for r in rows]
 
-    async def retokenize(self, rows: Sequence[tuple[int, str]], analyzer: str) -> None:
+    async def retokenize(self, rows: Sequence[Reanalysed], analyzer: str) -> None:
         async with self._db.transaction() as db:
             await db.executemany(
-                "UPDATE passages SET tokens = ?, analyzer = ? WHERE id = ?",
-                [(tokens, analyzer, pid) for pid, tokens in rows],
+                "UPDATE passages SET tokens = ?, positions = ?, analyzer = ? WHERE id = ?",
+                [(r.tokens, r.positions, analyzer, r.id) for r in rows],
             )
             # tokens rewritten in place, which no change-log event records (see STORE_TOKENS)
             await db.execute(
@@ -603,6 +614,19 @@ class SqliteArticles:
             list(passage_ids),
         )
         return {r[0]: PassageContext(*r[:5], article_row(r[5:])) for r in rows}
+
+    async def terms_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageTerms]]:
+        if not article_ids:
+            return {}
+        ids = list(dict.fromkeys(article_ids))
+        rows = await self._db.read(
+            "SELECT article_id, start, end, tokens, positions FROM passages"
+            f" WHERE article_id IN ({_marks(len(ids))}) ORDER BY article_id, start, id", ids,
+        )
+        found: dict[int, list[PassageTerms]] = {}
+        for r in rows:
+            found.setdefault(r[0], []).append(PassageTerms(*r[1:]))
+        return found
 
     async def last_event_seq(self) -> int:
         row = await self._db.fetchone("SELECT COALESCE(MAX(seq), 0) FROM index_events")
