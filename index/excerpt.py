@@ -97,8 +97,8 @@ def make_hit(
     passages by start (index.store.PassageTerms), whose words need no analysing again
     (index.positions); what they do not cover is analysed here."""
     article = ctx.article
-    # the window's words and spans are read once: the sentences' weights and the marks
-    tokens = tokens_between(article.text, ctx.start, ctx.end, known)
+    # the question's words in the window, read once: the sentences' weights and the marks
+    tokens = tokens_between(article.text, ctx.start, ctx.end, known, terms)
     sentences = sentence_spans(article.text, ctx.start, ctx.end)
     focus = best_excerpt(ctx.start, ctx.end, sentences, terms, idf, tokens)
     start, end = widened(sentences, focus, MAX_EXCERPT_CHARS)
@@ -110,7 +110,7 @@ def make_hit(
     if after:
         start, end = widened([(start, end), *after], (start, end), MAX_EXCERPT_CHARS)
         if end > ctx.end:
-            tokens += tokens_between(article.text, ctx.end, end, known)
+            tokens += tokens_between(article.text, ctx.end, end, known, terms)
     excerpt = article.text[start:end]
     marks = tuple((t.start - start, t.end - start) for t in tokens
                   if t.term in terms and start <= t.start and t.end <= end)

@@ -21,7 +21,7 @@ regular expression over the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from index.normalize import Token, analyze_spans, word_spans
@@ -59,14 +59,20 @@ def encode(text: str, tokens: Sequence[Token]) -> str:
     return "".join(out)
 
 
-def decode(text: str, start: int, end: int, terms: Sequence[str], code: str) -> list[Token] | None:
+def decode(
+    text: str, start: int, end: int, terms: Sequence[str], code: str,
+    wanted: Collection[str] | None = None,
+) -> list[Token] | None:
     """The Tokens of the passage text[start:end] (offsets into text) from its stored `terms`
-    (its analysed words, then day terms «d:…», index.dates) and `code`; None when the code
-    does not fit them (none stored, or text that is not the one analysed)."""
+    (its analysed words, then day terms «d:…», index.dates) and `code` — only those of the
+    `wanted` terms, when given; None when the code does not fit them (none stored, or text
+    that is not the one analysed)."""
     if not code or len(code) > len(terms):
         return None
     if any(not t.startswith("d:") for t in terms[len(code):]):
         return None
+    if wanted is not None and wanted.isdisjoint(terms):
+        return []  # quoting reads only the question's words: none here
     words = word_spans(text[start:end])
     out, i = [], 0
     for term, char in zip(terms, code, strict=False):
@@ -75,19 +81,27 @@ def decode(text: str, start: int, end: int, terms: Sequence[str], code: str) -> 
         j = i + (step & 1)
         if step < 0 or j >= len(words):
             return None
-        out.append(Token(term, words[i][0] + start, words[j][1] + start))
+        if wanted is None or term in wanted:
+            out.append(Token(term, words[i][0] + start, words[j][1] + start))
     return out
 
 
-def analysed(text: str, start: int, end: int) -> list[Token]:
-    """text[start:end] analysed, its spans as offsets into `text`."""
-    return [Token(t.term, t.start + start, t.end + start) for t in analyze_spans(text[start:end])]
+def analysed(
+    text: str, start: int, end: int, wanted: Collection[str] | None = None
+) -> list[Token]:
+    """text[start:end] analysed, its spans as offsets into `text` (only the `wanted` terms')."""
+    return [Token(t.term, t.start + start, t.end + start) for t in analyze_spans(text[start:end])
+            if wanted is None or t.term in wanted]
 
 
-def tokens_between(text: str, start: int, end: int, known: Sequence[Located] = ()) -> list[Token]:
-    """The analysed words of text[start:end], offsets into text: from the stored passages of
-    `known` (the article's, by start) that cover it, analysed afresh where none does (a
-    passage stored without a code, the spaces between paragraphs)."""
+def tokens_between(
+    text: str, start: int, end: int, known: Sequence[Located] = (),
+    wanted: Collection[str] | None = None,
+) -> list[Token]:
+    """The analysed words of text[start:end] (only the `wanted` terms', when given), offsets
+    into text: from the stored passages of `known` (the article's, by start) that cover it,
+    analysed afresh where none does (a passage stored without a code, the spaces between
+    paragraphs)."""
     out: list[Token] = []
     at = start
     for passage in known:
@@ -96,11 +110,12 @@ def tokens_between(text: str, start: int, end: int, known: Sequence[Located] = (
         if passage.start >= end:
             break
         tokens = decode(text, passage.start, passage.end, passage.tokens.split(),
-                        passage.positions)
+                        passage.positions, wanted)
         if tokens is None:
             continue
         if passage.start > at:
-            out += analysed(text, at, passage.start)
+            if not text[at : passage.start].isspace():  # a paragraph's newline: no words
+                out += analysed(text, at, passage.start, wanted)
             at = passage.start
         # overlapping windows of a long paragraph share a sentence: its words are taken once
         out += [t for t in tokens if t.start >= at and t.end <= end]
@@ -108,5 +123,5 @@ def tokens_between(text: str, start: int, end: int, known: Sequence[Located] = (
         if at >= end:
             return out
     if at < end:
-        out += analysed(text, at, end)
+        out += analysed(text, at, end, wanted)
     return out

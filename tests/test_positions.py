@@ -111,3 +111,16 @@ def test_a_hit_quoted_from_stored_positions_is_the_analysed_one() -> None:
         for terms in ({"درعا"}, {"فصايل", "سيطر"}, set(idf)):
             assert make_hit(1, 1.0, ctx, terms, idf, known=known) == make_hit(
                 1, 1.0, ctx, terms, idf)
+
+
+def test_only_the_wanted_words_are_read() -> None:
+    """Quoting reads the question's words only: the same tokens as the whole analysis,
+    filtered; a passage holding none of them is not decoded at all."""
+    article = seed_article()
+    known = stored(read_article_file(SEED).text)
+    everything = analysed(article.text, 0, len(article.text))
+    for wanted in ({"درعا"}, {"فصايل", "سيطر", "month12"}, {"لا-توجد"}):
+        assert tokens_between(article.text, 0, len(article.text), known, wanted) == [
+            t for t in everything if t.term in wanted]
+    p = known[0]
+    assert decode(article.text, p.start, p.end, p.tokens.split(), p.positions, {"لا-توجد"}) == []
