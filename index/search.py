@@ -635,10 +635,15 @@ class Library:
         """Hits for a batch of results, ranked from `first_rank`, with the outlets each story
         and near-copy adds; a result deleted since it was ranked is left out."""
         # the texts of the quoted passages' articles only (issue 13: not the 50 ranked)
-        context = await self.store.articles.passage_contexts([c.passage_id for c in batch])
-        stories = await self.store.stories.reports_of([c.article_id for c in batch])
-        # where the quoted articles' words stand: no analysing them again (index.positions)
-        known = await self.store.articles.terms_of([c.article_id for c in batch])
+        articles_of = [c.article_id for c in batch]
+        # the three reads at once (one wake-up, not three round trips): the passages with
+        # their articles' texts, the stories' other reports, and where the articles' words
+        # stand (index.positions: no analysing them again)
+        context, stories, known = await asyncio.gather(
+            self.store.articles.passage_contexts([c.passage_id for c in batch]),
+            self.store.stories.reports_of(articles_of),
+            self.store.articles.terms_of(articles_of),
+        )
         hits = []
         for rank, cand in enumerate(batch, start=first_rank):
             also = [Attribution(a.id, a.title, a.source, a.published, a.url)

@@ -355,7 +355,6 @@ class SqliteDb:
         self.lock = asyncio.Lock()
         # opened once the file is migrated (open_sqlite); none for an in-memory store
         self.reader: aiosqlite.Connection | None = None
-        self._reader_lock = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -384,8 +383,10 @@ class SqliteDb:
         doing), or on the shared one when there is none (an in-memory store)."""
         if self.reader is None:
             return await self.fetchall(sql, params)
-        async with self._reader_lock:
-            return list(await self.reader.execute_fetchall(sql, params))
+        # no lock: each read is one call on the connection's thread (aiosqlite runs them in
+        # turn), so the reads an answer makes together queue at once, and are answered in one
+        # wake-up of the loop instead of one round trip each
+        return list(await self.reader.execute_fetchall(sql, params))
 
     async def migrate(self) -> None:
         """Apply the migrations not yet applied. Each is checked and applied inside one
