@@ -97,8 +97,10 @@ def make_hit(
     passages by start (index.store.PassageTerms), whose words need no analysing again
     (index.positions); what they do not cover is analysed here."""
     article = ctx.article
-    # the question's words in the window, read once: the sentences' weights and the marks
-    tokens = tokens_between(article.text, ctx.start, ctx.end, known, terms)
+    # the window's words, read once: the question's weigh the sentences and are marked, and
+    # the focus's are what makes two quotes the same (index.results.merge_same_quotes)
+    every = tokens_between(article.text, ctx.start, ctx.end, known)
+    tokens = [t for t in every if t.term in terms]
     sentences = sentence_spans(article.text, ctx.start, ctx.end)
     focus = best_excerpt(ctx.start, ctx.end, sentences, terms, idf, tokens)
     start, end = widened(sentences, focus, MAX_EXCERPT_CHARS)
@@ -121,6 +123,7 @@ def make_hit(
         excerpt = excerpt[:cut].rstrip() + "…"
         marks = tuple((a, b) for a, b in marks if b <= cut)
         focus_at = (min(focus_at[0], cut), min(focus_at[1], cut))
+    a, b = start + focus_at[0], start + focus_at[1]
     return Hit(
         rank=rank,
         score=score,
@@ -135,6 +138,7 @@ def make_hit(
         marks=marks,
         also=tuple(also),
         focus=focus_at,
+        quoted=frozenset(t.term for t in every if a <= t.start and t.end <= b),
     )
 
 

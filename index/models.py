@@ -92,6 +92,9 @@ class Hit:
     marks: tuple[tuple[int, int], ...] = ()
     also: tuple[Attribution, ...] = ()  # other outlets that reported the same passage
     focus: tuple[int, int] | None = None
+    # the analysed words of the focus (from the passage's stored terms: index.positions), by
+    # which two quotes are the same; None: analyse focus_text (index.results.quote_key)
+    quoted: frozenset[str] | None = None
 
     @property
     def focus_text(self) -> str:

@@ -106,10 +106,11 @@ def collapse_copies(candidates: Sequence[Candidate]) -> list[Candidate]:
     return kept
 
 
-def quote_key(excerpt: str) -> frozenset[str]:
-    """What makes two quotes the same: their analysed words, whatever the quotation marks,
-    punctuation or spelling variants of the outlet («خليجي 23» and «"خليجي" 23»)."""
-    return frozenset(analyze(excerpt))
+def quote_key(hit: Hit) -> frozenset[str]:
+    """What makes two quotes the same: the analysed words of their focus, whatever the
+    quotation marks, punctuation or spelling variants of the outlet («خليجي 23» and
+    «"خليجي" 23») — as quoting found them, or analysed here."""
+    return hit.quoted if hit.quoted is not None else frozenset(analyze(hit.focus_text))
 
 
 def merge_same_quotes(hits: Sequence[Hit]) -> list[Hit]:
@@ -121,7 +122,7 @@ def merge_same_quotes(hits: Sequence[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     keys: dict[frozenset[str], int] = {}
     for hit in hits:
-        key = quote_key(hit.focus_text)
+        key = quote_key(hit)
         at = keys.get(key) if key else None
         if at is None:
             keys[key] = len(kept)

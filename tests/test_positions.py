@@ -13,7 +13,7 @@ from index.articles import read_article_file
 from index.excerpt import make_hit
 from index.ingest import prepare
 from index.models import Article, ArticleIn
-from index.normalize import analyze_spans
+from index.normalize import analyze, analyze_spans
 from index.passages import sentences_after
 from index.positions import MAX_GAP, analysed, decode, encode, tokens_between
 from index.store import PassageContext, PassageTerms
@@ -109,8 +109,10 @@ def test_a_hit_quoted_from_stored_positions_is_the_analysed_one() -> None:
     for p in known:
         ctx = PassageContext(7, 1, p.start, p.end, p.tokens, article)
         for terms in ({"درعا"}, {"فصايل", "سيطر"}, set(idf)):
-            assert make_hit(1, 1.0, ctx, terms, idf, known=known) == make_hit(
-                1, 1.0, ctx, terms, idf)
+            hit = make_hit(1, 1.0, ctx, terms, idf, known=known)
+            assert hit == make_hit(1, 1.0, ctx, terms, idf)
+            # the words that make two quotes the same, without analysing the quote again
+            assert hit.quoted == frozenset(analyze(hit.focus_text))
 
 
 def test_only_the_wanted_words_are_read() -> None:
