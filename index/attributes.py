@@ -100,16 +100,26 @@ COUNTED_PREFIX = 4
 
 def counts(
     nouns: frozenset[str], roots: frozenset[str], sequence: Sequence[str], near: bool = True,
+    memo: dict[str, bool] | None = None,
 ) -> bool:
     """Whether a passage gives a count of the thing a «كم» question counts: one of `nouns`,
     or a word of one of their `roots` («نخلة» ~ «نخيل»), within NEAR words of a number
-    («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage."""
-    long = [n for n in nouns if len(n) >= COUNTED_PREFIX]
-    return any(
-        (term in nouns or (roots and root_of(term) in roots) or _extends(term, long))
-        and (not near or _counting_number_within(sequence, i, COUNT_NEAR))
-        for i, term in enumerate(sequence)
-    )
+    («23 ميدالية», «ثلاث دبابات»); with `near` False, anywhere in the passage. `memo` keeps
+    which words name the thing across the passages of one question (index.relevance.Judge:
+    the candidates share most of their words)."""
+    memo = {} if memo is None else memo
+    long: list[str] | None = None
+    for i, term in enumerate(sequence):
+        named = memo.get(term)
+        if named is None:
+            if long is None:
+                long = [n for n in nouns if len(n) >= COUNTED_PREFIX]
+            named = memo[term] = bool(
+                term in nouns or (roots and root_of(term) in roots) or _extends(term, long)
+            )
+        if named and (not near or _counting_number_within(sequence, i, COUNT_NEAR)):
+            return True
+    return False
 
 
 def _extends(term: str, nouns: Sequence[str]) -> bool:

@@ -193,6 +193,7 @@ class Judge:
         self.counted: frozenset[str] = frozenset()
         self.counted_roots: frozenset[str] = frozenset()
         self.counted_at = 0
+        self._counted_memo: dict[str, bool] = {}  # which passage words name the counted thing
         if COUNTED and query.counted in distinct:
             self.counted_at = list(distinct).index(query.counted)
             self.counted = frozenset(distinct[query.counted].terms).union(query.counted_also)
@@ -332,7 +333,8 @@ class Judge:
         if measure and self.measured_at is not None and credits[self.measured_at] == 0:
             measure = False  # the measure of something else: the metro's cost, not a ticket's
         if measure and self.counted:
-            measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR)
+            measure = counts(self.counted, self.counted_roots, sequence or (), COUNTED_NEAR,
+                             self._counted_memo)
             if measure and credits[self.counted_at] == 0:
                 # counted by a synonym («مصرع تسعة» for «مات»): a family member of the word
                 credits = list(credits)

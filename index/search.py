@@ -570,6 +570,7 @@ class Library:
         """The rows whose passages the rule accepts, reranked, best first."""
         best = ranked[0].score if ranked else 0.0
         accepted: list[_Accepted] = []
+        kept: dict[int, list[PassageContext]] = {}  # the accepted windows, by article
         held = _Held(self.fields.light, self._docs, judge,
                      [ctx.article_id for ctx in contexts.values()])
         for row in rows:
@@ -588,7 +589,7 @@ class Library:
             )
             if not coverage.answers(self.min_coverage, self.max_missing):
                 continue
-            if any(_overlaps(ctx, other.context) for other in accepted):
+            if any(_overlaps(ctx, other) for other in kept.get(ctx.article_id, ())):
                 continue  # an overlapping window of a passage already shown
             score = judge.rerank(
                 scored.score, best, coverage, sequence, tokens,
@@ -596,6 +597,7 @@ class Library:
             )
             cand = Candidate(scored.doc, ctx.passage_id, ctx.article_id, score, tokens)
             accepted.append(_Accepted(cand, ctx))
+            kept.setdefault(ctx.article_id, []).append(ctx)
         accepted.sort(key=lambda a: (-a.candidate.score, a.candidate.doc))
         return accepted
 
