@@ -227,7 +227,8 @@ async def test_build_retokenizes_passages_of_an_older_analyzer(
     await ingest_path(store, seed_dir)
     con = sqlite3.connect(db_path)
     with con:
-        con.execute("UPDATE passages SET tokens = 'قديم', analyzer = 'naba-old'")
+        # a store from before positions (index.positions): old tokens, none stored
+        con.execute("UPDATE passages SET tokens = 'قديم', positions = '', analyzer = 'naba-old'")
     con.close()
     lib = Library(store)
     await lib.build()
@@ -237,6 +238,8 @@ async def test_build_retokenizes_passages_of_an_older_analyzer(
         assert con.execute("SELECT DISTINCT analyzer FROM passages").fetchall() == [
             (PASSAGE_VERSION,)
         ]
+        # re-analysed with where each word stands, as ingest stores them
+        assert con.execute("SELECT COUNT(*) FROM passages WHERE positions = ''").fetchone() == (0,)
     finally:
         con.close()
 
