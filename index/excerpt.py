@@ -114,8 +114,9 @@ def make_hit(
         if end > ctx.end:
             tokens += tokens_between(article.text, ctx.end, end, known, terms)
     excerpt = article.text[start:end]
+    # `tokens` holds the question's words only (both windows read for `terms`)
     marks = tuple((t.start - start, t.end - start) for t in tokens
-                  if t.term in terms and start <= t.start and t.end <= end)
+                  if start <= t.start and t.end <= end)
     focus_at = (focus[0] - start, focus[1] - start)
     if end - start > MAX_EXCERPT_CHARS:
         cut = excerpt.rfind(" ", 0, MAX_EXCERPT_CHARS)

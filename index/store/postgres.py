@@ -76,6 +76,7 @@ from index.store.rows import (
     now_utc,
     stories_in_time_order,
     subscription_row,
+    terms_by_article,
     text_ids,
     to_iso,
     vote_row,
@@ -579,10 +580,7 @@ class PgArticles:
             " WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, start, id",
             list(dict.fromkeys(article_ids)),
         )
-        found: dict[int, list[PassageTerms]] = {}
-        for r in rows:
-            found.setdefault(r[0], []).append(PassageTerms(*r[1:]))
-        return found
+        return terms_by_article(rows)
 
     async def last_event_seq(self) -> int:
         row = await self._db.fetchrow("SELECT COALESCE(MAX(seq), 0) FROM index_events")

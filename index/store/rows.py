@@ -243,6 +243,15 @@ class Feed:
     errors_total: int
 
 
+def terms_by_article(rows: Iterable[Sequence[Any]]) -> dict[int, list[PassageTerms]]:
+    """Rows of (article_id, start, end, tokens, positions), ordered by article and start, as
+    each article's PassageTerms (Articles.terms_of on either store)."""
+    found: dict[int, list[PassageTerms]] = {}
+    for r in rows:
+        found.setdefault(r[0], []).append(PassageTerms(*r[1:]))
+    return found
+
+
 def article_row(row: Sequence[Any]) -> Article:
     """An Article from ARTICLE_COLUMNS, in that order."""
     return Article(

@@ -72,6 +72,7 @@ from index.store.rows import (
     now_utc,
     stories_in_time_order,
     subscription_row,
+    terms_by_article,
     text_ids,
     to_iso,
     vote_row,
@@ -624,10 +625,7 @@ class SqliteArticles:
             "SELECT article_id, start, end, tokens, positions FROM passages"
             f" WHERE article_id IN ({_marks(len(ids))}) ORDER BY article_id, start, id", ids,
         )
-        found: dict[int, list[PassageTerms]] = {}
-        for r in rows:
-            found.setdefault(r[0], []).append(PassageTerms(*r[1:]))
-        return found
+        return terms_by_article(rows)
 
     async def last_event_seq(self) -> int:
         row = await self._db.fetchone("SELECT COALESCE(MAX(seq), 0) FROM index_events")
